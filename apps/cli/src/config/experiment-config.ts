@@ -1,0 +1,80 @@
+import { DEFAULT_THRESHOLD_GRID, type ThresholdGrid } from "@deadweight/core";
+import { z } from "zod";
+
+const DEFAULT_GRID = DEFAULT_THRESHOLD_GRID as Extract<ThresholdGrid, { kind: "meanStd" }>;
+
+const threshold = z.number().nonnegative();
+const fraction = z.number().gt(0).max(1);
+
+/**
+ * An experiment as a user writes it (JSON config file or flags): every field has a default, so `{}`
+ * is the README's demo: MNIST, 784-512-256-128-10 ReLU, 5 epochs, the 30-threshold mean/std grid.
+ */
+export const experimentConfigSchema = z
+  .object({
+    dataset: z.string().min(1).default("mnist").describe('"mnist", "idx:<folder>" or "csv:<train.csv>[,<test.csv>]"'),
+    labelColumn: z.union([z.string().min(1), z.number().int().nonnegative()]).optional(),
+    split: z
+      .object({
+        validationFraction: z.number().gt(0).lt(1).default(0.1),
+        maxTrainSamples: z.number().int().positive().optional(),
+        maxTestSamples: z.number().int().positive().optional(),
+      })
+      .strict()
+      .prefault({}),
+    model: z
+      .object({
+        hidden: z.array(z.number().int().positive()).min(1).default([512, 256, 128]),
+        activation: z.enum(["relu", "tanh"]).default("relu"),
+      })
+      .strict()
+      .prefault({}),
+    training: z
+      .object({
+        epochs: z.number().int().nonnegative().default(5),
+        batchSize: z.number().int().positive().default(128),
+        learningRate: z.number().positive().default(0.001),
+      })
+      .strict()
+      .prefault({}),
+    pruning: z
+      .object({
+        criterion: z.enum(["meanStd", "stdFold", "apoz", "rank"]).default("meanStd"),
+        means: z
+          .array(threshold)
+          .min(1)
+          .default([...DEFAULT_GRID.means]),
+        stds: z
+          .array(threshold)
+          .min(1)
+          .default([...DEFAULT_GRID.stds]),
+        apoz: z.array(z.number().min(0).max(1)).min(1).default([0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1]),
+        keepFractions: z.array(fraction).min(1).default([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]),
+        score: z.enum(["std", "meanAbs", "nonZeroFraction"]).default("std"),
+      })
+      .strict()
+      .prefault({}),
+    seed: z.number().int().nonnegative().default(42),
+    export: z.enum(["pareto", "all", "none"]).default("pareto"),
+    backend: z.enum(["auto", "tensorflow", "wasm", "cpu"]).default("auto"),
+    out: z.string().min(1).optional(),
+  })
+  .strict();
+
+/** A validated experiment configuration with every default filled in. */
+export type ExperimentConfig = z.infer<typeof experimentConfigSchema>;
+
+/** The sweep's thresholds for the configured criterion. */
+export function thresholdGridOf(config: ExperimentConfig): ThresholdGrid {
+  const { pruning } = config;
+  switch (pruning.criterion) {
+    case "meanStd":
+      return { kind: "meanStd", means: pruning.means, stds: pruning.stds };
+    case "stdFold":
+      return { kind: "stdFold", stds: pruning.stds };
+    case "apoz":
+      return { kind: "apoz", apozs: pruning.apoz };
+    case "rank":
+      return { kind: "rank", keepFractions: pruning.keepFractions, score: pruning.score };
+  }
+}

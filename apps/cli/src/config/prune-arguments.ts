@@ -1,0 +1,150 @@
+import { parseArgs } from "node:util";
+import { ConfigError } from "./config-error.js";
+
+/** What `deadweight prune` was asked on its command line, before validation. */
+export interface PruneArguments {
+  readonly help: boolean;
+  readonly configPath: string | undefined;
+  /** Flag values shaped like the JSON config, to be laid over the config file. */
+  readonly overrides: Record<string, unknown>;
+}
+
+export const PRUNE_USAGE = `deadweight prune [options]
+
+Trains an MLP, measures every hidden neuron on the validation set, prunes at a sweep of
+thresholds and writes results.json, stats.json and the models to --out.
+
+Options (each also settable in a JSON file given with --config; flags win):
+  --config <file.json>          experiment configuration (same field names as results.json "config")
+  --dataset <source>            mnist | idx:<folder> | csv:<train.csv>[,<test.csv>]    (default mnist)
+  --label-column <name|index>   CSV label column (default: the last column)
+  --hidden <sizes>              hidden layer sizes, e.g. 512,256,128                   (default 512,256,128)
+  --activation <relu|tanh>      hidden activation                                      (default relu)
+  --epochs <n>                  training epochs                                        (default 5)
+  --batch-size <n>              training batch size                                    (default 128)
+  --learning-rate <x>           Adam learning rate                                     (default 0.001)
+  --seed <n>                    initialisation and shuffle seed                        (default 42)
+  --validation-fraction <x>     last fraction of the training data held out            (default 0.1)
+  --max-train-samples <n>       use only the first n training samples (quick runs)
+  --max-test-samples <n>        use only the first n test samples (quick runs)
+  --criterion <name>            meanStd | stdFold | apoz | rank                        (default meanStd)
+  --grid <key=v1,v2 ...>        thresholds: mean=… std=… (meanStd), std=… (stdFold), apoz=… (apoz),
+                                keep=… score=std|meanAbs|nonZeroFraction (rank)
+                                (default mean=0,0.05,0.1,0.2,0.3,0.5 std=0.1,0.2,0.4,0.6,1)
+  --export <pareto|all|none>    which pruned models to write besides the base model   (default pareto)
+  --backend <auto|tensorflow|wasm|cpu>                                                 (default auto)
+  --out <folder>                where to write the run                                 (default runs/<time>)
+  --help                        show this help
+`;
+
+const GRID_KEYS: Record<string, string> = {
+  mean: "means",
+  means: "means",
+  std: "stds",
+  stds: "stds",
+  apoz: "apoz",
+  keep: "keepFractions",
+  score: "score",
+};
+
+/** Parses `deadweight prune` flags; unknown flags and malformed values throw ConfigError naming the flag. */
+export function parsePruneArguments(argv: readonly string[]): PruneArguments {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        help: { type: "boolean", short: "h" },
+        config: { type: "string" },
+        dataset: { type: "string" },
+        "label-column": { type: "string" },
+        hidden: { type: "string" },
+        activation: { type: "string" },
+        epochs: { type: "string" },
+        "batch-size": { type: "string" },
+        "learning-rate": { type: "string" },
+        seed: { type: "string" },
+        "validation-fraction": { type: "string" },
+        "max-train-samples": { type: "string" },
+        "max-test-samples": { type: "string" },
+        criterion: { type: "string" },
+        grid: { type: "string", multiple: true },
+        export: { type: "string" },
+        backend: { type: "string" },
+        out: { type: "string" },
+      },
+    });
+  } catch (error) {
+    throw new ConfigError(`${error instanceof Error ? error.message : String(error)}\n\n${PRUNE_USAGE}`);
+  }
+  const values = parsed.values as Record<string, string | string[] | boolean | undefined>;
+  const text = (name: string) => values[name] as string | undefined;
+  const overrides: Record<string, unknown> = {};
+  const set = (path: string, value: unknown) => {
+    if (value === undefined) return;
+    const keys = path.split(".");
+    let target = overrides;
+    for (const key of keys.slice(0, -1)) {
+      target[key] ??= {};
+      target = target[key] as Record<string, unknown>;
+    }
+    target[keys[keys.length - 1] as string] = value;
+  };
+
+  set("dataset", text("dataset"));
+  const labelColumn = text("label-column");
+  set(
+    "labelColumn",
+    labelColumn === undefined ? undefined : /^\d+$/.test(labelColumn) ? Number(labelColumn) : labelColumn,
+  );
+  set("model.hidden", numberList("--hidden", text("hidden")));
+  set("model.activation", text("activation"));
+  set("training.epochs", number("--epochs", text("epochs")));
+  set("training.batchSize", number("--batch-size", text("batch-size")));
+  set("training.learningRate", number("--learning-rate", text("learning-rate")));
+  set("seed", number("--seed", text("seed")));
+  set("split.validationFraction", number("--validation-fraction", text("validation-fraction")));
+  set("split.maxTrainSamples", number("--max-train-samples", text("max-train-samples")));
+  set("split.maxTestSamples", number("--max-test-samples", text("max-test-samples")));
+  set("pruning.criterion", text("criterion"));
+  set("export", text("export"));
+  set("backend", text("backend"));
+  set("out", text("out"));
+
+  // `--grid mean=0,0.1 std=0,0.4`: the pairs after --grid arrive as positionals.
+  const gridWords = [...((values.grid as string[] | undefined) ?? []), ...parsed.positionals].flatMap((word) =>
+    word.split(/[\s;]+/).filter((part) => part !== ""),
+  );
+  for (const word of gridWords) {
+    const [key, value] = word.split("=", 2);
+    const field = key === undefined ? undefined : GRID_KEYS[key.toLowerCase()];
+    if (field === undefined || value === undefined) {
+      throw new ConfigError(
+        `--grid: "${word}" is not a key=values pair with key mean, std, apoz, keep or score (e.g. --grid mean=0,0.1 std=0.2,0.4)`,
+      );
+    }
+    set(`pruning.${field}`, field === "score" ? value : numberList(`--grid ${key}`, value));
+  }
+  return { help: values.help === true, configPath: text("config"), overrides };
+}
+
+function number(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (value.trim() === "" || Number.isNaN(parsed)) throw new ConfigError(`${flag}: "${value}" is not a number`);
+  return parsed;
+}
+
+function numberList(flag: string, value: string | undefined): number[] | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim() === "") throw new ConfigError(`${flag}: the list is empty; give comma-separated numbers`);
+  return value.split(",").map((item) => {
+    const parsed = Number(item);
+    if (item.trim() === "" || Number.isNaN(parsed)) {
+      throw new ConfigError(`${flag}: "${item}" in "${value}" is not a number`);
+    }
+    return parsed;
+  });
+}

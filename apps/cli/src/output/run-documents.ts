@@ -1,0 +1,83 @@
+import type { ActivationStats, ExperimentResult, SweepRow } from "@deadweight/core";
+import type { ExperimentConfig } from "../config/experiment-config.js";
+
+/** What results.json holds: everything needed to read, compare or reproduce the run. */
+export interface ResultsDocument {
+  readonly tool: "deadweight";
+  readonly formatVersion: 1;
+  readonly createdAt: string;
+  readonly config: ExperimentConfig;
+  readonly dataset: { readonly description: string; readonly classNames: string[] | null };
+  readonly backend: ExperimentResult["backend"];
+  readonly split: ExperimentResult["split"];
+  readonly training: ExperimentResult["training"];
+  readonly base: ExperimentResult["base"];
+  readonly rows: SweepRow[];
+  readonly suggestedRowId: string | null;
+  readonly timings: ExperimentResult["timings"] & { readonly total: number };
+  /** Model id ("base" or a row id) -> folder relative to results.json. */
+  readonly models: Record<string, string>;
+}
+
+/** The smallest accuracy drop, in validation points, the suggestion tolerates. */
+export const SUGGESTION_MAX_VALIDATION_DROP = 0.5;
+
+/**
+ * The row a person would look at first: the fewest parameters among rows whose validation accuracy
+ * is at most 0.5 points below the base model's. Chosen on validation data only.
+ */
+export function suggestedRow(rows: readonly SweepRow[]): SweepRow | null {
+  const acceptable = rows.filter(
+    (row) =>
+      row.status === "ok" &&
+      row.validationAccuracyDrop !== null &&
+      row.validationAccuracyDrop <= SUGGESTION_MAX_VALIDATION_DROP,
+  );
+  return acceptable.reduce<SweepRow | null>(
+    (best, row) => (best === null || row.parameters < best.parameters ? row : best),
+    null,
+  );
+}
+
+export function buildResultsDocument(input: {
+  readonly config: ExperimentConfig;
+  readonly dataset: ResultsDocument["dataset"];
+  readonly result: ExperimentResult;
+  readonly totalSeconds: number;
+  readonly createdAt: Date;
+}): ResultsDocument {
+  const { result } = input;
+  return {
+    tool: "deadweight",
+    formatVersion: 1,
+    createdAt: input.createdAt.toISOString(),
+    config: input.config,
+    dataset: input.dataset,
+    backend: result.backend,
+    split: result.split,
+    training: result.training,
+    base: result.base,
+    rows: result.rows,
+    suggestedRowId: suggestedRow(result.rows)?.id ?? null,
+    timings: { ...result.timings, total: input.totalSeconds },
+    models: Object.fromEntries([...result.models.keys()].map((id) => [id, `models/${id}`])),
+  };
+}
+
+/** What stats.json holds: per layer, per neuron, the validation statistics and histogram. */
+export function buildStatsDocument(stats: ActivationStats) {
+  return {
+    measuredOn: "validation",
+    sampleCount: stats.sampleCount,
+    layers: stats.layers.map((layer) => ({
+      layer: layer.layerIndex + 1,
+      size: layer.neurons.length,
+      histogramEdges: layer.histograms[0]?.edges ?? [],
+      neurons: layer.neurons.map((neuron, index) => ({
+        index,
+        ...neuron,
+        histogram: layer.histograms[index]?.counts ?? [],
+      })),
+    })),
+  };
+}

@@ -1,0 +1,26 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { type LayersModelFiles, WEIGHTS_FILE_NAME } from "@deadweight/core";
+
+/** The files of one run, in memory, ready to be written. */
+export interface RunFolderContents {
+  readonly results: unknown;
+  readonly stats: unknown;
+  readonly models: ReadonlyMap<string, LayersModelFiles>;
+}
+
+/**
+ * Writes results.json, stats.json and models/<id>/{model.json, weights.bin} under `folder`
+ * (created if missing), the layout `tf.loadLayersModel("file://…/model.json")` reads.
+ */
+export function writeRunFolder(folder: string, contents: RunFolderContents): void {
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, "results.json"), `${JSON.stringify(contents.results, null, 2)}\n`);
+  writeFileSync(join(folder, "stats.json"), `${JSON.stringify(contents.stats)}\n`);
+  for (const [id, files] of contents.models) {
+    const modelFolder = join(folder, "models", id);
+    mkdirSync(modelFolder, { recursive: true });
+    writeFileSync(join(modelFolder, "model.json"), `${JSON.stringify(files.modelJson)}\n`);
+    writeFileSync(join(modelFolder, WEIGHTS_FILE_NAME), files.weightsBin);
+  }
+}

@@ -1,0 +1,194 @@
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { runDeadweight } from "./run-deadweight.js";
+
+function temporaryFolder(): string {
+  return mkdtempSync(join(tmpdir(), "deadweight-cli-"));
+}
+
+function readJson(path: string) {
+  return JSON.parse(readFileSync(path, "utf8"));
+}
+
+describe("deadweight prune on a small MNIST configuration", () => {
+  const out = join(temporaryFolder(), "run");
+  let run: ReturnType<typeof runDeadweight>;
+
+  beforeAll(() => {
+    run = runDeadweight([
+      "prune",
+      "--dataset",
+      "mnist",
+      "--max-train-samples",
+      "3000",
+      "--max-test-samples",
+      "1000",
+      "--hidden",
+      "48,24",
+      "--epochs",
+      "2",
+      "--grid",
+      "mean=0,0.1,0.5",
+      "std=0.4,1",
+      "--export",
+      "all",
+      "--out",
+      out,
+    ]);
+  });
+
+  it("exits 0 and prints the post's table, the neuron plots and a suggestion", () => {
+    expect(run.stderr).not.toMatch(/error/i);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("base (unpruned)");
+    expect(run.stdout).toContain("mean 0.1 / std 0.4");
+    expect(run.stdout).toContain("hidden layer 1: 48 neurons");
+    expect(run.stdout).toContain("hidden layer 2: 24 neurons");
+    expect(run.stdout).toMatch(/suggested: |no threshold keeps/);
+    expect(run.stderr).toContain("backend: wasm");
+    expect(run.stderr).toContain("train epoch 2/2");
+  });
+
+  it("writes results.json with the config, backend, exact split and one complete row per threshold", () => {
+    const results = readJson(join(out, "results.json"));
+    expect(results.config.model.hidden).toEqual([48, 24]);
+    expect(results.backend.name).toBe("wasm");
+    expect(results.split.validation).toEqual({ source: "mnist train", from: 2700, to: 3000 });
+    expect(results.split.test).toEqual({ source: "mnist test", from: 0, to: 1000 });
+    expect(results.base.parameters).toBe(784 * 48 + 48 + 48 * 24 + 24 + 24 * 10 + 10);
+    expect(results.rows).toHaveLength(6);
+    for (const row of results.rows) {
+      for (const field of [
+        "id",
+        "threshold",
+        "status",
+        "keptNeurons",
+        "parameters",
+        "bytes",
+        "validationAccuracy",
+        "testAccuracy",
+        "testAccuracyDrop",
+        "parameterReductionPercent",
+        "neuronReductionPercent",
+        "latencyMsPerSample",
+        "pareto",
+      ]) {
+        expect(row).toHaveProperty(field);
+      }
+    }
+    expect(results.timings.train).toBeGreaterThan(0);
+  });
+
+  it("writes stats.json with every hidden neuron's statistics", () => {
+    const stats = readJson(join(out, "stats.json"));
+    expect(stats.sampleCount).toBe(300);
+    expect(stats.layers.map((layer: { neurons: unknown[] }) => layer.neurons.length)).toEqual([48, 24]);
+    const neuron = stats.layers[0].neurons[0];
+    for (const field of ["mean", "std", "min", "max", "apoz", "histogram"]) expect(neuron).toHaveProperty(field);
+  });
+
+  it("exports models that plain TF.js loads, pruned ones physically smaller and predicting as the table says", async () => {
+    const results = readJson(join(out, "results.json"));
+    const load = async (id: string) => {
+      const folder = join(out, "models", id);
+      const modelJson = readJson(join(folder, "model.json"));
+      const weights = readFileSync(join(folder, "weights.bin"));
+      const model = await tf.loadLayersModel(
+        tf.io.fromMemory(modelJson.modelTopology, modelJson.weightsManifest[0].weights, new Uint8Array(weights).buffer),
+      );
+      return { model, bytes: statSync(join(folder, "weights.bin")).size };
+    };
+    const base = await load("base");
+    expect(base.bytes).toBe(results.base.bytes);
+    const prunedRow = results.rows.find(
+      (row: { status: string; parameters: number }) => row.status === "ok" && row.parameters < results.base.parameters,
+    );
+    expect(prunedRow).toBeDefined();
+    const pruned = await load(prunedRow.id);
+    expect(pruned.bytes).toBe(prunedRow.bytes);
+    expect(pruned.bytes).toBeLessThan(base.bytes);
+    const denseShapes = pruned.model.layers
+      .filter((layer) => layer.getClassName() === "Dense")
+      .map((layer) => layer.getWeights()[0]?.shape);
+    expect(denseShapes.map((shape) => shape?.[1]).slice(0, -1)).toEqual(prunedRow.keptNeurons);
+    base.model.dispose();
+    pruned.model.dispose();
+  });
+});
+
+describe("deadweight prune on a CSV dataset", () => {
+  it("trains, sweeps and writes results for a numeric CSV with named classes", () => {
+    const folder = temporaryFolder();
+    const csv = join(folder, "blobs.csv");
+    const lines = ["x1,x2,x3,kind"];
+    // Three well separated blobs; deterministic pseudo-noise keeps the file stable.
+    for (let i = 0; i < 300; i++) {
+      const kind = ["red", "green", "blue"][i % 3] as string;
+      const centre = (i % 3) * 3;
+      const noise = (k: number) => (((i * 7919 + k * 104729) % 1000) / 1000 - 0.5) * 0.8;
+      lines.push(`${centre + noise(1)},${-centre + noise(2)},${noise(3)},${kind}`);
+    }
+    writeFileSync(csv, `${lines.join("\n")}\n`);
+    const out = join(folder, "run");
+    const run = runDeadweight([
+      "prune",
+      "--dataset",
+      `csv:${csv}`,
+      "--hidden",
+      "16,8",
+      "--epochs",
+      "20",
+      "--batch-size",
+      "16",
+      "--learning-rate",
+      "0.01",
+      "--grid",
+      "mean=0,0.2",
+      "std=0.5",
+      "--out",
+      out,
+    ]);
+    expect(run.stderr).not.toMatch(/error/i);
+    expect(run.status).toBe(0);
+    const results = readJson(join(out, "results.json"));
+    expect(results.dataset.classNames).toEqual(["blue", "green", "red"]);
+    expect(results.base.testAccuracy).toBeGreaterThan(0.9);
+  });
+});
+
+describe("deadweight prune refuses bad input with a clear message and exit code 2", () => {
+  it.each([
+    [["--hidden", "64,0"], /model\.hidden\[1\]/],
+    [["--grid", "mean=-0.1", "std=0.4"], /pruning\.means\[0\]/],
+    [["--grid", "mean=abc"], /--grid mean: "abc"/],
+    [["--dataset", "idx:/nonexistent/folder"], /\/nonexistent\/folder/],
+    [["--dataset", "imagenet"], /dataset argument "imagenet" is not understood/],
+  ])("%j", (args, message) => {
+    const run = runDeadweight(["prune", ...args, "--out", join(temporaryFolder(), "run")]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it("stops on a CSV with a NaN feature, naming the line", () => {
+    const folder = temporaryFolder();
+    const csv = join(folder, "bad.csv");
+    writeFileSync(csv, "a,b,label\n1,2,0\n3,NaN,1\n5,6,0\n7,8,1\n");
+    const run = runDeadweight(["prune", "--dataset", `csv:${csv}`, "--out", join(folder, "run")]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("bad.csv");
+    expect(run.stderr).toMatch(/line 3/);
+  });
+});
+
+describe("deadweight help", () => {
+  it("prints usage for the command and for prune", () => {
+    expect(runDeadweight(["help"]).stdout).toContain("deadweight prune [options]");
+    const prune = runDeadweight(["prune", "--help"]);
+    expect(prune.status).toBe(0);
+    expect(prune.stdout).toContain("--grid");
+  });
+});

@@ -1,0 +1,85 @@
+import * as tf from "@tensorflow/tfjs";
+import { DeadweightError } from "../errors.js";
+import { installWasmTransposedMatMul } from "./wasm-transposed-matmul.js";
+
+/** The TensorFlow.js backends Deadweight can run on, fastest first. */
+export type BackendName = "tensorflow" | "wasm" | "cpu";
+
+/** Which backend ran, recorded in every result. */
+export interface BackendInfo {
+  readonly name: BackendName;
+  /** Details a reader of results needs ("wasm simd, transposed-matmul fix"). */
+  readonly description: string;
+  /** Set when the backend is a slow fallback. */
+  readonly warning?: string;
+}
+
+export type BackendPreference = BackendName | "auto";
+
+let active: BackendInfo | null = null;
+
+/** The backend chosen by the last initialiseBackend call, or null before any. */
+export function activeBackend(): BackendInfo | null {
+  return active;
+}
+
+/**
+ * Selects the compute backend: tfjs-node (native TensorFlow) when it loads, else wasm with SIMD and
+ * the transposed-matmul fix, else cpu with a loud warning (about 20x slower). "auto" tries them in
+ * that order; naming one fails with BACKEND_UNAVAILABLE if it cannot start.
+ */
+export async function initialiseBackend(preference: BackendPreference = "auto"): Promise<BackendInfo> {
+  if (active !== null && (preference === "auto" || preference === active.name)) return active;
+  const order: BackendName[] = preference === "auto" ? ["tensorflow", "wasm", "cpu"] : [preference];
+  const failures: string[] = [];
+  for (const name of order) {
+    try {
+      const info = await startBackend(name);
+      active = info;
+      return info;
+    } catch (error) {
+      failures.push(`${name}: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+    }
+  }
+  throw new DeadweightError(
+    "BACKEND_UNAVAILABLE",
+    `no TensorFlow.js backend could start (${failures.join("; ")}). Install dependencies with the README's command, or choose another backend.`,
+  );
+}
+
+async function startBackend(name: BackendName): Promise<BackendInfo> {
+  if (name === "tensorflow") {
+    // tfjs-node is an optional dependency: it only installs where its native library can be downloaded.
+    const moduleName = "@tensorflow/tfjs-node";
+    await import(/* @vite-ignore */ moduleName);
+    if (!(await tf.setBackend("tensorflow"))) throw new Error("tfjs-node loaded but its backend did not start");
+    await tf.ready();
+    return { name, description: "tfjs-node (native TensorFlow)" };
+  }
+  if (name === "wasm") {
+    const wasm = await import("@tensorflow/tfjs-backend-wasm");
+    const distDirectory = await wasmDistDirectory();
+    if (distDirectory !== null) wasm.setWasmPaths(distDirectory);
+    if (!(await tf.setBackend("wasm"))) throw new Error("the wasm backend did not start");
+    await tf.ready();
+    installWasmTransposedMatMul();
+    const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
+    return { name, description: `wasm${simd ? " simd" : " (no simd)"}, transposed-matmul fix, 1 thread` };
+  }
+  if (!(await tf.setBackend("cpu"))) throw new Error("the cpu backend did not start");
+  await tf.ready();
+  return {
+    name,
+    description: "cpu (pure JavaScript)",
+    warning: "running on the pure-JavaScript cpu backend: about 20x slower than wasm. Expect long training times.",
+  };
+}
+
+/** Where the wasm binaries ship in Node (they are read from the package's dist folder, not fetched). */
+async function wasmDistDirectory(): Promise<string | null> {
+  if (typeof process === "undefined" || process.versions?.node === undefined) return null;
+  const { createRequire } = await import("node:module");
+  const { dirname } = await import("node:path");
+  const require = createRequire(import.meta.url);
+  return `${dirname(require.resolve("@tensorflow/tfjs-backend-wasm"))}/`;
+}

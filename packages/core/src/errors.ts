@@ -1,0 +1,25 @@
+/** Every failure the core reports to its callers, with a code a program can branch on. */
+export type DeadweightErrorCode =
+  | "INVALID_DATASET"
+  | "INVALID_MODEL_SPEC"
+  | "INVALID_THRESHOLD"
+  | "INVALID_OPTION"
+  | "NON_FINITE_ACTIVATION"
+  | "NON_FINITE_LOSS"
+  | "MODEL_SHAPE_MISMATCH"
+  | "BACKEND_UNAVAILABLE"
+  | "CANCELED";
+
+/**
+ * The one error type of @deadweight/core. Its message says what was wrong and what to do,
+ * e.g. `dataset "foo": expected IDX magic 2051, found 1234`.
+ */
+export class DeadweightError extends Error {
+  readonly code: DeadweightErrorCode;
+
+  constructor(code: DeadweightErrorCode, message: string) {
+    super(message);
+    this.name = "DeadweightError";
+    this.code = code;
+  }
+}

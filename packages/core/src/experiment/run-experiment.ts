@@ -1,0 +1,158 @@
+import { type BackendInfo, type BackendPreference, initialiseBackend } from "../backend/compute-backend.js";
+import type { DataSplit, SplitRecord } from "../data/data-split.js";
+import { assertValidDataset } from "../data/dataset.js";
+import { DeadweightError } from "../errors.js";
+import { exportLayersModel, type LayersModelFiles } from "../export/layers-model-files.js";
+import { createMlpNetwork, readMlpWeights } from "../model/mlp-network.js";
+import type { HiddenActivation } from "../model/mlp-spec.js";
+import type { MlpWeights } from "../model/mlp-weights.js";
+import { borrowNetworkTensors } from "../model/network-tensors.js";
+import { type TrainingProgress, type TrainingSummary, trainMlp } from "../model/train-mlp.js";
+import { applyPruningPlan } from "../pruning/apply-pruning-plan.js";
+import { planPruning } from "../pruning/plan-pruning.js";
+import type { ActivationStats } from "../stats/activation-stats.js";
+import { measureActivations } from "../stats/measure-activations.js";
+import { runThresholdSweep } from "../sweep/run-threshold-sweep.js";
+import type { BaseModelMetrics, SweepRow } from "../sweep/sweep-row.js";
+import { expandThresholdGrid, type ThresholdGrid } from "../sweep/threshold-grid.js";
+
+/** Everything that defines an experiment apart from the data itself. */
+export interface ExperimentSettings {
+  readonly hiddenSizes: readonly number[];
+  readonly activation: HiddenActivation;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  readonly seed: number;
+  readonly grid: ThresholdGrid;
+  /** Which pruned models to export besides the base model. */
+  readonly exportModels: "pareto" | "all" | "none";
+  readonly backend: BackendPreference;
+}
+
+export type ExperimentStage = "train" | "statistics" | "sweep" | "export";
+
+export type ExperimentEvent =
+  | { readonly kind: "backend"; readonly backend: BackendInfo }
+  | { readonly kind: "stage-started"; readonly stage: ExperimentStage }
+  | { readonly kind: "stage-finished"; readonly stage: ExperimentStage; readonly seconds: number }
+  | { readonly kind: "training"; readonly progress: TrainingProgress }
+  | { readonly kind: "statistics"; readonly samplesDone: number; readonly samplesTotal: number }
+  | { readonly kind: "sweep"; readonly done: number; readonly total: number; readonly rowId: string }
+  | { readonly kind: "export"; readonly done: number; readonly total: number; readonly modelId: string };
+
+export interface ExperimentResult {
+  readonly settings: ExperimentSettings;
+  readonly backend: BackendInfo;
+  readonly split: SplitRecord;
+  readonly training: TrainingSummary;
+  readonly base: BaseModelMetrics;
+  readonly rows: SweepRow[];
+  readonly stats: ActivationStats;
+  readonly timings: Record<ExperimentStage, number>;
+  /** "base" and the ids of the exported rows, in the TF.js layers format. */
+  readonly models: ReadonlyMap<string, LayersModelFiles>;
+}
+
+/**
+ * The whole method on data already in memory: train the MLP, measure every hidden neuron on the
+ * validation set, sweep the thresholds (accuracy on validation and test), and export the base model
+ * and the chosen pruned models. Performs no I/O: the caller writes what it wants.
+ */
+export async function runExperiment(
+  split: DataSplit,
+  settings: ExperimentSettings,
+  onEvent: (event: ExperimentEvent) => void = () => {},
+  signal?: AbortSignal,
+): Promise<ExperimentResult> {
+  for (const part of [split.train, split.validation, split.test]) assertValidDataset(part);
+  const thresholds = expandThresholdGrid(settings.grid);
+  const backend = await initialiseBackend(settings.backend);
+  onEvent({ kind: "backend", backend });
+  const timings: Record<ExperimentStage, number> = { train: 0, statistics: 0, sweep: 0, export: 0 };
+  const stage = async <T>(name: ExperimentStage, work: () => Promise<T>): Promise<T> => {
+    onEvent({ kind: "stage-started", stage: name });
+    const started = performance.now();
+    const result = await work();
+    timings[name] = (performance.now() - started) / 1000;
+    onEvent({ kind: "stage-finished", stage: name, seconds: timings[name] });
+    return result;
+  };
+
+  const network = createMlpNetwork(
+    {
+      inputSize: split.train.featureCount,
+      hiddenSizes: settings.hiddenSizes,
+      activation: settings.activation,
+      classCount: split.train.classCount,
+    },
+    settings.seed,
+  );
+  let weights: MlpWeights;
+  let training: TrainingSummary;
+  let stats: ActivationStats;
+  try {
+    training = await stage("train", () =>
+      trainMlp(
+        network,
+        split,
+        {
+          epochs: settings.epochs,
+          batchSize: settings.batchSize,
+          learningRate: settings.learningRate,
+          seed: settings.seed,
+          ...(signal === undefined ? {} : { signal }),
+        },
+        (progress) => onEvent({ kind: "training", progress }),
+      ),
+    );
+    stats = await stage("statistics", () =>
+      measureActivations(borrowNetworkTensors(network), split.validation, {
+        onProgress: ({ samplesDone, samplesTotal }) => onEvent({ kind: "statistics", samplesDone, samplesTotal }),
+      }),
+    );
+    weights = readMlpWeights(network);
+  } finally {
+    network.dispose();
+  }
+  if (signal?.aborted) throw new DeadweightError("CANCELED", "the experiment was canceled before the sweep");
+
+  const sweep = await stage("sweep", () =>
+    runThresholdSweep({
+      weights,
+      stats,
+      validation: split.validation,
+      test: split.test,
+      thresholds,
+      onProgress: ({ done, total, rowId }) => onEvent({ kind: "sweep", done, total, rowId }),
+    }),
+  );
+
+  const models = await stage("export", async () => {
+    const chosen = sweep.rows.filter(
+      (row) =>
+        row.status === "ok" && (settings.exportModels === "all" || (settings.exportModels === "pareto" && row.pareto)),
+    );
+    const exported = new Map<string, LayersModelFiles>();
+    exported.set("base", await exportLayersModel(weights));
+    onEvent({ kind: "export", done: 1, total: chosen.length + 1, modelId: "base" });
+    for (const [index, row] of chosen.entries()) {
+      const pruned = applyPruningPlan(weights, planPruning(stats, row.threshold));
+      exported.set(row.id, await exportLayersModel(pruned));
+      onEvent({ kind: "export", done: index + 2, total: chosen.length + 1, modelId: row.id });
+    }
+    return exported;
+  });
+
+  return {
+    settings,
+    backend,
+    split: split.record,
+    training,
+    base: sweep.base,
+    rows: sweep.rows,
+    stats,
+    timings,
+    models,
+  };
+}

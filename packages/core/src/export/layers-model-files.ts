@@ -1,0 +1,88 @@
+import * as tf from "@tensorflow/tfjs";
+import { DeadweightError } from "../errors.js";
+import { buildMlpNetwork, readMlpWeights } from "../model/mlp-network.js";
+import type { MlpWeights } from "../model/mlp-weights.js";
+
+/** The file name model.json refers to for the weights (TF.js layers format). */
+export const WEIGHTS_FILE_NAME = "weights.bin";
+
+/** The two files of a TF.js layers-format model, in memory: write them side by side as model.json and weights.bin. */
+export interface LayersModelFiles {
+  readonly modelJson: tf.io.ModelJSON;
+  readonly weightsBin: Uint8Array;
+}
+
+/** Serialises an MLP to the TF.js layers format that `tf.loadLayersModel` reads. */
+export async function exportLayersModel(weights: MlpWeights): Promise<LayersModelFiles> {
+  const network = buildMlpNetwork(weights);
+  try {
+    let files: LayersModelFiles | null = null;
+    await network.save(
+      tf.io.withSaveHandler(async (artifacts) => {
+        const weightData = artifacts.weightData;
+        const buffer = weightData instanceof ArrayBuffer ? weightData : tf.io.concatenateArrayBuffers(weightData ?? []);
+        files = {
+          modelJson: {
+            modelTopology: artifacts.modelTopology as object,
+            format: artifacts.format ?? "layers-model",
+            generatedBy: artifacts.generatedBy ?? `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
+            convertedBy: "Deadweight",
+            weightsManifest: [{ paths: [WEIGHTS_FILE_NAME], weights: artifacts.weightSpecs ?? [] }],
+          },
+          weightsBin: new Uint8Array(buffer),
+        };
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
+      }),
+    );
+    if (files === null) throw new Error("TF.js did not hand over the model artifacts");
+    return files;
+  } finally {
+    network.dispose();
+  }
+}
+
+/**
+ * Reads a TF.js layers-format model back into plain parameters. Throws MODEL_SHAPE_MISMATCH, with
+ * the byte counts or the offending layer, when weights.bin does not match what model.json describes.
+ */
+export async function importLayersModel(files: LayersModelFiles, sourceName = "model"): Promise<MlpWeights> {
+  const manifest = files.modelJson.weightsManifest;
+  if (!Array.isArray(manifest) || manifest.length === 0) {
+    throw new DeadweightError("MODEL_SHAPE_MISMATCH", `${sourceName}: model.json has no weightsManifest`);
+  }
+  const specs = manifest.flatMap((group) => group.weights);
+  const expectedBytes = specs.reduce(
+    (sum, spec) => sum + spec.shape.reduce((product, dim) => product * dim, 1) * bytesPerValue(spec.dtype),
+    0,
+  );
+  if (specs.some((spec) => spec.quantization !== undefined)) {
+    // Quantised weights have a different byte size; TF.js validates those itself below.
+  } else if (expectedBytes !== files.weightsBin.byteLength) {
+    throw new DeadweightError(
+      "MODEL_SHAPE_MISMATCH",
+      `${sourceName}: model.json describes ${expectedBytes} bytes of weights but weights.bin has ${files.weightsBin.byteLength}; the two files do not belong together`,
+    );
+  }
+  const weightData = files.weightsBin.buffer.slice(
+    files.weightsBin.byteOffset,
+    files.weightsBin.byteOffset + files.weightsBin.byteLength,
+  ) as ArrayBuffer;
+  let network: tf.LayersModel;
+  try {
+    network = await tf.loadLayersModel(tf.io.fromMemory(files.modelJson.modelTopology as object, specs, weightData));
+  } catch (error) {
+    throw new DeadweightError(
+      "MODEL_SHAPE_MISMATCH",
+      `${sourceName}: TF.js could not load the model: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  try {
+    return readMlpWeights(network);
+  } finally {
+    network.dispose();
+  }
+}
+
+function bytesPerValue(dtype: string): number {
+  return dtype === "float32" || dtype === "int32" ? 4 : dtype === "bool" ? 1 : 4;
+}

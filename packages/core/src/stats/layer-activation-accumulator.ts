@@ -1,0 +1,144 @@
+import { DeadweightError } from "../errors.js";
+import type { Histogram, NeuronStats } from "./activation-stats.js";
+
+export interface HistogramRange {
+  readonly low: number;
+  readonly high: number;
+  /** A fixed range never grows (bounded activations such as tanh); values outside go to the end bins. */
+  readonly fixed: boolean;
+}
+
+/**
+ * Streams one hidden layer's activations, chunk by chunk, into per-neuron statistics with memory
+ * independent of the number of samples:
+ * - mean and M2 (sum of squared deviations) in float64, each chunk's own two-pass moments merged
+ *   with Chan et al.'s parallel formula (stable where sum-of-squares would cancel);
+ * - min, max, count of exact zeros (APoZ);
+ * - a histogram per neuron over one shared range whose upper end doubles (merging bin pairs)
+ *   whenever a value lands beyond it, so one pass gives exact counts without knowing the range first.
+ * Two passes over each chunk in all, because this loop is the statistics stage's hot path.
+ */
+export class LayerActivationAccumulator {
+  private count = 0;
+  private readonly mean: Float64Array;
+  private readonly m2: Float64Array;
+  private readonly min: Float64Array;
+  private readonly max: Float64Array;
+  private readonly zeros: Float64Array;
+  private readonly chunkMean: Float64Array;
+  private readonly chunkM2: Float64Array;
+  /** Neuron-major: neuron j's bins are counts[j * binCount .. (j + 1) * binCount). */
+  private readonly counts: Uint32Array;
+  private low: number;
+  private high: number;
+
+  constructor(
+    readonly layerIndex: number,
+    readonly width: number,
+    readonly binCount: number,
+    private readonly range: HistogramRange,
+  ) {
+    if (!Number.isInteger(binCount) || binCount < 2 || binCount % 2 !== 0) {
+      throw new DeadweightError("INVALID_OPTION", `histogramBins must be an even integer >= 2, got ${binCount}`);
+    }
+    this.mean = new Float64Array(width);
+    this.m2 = new Float64Array(width);
+    this.min = new Float64Array(width).fill(Number.POSITIVE_INFINITY);
+    this.max = new Float64Array(width).fill(Number.NEGATIVE_INFINITY);
+    this.zeros = new Float64Array(width);
+    this.chunkMean = new Float64Array(width);
+    this.chunkM2 = new Float64Array(width);
+    this.counts = new Uint32Array(width * binCount);
+    this.low = range.low;
+    this.high = range.high;
+  }
+
+  /**
+   * Adds `rows` samples laid out row-major [rows x width]; `firstSample` is the index of the first
+   * one in the dataset, for error messages. Throws NON_FINITE_ACTIVATION on NaN or infinity.
+   */
+  addChunk(values: Float32Array, rows: number, firstSample: number): void {
+    if (rows === 0) return;
+    const { width, chunkMean, chunkM2, min, max, zeros } = this;
+    chunkMean.fill(0);
+    chunkM2.fill(0);
+    let largest = Number.NEGATIVE_INFINITY;
+    for (let r = 0; r < rows; r++) {
+      const offset = r * width;
+      for (let j = 0; j < width; j++) {
+        const value = values[offset + j] as number;
+        // value - value is 0 for every finite number, NaN for NaN and +-Infinity.
+        if (value - value !== 0) this.throwNonFinite(value, j, firstSample + r);
+        chunkMean[j] = (chunkMean[j] as number) + value;
+        if (value < (min[j] as number)) min[j] = value;
+        if (value > (max[j] as number)) max[j] = value;
+        if (value === 0) zeros[j] = (zeros[j] as number) + 1;
+        if (value > largest) largest = value;
+      }
+    }
+    for (let j = 0; j < width; j++) chunkMean[j] = (chunkMean[j] as number) / rows;
+    if (!this.range.fixed) while (largest >= this.high) this.doubleRange();
+
+    const { counts, binCount, low } = this;
+    const scale = binCount / (this.high - low);
+    const lastBin = binCount - 1;
+    for (let r = 0; r < rows; r++) {
+      const offset = r * width;
+      for (let j = 0; j < width; j++) {
+        const value = values[offset + j] as number;
+        const deviation = value - (chunkMean[j] as number);
+        chunkM2[j] = (chunkM2[j] as number) + deviation * deviation;
+        let bin = Math.floor((value - low) * scale);
+        bin = Math.min(lastBin, Math.max(0, bin));
+        counts[j * binCount + bin] = (counts[j * binCount + bin] as number) + 1;
+      }
+    }
+
+    const total = this.count + rows;
+    for (let j = 0; j < width; j++) {
+      const delta = (chunkMean[j] as number) - (this.mean[j] as number);
+      this.mean[j] = (this.mean[j] as number) + (delta * rows) / total;
+      this.m2[j] = (this.m2[j] as number) + (chunkM2[j] as number) + (delta * delta * this.count * rows) / total;
+    }
+    this.count = total;
+  }
+
+  /** Statistics of every neuron so far; std is the population std (divides by n, like numpy's default). */
+  neuronStats(): NeuronStats[] {
+    return Array.from({ length: this.width }, (_, j) => ({
+      mean: this.mean[j] as number,
+      std: this.count === 0 ? 0 : Math.sqrt((this.m2[j] as number) / this.count),
+      min: this.min[j] as number,
+      max: this.max[j] as number,
+      apoz: this.count === 0 ? 0 : (this.zeros[j] as number) / this.count,
+    }));
+  }
+
+  /** One histogram per neuron, all with the layer's shared edges. */
+  histograms(): Histogram[] {
+    const step = (this.high - this.low) / this.binCount;
+    const edges = Array.from({ length: this.binCount + 1 }, (_, i) => this.low + i * step);
+    return Array.from({ length: this.width }, (_, j) => ({
+      edges,
+      counts: Array.from(this.counts.subarray(j * this.binCount, (j + 1) * this.binCount)),
+    }));
+  }
+
+  private doubleRange(): void {
+    const half = this.binCount / 2;
+    for (let j = 0; j < this.width; j++) {
+      const neuron = this.counts.subarray(j * this.binCount, (j + 1) * this.binCount);
+      for (let i = 0; i < half; i++) neuron[i] = (neuron[2 * i] as number) + (neuron[2 * i + 1] as number);
+      neuron.fill(0, half);
+    }
+    this.high = this.low + 2 * (this.high - this.low);
+  }
+
+  private throwNonFinite(value: number, neuron: number, sample: number): never {
+    throw new DeadweightError(
+      "NON_FINITE_ACTIVATION",
+      `hidden layer ${this.layerIndex + 1}, neuron ${neuron}: activation is ${value} on sample ${sample}. ` +
+        "The model's weights or the input data contain NaN or infinite values; retrain with a lower learning rate or clean the data.",
+    );
+  }
+}

