@@ -6,13 +6,13 @@
  */
 import { parseArgs } from "node:util";
 import {
-  DEFAULT_THRESHOLD_GRID,
-  type MlpSpec,
   borrowNetworkTensors,
   createMlpNetwork,
+  DEFAULT_THRESHOLD_GRID,
   evaluateAccuracy,
   expandThresholdGrid,
   initialiseBackend,
+  type MlpSpec,
   measureActivations,
   readMlpWeights,
   runThresholdSweep,

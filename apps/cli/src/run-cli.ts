@@ -1,4 +1,5 @@
 import { DeadweightError } from "@deadweight/core";
+import { evaluateCommand } from "./commands/evaluate-command.js";
 import { pruneCommand } from "./commands/prune-command.js";
 import { ConfigError } from "./config/config-error.js";
 
@@ -6,6 +7,7 @@ const USAGE = `deadweight: find the dead neurons of a trained network and cut th
 
 Usage:
   deadweight prune [options]     train, measure, prune at a sweep of thresholds, export (see deadweight prune --help)
+  deadweight evaluate <folder>   reload an exported model and measure its test accuracy (see deadweight evaluate --help)
   deadweight help                show this help
 `;
 
@@ -25,6 +27,10 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     }
     if (verb === "prune") {
       await pruneCommand(rest, { stdout: process.stdout, stderr: process.stderr }, abort.signal);
+      return 0;
+    }
+    if (verb === "evaluate") {
+      await evaluateCommand(rest, { stdout: process.stdout, stderr: process.stderr });
       return 0;
     }
     process.stderr.write(`deadweight: unknown command "${verb}"\n\n${USAGE}`);

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { loadBundledMnist } from "@deadweight/dataset-files";
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runDeadweight } from "./run-deadweight.js";
@@ -97,7 +98,11 @@ describe("deadweight prune on a small MNIST configuration", () => {
       const modelJson = readJson(join(folder, "model.json"));
       const weights = readFileSync(join(folder, "weights.bin"));
       const model = await tf.loadLayersModel(
-        tf.io.fromMemory(modelJson.modelTopology, modelJson.weightsManifest[0].weights, new Uint8Array(weights).buffer),
+        tf.io.fromMemory({
+          modelTopology: modelJson.modelTopology,
+          weightSpecs: modelJson.weightsManifest[0].weights,
+          weightData: new Uint8Array(weights).buffer,
+        }),
       );
       return { model, bytes: statSync(join(folder, "weights.bin")).size };
     };
@@ -114,6 +119,20 @@ describe("deadweight prune on a small MNIST configuration", () => {
       .filter((layer) => layer.getClassName() === "Dense")
       .map((layer) => layer.getWeights()[0]?.shape);
     expect(denseShapes.map((shape) => shape?.[1]).slice(0, -1)).toEqual(prunedRow.keptNeurons);
+
+    // The file on disk behaves as the table says: its accuracy on the run's 1000 test samples is the
+    // row's. Up to one sample may differ: the sweep computes first-layer activations with the full
+    // 784x512 matmul and gathers columns, the file runs a 784xk matmul, and float32 sums in another
+    // order can flip a near-tie argmax.
+    const { test } = loadBundledMnist();
+    const accuracyOf = (model: tf.LayersModel) =>
+      tf.tidy(() => {
+        const inputs = tf.tensor2d(test.features.subarray(0, 1000 * 784), [1000, 784]);
+        const predicted = Array.from((model.predict(inputs) as tf.Tensor).argMax(1).dataSync());
+        return predicted.filter((label, i) => label === test.labels[i]).length / 1000;
+      });
+    expect(Math.abs(accuracyOf(pruned.model) - prunedRow.testAccuracy)).toBeLessThanOrEqual(0.001);
+    expect(Math.abs(accuracyOf(base.model) - results.base.testAccuracy)).toBeLessThanOrEqual(0.001);
     base.model.dispose();
     pruned.model.dispose();
   });
@@ -190,5 +209,58 @@ describe("deadweight help", () => {
     const prune = runDeadweight(["prune", "--help"]);
     expect(prune.status).toBe(0);
     expect(prune.stdout).toContain("--grid");
+  });
+});
+
+describe("deadweight evaluate", () => {
+  it("reloads an exported model and reports the accuracy the run recorded", () => {
+    const folder = temporaryFolder();
+    const out = join(folder, "run");
+    const prune = runDeadweight([
+      "prune",
+      "--max-train-samples",
+      "2000",
+      "--max-test-samples",
+      "500",
+      "--hidden",
+      "32",
+      "--epochs",
+      "1",
+      "--grid",
+      "mean=0.1",
+      "std=0.4",
+      "--out",
+      out,
+    ]);
+    expect(prune.status).toBe(0);
+    const results = readJson(join(out, "results.json"));
+    const run = runDeadweight(["evaluate", join(out, "models", "base"), "--max-test-samples", "500"]);
+    expect(run.stderr).not.toMatch(/error/i);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("architecture: 784-32-10");
+    // Same weights, same 500 samples; one sample of slack for float summation order across backends.
+    const reported = Number(/test accuracy: ([\d.]+)%/.exec(run.stdout)?.[1]);
+    expect(Math.abs(reported - 100 * results.base.testAccuracy)).toBeLessThanOrEqual(100 / 500);
+  });
+
+  it("refuses a model whose weights file does not match model.json, naming both sizes", () => {
+    const folder = temporaryFolder();
+    const out = join(folder, "run");
+    expect(
+      runDeadweight(["prune", "--max-train-samples", "500", "--hidden", "8", "--epochs", "1", "--out", out]).status,
+    ).toBe(0);
+    const weightsPath = join(out, "models", "base", "weights.bin");
+    const weights = readFileSync(weightsPath);
+    writeFileSync(weightsPath, weights.subarray(0, weights.length - 4));
+    const run = runDeadweight(["evaluate", join(out, "models", "base")]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("MODEL_SHAPE_MISMATCH");
+    expect(run.stderr).toContain(`describes ${weights.length} bytes of weights but weights.bin has ${weights.length - 4}`);
+  });
+
+  it("explains a folder without a model", () => {
+    const run = runDeadweight(["evaluate", temporaryFolder()]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/model\.json does not exist/);
   });
 });

@@ -69,7 +69,7 @@ export async function importLayersModel(files: LayersModelFiles, sourceName = "m
   ) as ArrayBuffer;
   let network: tf.LayersModel;
   try {
-    network = await tf.loadLayersModel(tf.io.fromMemory(files.modelJson.modelTopology as object, specs, weightData));
+    network = await loadLayersModelWithoutLeaks(files.modelJson.modelTopology as object, specs, weightData);
   } catch (error) {
     throw new DeadweightError(
       "MODEL_SHAPE_MISMATCH",
@@ -80,6 +80,30 @@ export async function importLayersModel(files: LayersModelFiles, sourceName = "m
     return readMlpWeights(network);
   } finally {
     network.dispose();
+  }
+}
+
+/**
+ * tf.loadLayersModel's own two steps (build the model from its topology, then load the decoded
+ * weights) with the cleanup it lacks: when the weights do not fit the layers, tf.loadLayersModel
+ * throws and leaks the half-built model's variables and the decoded weight tensors.
+ */
+async function loadLayersModelWithoutLeaks(
+  modelTopology: object,
+  specs: tf.io.WeightsManifestEntry[],
+  weightData: ArrayBuffer,
+): Promise<tf.LayersModel> {
+  const network = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology }));
+  let decoded: tf.NamedTensorMap = {};
+  try {
+    decoded = tf.io.decodeWeights(weightData, specs);
+    network.loadWeights(decoded);
+    return network;
+  } catch (error) {
+    network.dispose();
+    throw error;
+  } finally {
+    tf.dispose(Object.values(decoded));
   }
 }
 

@@ -44,7 +44,7 @@ export async function measureActivations(
     const activations = tf.tidy(() => {
       const outputs: tf.Tensor2D[] = [];
       hidden.reduce((x, layer) => {
-        const h = denseForward(x, layer);
+        const h = measuredForward(x, layer);
         outputs.push(h);
         return h;
       }, chunk.features);
@@ -70,4 +70,15 @@ export async function measureActivations(
       histograms: accumulator.histograms(),
     })),
   };
+}
+
+/**
+ * denseForward with relu applied after the fused matmul instead of inside it: on wasm the fused relu
+ * (XNNPACK's clamp) turns NaN into 0, so a neuron with NaN weights would look dead and be pruned
+ * instead of failing with NON_FINITE_ACTIVATION. Same values otherwise (relu is exact); training
+ * keeps the faster fused form.
+ */
+function measuredForward(x: tf.Tensor2D, layer: DenseLayerTensors): tf.Tensor2D {
+  if (layer.activation !== "relu") return denseForward(x, layer);
+  return tf.relu(tf.fused.matMul({ a: x, b: layer.kernel, bias: layer.bias }) as tf.Tensor2D);
 }

@@ -91,19 +91,22 @@ describe("tf.matMul with transposed operands on wasm (installWasmTransposedMatMu
     result.dispose();
   });
 
-  it.each(TRANSPOSE_COMBINATIONS)("rank 3 batch 2, transposeA %s, transposeB %s: equals the reference exactly", (ta, tb) => {
-    const batch = 2;
-    const aShape = [batch, ta ? inner : rows, ta ? rows : inner] as const;
-    const bShape = [batch, tb ? columns : inner, tb ? inner : columns] as const;
-    const a = integerValues(batch * rows * inner, 3);
-    const b = integerValues(batch * inner * columns, 4);
-    const result = tf.tidy(() => tf.matMul(tf.tensor3d(a, [...aShape]), tf.tensor3d(b, [...bShape]), ta, tb));
-    const expected = referenceMatMul(a, aShape, b, bShape, ta, tb);
-    expect(result.shape).toEqual([batch, rows, columns]);
-    // Tolerance 0: integer operands make every sum exact in float32.
-    expect(Array.from(result.dataSync())).toEqual(expected.values);
-    result.dispose();
-  });
+  it.each(TRANSPOSE_COMBINATIONS)(
+    "rank 3 batch 2, transposeA %s, transposeB %s: equals the reference exactly",
+    (ta, tb) => {
+      const batch = 2;
+      const aShape = [batch, ta ? inner : rows, ta ? rows : inner] as const;
+      const bShape = [batch, tb ? columns : inner, tb ? inner : columns] as const;
+      const a = integerValues(batch * rows * inner, 3);
+      const b = integerValues(batch * inner * columns, 4);
+      const result = tf.tidy(() => tf.matMul(tf.tensor3d(a, [...aShape]), tf.tensor3d(b, [...bShape]), ta, tb));
+      const expected = referenceMatMul(a, aShape, b, bShape, ta, tb);
+      expect(result.shape).toEqual([batch, rows, columns]);
+      // Tolerance 0: integer operands make every sum exact in float32.
+      expect(Array.from(result.dataSync())).toEqual(expected.values);
+      result.dispose();
+    },
+  );
 
   it("matches the reference on a product large enough for XNNPACK's tiled path", () => {
     const [m, k, n] = [33, 65, 17];
@@ -179,6 +182,7 @@ describe("gradients of a dense layer on wasm", () => {
             denseForward(xt as tf.Tensor2D, {
               kernel: wt as tf.Tensor2D,
               bias: bt as tf.Tensor1D,
+              // denseForward treats the output layer ("softmax") as linear: it returns logits.
               activation: activation === "relu" ? "relu" : "softmax",
             }),
             upstreamTensor,

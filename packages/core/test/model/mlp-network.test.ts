@@ -7,8 +7,8 @@ import {
   denseLayers,
   readMlpWeights,
 } from "../../src/model/mlp-network.js";
-import { type MlpSpec, assertValidMlpSpec } from "../../src/model/mlp-spec.js";
-import { type MlpWeights, float32Bytes, hiddenLayerSizes, parameterCount } from "../../src/model/mlp-weights.js";
+import { assertValidMlpSpec, type MlpSpec } from "../../src/model/mlp-spec.js";
+import { float32Bytes, hiddenLayerSizes, type MlpWeights, parameterCount } from "../../src/model/mlp-weights.js";
 import { thrownDeadweightError as thrown } from "../data/thrown-deadweight-error.js";
 import { denseLayer, randomMlpWeights } from "../mlp-fixtures.js";
 import { expectNoTensorLeak } from "../tensor-leaks.js";
