@@ -255,7 +255,9 @@ describe("deadweight evaluate", () => {
     const run = runDeadweight(["evaluate", join(out, "models", "base")]);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain("MODEL_SHAPE_MISMATCH");
-    expect(run.stderr).toContain(`describes ${weights.length} bytes of weights but weights.bin has ${weights.length - 4}`);
+    expect(run.stderr).toContain(
+      `describes ${weights.length} bytes of weights but weights.bin has ${weights.length - 4}`,
+    );
   });
 
   it("explains a folder without a model", () => {
