@@ -1,8 +1,8 @@
 import { join } from "node:path";
+import { thrownDeadweightError as thrown } from "@deadweight/test-support";
 import { describe, expect, it } from "vitest";
 import { loadCsvFiles } from "../src/csv-files.js";
 import { tempFolder } from "./temp-folder.js";
-import { thrownDeadweightError as thrown } from "./thrown-deadweight-error.js";
 
 /** `count` rows "i,2i,label" with labels cycling through `labels`, under a header. */
 function csvRows(count: number, labels: readonly string[]): string {

@@ -1,8 +1,8 @@
 import { join } from "node:path";
+import { thrownDeadweightError as thrown } from "@deadweight/test-support";
 import { describe, expect, it } from "vitest";
 import { loadDatasetSource, parseDatasetArgument } from "../src/dataset-source.js";
 import { tempFolder } from "./temp-folder.js";
-import { thrownDeadweightError as thrown } from "./thrown-deadweight-error.js";
 
 describe("parseDatasetArgument", () => {
   it.each([

@@ -1,19 +1,8 @@
 import { join } from "node:path";
+import { idxFileBytes as idxBytes, thrownDeadweightError as thrown } from "@deadweight/test-support";
 import { describe, expect, it } from "vitest";
 import { IDX_FILE_NAMES, loadIdxFolder } from "../src/idx-folder.js";
 import { tempFolder } from "./temp-folder.js";
-import { thrownDeadweightError as thrown } from "./thrown-deadweight-error.js";
-
-/** Big-endian IDX header words followed by the body bytes. */
-function idxBytes(header: number[], body: number[]): Uint8Array {
-  const bytes = new Uint8Array(header.length * 4 + body.length);
-  const view = new DataView(bytes.buffer);
-  header.forEach((word, index) => {
-    view.setUint32(index * 4, word);
-  });
-  bytes.set(body, header.length * 4);
-  return bytes;
-}
 
 /** Three 2x2 training images and two test images, with digit labels. */
 function tinyIdxFiles(): Record<string, Uint8Array> {

@@ -1,6 +1,6 @@
+import { thrownDeadweightError as thrown } from "@deadweight/test-support";
 import { describe, expect, it } from "vitest";
 import { parseCsvDataset, parseCsvDatasets } from "../../src/data/csv-format.js";
-import { thrownDeadweightError as thrown } from "./thrown-deadweight-error.js";
 
 describe("parseCsvDataset: reading", () => {
   it("reads numeric features and integer labels from the last column, headerless", () => {

@@ -1,7 +1,7 @@
+import { thrownDeadweightError as thrown } from "@deadweight/test-support";
 import { describe, expect, it } from "vitest";
 import { splitDataset } from "../../src/data/data-split.js";
 import { type Dataset, sampleCount } from "../../src/data/dataset.js";
-import { thrownDeadweightError as thrown } from "./thrown-deadweight-error.js";
 
 /** `count` samples of `featureCount` features; sample i's features all equal i, its label is i % classCount. */
 function numbered(name: string, count: number, featureCount = 2, classCount = 3): Dataset {

@@ -1,6 +1,6 @@
+import { thrownDeadweightError as thrown } from "@deadweight/test-support";
 import { describe, expect, it } from "vitest";
 import { assertValidDataset, type Dataset, datasetRange, sampleCount } from "../../src/data/dataset.js";
-import { thrownDeadweightError as thrown } from "./thrown-deadweight-error.js";
 
 /** Three samples of two features: sample i is [i, 10 + i] with label i. */
 function threeSamples(overrides: Partial<Dataset> = {}): Dataset {

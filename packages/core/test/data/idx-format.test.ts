@@ -1,17 +1,6 @@
+import { idxFileBytes as idxBytes, thrownDeadweightError as thrown } from "@deadweight/test-support";
 import { describe, expect, it } from "vitest";
 import { idxToDataset, parseIdxImages, parseIdxLabels } from "../../src/data/idx-format.js";
-import { thrownDeadweightError as thrown } from "./thrown-deadweight-error.js";
-
-/** Big-endian IDX header words followed by the body bytes, as a file would hold them. */
-function idxBytes(header: number[], body: number[]): Uint8Array {
-  const bytes = new Uint8Array(header.length * 4 + body.length);
-  const view = new DataView(bytes.buffer);
-  header.forEach((word, index) => {
-    view.setUint32(index * 4, word);
-  });
-  bytes.set(body, header.length * 4);
-  return bytes;
-}
 
 // Two 2x3 images: pixel values 0..5 and 250..255.
 const imageFile = idxBytes([2051, 2, 2, 3], [0, 1, 2, 3, 4, 5, 250, 251, 252, 253, 254, 255]);

@@ -1,3 +1,4 @@
+import { rejectedDeadweightError } from "@deadweight/test-support";
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
@@ -9,7 +10,6 @@ import {
 import { importLayersModel } from "../../src/export/layers-model-files.js";
 import { hiddenLayerSizes, parameterCount } from "../../src/model/mlp-weights.js";
 import type { PruningThreshold } from "../../src/pruning/pruning-threshold.js";
-import { rejectedDeadweightError } from "../rejected-deadweight-error.js";
 import { separableSplit } from "../synthetic-datasets.js";
 
 const SPLIT = separableSplit({ train: 300, validation: 100, test: 100 }, 8, 81);

@@ -1,3 +1,4 @@
+import { rejectedDeadweightError } from "@deadweight/test-support";
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
 import {
@@ -9,7 +10,6 @@ import {
 import { buildMlpNetwork } from "../../src/model/mlp-network.js";
 import { type MlpWeights, parameterCount } from "../../src/model/mlp-weights.js";
 import { predictProbabilities, randomMlpWeights } from "../mlp-fixtures.js";
-import { rejectedDeadweightError } from "../rejected-deadweight-error.js";
 import { randomFeatures } from "../synthetic-datasets.js";
 import { expectNoTensorLeak } from "../tensor-leaks.js";
 

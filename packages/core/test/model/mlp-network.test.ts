@@ -1,3 +1,4 @@
+import { thrownDeadweightError as thrown } from "@deadweight/test-support";
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
 import {
@@ -9,7 +10,6 @@ import {
 } from "../../src/model/mlp-network.js";
 import { assertValidMlpSpec, type MlpSpec } from "../../src/model/mlp-spec.js";
 import { float32Bytes, hiddenLayerSizes, type MlpWeights, parameterCount } from "../../src/model/mlp-weights.js";
-import { thrownDeadweightError as thrown } from "../data/thrown-deadweight-error.js";
 import { denseLayer, randomMlpWeights } from "../mlp-fixtures.js";
 import { expectNoTensorLeak } from "../tensor-leaks.js";
 

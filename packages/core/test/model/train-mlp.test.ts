@@ -1,3 +1,4 @@
+import { rejectedDeadweightError } from "@deadweight/test-support";
 import { describe, expect, it } from "vitest";
 import { evaluateAccuracy } from "../../src/model/evaluate-accuracy.js";
 import { createMlpNetwork, readMlpWeights } from "../../src/model/mlp-network.js";
@@ -10,7 +11,6 @@ import {
   type TrainingSummary,
   trainMlp,
 } from "../../src/model/train-mlp.js";
-import { rejectedDeadweightError } from "../rejected-deadweight-error.js";
 import { separableSplit } from "../synthetic-datasets.js";
 import { expectNoTensorLeak } from "../tensor-leaks.js";
 

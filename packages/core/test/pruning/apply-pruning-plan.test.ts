@@ -1,3 +1,4 @@
+import { thrownDeadweightError as thrown } from "@deadweight/test-support";
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
 import type { Dataset } from "../../src/data/dataset.js";
@@ -9,7 +10,6 @@ import { applyPruningPlan } from "../../src/pruning/apply-pruning-plan.js";
 import { planPruning } from "../../src/pruning/plan-pruning.js";
 import type { LayerPlan, PruningPlan } from "../../src/pruning/pruning-plan.js";
 import { measureActivations } from "../../src/stats/measure-activations.js";
-import { thrownDeadweightError as thrown } from "../data/thrown-deadweight-error.js";
 import { expectAllClose } from "../float-comparison.js";
 import { editedWeights, predictProbabilities, randomMlpWeights } from "../mlp-fixtures.js";
 import { randomFeatures } from "../synthetic-datasets.js";

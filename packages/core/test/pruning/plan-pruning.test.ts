@@ -1,8 +1,8 @@
+import { thrownDeadweightError as thrown } from "@deadweight/test-support";
 import { describe, expect, it } from "vitest";
 import { assertValidThreshold, planPruning } from "../../src/pruning/plan-pruning.js";
 import type { PruningThreshold } from "../../src/pruning/pruning-threshold.js";
 import type { ActivationStats, NeuronStats } from "../../src/stats/activation-stats.js";
-import { thrownDeadweightError as thrown } from "../data/thrown-deadweight-error.js";
 
 /** Statistics with only the fields a test cares about set; the rest are zero. */
 function statsOf(layers: readonly (readonly Partial<NeuronStats>[])[]): ActivationStats {

@@ -1,7 +1,7 @@
+import { thrownDeadweightError as thrown } from "@deadweight/test-support";
 import { describe, expect, it } from "vitest";
 import type { NeuronStats } from "../../src/stats/activation-stats.js";
 import { type HistogramRange, LayerActivationAccumulator } from "../../src/stats/layer-activation-accumulator.js";
-import { thrownDeadweightError as thrown } from "../data/thrown-deadweight-error.js";
 import { column, naiveHistogramCounts, naiveNeuronStats } from "./naive-activation-stats.js";
 
 const GROWING: HistogramRange = { low: 0, high: 1, fixed: false };

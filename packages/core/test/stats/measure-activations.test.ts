@@ -1,3 +1,4 @@
+import { rejectedDeadweightError } from "@deadweight/test-support";
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
 import type { Dataset } from "../../src/data/dataset.js";
@@ -14,7 +15,6 @@ import type { ActivationStats, NeuronStats } from "../../src/stats/activation-st
 import { LayerActivationAccumulator } from "../../src/stats/layer-activation-accumulator.js";
 import { type MeasureOptions, measureActivations } from "../../src/stats/measure-activations.js";
 import { denseLayer, editedWeights, randomMlpWeights } from "../mlp-fixtures.js";
-import { rejectedDeadweightError } from "../rejected-deadweight-error.js";
 import { randomFeatures } from "../synthetic-datasets.js";
 import { expectNoTensorLeak } from "../tensor-leaks.js";
 import { naiveNeuronStats } from "./naive-activation-stats.js";

@@ -1,7 +1,7 @@
+import { thrownDeadweightError as thrown } from "@deadweight/test-support";
 import { describe, expect, it } from "vitest";
 import type { PruningThreshold } from "../../src/pruning/pruning-threshold.js";
 import { DEFAULT_THRESHOLD_GRID, expandThresholdGrid, type ThresholdGrid } from "../../src/sweep/threshold-grid.js";
-import { thrownDeadweightError as thrown } from "../data/thrown-deadweight-error.js";
 
 describe("expandThresholdGrid", () => {
   it("expands a mean/std grid mean-major, in grid order", () => {

@@ -1,0 +1,2 @@
+export * from "./deadweight-error-assertions.js";
+export * from "./idx-file-bytes.js";
