@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { runExperiment, type SweepRow, splitDataset } from "@deadweight/core";
 import { type DatasetSource, loadDatasetSource, parseDatasetArgument } from "@deadweight/dataset-files";
-import { type ExperimentConfig, thresholdGridOf } from "../config/experiment-config.js";
+import { type ExperimentConfig, thresholdGridOf } from "@deadweight/experiment-config";
 import { loadExperimentConfig } from "../config/load-experiment-config.js";
 import { PRUNE_USAGE, parsePruneArguments } from "../config/prune-arguments.js";
 import {

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
+import { type ExperimentConfig, experimentConfigSchema } from "@deadweight/experiment-config";
 import { ConfigError } from "./config-error.js";
-import { type ExperimentConfig, experimentConfigSchema } from "./experiment-config.js";
 
 /**
  * Reads the optional JSON config file, lays the command-line overrides over it and validates the

@@ -1,5 +1,5 @@
 import type { ActivationStats, ExperimentResult, SweepRow } from "@deadweight/core";
-import type { ExperimentConfig } from "../config/experiment-config.js";
+import type { ExperimentConfig } from "@deadweight/experiment-config";
 
 /** What results.json holds: everything needed to read, compare or reproduce the run. */
 export interface ResultsDocument {

@@ -2,9 +2,9 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expandThresholdGrid } from "@deadweight/core";
+import { thresholdGridOf } from "@deadweight/experiment-config";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/config/config-error.js";
-import { thresholdGridOf } from "../../src/config/experiment-config.js";
 import { loadExperimentConfig } from "../../src/config/load-experiment-config.js";
 
 function configFile(content: string): string {

@@ -1,0 +1,85 @@
+import type { Db } from "@deadweight/db";
+import { AppError } from "../errors/app-error.js";
+import type { UserActor } from "./actor.js";
+import { requireTeamRole, type TeamRole } from "./team-roles.js";
+
+/**
+ * Loaders for objects that belong to a team through their project. Each returns the object's ids
+ * and the actor's role, or fails with NOT_FOUND (missing, or another team's) / FORBIDDEN (role too weak).
+ */
+
+export interface ProjectAccess {
+  readonly teamId: string;
+  readonly projectId: string;
+  readonly role: TeamRole;
+}
+
+export async function accessProject(db: Db, actor: UserActor, projectId: string, minimum: TeamRole) {
+  const project = await db.project.findUnique({ where: { id: projectId }, select: { id: true, teamId: true } });
+  if (project === null) throw AppError.notFound("project", projectId);
+  const role = await requireTeamRole(db, actor, project.teamId, minimum, { type: "project", id: projectId });
+  return { teamId: project.teamId, projectId: project.id, role } satisfies ProjectAccess;
+}
+
+export async function accessExperiment(db: Db, actor: UserActor, experimentId: string, minimum: TeamRole) {
+  const experiment = await db.experiment.findUnique({
+    where: { id: experimentId },
+    select: { id: true, projectId: true, project: { select: { teamId: true } } },
+  });
+  if (experiment === null) throw AppError.notFound("experiment", experimentId);
+  const role = await requireTeamRole(db, actor, experiment.project.teamId, minimum, {
+    type: "experiment",
+    id: experimentId,
+  });
+  return { teamId: experiment.project.teamId, projectId: experiment.projectId, experimentId, role };
+}
+
+export async function accessRun(db: Db, actor: UserActor, runId: string, minimum: TeamRole) {
+  const run = await db.run.findUnique({
+    where: { id: runId },
+    select: {
+      id: true,
+      experimentId: true,
+      experiment: { select: { projectId: true, project: { select: { teamId: true } } } },
+    },
+  });
+  if (run === null) throw AppError.notFound("run", runId);
+  const teamId = run.experiment.project.teamId;
+  const role = await requireTeamRole(db, actor, teamId, minimum, { type: "run", id: runId });
+  return { teamId, projectId: run.experiment.projectId, experimentId: run.experimentId, runId, role };
+}
+
+export async function accessResultRow(db: Db, actor: UserActor, resultRowId: string, minimum: TeamRole) {
+  const row = await db.resultRow.findUnique({
+    where: { id: resultRowId },
+    select: {
+      id: true,
+      runId: true,
+      run: {
+        select: {
+          experimentId: true,
+          experiment: { select: { projectId: true, project: { select: { teamId: true } } } },
+        },
+      },
+    },
+  });
+  if (row === null) throw AppError.notFound("result row", resultRowId);
+  const teamId = row.run.experiment.project.teamId;
+  const role = await requireTeamRole(db, actor, teamId, minimum, { type: "result row", id: resultRowId });
+  return { teamId, projectId: row.run.experiment.projectId, runId: row.runId, resultRowId, role };
+}
+
+export async function accessArtifact(db: Db, actor: UserActor, artifactId: string, minimum: TeamRole) {
+  const artifact = await db.artifact.findUnique({
+    where: { id: artifactId },
+    select: {
+      id: true,
+      runId: true,
+      run: { select: { experiment: { select: { projectId: true, project: { select: { teamId: true } } } } } },
+    },
+  });
+  if (artifact === null) throw AppError.notFound("artifact", artifactId);
+  const teamId = artifact.run.experiment.project.teamId;
+  const role = await requireTeamRole(db, actor, teamId, minimum, { type: "artifact", id: artifactId });
+  return { teamId, projectId: artifact.run.experiment.projectId, runId: artifact.runId, artifactId, role };
+}

@@ -1,0 +1,4 @@
+export * from "./apply-migrations.js";
+export { Prisma } from "./generated/client.js";
+export type * from "./generated/models.js";
+export * from "./open-database.js";

@@ -1,0 +1,27 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { applyMigrations, BUSY_TIMEOUT_MS, type MigrationReport } from "./apply-migrations.js";
+import { PrismaClient } from "./generated/client.js";
+
+/** The tracking store's client: a Prisma client on one SQLite file. */
+export type Db = PrismaClient;
+
+export interface OpenedDatabase {
+  readonly db: Db;
+  readonly migrations: MigrationReport;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens (creating if needed) the SQLite file, applies pending migrations, and returns a Prisma
+ * client using the better-sqlite3 driver adapter with WAL and a busy timeout, so concurrent
+ * writers wait for each other instead of failing with SQLITE_BUSY.
+ */
+export function openDatabase(file: string): OpenedDatabase {
+  mkdirSync(dirname(file), { recursive: true });
+  const migrations = applyMigrations(file);
+  const adapter = new PrismaBetterSQLite3({ url: `file:${file}`, timeout: BUSY_TIMEOUT_MS });
+  const db = new PrismaClient({ adapter });
+  return { db, migrations, close: () => db.$disconnect() };
+}
