@@ -1,5 +1,3 @@
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { applyMigrations, BUSY_TIMEOUT_MS, type MigrationReport } from "./apply-migrations.js";
 import { PrismaClient } from "./generated/client.js";
@@ -19,7 +17,6 @@ export interface OpenedDatabase {
  * writers wait for each other instead of failing with SQLITE_BUSY.
  */
 export function openDatabase(file: string): OpenedDatabase {
-  mkdirSync(dirname(file), { recursive: true });
   const migrations = applyMigrations(file);
   const adapter = new PrismaBetterSQLite3({ url: `file:${file}`, timeout: BUSY_TIMEOUT_MS });
   const db = new PrismaClient({ adapter });

@@ -124,6 +124,7 @@ CREATE TABLE "ExperimentTag" (
 CREATE TABLE "Run" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "experimentId" TEXT NOT NULL,
+    "seed" INTEGER,
     "status" TEXT NOT NULL DEFAULT 'queued',
     "attempt" INTEGER NOT NULL DEFAULT 0,
     "maxAttempts" INTEGER NOT NULL DEFAULT 3,

@@ -6,6 +6,8 @@ import { toTrpcError } from "../errors/error-mapping.js";
 import type { ApiContext } from "./context.js";
 
 const t = initTRPC.context<ApiContext>().create({
+  // Never send stack traces to clients, whatever NODE_ENV says.
+  isDev: false,
   errorFormatter({ shape, error }) {
     const cause = error.cause;
     if (cause instanceof ZodError) {

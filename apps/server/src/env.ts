@@ -1,0 +1,63 @@
+import { z } from "zod";
+
+// An unset variable and an empty one mean the same: use the default.
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
+
+const serverEnvSchema = z.object({
+  DEADWEIGHT_DATA_DIR: optional(z.string()),
+  DEADWEIGHT_HOST: optional(z.string().regex(/^[\w.:[\]-]+$/, "expected an IP address or host name, e.g. 127.0.0.1")),
+  DEADWEIGHT_PORT: optional(
+    z.coerce
+      .number({ error: "expected a port number, e.g. 4100" })
+      .int("expected a whole port number")
+      .min(0, "expected a port from 0 to 65535")
+      .max(65535, "expected a port from 0 to 65535"),
+  ),
+  DEADWEIGHT_AUTH_SECRET: optional(
+    z.string().min(32, "expected at least 32 characters (e.g. the output of `openssl rand -base64 32`)"),
+  ),
+  DEADWEIGHT_PUBLIC_URL: optional(
+    z.url({ error: "expected the URL people use to reach the server, e.g. http://host:4100" }),
+  ),
+});
+
+export interface ServerEnv {
+  /** Unset: the project's .data folder. */
+  readonly dataDir: string | undefined;
+  readonly host: string;
+  readonly port: number;
+  /** Unset: a secret kept in <dataDir>/auth-secret. */
+  readonly authSecret: string | undefined;
+  readonly publicURL: string | undefined;
+}
+
+export const DEFAULT_HOST = "127.0.0.1";
+export const DEFAULT_PORT = 4100;
+
+/** The server's settings from environment variables, or an Error naming each bad variable. */
+export function parseServerEnv(source: Readonly<Record<string, string | undefined>>): ServerEnv {
+  const parsed = serverEnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      // A secret's value must not end up in logs, even a wrong one.
+      const shown = name.includes("SECRET") ? "(hidden)" : JSON.stringify(source[name]);
+      return `  ${name}=${shown}: ${issue.message}`;
+    });
+    throw new Error(`invalid environment:\n${problems.join("\n")}`);
+  }
+  const env = parsed.data;
+  return {
+    dataDir: env.DEADWEIGHT_DATA_DIR,
+    host: env.DEADWEIGHT_HOST ?? DEFAULT_HOST,
+    port: env.DEADWEIGHT_PORT ?? DEFAULT_PORT,
+    authSecret: env.DEADWEIGHT_AUTH_SECRET,
+    publicURL: env.DEADWEIGHT_PUBLIC_URL,
+  };
+}
+
+/** The only place this app reads process.env. */
+export function readServerEnv(): ServerEnv {
+  return parseServerEnv(process.env);
+}

@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { parseServerEnv } from "../src/env.js";
+
+describe("the server's environment", () => {
+  it("defaults to this machine only, port 4100, the project's data folder and a kept secret", () => {
+    expect(parseServerEnv({})).toEqual({
+      dataDir: undefined,
+      host: "127.0.0.1",
+      port: 4100,
+      authSecret: undefined,
+      publicURL: undefined,
+    });
+    expect(parseServerEnv({ DEADWEIGHT_PORT: "", DEADWEIGHT_HOST: "" })).toMatchObject({
+      host: "127.0.0.1",
+      port: 4100,
+    });
+  });
+
+  it("reads every variable", () => {
+    const secret = "s".repeat(32);
+    expect(
+      parseServerEnv({
+        DEADWEIGHT_DATA_DIR: "/srv/deadweight",
+        DEADWEIGHT_HOST: "0.0.0.0",
+        DEADWEIGHT_PORT: "8080",
+        DEADWEIGHT_AUTH_SECRET: secret,
+        DEADWEIGHT_PUBLIC_URL: "https://deadweight.example.com",
+      }),
+    ).toEqual({
+      dataDir: "/srv/deadweight",
+      host: "0.0.0.0",
+      port: 8080,
+      authSecret: secret,
+      publicURL: "https://deadweight.example.com",
+    });
+  });
+
+  it("names each bad variable, its value and what was expected", () => {
+    expect(() => parseServerEnv({ DEADWEIGHT_PORT: "eighty" })).toThrow(
+      /DEADWEIGHT_PORT="eighty": expected a port number/,
+    );
+    expect(() => parseServerEnv({ DEADWEIGHT_PORT: "70000" })).toThrow(
+      /DEADWEIGHT_PORT="70000": expected a port from 0 to 65535/,
+    );
+    expect(() => parseServerEnv({ DEADWEIGHT_AUTH_SECRET: "short" })).toThrow(
+      /DEADWEIGHT_AUTH_SECRET=\(hidden\): expected at least 32 characters/,
+    );
+    expect(() => parseServerEnv({ DEADWEIGHT_HOST: "a host", DEADWEIGHT_PUBLIC_URL: "nope" })).toThrow(
+      /DEADWEIGHT_HOST="a host": .*\n.*DEADWEIGHT_PUBLIC_URL="nope": expected the URL/,
+    );
+  });
+});

@@ -1,0 +1,29 @@
+import type { Db } from "@deadweight/db";
+import type { Actor } from "../access/actor.js";
+import { AppError } from "../errors/app-error.js";
+import { resolveApiToken } from "./api-tokens.js";
+import type { Auth } from "./create-auth.js";
+
+export interface ResolveActorDeps {
+  readonly db: Db;
+  readonly auth: Auth;
+}
+
+/**
+ * Who sent this request: the owner of an `Authorization: Bearer <API token>`, else the person of a
+ * better-auth session cookie, else anonymous. An Authorization header that is malformed, unknown or
+ * revoked fails with UNAUTHORIZED rather than falling back to the cookie or to anonymous.
+ */
+export async function resolveActor(request: Request, deps: ResolveActorDeps): Promise<Actor> {
+  const authorization = request.headers.get("authorization");
+  if (authorization !== null) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    if (match === null) {
+      throw new AppError("UNAUTHORIZED", "the Authorization header must be 'Bearer <API token>'");
+    }
+    return resolveApiToken(deps.db, match[1]!);
+  }
+  const session = await deps.auth.api.getSession({ headers: request.headers });
+  if (session === null) return { kind: "anonymous" };
+  return { kind: "user", userId: session.user.id };
+}

@@ -1,0 +1,35 @@
+import type { Db } from "@deadweight/db";
+import type { UserActor } from "../../access/actor.js";
+import { requireTeamRole } from "../../access/team-roles.js";
+import { recordAudit } from "../../audit/record-audit.js";
+import { AppError } from "../../errors/app-error.js";
+import { apiTokenSelect } from "./api-token-view.js";
+
+export interface RevokeApiTokenInput {
+  readonly tokenId: string;
+}
+
+/**
+ * Revokes a token of the actor's team (admins only); it is refused from its next request on.
+ * Revoking a revoked token changes nothing and answers the same.
+ */
+export async function revokeApiToken(db: Db, actor: UserActor, input: RevokeApiTokenInput) {
+  const token = await db.apiToken.findUnique({ where: { id: input.tokenId }, select: { teamId: true } });
+  if (token === null) throw AppError.notFound("API token", input.tokenId);
+  await requireTeamRole(db, actor, token.teamId, "admin", { type: "API token", id: input.tokenId });
+  return db.$transaction(async (tx) => {
+    const revoked = await tx.apiToken.updateMany({
+      where: { id: input.tokenId, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
+    if (revoked.count > 0) {
+      await recordAudit(tx, actor, {
+        teamId: token.teamId,
+        action: "token.revoke",
+        targetType: "api-token",
+        targetId: input.tokenId,
+      });
+    }
+    return tx.apiToken.findUniqueOrThrow({ where: { id: input.tokenId }, select: apiTokenSelect });
+  });
+}

@@ -1,0 +1,38 @@
+import type { Readable } from "node:stream";
+import type { Db } from "@deadweight/db";
+import type { UserActor } from "../../access/actor.js";
+import type { ArtifactStore } from "../../artifacts/artifact-store.js";
+import { AppError } from "../../errors/app-error.js";
+import type { ArtifactView } from "./artifact-view.js";
+import { type GetArtifactInput, getArtifact } from "./get-artifact.js";
+
+export interface ArtifactDownload {
+  readonly artifact: ArtifactView;
+  /** The artifact's bytes, verified against its sha256 before the first byte. */
+  readonly stream: Readable;
+}
+
+/**
+ * An artifact's metadata and bytes (viewer or higher). Bytes missing from the store or no longer
+ * matching the recorded sha256 fail with an INTERNAL error naming the artifact, before any byte is sent.
+ */
+export async function openArtifactDownload(
+  db: Db,
+  store: ArtifactStore,
+  actor: UserActor,
+  input: GetArtifactInput,
+): Promise<ArtifactDownload> {
+  const artifact = await getArtifact(db, actor, input);
+  try {
+    const opened = await store.open(artifact.sha256, { expectedSizeBytes: artifact.sizeBytes });
+    return { artifact, stream: opened.stream };
+  } catch (error) {
+    if (error instanceof AppError) {
+      throw new AppError(
+        error.code,
+        `artifact ${artifact.id} ("${artifact.name}" of run ${artifact.runId}): ${error.message}`,
+      );
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,121 @@
+import { type Db, Prisma } from "@deadweight/db";
+import { z } from "zod";
+import type { Actor } from "../../access/actor.js";
+import { type DbOrTransaction, recordAudit } from "../../audit/record-audit.js";
+import { AppError } from "../../errors/app-error.js";
+import { objectId } from "../../inputs/object-id.js";
+import { artifactKindInput, artifactNameInput, contentTypeInput, sha256Input } from "./artifact-inputs.js";
+import { type ArtifactView, artifactSelect, toArtifactView } from "./artifact-view.js";
+
+export const recordArtifactInput = z.object({
+  resultRowId: objectId.optional(),
+  kind: artifactKindInput,
+  name: artifactNameInput,
+  sizeBytes: z.number().int().min(0),
+  sha256: sha256Input,
+  contentType: contentTypeInput,
+});
+export type RecordArtifactInput = z.output<typeof recordArtifactInput>;
+
+/** A run the caller has already been authorised to add artifacts to (a member, or its team's worker). */
+export interface AuthorisedRun {
+  readonly teamId: string;
+  readonly runId: string;
+}
+
+export interface RecordedArtifact {
+  readonly artifact: ArtifactView;
+  /** False when the same name with the same bytes was already recorded (a retried upload). */
+  readonly created: boolean;
+}
+
+/**
+ * Records the metadata of bytes already in the artifact store. Recording the same name with the
+ * same sha256 again returns the existing record; the same name with other bytes is a CONFLICT.
+ * Access is the caller's job: `run` must already be authorised.
+ */
+export async function recordArtifact(
+  db: Db,
+  actor: Actor,
+  run: AuthorisedRun,
+  input: RecordArtifactInput,
+): Promise<RecordedArtifact> {
+  if (input.resultRowId !== undefined) await assertRowOfRun(db, run.runId, input.resultRowId);
+  const create = () =>
+    db.$transaction(async (tx) => {
+      const existing = await findExisting(tx, run.runId, input);
+      if (existing !== null) return existing;
+      const artifact = await tx.artifact.create({
+        data: {
+          runId: run.runId,
+          resultRowId: input.resultRowId ?? null,
+          kind: input.kind,
+          name: input.name,
+          sizeBytes: input.sizeBytes,
+          sha256: input.sha256,
+          contentType: input.contentType,
+        },
+        select: artifactSelect,
+      });
+      await recordAudit(tx, actor, {
+        teamId: run.teamId,
+        action: "artifact.upload",
+        targetType: "artifact",
+        targetId: artifact.id,
+        details: {
+          runId: run.runId,
+          name: input.name,
+          kind: input.kind,
+          sha256: input.sha256,
+          sizeBytes: input.sizeBytes,
+        },
+      });
+      return { artifact: toArtifactView(artifact), created: true };
+    });
+  try {
+    return await create();
+  } catch (error) {
+    // The same name uploaded twice at once: the unique index lets one win; the other is then a
+    // retry (same bytes) or a conflict, decided as if it had come second.
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      const existing = await findExisting(db, run.runId, input);
+      if (existing !== null) return existing;
+    }
+    throw error;
+  }
+}
+
+/** The recorded artifact of this name, if its bytes are the same; CONFLICT if they differ. */
+export async function findExisting(
+  db: DbOrTransaction,
+  runId: string,
+  input: { readonly name: string; readonly sha256: string },
+): Promise<RecordedArtifact | null> {
+  const existing = await db.artifact.findUnique({
+    where: { runId_name: { runId, name: input.name } },
+    select: artifactSelect,
+  });
+  if (existing === null) return null;
+  if (existing.sha256 !== input.sha256) throw nameTaken(runId, input.name, existing.sha256, input.sha256);
+  return { artifact: toArtifactView(existing), created: false };
+}
+
+export function nameTaken(runId: string, name: string, storedSha256: string, newSha256: string): AppError {
+  return new AppError(
+    "CONFLICT",
+    `name: run ${runId} already has an artifact "${name}" with other content (sha256 ${storedSha256}, this one is ${newSha256}); artifacts are immutable, upload under another name`,
+    "name",
+  );
+}
+
+/** A result row named by an artifact must be one of its run's rows. */
+export async function assertRowOfRun(db: DbOrTransaction, runId: string, resultRowId: string): Promise<void> {
+  const row = await db.resultRow.findFirst({ where: { id: resultRowId, runId }, select: { id: true } });
+  if (row === null) {
+    throw new AppError(
+      "BAD_REQUEST",
+      `resultRowId: run ${runId} has no result row ${resultRowId}; attach artifacts to rows of their own run`,
+      "resultRowId",
+    );
+  }
+}

@@ -1,0 +1,64 @@
+import type { Db } from "@deadweight/db";
+import { experimentConfigSchema } from "@deadweight/experiment-config";
+import { z } from "zod";
+import type { UserActor } from "../../access/actor.js";
+import { accessProject } from "../../access/owned-objects.js";
+import { recordAudit } from "../../audit/record-audit.js";
+import { objectId } from "../../inputs/object-id.js";
+import { experimentTagsInput } from "./experiment-tags.js";
+import { type ExperimentDetails, getExperiment } from "./get-experiment.js";
+
+export const createExperimentInput = z.object({
+  projectId: objectId,
+  name: z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters"),
+  description: z.string().max(5000, "must be at most 5000 characters").default(""),
+  tags: experimentTagsInput.default([]),
+  /** The full configuration, validated (and defaulted) like a CLI config file. */
+  config: experimentConfigSchema,
+  /** How many runs to queue at once; run i trains with seed config.seed + i. */
+  runs: z.number().int("must be a whole number").min(1, "must be at least 1").max(10, "must be at most 10").default(1),
+});
+export type CreateExperimentInput = z.output<typeof createExperimentInput>;
+
+/**
+ * Creates an experiment in a project (member or higher) and queues its first run(s), each with its
+ * own seed, in one transaction: an experiment never exists without the runs that were asked for.
+ */
+export async function createExperiment(
+  db: Db,
+  actor: UserActor,
+  input: CreateExperimentInput,
+): Promise<ExperimentDetails> {
+  const { teamId } = await accessProject(db, actor, input.projectId, "member");
+  const experimentId = await db.$transaction(async (tx) => {
+    const experiment = await tx.experiment.create({
+      data: {
+        projectId: input.projectId,
+        name: input.name,
+        description: input.description,
+        dataset: input.config.dataset,
+        config: JSON.stringify(input.config),
+        createdById: actor.userId,
+        tags: { create: input.tags.map((tag) => ({ tag })) },
+      },
+      select: { id: true },
+    });
+    const runIds: string[] = [];
+    for (let i = 0; i < input.runs; i++) {
+      const run = await tx.run.create({
+        data: { experimentId: experiment.id, seed: input.config.seed + i },
+        select: { id: true },
+      });
+      runIds.push(run.id);
+    }
+    await recordAudit(tx, actor, {
+      teamId,
+      action: "experiment.create",
+      targetType: "experiment",
+      targetId: experiment.id,
+      details: { projectId: input.projectId, name: input.name, runIds },
+    });
+    return experiment.id;
+  });
+  return getExperiment(db, actor, { experimentId });
+}

@@ -1,0 +1,46 @@
+import type { ActivationStats } from "@deadweight/core";
+import type { Db } from "@deadweight/db";
+import { z } from "zod";
+import type { UserActor } from "../../access/actor.js";
+import { accessRun } from "../../access/owned-objects.js";
+import { objectId } from "../../inputs/object-id.js";
+import { decodeLayerStats } from "./layer-stats-encoding.js";
+
+export const getRunLayerStatsInput = z.object({
+  runId: objectId,
+  /** Only these hidden layers (0-based); all when omitted. */
+  layerIndexes: z.array(z.number().int("must be a whole number").nonnegative("must be 0 or more")).optional(),
+});
+export type GetRunLayerStatsInput = z.output<typeof getRunLayerStatsInput>;
+
+/**
+ * A run's per-neuron statistics, decoded back to the core's ActivationStats shape (neuron values
+ * at float32 precision). No layers until the worker reports (viewer or higher).
+ */
+export async function getRunLayerStats(
+  db: Db,
+  actor: UserActor,
+  input: GetRunLayerStatsInput,
+): Promise<ActivationStats & { readonly runId: string }> {
+  await accessRun(db, actor, input.runId, "viewer");
+  const stored = await db.runLayerStats.findMany({
+    where: {
+      runId: input.runId,
+      ...(input.layerIndexes === undefined ? {} : { layerIndex: { in: input.layerIndexes } }),
+    },
+    orderBy: { layerIndex: "asc" },
+    select: {
+      layerIndex: true,
+      neuronCount: true,
+      sampleCount: true,
+      neurons: true,
+      histogramEdges: true,
+      histograms: true,
+    },
+  });
+  return {
+    runId: input.runId,
+    sampleCount: stored[0]?.sampleCount ?? 0,
+    layers: stored.map(decodeLayerStats),
+  };
+}

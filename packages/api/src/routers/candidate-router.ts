@@ -1,0 +1,24 @@
+import { demoteCandidate, demoteCandidateInput } from "../domain/candidates/demote-candidate.js";
+import { findSmallestCandidate, findSmallestCandidateInput } from "../domain/candidates/find-smallest-candidate.js";
+import { listCandidateHistory, listCandidateHistoryInput } from "../domain/candidates/list-candidate-history.js";
+import { listCandidates, listCandidatesInput } from "../domain/candidates/list-candidates.js";
+import { promoteCandidate, promoteCandidateInput } from "../domain/candidates/promote-candidate.js";
+import { router, userProcedure } from "../trpc/trpc.js";
+
+/** Deployment candidates: the candidate query, aliases on result rows, and their history. */
+export const candidateRouter = router({
+  /** The smallest model within an accuracy drop and size limits, or the closest miss explained. */
+  findSmallest: userProcedure
+    .input(findSmallestCandidateInput)
+    .query(({ ctx, input }) => findSmallestCandidate(ctx.db, ctx.actor, input)),
+  promote: userProcedure
+    .input(promoteCandidateInput)
+    .mutation(({ ctx, input }) => promoteCandidate(ctx.db, ctx.actor, input)),
+  demote: userProcedure
+    .input(demoteCandidateInput)
+    .mutation(({ ctx, input }) => demoteCandidate(ctx.db, ctx.actor, input)),
+  list: userProcedure.input(listCandidatesInput).query(({ ctx, input }) => listCandidates(ctx.db, ctx.actor, input)),
+  history: userProcedure
+    .input(listCandidateHistoryInput)
+    .query(({ ctx, input }) => listCandidateHistory(ctx.db, ctx.actor, input)),
+});

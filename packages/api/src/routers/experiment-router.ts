@@ -1,0 +1,13 @@
+import { createExperiment, createExperimentInput } from "../domain/experiments/create-experiment.js";
+import { getExperiment, getExperimentInput } from "../domain/experiments/get-experiment.js";
+import { listExperiments, listExperimentsInput } from "../domain/experiments/list-experiments.js";
+import { router, userProcedure } from "../trpc/trpc.js";
+
+/** Experiments of a project: viewers read, members create (which queues their first runs). */
+export const experimentRouter = router({
+  create: userProcedure
+    .input(createExperimentInput)
+    .mutation(({ ctx, input }) => createExperiment(ctx.db, ctx.actor, input)),
+  list: userProcedure.input(listExperimentsInput).query(({ ctx, input }) => listExperiments(ctx.db, ctx.actor, input)),
+  get: userProcedure.input(getExperimentInput).query(({ ctx, input }) => getExperiment(ctx.db, ctx.actor, input)),
+});

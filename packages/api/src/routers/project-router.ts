@@ -1,0 +1,11 @@
+import { createProject, createProjectInput } from "../domain/projects/create-project.js";
+import { getProject, getProjectInput } from "../domain/projects/get-project.js";
+import { listProjects, listProjectsInput } from "../domain/projects/list-projects.js";
+import { router, userProcedure } from "../trpc/trpc.js";
+
+/** Projects of a team: viewers read, members create. */
+export const projectRouter = router({
+  create: userProcedure.input(createProjectInput).mutation(({ ctx, input }) => createProject(ctx.db, ctx.actor, input)),
+  list: userProcedure.input(listProjectsInput).query(({ ctx, input }) => listProjects(ctx.db, ctx.actor, input)),
+  get: userProcedure.input(getProjectInput).query(({ ctx, input }) => getProject(ctx.db, ctx.actor, input)),
+});

@@ -1,0 +1,60 @@
+import { z } from "zod";
+import { TEAM_ROLES } from "../access/team-roles.js";
+import { API_TOKEN_KINDS } from "../auth/api-tokens.js";
+import { createApiToken } from "../domain/api-tokens/create-api-token.js";
+import { listApiTokens } from "../domain/api-tokens/list-api-tokens.js";
+import { revokeApiToken } from "../domain/api-tokens/revoke-api-token.js";
+import { addMember } from "../domain/teams/add-member.js";
+import { changeMemberRole } from "../domain/teams/change-member-role.js";
+import { createTeam } from "../domain/teams/create-team.js";
+import { getTeam } from "../domain/teams/get-team.js";
+import { listMembers } from "../domain/teams/list-members.js";
+import { listMyTeams } from "../domain/teams/list-my-teams.js";
+import { removeMember } from "../domain/teams/remove-member.js";
+import { getMe } from "../domain/users/get-me.js";
+import { pageInput } from "../pagination/cursor-page.js";
+import { router, userProcedure } from "../trpc/trpc.js";
+
+const id = z.string().trim().min(1).max(200);
+const displayName = z.string().trim().min(1).max(100);
+const role = z.enum(TEAM_ROLES);
+
+/** Teams, their members and API tokens; plus `me`, the signed-in person. */
+export const teamRouter = router({
+  me: userProcedure.query(({ ctx }) => getMe(ctx.db, ctx.actor)),
+
+  create: userProcedure
+    .input(z.object({ name: displayName }))
+    .mutation(({ ctx, input }) => createTeam(ctx.db, ctx.actor, input)),
+
+  listMine: userProcedure.query(({ ctx }) => listMyTeams(ctx.db, ctx.actor)),
+
+  get: userProcedure.input(z.object({ teamId: id })).query(({ ctx, input }) => getTeam(ctx.db, ctx.actor, input)),
+
+  members: router({
+    list: userProcedure
+      .input(pageInput.extend({ teamId: id }))
+      .query(({ ctx, input }) => listMembers(ctx.db, ctx.actor, input)),
+    add: userProcedure
+      .input(z.object({ teamId: id, email: z.email().max(320), role }))
+      .mutation(({ ctx, input }) => addMember(ctx.db, ctx.actor, input)),
+    changeRole: userProcedure
+      .input(z.object({ teamId: id, userId: id, role }))
+      .mutation(({ ctx, input }) => changeMemberRole(ctx.db, ctx.actor, input)),
+    remove: userProcedure
+      .input(z.object({ teamId: id, userId: id }))
+      .mutation(({ ctx, input }) => removeMember(ctx.db, ctx.actor, input)),
+  }),
+
+  tokens: router({
+    create: userProcedure
+      .input(z.object({ teamId: id, name: displayName, kind: z.enum(API_TOKEN_KINDS) }))
+      .mutation(({ ctx, input }) => createApiToken(ctx.db, ctx.actor, input)),
+    list: userProcedure
+      .input(pageInput.extend({ teamId: id, includeRevoked: z.boolean().default(true) }))
+      .query(({ ctx, input }) => listApiTokens(ctx.db, ctx.actor, input)),
+    revoke: userProcedure
+      .input(z.object({ tokenId: id }))
+      .mutation(({ ctx, input }) => revokeApiToken(ctx.db, ctx.actor, input)),
+  }),
+});

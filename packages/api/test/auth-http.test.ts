@@ -1,0 +1,103 @@
+import { TRPCClientError } from "@trpc/client";
+import { describe, expect, it } from "vitest";
+import type { AppRouter } from "../src/root.js";
+import { cookieFrom, postJson, signIn, signUp } from "./sign-in.js";
+import { createTestDatabase } from "./test-database.js";
+import { apiClient, startTestServer } from "./test-server.js";
+
+const { db } = createTestDatabase();
+const server = await startTestServer(db);
+const ada = { email: "ada@example.test", password: "correct horse battery", name: "Ada" };
+// better-auth allows 3 sign-ins per 10 s per address: tests reuse this cookie instead of signing in again.
+let adaCookie = "";
+
+async function httpStatusOf(call: Promise<unknown>): Promise<number> {
+  const error = await call.then(
+    () => null,
+    (thrown: unknown) => thrown,
+  );
+  expect(error).toBeInstanceOf(TRPCClientError);
+  return (error as TRPCClientError<AppRouter>).data?.httpStatus ?? 0;
+}
+
+describe("session sign-in over HTTP", () => {
+  it("signs up, and the session cookie reaches tRPC procedures", async () => {
+    const cookie = await signUp(server.url, ada);
+    adaCookie = cookie;
+    const api = apiClient(server.url, { cookie });
+    const me = await api.team.me.query();
+    expect(me).toMatchObject({ email: ada.email, name: "Ada", token: null });
+    const team = await api.team.create.mutate({ name: "Ada's lab" });
+    expect(team.role).toBe("owner");
+    // better-auth stored a password hash, never the password; no response carried either.
+    const account = await db.account.findFirstOrThrow({ where: { user: { email: ada.email } } });
+    expect(account.password).not.toContain(ada.password);
+    expect(JSON.stringify(me)).not.toContain(account.password!);
+  });
+
+  it("signs in with the right password and gets a working cookie", async () => {
+    const response = await signIn(server.url, ada.email, ada.password);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(JSON.stringify(body)).not.toMatch(/password/i);
+    const cookie = cookieFrom(response);
+    expect(response.headers.getSetCookie()[0]).toMatch(/HttpOnly/i);
+    expect(await apiClient(server.url, { cookie }).team.listMine.query()).toEqual([
+      expect.objectContaining({ name: "Ada's lab", role: "owner" }),
+    ]);
+  });
+
+  it("refuses a wrong password and an unknown email alike, without a cookie", async () => {
+    const wrong = await signIn(server.url, ada.email, "not the password");
+    const unknown = await signIn(server.url, "nobody@example.test", "whatever123");
+    for (const response of [wrong, unknown]) {
+      expect(response.status).toBe(401);
+      expect(response.headers.getSetCookie()).toEqual([]);
+    }
+    expect(await wrong.json()).toEqual(await unknown.json());
+  });
+
+  it("treats no cookie, a forged cookie and a signed-out cookie as signed out", async () => {
+    expect(await httpStatusOf(apiClient(server.url).team.me.query())).toBe(401);
+    const forged = "better-auth.session_token=made-up.signature";
+    expect(await httpStatusOf(apiClient(server.url, { cookie: forged }).team.me.query())).toBe(401);
+
+    // A fresh session made server-side (not over HTTP, so it does not use up the sign-in allowance).
+    const cookie = cookieFrom(
+      await server.auth.api.signInEmail({ body: { email: ada.email, password: ada.password }, asResponse: true }),
+    );
+    expect((await apiClient(server.url, { cookie }).team.me.query()).email).toBe(ada.email);
+    expect((await postJson(`${server.url}/api/auth/sign-out`, {}, { cookie })).status).toBe(200);
+    expect(await httpStatusOf(apiClient(server.url, { cookie }).team.me.query())).toBe(401);
+  });
+
+  it("refuses cookie-authenticated changes sent from another origin", async () => {
+    const foreign = apiClient(server.url, { cookie: adaCookie, origin: "http://localhost:3000" });
+    expect(await httpStatusOf(foreign.team.create.mutate({ name: "Forged" }))).toBe(403);
+    const own = apiClient(server.url, { cookie: adaCookie, origin: new URL(server.url).origin });
+    expect((await own.team.create.mutate({ name: "Mine" })).name).toBe("Mine");
+    expect(await db.team.count({ where: { name: "Forged" } })).toBe(0);
+  });
+
+  it("names the bad field of a mutation in the message a client sees", async () => {
+    const error = await apiClient(server.url, { cookie: adaCookie })
+      .team.members.add.mutate({ teamId: "t", email: "not-an-email", role: "member" })
+      .then(
+        () => null,
+        (thrown: unknown) => thrown as TRPCClientError<AppRouter>,
+      );
+    expect(error?.message).toMatch(/^invalid input: email: /);
+    expect(error?.data?.httpStatus).toBe(400);
+  });
+
+  // Last: it exhausts this address's sign-in allowance for the next 10 s.
+  it("rate-limits password guessing per client address", async () => {
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 4; attempt++) {
+      statuses.push((await signIn(server.url, ada.email, `guess-${attempt}-xx`)).status);
+    }
+    expect(statuses).toContain(429);
+    // Even the right password waits out the window: that is what stops guessing.
+    expect((await signIn(server.url, ada.email, ada.password)).status).toBe(429);
+  });
+});
