@@ -1,5 +1,6 @@
 import type { Db } from "@deadweight/db";
 import { AppError } from "../errors/app-error.js";
+import { accessCacheFor } from "./access-cache.js";
 import type { UserActor } from "./actor.js";
 import { requireTeamRole, type TeamRole } from "./team-roles.js";
 
@@ -15,17 +16,21 @@ export interface ProjectAccess {
 }
 
 export async function accessProject(db: Db, actor: UserActor, projectId: string, minimum: TeamRole) {
-  const project = await db.project.findUnique({ where: { id: projectId }, select: { id: true, teamId: true } });
+  const project = await owned(db, `project:${projectId}`, () =>
+    db.project.findUnique({ where: { id: projectId }, select: { id: true, teamId: true } }),
+  );
   if (project === null) throw AppError.notFound("project", projectId);
   const role = await requireTeamRole(db, actor, project.teamId, minimum, { type: "project", id: projectId });
   return { teamId: project.teamId, projectId: project.id, role } satisfies ProjectAccess;
 }
 
 export async function accessExperiment(db: Db, actor: UserActor, experimentId: string, minimum: TeamRole) {
-  const experiment = await db.experiment.findUnique({
-    where: { id: experimentId },
-    select: { id: true, projectId: true, project: { select: { teamId: true } } },
-  });
+  const experiment = await owned(db, `experiment:${experimentId}`, () =>
+    db.experiment.findUnique({
+      where: { id: experimentId },
+      select: { id: true, projectId: true, project: { select: { teamId: true } } },
+    }),
+  );
   if (experiment === null) throw AppError.notFound("experiment", experimentId);
   const role = await requireTeamRole(db, actor, experiment.project.teamId, minimum, {
     type: "experiment",
@@ -35,14 +40,16 @@ export async function accessExperiment(db: Db, actor: UserActor, experimentId: s
 }
 
 export async function accessRun(db: Db, actor: UserActor, runId: string, minimum: TeamRole) {
-  const run = await db.run.findUnique({
-    where: { id: runId },
-    select: {
-      id: true,
-      experimentId: true,
-      experiment: { select: { projectId: true, project: { select: { teamId: true } } } },
-    },
-  });
+  const run = await owned(db, `run:${runId}`, () =>
+    db.run.findUnique({
+      where: { id: runId },
+      select: {
+        id: true,
+        experimentId: true,
+        experiment: { select: { projectId: true, project: { select: { teamId: true } } } },
+      },
+    }),
+  );
   if (run === null) throw AppError.notFound("run", runId);
   const teamId = run.experiment.project.teamId;
   const role = await requireTeamRole(db, actor, teamId, minimum, { type: "run", id: runId });
@@ -50,19 +57,21 @@ export async function accessRun(db: Db, actor: UserActor, runId: string, minimum
 }
 
 export async function accessResultRow(db: Db, actor: UserActor, resultRowId: string, minimum: TeamRole) {
-  const row = await db.resultRow.findUnique({
-    where: { id: resultRowId },
-    select: {
-      id: true,
-      runId: true,
-      run: {
-        select: {
-          experimentId: true,
-          experiment: { select: { projectId: true, project: { select: { teamId: true } } } },
+  const row = await owned(db, `result-row:${resultRowId}`, () =>
+    db.resultRow.findUnique({
+      where: { id: resultRowId },
+      select: {
+        id: true,
+        runId: true,
+        run: {
+          select: {
+            experimentId: true,
+            experiment: { select: { projectId: true, project: { select: { teamId: true } } } },
+          },
         },
       },
-    },
-  });
+    }),
+  );
   if (row === null) throw AppError.notFound("result row", resultRowId);
   const teamId = row.run.experiment.project.teamId;
   const role = await requireTeamRole(db, actor, teamId, minimum, { type: "result row", id: resultRowId });
@@ -70,16 +79,31 @@ export async function accessResultRow(db: Db, actor: UserActor, resultRowId: str
 }
 
 export async function accessArtifact(db: Db, actor: UserActor, artifactId: string, minimum: TeamRole) {
-  const artifact = await db.artifact.findUnique({
-    where: { id: artifactId },
-    select: {
-      id: true,
-      runId: true,
-      run: { select: { experiment: { select: { projectId: true, project: { select: { teamId: true } } } } } },
-    },
-  });
+  const artifact = await owned(db, `artifact:${artifactId}`, () =>
+    db.artifact.findUnique({
+      where: { id: artifactId },
+      select: {
+        id: true,
+        runId: true,
+        run: { select: { experiment: { select: { projectId: true, project: { select: { teamId: true } } } } } },
+      },
+    }),
+  );
   if (artifact === null) throw AppError.notFound("artifact", artifactId);
   const teamId = artifact.run.experiment.project.teamId;
   const role = await requireTeamRole(db, actor, teamId, minimum, { type: "artifact", id: artifactId });
   return { teamId, projectId: artifact.run.experiment.projectId, runId: artifact.runId, artifactId, role };
+}
+
+/**
+ * Which team (and project, run...) an object belongs to never changes, so the lookup is made once
+ * per object and kept in the access cache. Missing objects are not remembered: they may be created later.
+ */
+async function owned<T>(db: Db, key: string, load: () => Promise<T | null>): Promise<T | null> {
+  const cache = accessCacheFor(db);
+  const known = cache.owner<T>(key);
+  if (known !== undefined) return known;
+  const loaded = await load();
+  if (loaded !== null) cache.rememberOwner(key, loaded);
+  return loaded;
 }

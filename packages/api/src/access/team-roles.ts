@@ -1,5 +1,6 @@
 import type { Db } from "@deadweight/db";
 import { AppError } from "../errors/app-error.js";
+import { accessCacheFor } from "./access-cache.js";
 import type { UserActor } from "./actor.js";
 
 /** Team roles, weakest first: viewers read, members create and run, admins manage people and tokens. */
@@ -27,16 +28,29 @@ export async function requireTeamRole(
   minimum: TeamRole,
   what: { readonly type: string; readonly id: string },
 ): Promise<TeamRole> {
-  const membership =
-    actor.tokenTeamId !== undefined && actor.tokenTeamId !== teamId
-      ? null
-      : await db.membership.findUnique({ where: { teamId_userId: { teamId, userId: actor.userId } } });
-  if (membership === null || !isTeamRole(membership.role)) throw AppError.notFound(what.type, what.id);
-  if (!roleAtLeast(membership.role, minimum)) {
+  const role =
+    actor.tokenTeamId !== undefined && actor.tokenTeamId !== teamId ? null : await roleIn(db, teamId, actor.userId);
+  if (role === null || !isTeamRole(role)) throw AppError.notFound(what.type, what.id);
+  if (!roleAtLeast(role, minimum)) {
     throw new AppError(
       "FORBIDDEN",
-      `this needs the ${minimum} role or higher in the team; you are a ${membership.role}. Ask a team admin.`,
+      `this needs the ${minimum} role or higher in the team; you are a ${role}. Ask a team admin.`,
     );
   }
-  return membership.role;
+  return role;
+}
+
+/** A person's role in a team (null: not a member), through the access cache. */
+async function roleIn(db: Db, teamId: string, userId: string): Promise<string | null> {
+  const cache = accessCacheFor(db);
+  const now = Date.now();
+  const cached = cache.role(teamId, userId, now);
+  if (cached !== undefined) return cached.role;
+  const membership = await db.membership.findUnique({
+    where: { teamId_userId: { teamId, userId } },
+    select: { role: true },
+  });
+  const role = membership?.role ?? null;
+  cache.rememberRole(teamId, userId, role, now);
+  return role;
 }

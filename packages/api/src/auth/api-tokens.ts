@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Db } from "@deadweight/db";
+import { accessCacheFor } from "../access/access-cache.js";
 import type { Actor } from "../access/actor.js";
 import { AppError } from "../errors/app-error.js";
 
@@ -41,18 +42,26 @@ export function hashApiToken(token: string): string {
  * presents bad credentials is refused, never downgraded to anonymous). Records the use time.
  */
 export async function resolveApiToken(db: Db, token: string, now = new Date()): Promise<Actor> {
+  const tokenHash = hashApiToken(token);
+  const cache = accessCacheFor(db);
+  const cached = cache.token(tokenHash, now.getTime());
+  if (cached !== undefined && now.getTime() - cached.lastUsedAt < LAST_USED_RESOLUTION_MS) return cached.actor;
   const stored = await db.apiToken.findUnique({
-    where: { tokenHash: hashApiToken(token) },
+    where: { tokenHash },
     select: { id: true, teamId: true, createdById: true, name: true, kind: true, revokedAt: true, lastUsedAt: true },
   });
   if (stored === null || stored.revokedAt !== null) {
     throw new AppError("UNAUTHORIZED", "this API token is not valid (unknown or revoked); create a new one");
   }
-  if (stored.lastUsedAt === null || now.getTime() - stored.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
+  let lastUsedAt = stored.lastUsedAt?.getTime() ?? null;
+  if (lastUsedAt === null || now.getTime() - lastUsedAt >= LAST_USED_RESOLUTION_MS) {
     await db.apiToken.update({ where: { id: stored.id }, data: { lastUsedAt: now }, select: { id: true } });
+    lastUsedAt = now.getTime();
   }
-  if (stored.kind === "worker") {
-    return { kind: "worker", tokenId: stored.id, teamId: stored.teamId, tokenName: stored.name };
-  }
-  return { kind: "user", userId: stored.createdById, tokenId: stored.id, tokenTeamId: stored.teamId };
+  const actor: Actor =
+    stored.kind === "worker"
+      ? { kind: "worker", tokenId: stored.id, teamId: stored.teamId, tokenName: stored.name }
+      : { kind: "user", userId: stored.createdById, tokenId: stored.id, tokenTeamId: stored.teamId };
+  cache.rememberToken(tokenHash, actor, lastUsedAt, now.getTime());
+  return actor;
 }

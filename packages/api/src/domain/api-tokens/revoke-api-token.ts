@@ -1,4 +1,5 @@
 import type { Db } from "@deadweight/db";
+import { forgettingPeopleAfter } from "../../access/access-cache.js";
 import type { UserActor } from "../../access/actor.js";
 import { requireTeamRole } from "../../access/team-roles.js";
 import { recordAudit } from "../../audit/record-audit.js";
@@ -17,19 +18,22 @@ export async function revokeApiToken(db: Db, actor: UserActor, input: RevokeApiT
   const token = await db.apiToken.findUnique({ where: { id: input.tokenId }, select: { teamId: true } });
   if (token === null) throw AppError.notFound("API token", input.tokenId);
   await requireTeamRole(db, actor, token.teamId, "admin", { type: "API token", id: input.tokenId });
-  return db.$transaction(async (tx) => {
-    const revoked = await tx.apiToken.updateMany({
-      where: { id: input.tokenId, revokedAt: null },
-      data: { revokedAt: new Date() },
-    });
-    if (revoked.count > 0) {
-      await recordAudit(tx, actor, {
-        teamId: token.teamId,
-        action: "token.revoke",
-        targetType: "api-token",
-        targetId: input.tokenId,
+  // Roles and tokens are cached per request path: forget them once this change is committed.
+  return forgettingPeopleAfter(db, () =>
+    db.$transaction(async (tx) => {
+      const revoked = await tx.apiToken.updateMany({
+        where: { id: input.tokenId, revokedAt: null },
+        data: { revokedAt: new Date() },
       });
-    }
-    return tx.apiToken.findUniqueOrThrow({ where: { id: input.tokenId }, select: apiTokenSelect });
-  });
+      if (revoked.count > 0) {
+        await recordAudit(tx, actor, {
+          teamId: token.teamId,
+          action: "token.revoke",
+          targetType: "api-token",
+          targetId: input.tokenId,
+        });
+      }
+      return tx.apiToken.findUniqueOrThrow({ where: { id: input.tokenId }, select: apiTokenSelect });
+    }),
+  );
 }

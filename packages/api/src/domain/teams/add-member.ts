@@ -1,4 +1,5 @@
 import type { Db } from "@deadweight/db";
+import { forgettingPeopleAfter } from "../../access/access-cache.js";
 import type { UserActor } from "../../access/actor.js";
 import { requireTeamRole, type TeamRole } from "../../access/team-roles.js";
 import { recordAudit } from "../../audit/record-audit.js";
@@ -17,33 +18,36 @@ export async function addMember(db: Db, actor: UserActor, input: AddMemberInput)
   const actorRole = await requireTeamRole(db, actor, input.teamId, "admin", { type: "team", id: input.teamId });
   requireOwnerForOwnerRole(actorRole, input.role);
   const email = input.email.trim().toLowerCase();
-  return db.$transaction(async (tx) => {
-    const user = await tx.user.findUnique({ where: { email }, select: { id: true } });
-    if (user === null) {
-      throw new AppError("NOT_FOUND", `no user has the email ${email}; they need to sign up first`, "email");
-    }
-    const existing = await tx.membership.findUnique({
-      where: { teamId_userId: { teamId: input.teamId, userId: user.id } },
-      select: { role: true },
-    });
-    if (existing !== null) {
-      throw new AppError(
-        "CONFLICT",
-        `${email} is already a member of this team (${existing.role}); change their role instead`,
-        "email",
-      );
-    }
-    const membership = await tx.membership.create({
-      data: { teamId: input.teamId, userId: user.id, role: input.role },
-      select: memberSelect,
-    });
-    await recordAudit(tx, actor, {
-      teamId: input.teamId,
-      action: "member.add",
-      targetType: "user",
-      targetId: user.id,
-      details: { email, role: input.role },
-    });
-    return toMemberView(membership);
-  });
+  // Roles and tokens are cached per request path: forget them once this change is committed.
+  return forgettingPeopleAfter(db, () =>
+    db.$transaction(async (tx) => {
+      const user = await tx.user.findUnique({ where: { email }, select: { id: true } });
+      if (user === null) {
+        throw new AppError("NOT_FOUND", `no user has the email ${email}; they need to sign up first`, "email");
+      }
+      const existing = await tx.membership.findUnique({
+        where: { teamId_userId: { teamId: input.teamId, userId: user.id } },
+        select: { role: true },
+      });
+      if (existing !== null) {
+        throw new AppError(
+          "CONFLICT",
+          `${email} is already a member of this team (${existing.role}); change their role instead`,
+          "email",
+        );
+      }
+      const membership = await tx.membership.create({
+        data: { teamId: input.teamId, userId: user.id, role: input.role },
+        select: memberSelect,
+      });
+      await recordAudit(tx, actor, {
+        teamId: input.teamId,
+        action: "member.add",
+        targetType: "user",
+        targetId: user.id,
+        details: { email, role: input.role },
+      });
+      return toMemberView(membership);
+    }),
+  );
 }

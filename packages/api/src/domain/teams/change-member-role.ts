@@ -1,4 +1,5 @@
 import type { Db } from "@deadweight/db";
+import { forgettingPeopleAfter } from "../../access/access-cache.js";
 import type { UserActor } from "../../access/actor.js";
 import { isTeamRole, requireTeamRole, type TeamRole } from "../../access/team-roles.js";
 import { recordAudit } from "../../audit/record-audit.js";
@@ -17,28 +18,31 @@ export async function changeMemberRole(db: Db, actor: UserActor, input: ChangeMe
   const actorRole = await requireTeamRole(db, actor, input.teamId, "admin", { type: "team", id: input.teamId });
   // One transaction per change: the server's transactions are serialised, so two owners demoting
   // each other at once cannot both pass the "another owner remains" check.
-  return db.$transaction(async (tx) => {
-    const target = await tx.membership.findUnique({
-      where: { teamId_userId: { teamId: input.teamId, userId: input.userId } },
-      select: { role: true },
-    });
-    if (target === null || !isTeamRole(target.role)) throw AppError.notFound("member", input.userId);
-    requireOwnerForOwnerRole(actorRole, target.role, input.role);
-    if (target.role === "owner" && input.role !== "owner") await requireAnotherOwner(tx, input.teamId, input.userId);
-    const membership = await tx.membership.update({
-      where: { teamId_userId: { teamId: input.teamId, userId: input.userId } },
-      data: { role: input.role },
-      select: memberSelect,
-    });
-    if (target.role !== input.role) {
-      await recordAudit(tx, actor, {
-        teamId: input.teamId,
-        action: "member.role-change",
-        targetType: "user",
-        targetId: input.userId,
-        details: { from: target.role, to: input.role },
+  // Roles and tokens are cached per request path: forget them once this change is committed.
+  return forgettingPeopleAfter(db, () =>
+    db.$transaction(async (tx) => {
+      const target = await tx.membership.findUnique({
+        where: { teamId_userId: { teamId: input.teamId, userId: input.userId } },
+        select: { role: true },
       });
-    }
-    return toMemberView(membership);
-  });
+      if (target === null || !isTeamRole(target.role)) throw AppError.notFound("member", input.userId);
+      requireOwnerForOwnerRole(actorRole, target.role, input.role);
+      if (target.role === "owner" && input.role !== "owner") await requireAnotherOwner(tx, input.teamId, input.userId);
+      const membership = await tx.membership.update({
+        where: { teamId_userId: { teamId: input.teamId, userId: input.userId } },
+        data: { role: input.role },
+        select: memberSelect,
+      });
+      if (target.role !== input.role) {
+        await recordAudit(tx, actor, {
+          teamId: input.teamId,
+          action: "member.role-change",
+          targetType: "user",
+          targetId: input.userId,
+          details: { from: target.role, to: input.role },
+        });
+      }
+      return toMemberView(membership);
+    }),
+  );
 }

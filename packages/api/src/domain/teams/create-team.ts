@@ -1,4 +1,5 @@
 import type { Db } from "@deadweight/db";
+import { forgettingPeopleAfter } from "../../access/access-cache.js";
 import type { UserActor } from "../../access/actor.js";
 import { recordAudit } from "../../audit/record-audit.js";
 import { AppError } from "../../errors/app-error.js";
@@ -14,19 +15,22 @@ export async function createTeam(db: Db, actor: UserActor, input: CreateTeamInpu
     // A token is a key to one team; letting it mint new teams would widen what a leaked token can do.
     throw new AppError("FORBIDDEN", "API tokens act within their own team only; sign in to create a team");
   }
-  return db.$transaction(async (tx) => {
-    const slug = await uniqueTeamSlug(tx, input.name);
-    const team = await tx.team.create({
-      data: { name: input.name, slug, memberships: { create: { userId: actor.userId, role: "owner" } } },
-      select: { id: true, name: true, slug: true, createdAt: true },
-    });
-    await recordAudit(tx, actor, {
-      teamId: team.id,
-      action: "team.create",
-      targetType: "team",
-      targetId: team.id,
-      details: { name: team.name, slug: team.slug },
-    });
-    return { ...team, role: "owner" as const };
-  });
+  // Roles and tokens are cached per request path: forget them once this change is committed.
+  return forgettingPeopleAfter(db, () =>
+    db.$transaction(async (tx) => {
+      const slug = await uniqueTeamSlug(tx, input.name);
+      const team = await tx.team.create({
+        data: { name: input.name, slug, memberships: { create: { userId: actor.userId, role: "owner" } } },
+        select: { id: true, name: true, slug: true, createdAt: true },
+      });
+      await recordAudit(tx, actor, {
+        teamId: team.id,
+        action: "team.create",
+        targetType: "team",
+        targetId: team.id,
+        details: { name: team.name, slug: team.slug },
+      });
+      return { ...team, role: "owner" as const };
+    }),
+  );
 }

@@ -1,4 +1,5 @@
 import type { Db } from "@deadweight/db";
+import { forgettingPeopleAfter } from "../../access/access-cache.js";
 import type { UserActor } from "../../access/actor.js";
 import { isTeamRole, requireTeamRole } from "../../access/team-roles.js";
 import { recordAudit } from "../../audit/record-audit.js";
@@ -20,26 +21,29 @@ export async function removeMember(db: Db, actor: UserActor, input: RemoveMember
     type: "team",
     id: input.teamId,
   });
-  return db.$transaction(async (tx) => {
-    const target = await tx.membership.findUnique({
-      where: { teamId_userId: { teamId: input.teamId, userId: input.userId } },
-      select: { role: true },
-    });
-    if (target === null || !isTeamRole(target.role)) throw AppError.notFound("member", input.userId);
-    if (!leaving) requireOwnerForOwnerRole(actorRole, target.role);
-    if (target.role === "owner") await requireAnotherOwner(tx, input.teamId, input.userId);
-    await tx.membership.delete({ where: { teamId_userId: { teamId: input.teamId, userId: input.userId } } });
-    const revoked = await tx.apiToken.updateMany({
-      where: { teamId: input.teamId, createdById: input.userId, revokedAt: null },
-      data: { revokedAt: new Date() },
-    });
-    await recordAudit(tx, actor, {
-      teamId: input.teamId,
-      action: leaving ? "member.leave" : "member.remove",
-      targetType: "user",
-      targetId: input.userId,
-      details: { role: target.role, revokedTokens: revoked.count },
-    });
-    return { teamId: input.teamId, userId: input.userId, revokedTokens: revoked.count };
-  });
+  // Roles and tokens are cached per request path: forget them once this change is committed.
+  return forgettingPeopleAfter(db, () =>
+    db.$transaction(async (tx) => {
+      const target = await tx.membership.findUnique({
+        where: { teamId_userId: { teamId: input.teamId, userId: input.userId } },
+        select: { role: true },
+      });
+      if (target === null || !isTeamRole(target.role)) throw AppError.notFound("member", input.userId);
+      if (!leaving) requireOwnerForOwnerRole(actorRole, target.role);
+      if (target.role === "owner") await requireAnotherOwner(tx, input.teamId, input.userId);
+      await tx.membership.delete({ where: { teamId_userId: { teamId: input.teamId, userId: input.userId } } });
+      const revoked = await tx.apiToken.updateMany({
+        where: { teamId: input.teamId, createdById: input.userId, revokedAt: null },
+        data: { revokedAt: new Date() },
+      });
+      await recordAudit(tx, actor, {
+        teamId: input.teamId,
+        action: leaving ? "member.leave" : "member.remove",
+        targetType: "user",
+        targetId: input.userId,
+        details: { role: target.role, revokedTokens: revoked.count },
+      });
+      return { teamId: input.teamId, userId: input.userId, revokedTokens: revoked.count };
+    }),
+  );
 }

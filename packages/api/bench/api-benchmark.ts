@@ -1,0 +1,211 @@
+/**
+ * Benchmark of the tracking store over HTTP: 1,000 runs x 30 result rows stored, 20 concurrent
+ * clients on loopback. Prints JSON with p50/p95 latency of the experiment list, a run's results and a
+ * 20-run compare, against the targets (compare p95 <= 100 ms, list p95 <= 50 ms).
+ * Usage: npx tsx bench/api-benchmark.ts [--requests 400]
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { openDatabase } from "@deadweight/db";
+import { generateApiToken } from "../src/auth/api-tokens.js";
+
+const { values } = parseArgs({
+  options: { requests: { type: "string", default: "400" }, clients: { type: "string", default: "20" } },
+});
+const REQUESTS_PER_WORKLOAD = Number(values.requests);
+const CLIENTS = Number(values.clients);
+const EXPERIMENTS = 100;
+const RUNS_PER_EXPERIMENT = 10;
+const ROWS_PER_RUN = 30;
+
+const dataDir = mkdtempSync(join(tmpdir(), "deadweight-api-bench-"));
+const seeded = await seed(dataDir);
+const server = await startServerProcess(dataDir);
+try {
+  const headers = { authorization: `Bearer ${seeded.token}` };
+  const query = async (path: string, input: unknown) => {
+    const url = `${server.url}/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`;
+    const response = await fetch(url, { headers });
+    if (!response.ok) throw new Error(`${path}: HTTP ${response.status} ${await response.text()}`);
+    await response.arrayBuffer();
+  };
+  const pick = <T>(items: readonly T[]) => items[Math.floor(Math.random() * items.length)] as T;
+  const sortFields = ["createdAt", "name"] as const;
+
+  // Warm up (JIT, SQLite page cache) before measuring.
+  await measure(40, () => query("experiment.list", { projectId: seeded.projectId, limit: 25 }));
+
+  const list = await measure(REQUESTS_PER_WORKLOAD, () =>
+    query("experiment.list", {
+      projectId: seeded.projectId,
+      limit: 25,
+      sort: { field: pick(sortFields), direction: pick(["asc", "desc"] as const) },
+    }),
+  );
+  const results = await measure(REQUESTS_PER_WORKLOAD, () => query("result.rows", { runId: pick(seeded.runIds) }));
+  const compare = await measure(REQUESTS_PER_WORKLOAD, () => {
+    const runIds = new Set<string>();
+    while (runIds.size < 20) runIds.add(pick(seeded.runIds));
+    return query("compare.runs", { runIds: [...runIds] });
+  });
+
+  const report = {
+    benchmark: "api-http-loopback",
+    stored: { runs: seeded.runIds.length, resultRows: seeded.runIds.length * ROWS_PER_RUN },
+    concurrentClients: CLIENTS,
+    requestsPerWorkload: REQUESTS_PER_WORKLOAD,
+    experimentList: list,
+    runResults: results,
+    compare20Runs: compare,
+    targets: {
+      compareP95Ms: { target: "<= 100", met: compare.p95Ms <= 100 },
+      listP95Ms: { target: "<= 50", met: list.p95Ms <= 50 },
+    },
+  };
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+} finally {
+  server.process.kill("SIGTERM");
+  await new Promise((resolve) => server.process.once("exit", resolve));
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+/** Runs `total` requests from CLIENTS concurrent loops; latency percentiles in ms. */
+async function measure(total: number, request: () => Promise<void>) {
+  const latencies: number[] = [];
+  let issued = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (issued < total) {
+        issued++;
+        const begin = performance.now();
+        await request();
+        latencies.push(performance.now() - begin);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) =>
+    Math.round((latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] as number) * 10) / 10;
+  return {
+    requests: latencies.length,
+    p50Ms: at(0.5),
+    p95Ms: at(0.95),
+    maxMs: at(1),
+    requestsPerSecond: Math.round(latencies.length / seconds),
+  };
+}
+
+/** 100 experiments x 10 runs x 30 rows, a team, its admin and a user API token, written straight to SQLite. */
+async function seed(directory: string) {
+  const opened = openDatabase(join(directory, "deadweight.db"));
+  const db = opened.db;
+  const userId = randomUUID();
+  await db.user.create({ data: { id: userId, name: "Bench Admin", email: "bench@example.test" } });
+  const team = await db.team.create({ data: { name: "Bench", slug: "bench" } });
+  await db.membership.create({ data: { teamId: team.id, userId, role: "admin" } });
+  const project = await db.project.create({ data: { teamId: team.id, name: "Bench", slug: "bench" } });
+  const generated = generateApiToken();
+  await db.apiToken.create({
+    data: {
+      teamId: team.id,
+      createdById: userId,
+      name: "bench",
+      kind: "user",
+      prefix: generated.prefix,
+      tokenHash: generated.tokenHash,
+    },
+  });
+  const runIds: string[] = [];
+  for (let e = 0; e < EXPERIMENTS; e++) {
+    const config = {
+      dataset: "mnist",
+      model: { hidden: [512, 256, 128 - (e % 4) * 16] },
+      training: { epochs: 5 },
+      seed: e,
+    };
+    const experiment = await db.experiment.create({
+      data: {
+        projectId: project.id,
+        name: `experiment ${e}`,
+        dataset: "mnist",
+        config: JSON.stringify(config),
+        createdById: userId,
+        tags: { create: [{ tag: `family-${e % 5}` }] },
+      },
+    });
+    await db.$transaction(async (tx) => {
+      for (let r = 0; r < RUNS_PER_EXPERIMENT; r++) {
+        const run = await tx.run.create({
+          data: {
+            experimentId: experiment.id,
+            status: "succeeded",
+            seed: r,
+            baseMetrics: JSON.stringify({
+              hiddenSizes: [512, 256, 128],
+              parameters: 567434,
+              bytes: 2269736,
+              validationAccuracy: 0.978,
+              testAccuracy: 0.977,
+              latencyMsPerSample: 0.16,
+            }),
+          },
+        });
+        runIds.push(run.id);
+        await tx.resultRow.createMany({
+          data: Array.from({ length: ROWS_PER_RUN }, (_, k) => {
+            const parameters = 567434 - k * 15000 - r * 100;
+            const accuracy = 0.978 - k * k * 0.0002;
+            return {
+              runId: run.id,
+              rowKey: `mean${k}-std${r}`,
+              position: k,
+              threshold: JSON.stringify({ kind: "meanStd", mean: k / 10, std: r / 10 }),
+              status: "ok",
+              keptNeurons: JSON.stringify([512 - k * 10, 256 - k * 3, 128 - k]),
+              keptNeuronTotal: 896 - k * 14,
+              parameters,
+              bytes: parameters * 4,
+              validationAccuracy: accuracy,
+              testAccuracy: accuracy - 0.001,
+              validationAccuracyDrop: (0.978 - accuracy) * 100,
+              testAccuracyDrop: (0.977 - accuracy + 0.001) * 100,
+              parameterReductionPercent: (100 * (567434 - parameters)) / 567434,
+              neuronReductionPercent: (100 * k * 14) / 896,
+              latencyMsPerSample: 0.16 - k * 0.003,
+              pareto: k % 3 === 0,
+            };
+          }),
+        });
+      }
+    });
+  }
+  await opened.close();
+  return { token: generated.token, projectId: project.id, runIds };
+}
+
+async function startServerProcess(directory: string): Promise<{ url: string; process: ChildProcess }> {
+  const script = fileURLToPath(new URL("./serve-for-benchmark.ts", import.meta.url));
+  // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof") profiles the server process.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter((arg) => arg !== "");
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", script, directory], {
+    cwd: fileURLToPath(new URL("..", import.meta.url)),
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let output = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /LISTENING (\S+)/.exec(output);
+      if (match?.[1] !== undefined) resolve(match[1]);
+    });
+    child.once("exit", (code) => reject(new Error(`benchmark server exited with code ${code}`)));
+  });
+  return { url, process: child };
+}

@@ -1,0 +1,9 @@
+// The API server in its own process over an already-seeded data directory (argv[2]), so the load
+// generator and the server do not share an event loop.
+import { startApiServer } from "../src/server/start-api-server.js";
+
+const server = await startApiServer({ dataDir: process.argv[2] as string, port: 0, log: () => {} });
+console.log(`LISTENING ${server.url}`);
+process.on("SIGTERM", () => {
+  server.close().then(() => process.exit(0));
+});

@@ -1,0 +1,82 @@
+import type { BackendInfo, BaseModelMetrics, SplitRecord } from "@deadweight/core";
+import type { Db } from "@deadweight/db";
+import { z } from "zod";
+import type { UserActor } from "../../access/actor.js";
+import { accessRun } from "../../access/owned-objects.js";
+import { objectId } from "../../inputs/object-id.js";
+import type { RunStatus } from "./run-status.js";
+
+export const getRunInput = z.object({ runId: objectId });
+export type GetRunInput = z.output<typeof getRunInput>;
+
+export interface RunDetails {
+  readonly id: string;
+  readonly experimentId: string;
+  readonly projectId: string;
+  readonly seed: number | null;
+  readonly status: RunStatus;
+  readonly attempt: number;
+  readonly maxAttempts: number;
+  /** Which worker holds (or last held) the run, and until when its lease runs. */
+  readonly worker: string | null;
+  readonly leaseExpiresAt: Date | null;
+  readonly stage: string | null;
+  /** The worker's progress document (stage-specific), as reported. */
+  readonly progress: unknown;
+  readonly backend: BackendInfo | null;
+  /** Seconds per stage. */
+  readonly timings: Record<string, number> | null;
+  readonly baseMetrics: BaseModelMetrics | null;
+  readonly split: SplitRecord | null;
+  readonly errorMessage: string | null;
+  readonly resultRowCount: number;
+  readonly queuedAt: Date;
+  readonly startedAt: Date | null;
+  readonly finishedAt: Date | null;
+  readonly updatedAt: Date;
+}
+
+/** Everything known about one run (viewer or higher); JSON documents come back parsed. */
+export async function getRun(db: Db, actor: UserActor, input: GetRunInput): Promise<RunDetails> {
+  const { projectId } = await accessRun(db, actor, input.runId, "viewer");
+  const { progress, backend, timings, baseMetrics, split, status, _count, ...run } = await db.run.findUniqueOrThrow({
+    where: { id: input.runId },
+    select: {
+      id: true,
+      experimentId: true,
+      seed: true,
+      status: true,
+      attempt: true,
+      maxAttempts: true,
+      worker: true,
+      leaseExpiresAt: true,
+      stage: true,
+      progress: true,
+      backend: true,
+      timings: true,
+      baseMetrics: true,
+      split: true,
+      errorMessage: true,
+      queuedAt: true,
+      startedAt: true,
+      finishedAt: true,
+      updatedAt: true,
+      _count: { select: { resultRows: true } },
+    },
+  });
+  return {
+    ...run,
+    projectId,
+    status: status as RunStatus,
+    progress: parseDocument(progress),
+    backend: parseDocument(backend) as BackendInfo | null,
+    timings: parseDocument(timings) as Record<string, number> | null,
+    baseMetrics: parseDocument(baseMetrics) as BaseModelMetrics | null,
+    split: parseDocument(split) as SplitRecord | null,
+    resultRowCount: _count.resultRows,
+  };
+}
+
+function parseDocument(text: string | null): unknown {
+  return text === null ? null : JSON.parse(text);
+}
