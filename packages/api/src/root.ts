@@ -7,6 +7,7 @@ import { projectRouter } from "./routers/project-router.js";
 import { resultRouter } from "./routers/result-router.js";
 import { runRouter } from "./routers/run-router.js";
 import { teamRouter } from "./routers/team-router.js";
+import { workerRouter } from "./routers/worker-router.js";
 import { router } from "./trpc/trpc.js";
 
 /**
@@ -24,6 +25,7 @@ export const appRouter = router({
   audit: auditRouter,
   candidate: candidateRouter,
   artifact: artifactRouter,
+  worker: workerRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -139,8 +139,10 @@ describe("run.get and run.list", () => {
     expect(Object.keys(details).sort()).toEqual(
       [
         "attempt",
+        "attempts",
         "backend",
         "baseMetrics",
+        "completedStages",
         "errorMessage",
         "experimentId",
         "finishedAt",

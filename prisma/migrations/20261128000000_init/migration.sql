@@ -130,6 +130,8 @@ CREATE TABLE "Run" (
     "maxAttempts" INTEGER NOT NULL DEFAULT 3,
     "worker" TEXT,
     "leaseExpiresAt" DATETIME,
+    "leaseSeconds" INTEGER NOT NULL DEFAULT 30,
+    "completedStages" TEXT NOT NULL DEFAULT '[]',
     "stage" TEXT,
     "progress" TEXT,
     "backend" TEXT,
@@ -142,6 +144,19 @@ CREATE TABLE "Run" (
     "finishedAt" DATETIME,
     "updatedAt" DATETIME NOT NULL,
     CONSTRAINT "Run_experimentId_fkey" FOREIGN KEY ("experimentId") REFERENCES "Experiment" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "RunAttempt" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "runId" TEXT NOT NULL,
+    "attempt" INTEGER NOT NULL,
+    "worker" TEXT NOT NULL,
+    "startedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "endedAt" DATETIME,
+    "outcome" TEXT,
+    "error" TEXT,
+    CONSTRAINT "RunAttempt_runId_fkey" FOREIGN KEY ("runId") REFERENCES "Run" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
 -- CreateTable
@@ -286,7 +301,13 @@ CREATE INDEX "ExperimentTag_tag_idx" ON "ExperimentTag"("tag");
 CREATE INDEX "Run_status_queuedAt_idx" ON "Run"("status", "queuedAt");
 
 -- CreateIndex
+CREATE INDEX "Run_status_leaseExpiresAt_idx" ON "Run"("status", "leaseExpiresAt");
+
+-- CreateIndex
 CREATE INDEX "Run_experimentId_queuedAt_idx" ON "Run"("experimentId", "queuedAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "RunAttempt_runId_attempt_key" ON "RunAttempt"("runId", "attempt");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "RunLayerStats_runId_layerIndex_key" ON "RunLayerStats"("runId", "layerIndex");

@@ -1,16 +1,11 @@
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
-import { runExperiment, type SweepRow, splitDataset } from "@deadweight/core";
+import { activationStatsDocument, runExperiment, type SweepRow, splitDataset } from "@deadweight/core";
 import { type DatasetSource, loadDatasetSource, parseDatasetArgument } from "@deadweight/dataset-files";
 import { type ExperimentConfig, thresholdGridOf } from "@deadweight/experiment-config";
 import { loadExperimentConfig } from "../config/load-experiment-config.js";
 import { PRUNE_USAGE, parsePruneArguments } from "../config/prune-arguments.js";
-import {
-  buildResultsDocument,
-  buildStatsDocument,
-  SUGGESTION_MAX_VALIDATION_DROP,
-  suggestedRow,
-} from "../output/run-documents.js";
+import { buildResultsDocument, SUGGESTION_MAX_VALIDATION_DROP, suggestedRow } from "../output/run-documents.js";
 import { writeRunFolder } from "../output/write-run-folder.js";
 import { formatBytes } from "../terminal/format-bytes.js";
 import { formatDuration } from "../terminal/format-duration.js";
@@ -71,7 +66,7 @@ export async function pruneCommand(argv: readonly string[], streams: CommandStre
     totalSeconds,
     createdAt: new Date(),
   });
-  writeRunFolder(outFolder, { results, stats: buildStatsDocument(result.stats), models: result.models });
+  writeRunFolder(outFolder, { results, stats: activationStatsDocument(result.stats), models: result.models });
 
   const suggestion = suggestedRow(result.rows);
   const out = streams.stdout;

@@ -1,4 +1,4 @@
-import type { ActivationStats, ExperimentResult, SweepRow } from "@deadweight/core";
+import type { ExperimentResult, SweepRow } from "@deadweight/core";
 import type { ExperimentConfig } from "@deadweight/experiment-config";
 
 /** What results.json holds: everything needed to read, compare or reproduce the run. */
@@ -61,23 +61,5 @@ export function buildResultsDocument(input: {
     suggestedRowId: suggestedRow(result.rows)?.id ?? null,
     timings: { ...result.timings, total: input.totalSeconds },
     models: Object.fromEntries([...result.models.keys()].map((id) => [id, `models/${id}`])),
-  };
-}
-
-/** What stats.json holds: per layer, per neuron, the validation statistics and histogram. */
-export function buildStatsDocument(stats: ActivationStats) {
-  return {
-    measuredOn: "validation",
-    sampleCount: stats.sampleCount,
-    layers: stats.layers.map((layer) => ({
-      layer: layer.layerIndex + 1,
-      size: layer.neurons.length,
-      histogramEdges: layer.histograms[0]?.edges ?? [],
-      neurons: layer.neurons.map((neuron, index) => ({
-        index,
-        ...neuron,
-        histogram: layer.histograms[index]?.counts ?? [],
-      })),
-    })),
   };
 }

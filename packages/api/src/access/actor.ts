@@ -16,3 +16,6 @@ export type Actor =
 
 export type UserActor = Extract<Actor, { kind: "user" }>;
 export type WorkerActor = Extract<Actor, { kind: "worker" }>;
+
+/** Anyone who presented valid credentials: a person, or a team's worker. */
+export type SignedInActor = UserActor | WorkerActor;

@@ -1,7 +1,7 @@
 import type { Db } from "@deadweight/db";
 import { AppError } from "../errors/app-error.js";
 import { accessCacheFor } from "./access-cache.js";
-import type { UserActor } from "./actor.js";
+import type { UserActor, WorkerActor } from "./actor.js";
 import { requireTeamRole, type TeamRole } from "./team-roles.js";
 
 /**
@@ -40,7 +40,22 @@ export async function accessExperiment(db: Db, actor: UserActor, experimentId: s
 }
 
 export async function accessRun(db: Db, actor: UserActor, runId: string, minimum: TeamRole) {
-  const run = await owned(db, `run:${runId}`, () =>
+  const run = await runOwner(db, runId);
+  if (run === null) throw AppError.notFound("run", runId);
+  const teamId = run.experiment.project.teamId;
+  const role = await requireTeamRole(db, actor, teamId, minimum, { type: "run", id: runId });
+  return { teamId, projectId: run.experiment.projectId, experimentId: run.experimentId, runId, role };
+}
+
+/** A run of the worker token's own team; any other run is NOT_FOUND, exactly as if it did not exist. */
+export async function accessRunAsWorker(db: Db, worker: WorkerActor, runId: string) {
+  const run = await runOwner(db, runId);
+  if (run === null || run.experiment.project.teamId !== worker.teamId) throw AppError.notFound("run", runId);
+  return { teamId: worker.teamId, projectId: run.experiment.projectId, experimentId: run.experimentId, runId };
+}
+
+function runOwner(db: Db, runId: string) {
+  return owned(db, `run:${runId}`, () =>
     db.run.findUnique({
       where: { id: runId },
       select: {
@@ -50,10 +65,6 @@ export async function accessRun(db: Db, actor: UserActor, runId: string, minimum
       },
     }),
   );
-  if (run === null) throw AppError.notFound("run", runId);
-  const teamId = run.experiment.project.teamId;
-  const role = await requireTeamRole(db, actor, teamId, minimum, { type: "run", id: runId });
-  return { teamId, projectId: run.experiment.projectId, experimentId: run.experimentId, runId, role };
 }
 
 export async function accessResultRow(db: Db, actor: UserActor, resultRowId: string, minimum: TeamRole) {
@@ -79,7 +90,24 @@ export async function accessResultRow(db: Db, actor: UserActor, resultRowId: str
 }
 
 export async function accessArtifact(db: Db, actor: UserActor, artifactId: string, minimum: TeamRole) {
-  const artifact = await owned(db, `artifact:${artifactId}`, () =>
+  const artifact = await artifactOwner(db, artifactId);
+  if (artifact === null) throw AppError.notFound("artifact", artifactId);
+  const teamId = artifact.run.experiment.project.teamId;
+  const role = await requireTeamRole(db, actor, teamId, minimum, { type: "artifact", id: artifactId });
+  return { teamId, projectId: artifact.run.experiment.projectId, runId: artifact.runId, artifactId, role };
+}
+
+/** An artifact of a run of the worker token's own team (a resumed run downloads its stored base model). */
+export async function accessArtifactAsWorker(db: Db, worker: WorkerActor, artifactId: string) {
+  const artifact = await artifactOwner(db, artifactId);
+  if (artifact === null || artifact.run.experiment.project.teamId !== worker.teamId) {
+    throw AppError.notFound("artifact", artifactId);
+  }
+  return { teamId: worker.teamId, projectId: artifact.run.experiment.projectId, runId: artifact.runId, artifactId };
+}
+
+function artifactOwner(db: Db, artifactId: string) {
+  return owned(db, `artifact:${artifactId}`, () =>
     db.artifact.findUnique({
       where: { id: artifactId },
       select: {
@@ -89,10 +117,6 @@ export async function accessArtifact(db: Db, actor: UserActor, artifactId: strin
       },
     }),
   );
-  if (artifact === null) throw AppError.notFound("artifact", artifactId);
-  const teamId = artifact.run.experiment.project.teamId;
-  const role = await requireTeamRole(db, actor, teamId, minimum, { type: "artifact", id: artifactId });
-  return { teamId, projectId: artifact.run.experiment.projectId, runId: artifact.runId, artifactId, role };
 }
 
 /**

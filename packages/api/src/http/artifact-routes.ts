@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import type { Db } from "@deadweight/db";
 import { ZodError, type z } from "zod";
-import type { Actor, UserActor } from "../access/actor.js";
+import type { Actor, SignedInActor } from "../access/actor.js";
 import type { ArtifactStore } from "../artifacts/artifact-store.js";
 import { ARTIFACT_HTTP_PATH, type ArtifactView } from "../domain/artifacts/artifact-view.js";
 import { getArtifact } from "../domain/artifacts/get-artifact.js";
@@ -21,10 +21,12 @@ export interface ArtifactRequestContext {
 /**
  * Artifact bytes over plain HTTP beside tRPC (models are binary), on fetch API objects so any
  * server can mount it under /api/artifacts (the request URL keeps that prefix):
- * - `POST /api/artifacts?runId=&name=&kind=[&resultRowId=]`, body = the bytes, `Content-Type`, optional
- *   `X-Content-Sha256`: 201 `{ artifact, created: true }`, or 200 `{ artifact, created: false }` for a
- *   re-upload of the same name and bytes; the same name with other bytes is 409.
+ * - `POST /api/artifacts?runId=&name=&kind=[&resultRowId=][&attempt=]`, body = the bytes, `Content-Type`,
+ *   optional `X-Content-Sha256`: 201 `{ artifact, created: true }`, or 200 `{ artifact, created: false }`
+ *   for a re-upload of the same name and bytes; the same name with other bytes is 409.
  * - `GET|HEAD /api/artifacts/<id>`: the bytes, with Content-Type, Content-Length, ETag and X-Content-Sha256.
+ * People: members upload, viewers download. Worker tokens: upload to their team's running runs (409
+ * when the run is not running, or `attempt` names a claim that ended) and download their team's artifacts.
  * Errors are `{ error: { code, message, field? } }` with the status of httpStatusOf. The handler never
  * cancels the request body: when it answers without reading all of it, the server drains or closes.
  */
@@ -40,10 +42,10 @@ export async function handleArtifactRequest(request: Request, context: ArtifactR
     }
     if (route.kind === "upload") {
       if (request.method !== "POST") return methodNotAllowed(request.method, "POST");
-      return await handleUpload(request, url, personOf(context.actor), context);
+      return await handleUpload(request, url, signedIn(context.actor), context);
     }
     if (request.method !== "GET" && request.method !== "HEAD") return methodNotAllowed(request.method, "GET, HEAD");
-    return await handleDownload(request, route.artifactId, personOf(context.actor), context);
+    return await handleDownload(request, route.artifactId, signedIn(context.actor), context);
   } catch (error) {
     return errorResponse(error);
   }
@@ -63,21 +65,21 @@ function routeOf(pathname: string): Route | null {
   }
 }
 
-function personOf(actor: Actor): UserActor {
+function signedIn(actor: Actor): SignedInActor {
   if (actor.kind === "anonymous") {
     throw new AppError("UNAUTHORIZED", "sign in, or send an API token as 'Authorization: Bearer <token>'");
   }
-  if (actor.kind === "worker") throw new AppError("FORBIDDEN", "worker tokens can only claim and report runs");
   return actor;
 }
 
-async function handleUpload(request: Request, url: URL, actor: UserActor, context: ArtifactRequestContext) {
+async function handleUpload(request: Request, url: URL, actor: SignedInActor, context: ArtifactRequestContext) {
   const query = url.searchParams;
   const input = parseUploadInput({
     runId: query.get("runId") ?? undefined,
     name: query.get("name") ?? undefined,
     kind: query.get("kind") ?? undefined,
     resultRowId: query.get("resultRowId") ?? undefined,
+    attempt: query.get("attempt") ?? undefined,
     contentType: request.headers.get("content-type") ?? undefined,
     expectedSha256: request.headers.get("x-content-sha256") ?? undefined,
   });
@@ -94,7 +96,12 @@ async function handleUpload(request: Request, url: URL, actor: UserActor, contex
   });
 }
 
-async function handleDownload(request: Request, artifactId: string, actor: UserActor, context: ArtifactRequestContext) {
+async function handleDownload(
+  request: Request,
+  artifactId: string,
+  actor: SignedInActor,
+  context: ArtifactRequestContext,
+) {
   // Answers that need no bytes skip reading (and verifying) the file.
   if (request.method === "HEAD" || request.headers.has("if-none-match")) {
     const artifact = await getArtifact(context.db, actor, { artifactId });
@@ -141,6 +148,7 @@ const UPLOAD_FIELD_SOURCES: Record<string, string> = {
   name: "query parameter name",
   kind: "query parameter kind",
   resultRowId: "query parameter resultRowId",
+  attempt: "query parameter attempt",
   contentType: "Content-Type header",
   expectedSha256: "X-Content-Sha256 header",
 };

@@ -9,6 +9,7 @@ import { type ArtifactRequestHandler, type RunningHttpServer, startHttpServer } 
 import type { Exposure } from "../http/request-admission.js";
 import { loadOrCreateAuthSecret } from "./auth-secret.js";
 import { bootstrapLocalOwner, type LocalOwner } from "./bootstrap-local-owner.js";
+import { DEFAULT_LEASE_SWEEP_INTERVAL_MS, type LeaseSweeper, startLeaseSweeper } from "./lease-sweeper.js";
 
 /** Uploads above this are refused with 413 unless `maxArtifactUploadBytes` says otherwise. */
 export const DEFAULT_MAX_ARTIFACT_UPLOAD_BYTES = 512 * 1024 * 1024;
@@ -40,6 +41,11 @@ export interface ApiServerOptions {
    * store in <dataDir>/artifacts); built once the database is open.
    */
   readonly createArtifactHandler?: (context: ArtifactHandlerContext) => ArtifactRequestHandler;
+  /**
+   * How often runs whose worker stopped renewing its lease are put back in the queue (or failed);
+   * default DEFAULT_LEASE_SWEEP_INTERVAL_MS. 0 turns the timer off (claims still sweep their team).
+   */
+  readonly leaseSweepIntervalMs?: number;
   /** Where start-up messages (including the first-start credentials) go; default console.log. */
   readonly log?: (line: string) => void;
 }
@@ -56,7 +62,7 @@ export interface RunningApiServer {
   readonly db: Db;
   readonly auth: Auth;
   readonly http: RunningHttpServer;
-  /** Finishes requests in flight, then closes the server and the database. */
+  /** Finishes requests in flight, stops the lease sweeper, then closes the database. */
   close(): Promise<void>;
 }
 
@@ -126,6 +132,21 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ru
   if (http.exposure === "network") {
     log(`bound to ${options.host}: reachable from the network, so every request except sign-in needs credentials`);
   }
+  const leaseSweepIntervalMs = options.leaseSweepIntervalMs ?? DEFAULT_LEASE_SWEEP_INTERVAL_MS;
+  const leaseSweeper: LeaseSweeper | null =
+    leaseSweepIntervalMs > 0
+      ? startLeaseSweeper(db, {
+          intervalMs: leaseSweepIntervalMs,
+          onSweep: (report) => {
+            for (const run of report.requeued) {
+              log(`run ${run.runId}: the lease of attempt ${run.attempt} expired; back in the queue`);
+            }
+            for (const run of report.failed) {
+              log(`run ${run.runId}: the lease of attempt ${run.attempt} expired and no attempts are left; failed`);
+            }
+          },
+        })
+      : null;
 
   return {
     url: http.url,
@@ -140,6 +161,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ru
     http,
     close: async () => {
       await http.close();
+      await leaseSweeper?.stop();
       await opened.close();
     },
   };

@@ -17,6 +17,8 @@ export interface BackendInfo {
 export type BackendPreference = BackendName | "auto";
 
 let active: BackendInfo | null = null;
+/** The initialisation in progress: concurrent callers (a worker running two runs) wait for it rather than race it. */
+let starting: Promise<BackendInfo> | null = null;
 
 /** The backend chosen by the last initialiseBackend call, or null before any. */
 export function activeBackend(): BackendInfo | null {
@@ -29,7 +31,17 @@ export function activeBackend(): BackendInfo | null {
  * that order; naming one fails with BACKEND_UNAVAILABLE if it cannot start.
  */
 export async function initialiseBackend(preference: BackendPreference = "auto"): Promise<BackendInfo> {
+  while (starting !== null) await starting.catch(() => {});
   if (active !== null && (preference === "auto" || preference === active.name)) return active;
+  starting = startPreferredBackend(preference);
+  try {
+    return await starting;
+  } finally {
+    starting = null;
+  }
+}
+
+async function startPreferredBackend(preference: BackendPreference): Promise<BackendInfo> {
   const order: BackendName[] = preference === "auto" ? ["tensorflow", "wasm", "cpu"] : [preference];
   const failures: string[] = [];
   for (const name of order) {

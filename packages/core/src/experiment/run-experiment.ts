@@ -3,18 +3,13 @@ import type { DataSplit, SplitRecord } from "../data/data-split.js";
 import { assertValidDataset } from "../data/dataset.js";
 import { DeadweightError } from "../errors.js";
 import { exportLayersModel, type LayersModelFiles } from "../export/layers-model-files.js";
-import { createMlpNetwork, readMlpWeights } from "../model/mlp-network.js";
 import type { HiddenActivation } from "../model/mlp-spec.js";
-import type { MlpWeights } from "../model/mlp-weights.js";
-import { borrowNetworkTensors } from "../model/network-tensors.js";
-import { type TrainingProgress, type TrainingSummary, trainMlp } from "../model/train-mlp.js";
-import { applyPruningPlan } from "../pruning/apply-pruning-plan.js";
-import { planPruning } from "../pruning/plan-pruning.js";
+import type { TrainingProgress, TrainingSummary } from "../model/train-mlp.js";
 import type { ActivationStats } from "../stats/activation-stats.js";
-import { measureActivations } from "../stats/measure-activations.js";
 import { runThresholdSweep } from "../sweep/run-threshold-sweep.js";
 import type { BaseModelMetrics, SweepRow } from "../sweep/sweep-row.js";
 import { expandThresholdGrid, type ThresholdGrid } from "../sweep/threshold-grid.js";
+import { exportPrunedModel, measureModelActivations, rowsToExport, trainBaseModel } from "./experiment-stages.js";
 
 /** Everything that defines an experiment apart from the data itself. */
 export interface ExperimentSettings {
@@ -79,42 +74,14 @@ export async function runExperiment(
     return result;
   };
 
-  const network = createMlpNetwork(
-    {
-      inputSize: split.train.featureCount,
-      hiddenSizes: settings.hiddenSizes,
-      activation: settings.activation,
-      classCount: split.train.classCount,
-    },
-    settings.seed,
+  const { weights, training } = await stage("train", () =>
+    trainBaseModel(split, settings, (progress) => onEvent({ kind: "training", progress }), signal),
   );
-  let weights: MlpWeights;
-  let training: TrainingSummary;
-  let stats: ActivationStats;
-  try {
-    training = await stage("train", () =>
-      trainMlp(
-        network,
-        split,
-        {
-          epochs: settings.epochs,
-          batchSize: settings.batchSize,
-          learningRate: settings.learningRate,
-          seed: settings.seed,
-          ...(signal === undefined ? {} : { signal }),
-        },
-        (progress) => onEvent({ kind: "training", progress }),
-      ),
-    );
-    stats = await stage("statistics", () =>
-      measureActivations(borrowNetworkTensors(network), split.validation, {
-        onProgress: ({ samplesDone, samplesTotal }) => onEvent({ kind: "statistics", samplesDone, samplesTotal }),
-      }),
-    );
-    weights = readMlpWeights(network);
-  } finally {
-    network.dispose();
-  }
+  const stats = await stage("statistics", () =>
+    measureModelActivations(weights, split.validation, ({ samplesDone, samplesTotal }) =>
+      onEvent({ kind: "statistics", samplesDone, samplesTotal }),
+    ),
+  );
   if (signal?.aborted) throw new DeadweightError("CANCELED", "the experiment was canceled before the sweep");
 
   const sweep = await stage("sweep", () =>
@@ -129,16 +96,12 @@ export async function runExperiment(
   );
 
   const models = await stage("export", async () => {
-    const chosen = sweep.rows.filter(
-      (row) =>
-        row.status === "ok" && (settings.exportModels === "all" || (settings.exportModels === "pareto" && row.pareto)),
-    );
+    const chosen = rowsToExport(sweep.rows, settings.exportModels);
     const exported = new Map<string, LayersModelFiles>();
     exported.set("base", await exportLayersModel(weights));
     onEvent({ kind: "export", done: 1, total: chosen.length + 1, modelId: "base" });
     for (const [index, row] of chosen.entries()) {
-      const pruned = applyPruningPlan(weights, planPruning(stats, row.threshold));
-      exported.set(row.id, await exportLayersModel(pruned));
+      exported.set(row.id, await exportPrunedModel(weights, stats, row));
       onEvent({ kind: "export", done: index + 2, total: chosen.length + 1, modelId: row.id });
     }
     return exported;

@@ -1,6 +1,6 @@
 import type { Readable } from "node:stream";
 import type { Db } from "@deadweight/db";
-import type { UserActor } from "../../access/actor.js";
+import type { SignedInActor } from "../../access/actor.js";
 import type { ArtifactStore } from "../../artifacts/artifact-store.js";
 import { AppError } from "../../errors/app-error.js";
 import type { ArtifactView } from "./artifact-view.js";
@@ -13,13 +13,13 @@ export interface ArtifactDownload {
 }
 
 /**
- * An artifact's metadata and bytes (viewer or higher). Bytes missing from the store or no longer
+ * An artifact's metadata and bytes (viewer or higher, or a worker token of the run's team). Bytes missing from the store or no longer
  * matching the recorded sha256 fail with an INTERNAL error naming the artifact, before any byte is sent.
  */
 export async function openArtifactDownload(
   db: Db,
   store: ArtifactStore,
-  actor: UserActor,
+  actor: SignedInActor,
   input: GetArtifactInput,
 ): Promise<ArtifactDownload> {
   const artifact = await getArtifact(db, actor, input);

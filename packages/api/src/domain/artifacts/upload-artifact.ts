@@ -1,10 +1,11 @@
 import type { Db } from "@deadweight/db";
 import { z } from "zod";
-import type { UserActor } from "../../access/actor.js";
-import { accessRun } from "../../access/owned-objects.js";
+import type { SignedInActor } from "../../access/actor.js";
+import { accessRun, accessRunAsWorker } from "../../access/owned-objects.js";
 import type { ArtifactStore } from "../../artifacts/artifact-store.js";
 import { AppError } from "../../errors/app-error.js";
 import { objectId } from "../../inputs/object-id.js";
+import { requireRunningRun } from "../queue/held-run.js";
 import { artifactKindInput, artifactNameInput, contentTypeInput, sha256Input } from "./artifact-inputs.js";
 import { artifactSelect, toArtifactView } from "./artifact-view.js";
 import { assertRowOfRun, nameTaken, type RecordedArtifact, recordArtifact } from "./record-artifact.js";
@@ -17,6 +18,12 @@ export const uploadArtifactInput = z.object({
   contentType: contentTypeInput.default("application/octet-stream"),
   /** The sha256 the uploader computed; the bytes must hash to it. */
   expectedSha256: sha256Input.optional(),
+  /** Worker tokens only: the claim (attempt) the worker holds the run under; refused if that claim ended. */
+  attempt: z
+    .string()
+    .regex(/^[1-9]\d{0,8}$/, "must be the attempt number the claim returned (1 or more)")
+    .transform(Number)
+    .optional(),
 });
 export type UploadArtifactInput = z.output<typeof uploadArtifactInput>;
 
@@ -29,18 +36,25 @@ export interface ArtifactUpload {
 }
 
 /**
- * Stores an artifact of a run for a person (member or higher): streams the bytes into the store
+ * Stores an artifact of a run for a person (member or higher), or for a worker token of the run's
+ * team while the run is running (see requireRunningRun): streams the bytes into the store
  * (size-limited, sha256-checked) and records their metadata. Re-uploading a name with the same bytes
  * returns the existing record; with other bytes it is a CONFLICT.
  */
 export async function uploadArtifact(
   db: Db,
   store: ArtifactStore,
-  actor: UserActor,
+  actor: SignedInActor,
   input: UploadArtifactInput,
   upload: ArtifactUpload,
 ): Promise<RecordedArtifact> {
-  const run = await accessRun(db, actor, input.runId, "member");
+  let run: { readonly teamId: string; readonly runId: string };
+  if (actor.kind === "worker") {
+    run = await accessRunAsWorker(db, actor, input.runId);
+    await requireRunningRun(db, run.runId, input.attempt);
+  } else {
+    run = await accessRun(db, actor, input.runId, "member");
+  }
   // Everything that can be refused without the bytes is refused before reading them.
   if (input.resultRowId !== undefined) await assertRowOfRun(db, run.runId, input.resultRowId);
   if (upload.declaredSizeBytes !== undefined && upload.declaredSizeBytes > upload.maxBytes) {

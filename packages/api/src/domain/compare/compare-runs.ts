@@ -1,6 +1,5 @@
 import { type BaseModelMetrics, paretoFrontier } from "@deadweight/core";
-import type { Db } from "@deadweight/db";
-import type { ExperimentConfig } from "@deadweight/experiment-config";
+import { type Db, readConnectionFor, storedDateTime } from "@deadweight/db";
 import { z } from "zod";
 import type { UserActor } from "../../access/actor.js";
 import { requireTeamRole } from "../../access/team-roles.js";
@@ -8,6 +7,7 @@ import { AppError } from "../../errors/app-error.js";
 import { objectId } from "../../inputs/object-id.js";
 import type { RunStatus } from "../runs/run-status.js";
 import { type ConfigField, configDifferences } from "./config-differences.js";
+import { parsedConfig } from "./parsed-configs.js";
 
 export const compareRunsInput = z.object({
   runIds: z
@@ -67,91 +67,121 @@ export interface RunComparison {
  * plot. Any run the actor cannot read is NOT_FOUND, named, exactly as if it did not exist.
  */
 export async function compareRuns(db: Db, actor: UserActor, input: CompareRunsInput): Promise<RunComparison> {
-  // One query for all runs instead of one access check each: compare must stay fast at 50 runs.
-  const stored = await db.run.findMany({
-    where: { id: { in: input.runIds } },
-    select: {
-      id: true,
-      status: true,
-      seed: true,
-      queuedAt: true,
-      baseMetrics: true,
-      experiment: {
-        select: { id: true, name: true, projectId: true, config: true, project: { select: { teamId: true } } },
-      },
-      resultRows: {
-        where: { status: "ok", validationAccuracy: { not: null }, testAccuracy: { not: null } },
-        select: { id: true, rowKey: true, bytes: true, parameters: true, validationAccuracy: true, testAccuracy: true },
-      },
-    },
-  });
+  // One statement for all runs instead of one access check each: compare must stay fast at 50 runs.
+  // Reads go through the read connection (see @deadweight/db's read-connection.ts for why not Prisma).
+  const reader = readConnectionFor(db);
+  const runIds = JSON.stringify(input.runIds);
+  const stored = reader.all<StoredRun>(RUNS_SQL, [runIds]);
   const byId = new Map(stored.map((run) => [run.id, run]));
   // In the order given, so the id named is the first unreadable one whether it is missing or
   // another team's: which id gets named must not reveal that a foreign run exists.
   const readableTeams = new Set<string>();
-  const runs = [];
+  const runs: StoredRun[] = [];
   for (const id of input.runIds) {
     const run = byId.get(id);
     if (run === undefined) throw AppError.notFound("run", id);
-    const teamId = run.experiment.project.teamId;
-    if (!readableTeams.has(teamId)) {
-      await requireTeamRole(db, actor, teamId, "viewer", { type: "run", id });
-      readableTeams.add(teamId);
+    if (!readableTeams.has(run.teamId)) {
+      await requireTeamRole(db, actor, run.teamId, "viewer", { type: "run", id });
+      readableTeams.add(run.teamId);
     }
     runs.push(run);
   }
 
+  // Only now that every run is known to be readable are their rows read.
+  const rowsByRun = new Map<string, TradeOffRow[]>(runs.map((run) => [run.id, []]));
+  for (const row of reader.tuples<TradeOffRow>(TRADE_OFF_ROWS_SQL[input.size], [runIds])) {
+    rowsByRun.get(row[0])?.push(row);
+  }
+  const bases = runs.map((run) =>
+    run.baseMetrics === null ? null : (JSON.parse(run.baseMetrics) as BaseModelMetrics),
+  );
   const configs = runs.map((run) => {
-    const config = JSON.parse(run.experiment.config) as ExperimentConfig;
+    const config = parsedConfig(run.config);
     return run.seed === null ? config : { ...config, seed: run.seed };
   });
   return {
     size: input.size,
-    runs: runs.map((run) => ({
+    runs: runs.map((run, i) => ({
       runId: run.id,
-      experimentId: run.experiment.id,
-      experimentName: run.experiment.name,
-      projectId: run.experiment.projectId,
+      experimentId: run.experimentId,
+      experimentName: run.experimentName,
+      projectId: run.projectId,
       status: run.status as RunStatus,
       seed: run.seed,
-      queuedAt: run.queuedAt,
-      base: run.baseMetrics === null ? null : (JSON.parse(run.baseMetrics) as BaseModelMetrics),
+      queuedAt: storedDateTime(run.queuedAt),
+      base: bases[i] ?? null,
     })),
     config: configDifferences(configs),
-    series: runs.map((run) => tradeOffSeries(run, input.size)),
+    series: runs.map((run, i) => tradeOffSeries(run.id, bases[i] ?? null, rowsByRun.get(run.id) ?? [], input.size)),
   };
 }
 
-interface StoredRunForSeries {
-  readonly id: string;
-  readonly baseMetrics: string | null;
-  readonly resultRows: ReadonlyArray<{
-    readonly id: string;
-    readonly rowKey: string;
-    readonly bytes: number;
-    readonly parameters: number;
-    readonly validationAccuracy: number | null;
-    readonly testAccuracy: number | null;
-  }>;
+const RUNS_SQL = `SELECT r."id", r."status", r."seed", r."queuedAt", r."baseMetrics", e."id" AS "experimentId",
+  e."name" AS "experimentName", e."projectId", e."config", p."teamId"
+FROM "Run" r JOIN "Experiment" e ON e."id" = r."experimentId" JOIN "Project" p ON p."id" = e."projectId"
+WHERE r."id" IN (SELECT value FROM json_each(?))`;
+
+// The measured rows (a row without a model, "emptied-layer", has no accuracy to plot) on the chosen
+// size axis. As tuples: compare reads up to 50 x 30 rows, and an object per row costs more than the read.
+const TRADE_OFF_ROWS_SQL = {
+  bytes: tradeOffRowsSql("bytes"),
+  parameters: tradeOffRowsSql("parameters"),
+} as const;
+
+function tradeOffRowsSql(size: "bytes" | "parameters"): string {
+  return `SELECT "runId", "id", "rowKey", "${size}", "validationAccuracy", "testAccuracy"
+FROM "ResultRow"
+WHERE "runId" IN (SELECT value FROM json_each(?)) AND "status" = 'ok'
+  AND "validationAccuracy" IS NOT NULL AND "testAccuracy" IS NOT NULL`;
 }
 
-function tradeOffSeries(run: StoredRunForSeries, size: "bytes" | "parameters"): TradeOffSeries {
-  const measured = run.resultRows
-    .map((row) => ({
-      rowKey: row.rowKey,
-      resultRowId: row.id,
-      size: row[size],
-      validationAccuracy: row.validationAccuracy as number,
-      testAccuracy: row.testAccuracy as number,
-    }))
+type TradeOffRow = [
+  runId: string,
+  id: string,
+  rowKey: string,
+  size: number,
+  validationAccuracy: number,
+  testAccuracy: number,
+];
+
+interface StoredRun {
+  readonly id: string;
+  readonly status: string;
+  readonly seed: number | null;
+  readonly queuedAt: string | number;
+  readonly baseMetrics: string | null;
+  readonly experimentId: string;
+  readonly experimentName: string;
+  readonly projectId: string;
+  readonly config: string;
+  readonly teamId: string;
+}
+
+function tradeOffSeries(
+  runId: string,
+  base: BaseModelMetrics | null,
+  rows: readonly TradeOffRow[],
+  size: "bytes" | "parameters",
+): TradeOffSeries {
+  // Built in their final shape (onFrontier set below): compare makes up to 1,500 of these per call.
+  const points = rows
+    .map(
+      ([, resultRowId, rowKey, rowSize, validationAccuracy, testAccuracy]): Writable<TradeOffPointView> => ({
+        rowKey,
+        resultRowId,
+        size: rowSize,
+        validationAccuracy,
+        testAccuracy,
+        onFrontier: false,
+      }),
+    )
     // Ties on size by row key, so the order (and a plot's line) is the same on every call.
     .sort((a, b) => a.size - b.size || a.rowKey.localeCompare(b.rowKey));
   // Validation accuracy, as in the core's sweep: the frontier is chosen without looking at the test set.
-  const frontier = paretoFrontier(measured.map((point) => ({ size: point.size, accuracy: point.validationAccuracy })));
-  const points = measured.map((point, i) => ({ ...point, onFrontier: frontier.has(i) }));
-  const base = run.baseMetrics === null ? null : (JSON.parse(run.baseMetrics) as BaseModelMetrics);
+  const frontier = paretoFrontier(points.map((point) => ({ size: point.size, accuracy: point.validationAccuracy })));
+  for (const [i, point] of points.entries()) point.onFrontier = frontier.has(i);
   return {
-    runId: run.id,
+    runId,
     base:
       base === null
         ? null
@@ -160,3 +190,5 @@ function tradeOffSeries(run: StoredRunForSeries, size: "bytes" | "parameters"): 
     frontier: points.filter((point) => point.onFrontier),
   };
 }
+
+type Writable<T> = { -readonly [K in keyof T]: T[K] };

@@ -42,15 +42,17 @@ async function writeRunResults(
   input: RunResultsInput,
   layers: EncodedLayerStats[],
 ): Promise<RecordedRunResults> {
-  const run = await tx.run.findUnique({ where: { id: runId }, select: { id: true } });
+  const run = await tx.run.findUnique({ where: { id: runId }, select: { id: true, timings: true } });
   if (run === null) throw AppError.notFound("run", runId);
+  // Stage timings the worker reported one by one (worker.completeStage) stay unless reported again here.
+  const earlierTimings = run.timings === null ? {} : (JSON.parse(run.timings) as Record<string, number>);
   await tx.run.update({
     where: { id: runId },
     data: {
       baseMetrics: JSON.stringify(input.base),
       backend: JSON.stringify(input.backend),
       split: JSON.stringify(input.split),
-      timings: JSON.stringify(input.timings),
+      timings: JSON.stringify({ ...earlierTimings, ...input.timings }),
     },
   });
   for (const [position, row] of input.rows.entries()) {

@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { UserActor } from "../../access/actor.js";
 import { accessRun } from "../../access/owned-objects.js";
 import { objectId } from "../../inputs/object-id.js";
+import { type RunAttemptView, runAttemptSelect, toRunAttemptView } from "../queue/run-attempts.js";
 import type { RunStatus } from "./run-status.js";
 
 export const getRunInput = z.object({ runId: objectId });
@@ -21,6 +22,10 @@ export interface RunDetails {
   readonly worker: string | null;
   readonly leaseExpiresAt: Date | null;
   readonly stage: string | null;
+  /** Pipeline stages already done (a retried run resumes after them), in the order they finished. */
+  readonly completedStages: string[];
+  /** Every claim of the run by a worker, oldest first: who, when, and how it ended. */
+  readonly attempts: RunAttemptView[];
   /** The worker's progress document (stage-specific), as reported. */
   readonly progress: unknown;
   readonly backend: BackendInfo | null;
@@ -39,7 +44,7 @@ export interface RunDetails {
 /** Everything known about one run (viewer or higher); JSON documents come back parsed. */
 export async function getRun(db: Db, actor: UserActor, input: GetRunInput): Promise<RunDetails> {
   const { projectId } = await accessRun(db, actor, input.runId, "viewer");
-  const { progress, backend, timings, baseMetrics, split, status, _count, ...run } = await db.run.findUniqueOrThrow({
+  const { progress, backend, timings, baseMetrics, split, status, completedStages, attempts, _count, ...run } = await db.run.findUniqueOrThrow({
     where: { id: input.runId },
     select: {
       id: true,
@@ -51,6 +56,8 @@ export async function getRun(db: Db, actor: UserActor, input: GetRunInput): Prom
       worker: true,
       leaseExpiresAt: true,
       stage: true,
+      completedStages: true,
+      attempts: { orderBy: { attempt: "asc" }, select: runAttemptSelect },
       progress: true,
       backend: true,
       timings: true,
@@ -68,6 +75,8 @@ export async function getRun(db: Db, actor: UserActor, input: GetRunInput): Prom
     ...run,
     projectId,
     status: status as RunStatus,
+    completedStages: JSON.parse(completedStages) as string[],
+    attempts: attempts.map(toRunAttemptView),
     progress: parseDocument(progress),
     backend: parseDocument(backend) as BackendInfo | null,
     timings: parseDocument(timings) as Record<string, number> | null,

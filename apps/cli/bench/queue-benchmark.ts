@@ -1,0 +1,318 @@
+/**
+ * Benchmark of the job queue and the worker. Prints one JSON object:
+ * - queue.emptyRunsPerSecond: runs claimed and finished per second by 4 workers that do no work
+ *   (claim -> finish over HTTP), against a server in its own process: the queue's own capacity.
+ * - queue.smallRunsPerSecond: trivially small real runs (CSV, 600 samples, one hidden layer of 8,
+ *   1 epoch, 2 thresholds) completed per second by 4 `deadweight worker` processes.
+ * - overhead: a small full run through server + worker, queued -> finished, against the same run
+ *   through the core directly (load + runExperiment) in one process; medians of 3 after a warm-up
+ *   each. Two sizes: "small" (the default prune run with 1 epoch instead of 5, ~25 s; the target,
+ *   overhead <= 10%, applies to it) and "demo" (the platform's 1.5 s demo run, where the worker's
+ *   fixed cost per run, ~25 HTTP calls and the model uploads, shows most).
+ * Usage: pnpm --filter @deadweight/cli run bench:queue [-- --empty-runs 200 --small-runs 40 --repeats 3]
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import type { AppRouter } from "@deadweight/api";
+import { createHttpWorkerApi } from "@deadweight/worker";
+import { createTRPCClient, httpLink } from "@trpc/client";
+import { DEMO_EXPERIMENT } from "../src/platform/demo-experiment.js";
+
+const { values } = parseArgs({
+  options: {
+    "empty-runs": { type: "string", default: "200" },
+    "small-runs": { type: "string", default: "40" },
+    repeats: { type: "string", default: "3" },
+  },
+});
+const EMPTY_RUNS = Number(values["empty-runs"]);
+const SMALL_RUNS = Number(values["small-runs"]);
+const REPEATS = Number(values.repeats);
+const WORKERS = 4;
+const CLI_BIN = fileURLToPath(new URL("../bin/deadweight.mjs", import.meta.url));
+const TSX_RUN = (script: string) => ["--import", "tsx", fileURLToPath(new URL(script, import.meta.url))];
+
+const scratch = mkdtempSync(join(tmpdir(), "deadweight-queue-bench-"));
+const children: ChildProcess[] = [];
+process.on("exit", () => {
+  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+/** Starts a child and resolves with the payload of its first line starting with `marker`. */
+function startChild(args: string[], marker: string): Promise<{ child: ChildProcess; payload: unknown }> {
+  const child = spawn(process.execPath, args, {
+    stdio: ["pipe", "pipe", "inherit"],
+    cwd: fileURLToPath(new URL("..", import.meta.url)),
+  });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`${args.join(" ")} exited with ${code} before ${marker}`)));
+    nextLine(child, marker).then((payload) => resolve({ child, payload }), reject);
+  });
+}
+
+/** The payload of the child's next stdout line starting with `marker`. */
+function nextLine(child: ChildProcess, marker: string): Promise<unknown> {
+  return new Promise((resolve) => {
+    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    lines.on("line", (line) => {
+      if (!line.startsWith(`${marker} `)) return;
+      lines.close();
+      resolve(JSON.parse(line.slice(marker.length + 1)));
+    });
+  });
+}
+
+interface Served {
+  readonly url: string;
+  readonly workerToken: string;
+  readonly userToken: string;
+  readonly projectId: string;
+}
+
+async function startServer(name: string): Promise<{ served: Served; stop: () => Promise<void> }> {
+  const dataDir = join(scratch, name);
+  const { child, payload } = await startChild([...TSX_RUN("./serve-queue-for-benchmark.ts"), dataDir], "READY");
+  return {
+    served: payload as Served,
+    stop: async () => {
+      child.kill("SIGTERM");
+      await new Promise((resolve) => child.once("exit", resolve));
+    },
+  };
+}
+
+function userClient(served: Served) {
+  return createTRPCClient<AppRouter>({
+    links: [httpLink({ url: `${served.url}/api/trpc`, headers: { authorization: `Bearer ${served.userToken}` } })],
+  });
+}
+
+async function queueRuns(served: Served, count: number, config: Record<string, unknown>): Promise<string[]> {
+  const client = userClient(served);
+  const ids: string[] = [];
+  for (let queued = 0; queued < count; queued += 10) {
+    const experiment = await client.experiment.create.mutate({
+      projectId: served.projectId,
+      name: `bench ${queued}`,
+      config,
+      runs: Math.min(10, count - queued),
+    });
+    ids.push(...experiment.runs.recent.map((run) => run.id));
+  }
+  return ids;
+}
+
+/**
+ * Waits for the runs to end. Times come from the server's timestamps, so a slow poll costs no
+ * precision, and it keeps the benchmark itself from competing with the worker for the CPU.
+ */
+async function waitUntilFinished(served: Served, runIds: readonly string[]) {
+  const client = userClient(served);
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const runs = await Promise.all(runIds.map((runId) => client.run.get.query({ runId })));
+    if (runs.every((run) => run.status !== "queued" && run.status !== "running")) return runs;
+  }
+}
+
+function spawnWorker(served: Served, name: string): ChildProcess {
+  const child = spawn(
+    process.execPath,
+    [
+      CLI_BIN,
+      "worker",
+      "--server",
+      served.url,
+      "--token",
+      served.workerToken,
+      "--name",
+      name,
+      "--poll",
+      "0.2",
+      "--max-poll",
+      "0.5",
+    ],
+    { stdio: ["ignore", "ignore", "pipe"] },
+  );
+  children.push(child);
+  return child;
+}
+
+async function untilPolling(worker: ChildProcess): Promise<void> {
+  await new Promise<void>((resolve) => {
+    createInterface({ input: worker.stderr as NodeJS.ReadableStream }).on("line", (line) => {
+      if (line.includes("polling")) resolve();
+    });
+  });
+}
+
+async function stopWorkers(workers: ChildProcess[]): Promise<void> {
+  await Promise.all(
+    workers.map(
+      (worker) =>
+        new Promise((resolve) => {
+          worker.once("exit", resolve);
+          worker.kill("SIGTERM");
+        }),
+    ),
+  );
+}
+
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+};
+const round = (value: number, digits = 3) => Number(value.toFixed(digits));
+const seconds = (from: string | Date, to: string | Date) => (new Date(to).getTime() - new Date(from).getTime()) / 1000;
+
+// 1. The queue alone: 4 clients claim and finish empty runs as fast as the server lets them.
+async function emptyRunThroughput() {
+  const { served, stop } = await startServer("empty");
+  await queueRuns(served, EMPTY_RUNS, {});
+  const started = performance.now();
+  let finished = 0;
+  await Promise.all(
+    Array.from({ length: WORKERS }, async (_, index) => {
+      const api = createHttpWorkerApi({ serverUrl: served.url, token: served.workerToken });
+      for (;;) {
+        const claim = await api.claim({ workerName: `empty-${index}` });
+        if (claim === null) return;
+        await api.finish({ runId: claim.run.id, attempt: claim.run.attempt, outcome: "succeeded" });
+        finished++;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  await stop();
+  return { runs: finished, workers: WORKERS, seconds: round(elapsed), runsPerSecond: round(finished / elapsed, 1) };
+}
+
+// 2. Trivially small real runs through 4 worker processes.
+async function smallRunThroughput() {
+  const { served, stop } = await startServer("small");
+  const csv = join(scratch, "small.csv");
+  const lines = ["a,b,c,d,label"];
+  for (let i = 0; i < 600; i++) lines.push(`${i % 2},${(i * 7) % 5},${(i * 3) % 4},${i % 3},${i % 2}`);
+  writeFileSync(csv, `${lines.join("\n")}\n`);
+  const workers = Array.from({ length: WORKERS }, (_, index) => spawnWorker(served, `small-${index}`));
+  await Promise.all(workers.map(untilPolling));
+  const runIds = await queueRuns(served, SMALL_RUNS, {
+    dataset: `csv:${csv}`,
+    model: { hidden: [8] },
+    training: { epochs: 1 },
+    pruning: { means: [0], stds: [0.5, 1] },
+  });
+  const runs = await waitUntilFinished(served, runIds);
+  await stopWorkers(workers);
+  await stop();
+  const failed = runs.filter((run) => run.status !== "succeeded").length;
+  const first = Math.min(...runs.map((run) => new Date(run.startedAt as unknown as string).getTime()));
+  const last = Math.max(...runs.map((run) => new Date(run.finishedAt as unknown as string).getTime()));
+  const elapsed = (last - first) / 1000;
+  return {
+    runs: runs.length,
+    failed,
+    workers: WORKERS,
+    seconds: round(elapsed),
+    runsPerSecond: round(runs.length / elapsed, 2),
+    medianRunSeconds: round(
+      median(runs.map((run) => seconds(run.startedAt as unknown as string, run.finishedAt as unknown as string))),
+    ),
+  };
+}
+
+/** `deadweight prune`'s default run (full MNIST, 784-512-256-128-10, 30 thresholds) with 1 epoch instead of 5. */
+const SMALL_RUN = { dataset: "mnist", training: { epochs: 1 } };
+
+// 3. The worker's overhead on a small full run, against the core directly. Direct and worker runs
+// alternate, so both meet the same load from anything else running on the machine.
+async function workerOverhead(description: string, config: Record<string, unknown>) {
+  const direct = (await startChild([...TSX_RUN("./direct-run-for-benchmark.ts"), JSON.stringify(config)], "READY"))
+    .child;
+  const directRun = async () => {
+    const result = nextLine(direct, "RESULT");
+    direct.stdin?.write("run\n");
+    return (await result) as { seconds: number; stages: Record<string, number> };
+  };
+  const { served, stop } = await startServer(`overhead-${description.length}`);
+  const worker = spawnWorker(served, "overhead");
+  await untilPolling(worker);
+  const workerRun = async () => {
+    const [runId] = await queueRuns(served, 1, { ...config });
+    const [done] = await waitUntilFinished(served, [runId as string]);
+    if (done?.status !== "succeeded") throw new Error(`overhead run ${runId} ${done?.status}: ${done?.errorMessage}`);
+    const attempt = done.attempts.at(-1);
+    return {
+      endToEnd: seconds(done.queuedAt as unknown as string, done.finishedAt as unknown as string),
+      claimedToFinished: seconds(attempt?.startedAt as unknown as string, done.finishedAt as unknown as string),
+      queueWait: seconds(done.queuedAt as unknown as string, attempt?.startedAt as unknown as string),
+      stages: done.timings ?? {},
+    };
+  };
+  // Warm-ups: backend start and first reads, on both sides.
+  await directRun();
+  await workerRun();
+  const directRuns: Awaited<ReturnType<typeof directRun>>[] = [];
+  const measured: Awaited<ReturnType<typeof workerRun>>[] = [];
+  for (let run = 0; run < REPEATS; run++) {
+    directRuns.push(await directRun());
+    measured.push(await workerRun());
+  }
+  direct.kill("SIGTERM");
+  await stopWorkers([worker]);
+  await stop();
+  const directSeconds = directRuns.map((run) => run.seconds);
+  const directMedian = median(directSeconds);
+  const stageSeconds = (runs: readonly { stages: Record<string, number> }[]) =>
+    Object.fromEntries(
+      Object.keys(runs[0]?.stages ?? {}).map((stage) => [
+        stage,
+        round(median(runs.map((run) => run.stages[stage] ?? 0))),
+      ]),
+    );
+  const endToEnd = median(measured.map((m) => m.endToEnd));
+  const overhead = (endToEnd - directMedian) / directMedian;
+  return {
+    run: description,
+    directSeconds: directSeconds.map((value) => round(value)),
+    workerEndToEndSeconds: measured.map((m) => round(m.endToEnd)),
+    workerClaimedToFinishedSeconds: measured.map((m) => round(m.claimedToFinished)),
+    queueWaitSeconds: measured.map((m) => round(m.queueWait)),
+    directStageSeconds: stageSeconds(directRuns),
+    workerStageSeconds: stageSeconds(measured),
+    workerPollSeconds: "0.2 (up to 0.5 while idle)",
+    directMedianSeconds: round(directMedian),
+    workerMedianSeconds: round(endToEnd),
+    /** What the queue adds per run whatever its size: claim wait, reports, uploads. */
+    addedSecondsPerRun: round(endToEnd - directMedian),
+    overheadPercent: round(100 * overhead, 1),
+    target: { overheadPercentAtMost: 10, met: overhead <= 0.1 },
+  };
+}
+
+const result = {
+  machine: { cpus: availableParallelism(), loadAverageAtStart: loadavg().map((value) => round(value, 2)) },
+  queue: { empty: await emptyRunThroughput(), small: await smallRunThroughput() },
+  overhead: {
+    small: await workerOverhead(
+      "the default prune run with 1 epoch: full MNIST (54,000 train / 6,000 validation / 10,000 test), 784-512-256-128-10, 30 thresholds, Pareto models exported",
+      SMALL_RUN,
+    ),
+    demo: await workerOverhead(
+      "the platform's demo: MNIST 10,000 train / 2,000 test samples, 784-128-64-10, 2 epochs, 30 thresholds",
+      { ...DEMO_EXPERIMENT.config },
+    ),
+  },
+};
+console.log(JSON.stringify(result, null, 2));
+process.exit(0);

@@ -1,0 +1,65 @@
+import { parseArgs } from "node:util";
+import type { CliEnv } from "../env.js";
+import { ConfigError } from "./config-error.js";
+
+export const DEFAULT_PLATFORM_PORT = 4100;
+
+export const PLATFORM_USAGE = `deadweight platform [options]
+
+Starts the whole platform on this machine: the API server with its SQLite store, and one local
+worker. At the first start of a data directory it creates a local owner (credentials printed
+once), a worker token and a CLI token (kept in the data directory, readable by you only), and
+queues a small MNIST demo experiment. Ctrl-C stops everything; the next start reuses the store.
+
+Options:
+  --data-dir <dir>              where the store lives       (default: DEADWEIGHT_DATA_DIR, else the project's .data)
+  --port <n>                    the server's port on 127.0.0.1 (default: DEADWEIGHT_PORT, else ${DEFAULT_PLATFORM_PORT}; 0 = any free port)
+  --no-worker                   do not start the local worker (run \`deadweight worker\` elsewhere)
+  --help                        show this help
+`;
+
+export interface PlatformArguments {
+  readonly help: boolean;
+  /** Undefined: the API's default data directory. */
+  readonly dataDir: string | undefined;
+  readonly port: number;
+  readonly worker: boolean;
+}
+
+export function parsePlatformArguments(
+  argv: readonly string[],
+  env: Pick<CliEnv, "dataDir" | "port">,
+): PlatformArguments {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        help: { type: "boolean", short: "h" },
+        "data-dir": { type: "string" },
+        port: { type: "string" },
+        "no-worker": { type: "boolean" },
+      },
+    }).values;
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message}\n\n${PLATFORM_USAGE}`);
+  }
+  const portText = (values.port as string | undefined) ?? env.port;
+  let port = DEFAULT_PLATFORM_PORT;
+  if (portText !== undefined) {
+    port = Number(portText);
+    if (!/^\d+$/.test(portText.trim()) || port > 65535) {
+      throw new ConfigError(
+        `${values.port === undefined ? "DEADWEIGHT_PORT" : "--port"}: "${portText}" is not a port number from 0 to 65535`,
+      );
+    }
+  }
+  return {
+    help: values.help === true,
+    dataDir: (values["data-dir"] as string | undefined) ?? env.dataDir,
+    port,
+    worker: values["no-worker"] !== true,
+  };
+}

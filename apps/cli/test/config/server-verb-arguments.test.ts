@@ -1,0 +1,181 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../src/config/config-error.js";
+import { parsePlatformArguments } from "../../src/config/platform-arguments.js";
+import { parseStatusArguments } from "../../src/config/status-arguments.js";
+import { parseSubmitArguments } from "../../src/config/submit-arguments.js";
+import { parseWorkerArguments } from "../../src/config/worker-arguments.js";
+import { cliEnvFrom } from "../../src/env.js";
+
+const NO_ENV = { server: undefined, token: undefined };
+const SERVER = ["--server", "http://127.0.0.1:4100/", "--token", "dw_abc"];
+
+function refusal(action: () => unknown): string {
+  try {
+    action();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("cliEnvFrom", () => {
+  it("reads the server, token, data directory and port, treating empty values as unset", () => {
+    expect(
+      cliEnvFrom({ DEADWEIGHT_SERVER: " http://h:1 ", DEADWEIGHT_TOKEN: "", DEADWEIGHT_DATA_DIR: "/d", OTHER: "x" }),
+    ).toEqual({ server: "http://h:1", token: undefined, dataDir: "/d", port: undefined });
+  });
+});
+
+describe("parseWorkerArguments", () => {
+  it("takes the server and token from flags (trailing slash dropped), with defaults for the rest", () => {
+    expect(parseWorkerArguments(SERVER, NO_ENV)).toEqual({
+      help: false,
+      connection: { serverUrl: "http://127.0.0.1:4100", token: "dw_abc" },
+      concurrency: 1,
+      workerName: undefined,
+      leaseSeconds: undefined,
+      pollSeconds: undefined,
+      maxPollSeconds: undefined,
+    });
+  });
+
+  it("falls back to DEADWEIGHT_SERVER and DEADWEIGHT_TOKEN; flags win", () => {
+    const env = { server: "http://env:1", token: "dw_env" };
+    expect(parseWorkerArguments([], env).connection).toEqual({ serverUrl: "http://env:1", token: "dw_env" });
+    expect(parseWorkerArguments(["--token", "dw_flag"], env).connection?.token).toBe("dw_flag");
+  });
+
+  it("reads concurrency, name, lease and poll", () => {
+    const args = parseWorkerArguments(
+      [...SERVER, "--concurrency", "2", "--name", "gpu-1", "--lease", "60", "--poll", "0.5", "--max-poll", "3"],
+      NO_ENV,
+    );
+    expect(args).toMatchObject({
+      concurrency: 2,
+      workerName: "gpu-1",
+      leaseSeconds: 60,
+      pollSeconds: 0.5,
+      maxPollSeconds: 3,
+    });
+  });
+
+  it("refuses what it cannot use, naming the flag", () => {
+    expect(refusal(() => parseWorkerArguments(["--token", "dw_x"], NO_ENV))).toBe(
+      "deadweight worker: no server given; pass --server <url> (e.g. http://127.0.0.1:4100) or set DEADWEIGHT_SERVER",
+    );
+    expect(refusal(() => parseWorkerArguments(["--server", "http://h:1"], NO_ENV))).toMatch(
+      /^deadweight worker: no token given; pass --token <worker token> or set DEADWEIGHT_TOKEN/,
+    );
+    expect(refusal(() => parseWorkerArguments(["--server", "localhost:4100", "--token", "t"], NO_ENV))).toBe(
+      'deadweight worker: --server: "localhost:4100" is not an http(s) URL; give one like http://127.0.0.1:4100',
+    );
+    expect(refusal(() => parseWorkerArguments([...SERVER, "--concurrency", "0"], NO_ENV))).toBe(
+      '--concurrency: "0" is not a whole number of at least 1',
+    );
+    expect(refusal(() => parseWorkerArguments([...SERVER, "--lease", "3"], NO_ENV))).toBe(
+      '--lease: "3" must be a whole number of seconds from 5 to 600',
+    );
+    expect(refusal(() => parseWorkerArguments([...SERVER, "--frobnicate"], NO_ENV))).toMatch(
+      /Unknown option '--frobnicate'/,
+    );
+  });
+
+  it("needs nothing for --help", () => {
+    expect(parseWorkerArguments(["--help"], NO_ENV)).toMatchObject({ help: true, connection: null });
+  });
+});
+
+describe("parseSubmitArguments", () => {
+  it("reads the config file, project, name, tags, runs and --wait", () => {
+    const args = parseSubmitArguments(
+      [
+        "run.json",
+        ...SERVER,
+        "--project",
+        "p1",
+        "--name",
+        "first",
+        "--tag",
+        "a",
+        "--tag",
+        "b",
+        "--runs",
+        "3",
+        "--wait",
+      ],
+      NO_ENV,
+    );
+    expect(args).toEqual({
+      help: false,
+      configPath: "run.json",
+      connection: { serverUrl: "http://127.0.0.1:4100", token: "dw_abc" },
+      projectId: "p1",
+      name: "first",
+      tags: ["a", "b"],
+      runs: 3,
+      wait: true,
+    });
+  });
+
+  it("needs the config file and the project", () => {
+    expect(refusal(() => parseSubmitArguments([...SERVER, "--project", "p1"], NO_ENV))).toMatch(
+      /^deadweight submit: give the config file/,
+    );
+    expect(refusal(() => parseSubmitArguments(["run.json", ...SERVER], NO_ENV))).toBe(
+      "deadweight submit: give the project with --project <projectId> (deadweight platform prints the Demo project's id)",
+    );
+    expect(refusal(() => parseSubmitArguments(["run.json", ...SERVER, "--project", "p", "--runs", "11"], NO_ENV))).toBe(
+      "--runs: at most 10 runs at once, got 11",
+    );
+  });
+});
+
+describe("parseStatusArguments", () => {
+  it("shows the team's queue without a scope, or one run, experiment or project", () => {
+    expect(parseStatusArguments(SERVER, NO_ENV).scope).toEqual({ kind: "team" });
+    expect(parseStatusArguments([...SERVER, "--run", "r1"], NO_ENV).scope).toEqual({ kind: "run", runId: "r1" });
+    expect(parseStatusArguments([...SERVER, "--experiment", "e1"], NO_ENV).scope).toEqual({
+      kind: "experiment",
+      experimentId: "e1",
+    });
+    expect(parseStatusArguments([...SERVER, "--project", "p1", "--limit", "50"], NO_ENV)).toMatchObject({
+      scope: { kind: "project", projectId: "p1" },
+      limit: 50,
+    });
+  });
+
+  it("takes one scope at most", () => {
+    expect(refusal(() => parseStatusArguments([...SERVER, "--run", "r", "--project", "p"], NO_ENV))).toBe(
+      "deadweight status: give one of --run, --experiment, --project, not --run and --project",
+    );
+  });
+});
+
+describe("parsePlatformArguments", () => {
+  it("defaults to port 4100 and the API's data directory, with a local worker", () => {
+    expect(parsePlatformArguments([], { dataDir: undefined, port: undefined })).toEqual({
+      help: false,
+      dataDir: undefined,
+      port: 4100,
+      worker: true,
+    });
+  });
+
+  it("takes DEADWEIGHT_DATA_DIR and DEADWEIGHT_PORT, flags winning", () => {
+    expect(parsePlatformArguments([], { dataDir: "/store", port: "0" })).toMatchObject({ dataDir: "/store", port: 0 });
+    expect(parsePlatformArguments(["--port", "4200", "--no-worker"], { dataDir: undefined, port: "0" })).toMatchObject({
+      port: 4200,
+      worker: false,
+    });
+  });
+
+  it("names the setting holding a bad port", () => {
+    expect(refusal(() => parsePlatformArguments([], { dataDir: undefined, port: "http" }))).toBe(
+      'DEADWEIGHT_PORT: "http" is not a port number from 0 to 65535',
+    );
+    expect(refusal(() => parsePlatformArguments(["--port", "70000"], { dataDir: undefined, port: undefined }))).toBe(
+      '--port: "70000" is not a port number from 0 to 65535',
+    );
+  });
+});

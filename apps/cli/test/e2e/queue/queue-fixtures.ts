@@ -1,0 +1,166 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { appRouter, createCallerFactory, type RunningApiServer, startApiServer } from "@deadweight/api";
+import { afterAll } from "vitest";
+
+/**
+ * A real API server (in this process, on a throwaway data directory and a free port) and real
+ * worker processes started through the CLI, as people run them: `deadweight worker ...`.
+ */
+
+const CLI_BIN = fileURLToPath(new URL("../../../bin/deadweight.mjs", import.meta.url));
+export const LEASE_SECONDS = 5;
+
+const createCaller = createCallerFactory(appRouter);
+
+export type OwnerCaller = ReturnType<typeof createCaller>;
+
+export interface TestPlatform {
+  readonly server: RunningApiServer;
+  readonly url: string;
+  readonly dataDir: string;
+  readonly teamId: string;
+  readonly projectId: string;
+  /** The API as the local owner, in-process. */
+  readonly owner: OwnerCaller;
+  createToken(kind: "worker" | "user", teamId?: string): Promise<string>;
+  /** Creates an experiment with `runs` runs; returns the run ids, oldest first. */
+  queue(name: string, config: Record<string, unknown>, runs?: number, projectId?: string): Promise<string[]>;
+  run(runId: string): ReturnType<OwnerCaller["run"]["get"]>;
+}
+
+export async function startTestPlatform(): Promise<TestPlatform> {
+  const dataDir = mkdtempSync(join(tmpdir(), "deadweight-queue-"));
+  const server = await startApiServer({ dataDir, port: 0, log: () => {}, leaseSweepIntervalMs: 500 });
+  const localOwner = server.localOwner;
+  if (localOwner === null) throw new Error("a fresh data directory must create the local owner");
+  afterAll(async () => {
+    await server.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  const owner = createCaller({ db: server.db, actor: { kind: "user", userId: localOwner.userId } });
+  return {
+    server,
+    url: server.url,
+    dataDir,
+    teamId: localOwner.teamId,
+    projectId: localOwner.projectId,
+    owner,
+    createToken: async (kind, teamId = localOwner.teamId) =>
+      (await owner.team.tokens.create({ teamId, name: `${kind} token`, kind })).token,
+    queue: async (name, config, runs = 1, projectId = localOwner.projectId) => {
+      const experiment = await owner.experiment.create({ projectId, name, config, runs });
+      return experiment.runs.recent.map((run) => run.id).reverse();
+    },
+    run: (runId) => owner.run.get({ runId }),
+  };
+}
+
+export interface SpawnedWorker {
+  readonly process: ChildProcess;
+  /** Everything the worker wrote to stderr so far (its log). */
+  log(): string;
+  readonly exited: Promise<{ readonly code: number | null; readonly signal: NodeJS.Signals | null }>;
+}
+
+const spawned: ChildProcess[] = [];
+afterAll(() => {
+  for (const child of spawned) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+});
+
+/** `deadweight worker --server <url> --token <token> --name <name> --lease 5 --poll 0.2 --max-poll 0.5`. */
+export function spawnWorker(url: string, token: string, name: string, extraArgs: string[] = []): SpawnedWorker {
+  const child = spawn(
+    process.execPath,
+    [
+      CLI_BIN,
+      "worker",
+      "--server",
+      url,
+      "--token",
+      token,
+      "--name",
+      name,
+      "--lease",
+      String(LEASE_SECONDS),
+      "--poll",
+      "0.2",
+      "--max-poll",
+      "0.5",
+      ...extraArgs,
+    ],
+    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, FORCE_COLOR: "0" } },
+  );
+  spawned.push(child);
+  let log = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    log += chunk.toString("utf8");
+  });
+  child.stdout?.on("data", (chunk: Buffer) => {
+    log += chunk.toString("utf8");
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
+  return { process: child, log: () => log, exited };
+}
+
+/** Polls `check` until it returns a value other than undefined/false, or fails naming `what`. */
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 30_000,
+  intervalMs = 100,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/**
+ * A CSV of `rows` samples with `features` numeric columns and an integer label (0..classes-1) last:
+ * Gaussian-ish blobs around a class centre, drawn with a seeded generator so every test sees the same file.
+ */
+export function writeBlobsCsv(dir: string, name: string, rows: number, features = 8, classes = 3, seed = 1): string {
+  let state = seed >>> 0;
+  const random = () => {
+    state = (state * 1664525 + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+  const lines = [[...Array.from({ length: features }, (_, f) => `f${f}`), "label"].join(",")];
+  for (let row = 0; row < rows; row++) {
+    const label = row % classes;
+    const values = Array.from(
+      { length: features },
+      (_, f) => (f % classes === label ? 1.5 : 0) + (random() - 0.5) * 1.5,
+    );
+    lines.push([...values.map((value) => value.toFixed(4)), String(label)].join(","));
+  }
+  const path = join(dir, name);
+  writeFileSync(path, `${lines.join("\n")}\n`);
+  return path;
+}
+
+export function temporaryFolder(): string {
+  const dir = mkdtempSync(join(tmpdir(), "deadweight-queue-data-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A tiny run: ~600 samples, one hidden layer of 16, 1 epoch, 4 thresholds. */
+export function tinyConfig(dataset: string): Record<string, unknown> {
+  return {
+    dataset,
+    split: { maxTrainSamples: 600, maxTestSamples: 200 },
+    model: { hidden: [16] },
+    training: { epochs: 1, batchSize: 64 },
+    pruning: { means: [0, 0.1], stds: [0.2, 1] },
+  };
+}

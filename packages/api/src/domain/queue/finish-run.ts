@@ -1,0 +1,86 @@
+import type { Db } from "@deadweight/db";
+import { z } from "zod";
+import type { WorkerActor } from "../../access/actor.js";
+import { accessRunAsWorker } from "../../access/owned-objects.js";
+import type { DbOrTransaction } from "../../audit/record-audit.js";
+import { claimReportInput } from "./claim-report-input.js";
+import { type HeldRun, loadHeldRun, lostHold, stillHeld } from "./held-run.js";
+import { closeAttempt, type RunAttemptOutcome } from "./run-attempts.js";
+
+export const finishRunInput = z.discriminatedUnion("outcome", [
+  claimReportInput.extend({ outcome: z.literal("succeeded") }),
+  claimReportInput.extend({
+    outcome: z.literal("failed"),
+    /** What went wrong, for the person reading the run: what was wrong and what to do. */
+    error: z.string().trim().min(1, "must say what went wrong").max(10_000, "must be at most 10000 characters"),
+    /** True for a passing trouble (network, out of memory): the run is tried again while attempts are left. */
+    retryable: z.boolean(),
+  }),
+  /** The worker stopped because the run was canceled (or it chose to cancel it). */
+  claimReportInput.extend({ outcome: z.literal("canceled") }),
+  /** The worker is shutting down: the run goes back to the queue without using up an attempt. */
+  claimReportInput.extend({ outcome: z.literal("released") }),
+]);
+export type FinishRunInput = z.output<typeof finishRunInput>;
+
+/**
+ * Ends the worker's claim on a run: succeeded, failed (a retryable failure goes back to the queue
+ * while attempts are left), canceled, or released (back to the queue, and the run gets one more
+ * attempt so a shutdown never counts against it). The history row of the claim is closed. A run a
+ * person canceled stays canceled whatever the worker reports. Repeating a finish that was already
+ * applied (a retry after a lost answer) does nothing.
+ */
+export async function finishRun(db: Db, worker: WorkerActor, input: FinishRunInput): Promise<void> {
+  await accessRunAsWorker(db, worker, input.runId);
+  await db.$transaction(async (tx) => {
+    const now = new Date();
+    const run = await loadHeldRun(tx, input.runId);
+    const error = input.outcome === "failed" ? input.error : null;
+    if (run.status === "canceled") {
+      await closeAttempt(tx, run.id, input.attempt, { outcome: "canceled", error, at: now });
+      if (run.attempt === input.attempt) {
+        await tx.run.update({ where: { id: run.id }, data: { leaseExpiresAt: null }, select: { id: true } });
+      }
+      return;
+    }
+    if (!stillHeld(run, input.attempt)) {
+      if (await alreadyFinished(tx, run.id, input.attempt, input.outcome)) return;
+      throw await lostHold(tx, run, input.attempt);
+    }
+    const ending = endingOf(run, input, now);
+    await tx.run.update({ where: { id: run.id }, data: ending.run, select: { id: true } });
+    await closeAttempt(tx, run.id, input.attempt, { outcome: input.outcome, error, at: now });
+  });
+}
+
+function endingOf(run: HeldRun, input: FinishRunInput, now: Date) {
+  const released = { leaseExpiresAt: null };
+  switch (input.outcome) {
+    case "succeeded":
+      return { run: { ...released, status: "succeeded", finishedAt: now, errorMessage: null } };
+    case "canceled":
+      return { run: { ...released, status: "canceled", finishedAt: now } };
+    case "released":
+      // The attempt number stays (history rows are unique per attempt) and the limit grows by one instead.
+      return { run: { ...released, status: "queued", maxAttempts: run.maxAttempts + 1 } };
+    case "failed": {
+      if (input.retryable && run.attempt < run.maxAttempts) return { run: { ...released, status: "queued" } };
+      const limit = input.retryable ? ` (attempt ${run.attempt} of ${run.maxAttempts}: no attempts left)` : "";
+      return { run: { ...released, status: "failed", finishedAt: now, errorMessage: `${input.error}${limit}` } };
+    }
+  }
+}
+
+/** True when this very claim already ended with this outcome: the finish is a retry of one already applied. */
+async function alreadyFinished(
+  tx: DbOrTransaction,
+  runId: string,
+  attempt: number,
+  outcome: RunAttemptOutcome,
+): Promise<boolean> {
+  const row = await tx.runAttempt.findUnique({
+    where: { runId_attempt: { runId, attempt } },
+    select: { endedAt: true, outcome: true },
+  });
+  return row !== null && row.endedAt !== null && row.outcome === outcome;
+}

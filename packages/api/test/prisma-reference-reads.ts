@@ -1,0 +1,156 @@
+import { type BaseModelMetrics, paretoFrontier } from "@deadweight/core";
+import type { Db, Prisma } from "@deadweight/db";
+import type { ExperimentConfig } from "@deadweight/experiment-config";
+import type { UserActor } from "../src/access/actor.js";
+import { accessProject, accessRun } from "../src/access/owned-objects.js";
+import { requireTeamRole } from "../src/access/team-roles.js";
+import type { CompareRunsInput, RunComparison, TradeOffSeries } from "../src/domain/compare/compare-runs.js";
+import { configDifferences } from "../src/domain/compare/config-differences.js";
+import { experimentListSelect, toExperimentListItem } from "../src/domain/experiments/experiment-view.js";
+import type { ListExperimentsInput } from "../src/domain/experiments/list-experiments.js";
+import type { GetRunResultsInput, RunResults } from "../src/domain/results/get-run-results.js";
+import { resultRowSelect, toResultRowView } from "../src/domain/results/result-row-view.js";
+import type { RunStatus } from "../src/domain/runs/run-status.js";
+import { AppError } from "../src/errors/app-error.js";
+import { dateRangeWhere } from "../src/inputs/date-range.js";
+import { pageQuery, toPage } from "../src/pagination/cursor-page.js";
+
+/**
+ * The three hot reads as they were written with Prisma before they moved to the read connection
+ * (same queries, same mapping): the reference the read-path equivalence tests compare with.
+ */
+
+export async function listExperimentsWithPrisma(db: Db, actor: UserActor, input: ListExperimentsInput) {
+  await accessProject(db, actor, input.projectId, "viewer");
+  const createdAt = dateRangeWhere(input.created);
+  const where: Prisma.ExperimentWhereInput = {
+    projectId: input.projectId,
+    ...(input.dataset === undefined ? {} : { dataset: input.dataset }),
+    ...(input.status === undefined ? {} : { runs: { some: { status: input.status } } }),
+    ...(createdAt === undefined ? {} : { createdAt }),
+    AND: [
+      ...(input.tags ?? []).map((tag) => ({ tags: { some: { tag } } })),
+      ...(input.search === undefined
+        ? []
+        : [{ OR: [{ name: { contains: input.search } }, { description: { contains: input.search } }] }]),
+    ],
+  };
+  const { field, direction } = input.sort;
+  const rows = await db.experiment.findMany({
+    where,
+    orderBy: [{ [field]: direction }, { id: direction }],
+    select: experimentListSelect,
+    ...pageQuery(input),
+  });
+  return toPage(rows.map(toExperimentListItem), input);
+}
+
+export async function getRunResultsWithPrisma(
+  db: Db,
+  actor: UserActor,
+  input: GetRunResultsInput,
+): Promise<RunResults> {
+  await accessRun(db, actor, input.runId, "viewer");
+  const [run, rows] = await Promise.all([
+    db.run.findUniqueOrThrow({ where: { id: input.runId }, select: { baseMetrics: true } }),
+    db.resultRow.findMany({
+      where: { runId: input.runId },
+      orderBy: [{ position: "asc" }, { rowKey: "asc" }],
+      select: resultRowSelect,
+    }),
+  ]);
+  return {
+    runId: input.runId,
+    base: run.baseMetrics === null ? null : (JSON.parse(run.baseMetrics) as BaseModelMetrics),
+    rows: rows.map(toResultRowView),
+  };
+}
+
+export async function compareRunsWithPrisma(db: Db, actor: UserActor, input: CompareRunsInput): Promise<RunComparison> {
+  const stored = await db.run.findMany({
+    where: { id: { in: input.runIds } },
+    select: {
+      id: true,
+      status: true,
+      seed: true,
+      queuedAt: true,
+      baseMetrics: true,
+      experiment: {
+        select: { id: true, name: true, projectId: true, config: true, project: { select: { teamId: true } } },
+      },
+      resultRows: {
+        where: { status: "ok", validationAccuracy: { not: null }, testAccuracy: { not: null } },
+        select: { id: true, rowKey: true, bytes: true, parameters: true, validationAccuracy: true, testAccuracy: true },
+      },
+    },
+  });
+  const byId = new Map(stored.map((run) => [run.id, run]));
+  const readableTeams = new Set<string>();
+  const runs = [];
+  for (const id of input.runIds) {
+    const run = byId.get(id);
+    if (run === undefined) throw AppError.notFound("run", id);
+    const teamId = run.experiment.project.teamId;
+    if (!readableTeams.has(teamId)) {
+      await requireTeamRole(db, actor, teamId, "viewer", { type: "run", id });
+      readableTeams.add(teamId);
+    }
+    runs.push(run);
+  }
+  const configs = runs.map((run) => {
+    const config = JSON.parse(run.experiment.config) as ExperimentConfig;
+    return run.seed === null ? config : { ...config, seed: run.seed };
+  });
+  return {
+    size: input.size,
+    runs: runs.map((run) => ({
+      runId: run.id,
+      experimentId: run.experiment.id,
+      experimentName: run.experiment.name,
+      projectId: run.experiment.projectId,
+      status: run.status as RunStatus,
+      seed: run.seed,
+      queuedAt: run.queuedAt,
+      base: run.baseMetrics === null ? null : (JSON.parse(run.baseMetrics) as BaseModelMetrics),
+    })),
+    config: configDifferences(configs),
+    series: runs.map((run) => tradeOffSeries(run, input.size)),
+  };
+}
+
+interface StoredRunForSeries {
+  readonly id: string;
+  readonly baseMetrics: string | null;
+  readonly resultRows: ReadonlyArray<{
+    readonly id: string;
+    readonly rowKey: string;
+    readonly bytes: number;
+    readonly parameters: number;
+    readonly validationAccuracy: number | null;
+    readonly testAccuracy: number | null;
+  }>;
+}
+
+function tradeOffSeries(run: StoredRunForSeries, size: "bytes" | "parameters"): TradeOffSeries {
+  const measured = run.resultRows
+    .map((row) => ({
+      rowKey: row.rowKey,
+      resultRowId: row.id,
+      size: row[size],
+      validationAccuracy: row.validationAccuracy as number,
+      testAccuracy: row.testAccuracy as number,
+    }))
+    .sort((a, b) => a.size - b.size || a.rowKey.localeCompare(b.rowKey));
+  const frontier = paretoFrontier(measured.map((point) => ({ size: point.size, accuracy: point.validationAccuracy })));
+  const points = measured.map((point, i) => ({ ...point, onFrontier: frontier.has(i) }));
+  const base = run.baseMetrics === null ? null : (JSON.parse(run.baseMetrics) as BaseModelMetrics);
+  return {
+    runId: run.id,
+    base:
+      base === null
+        ? null
+        : { size: base[size], validationAccuracy: base.validationAccuracy, testAccuracy: base.testAccuracy },
+    points,
+    frontier: points.filter((point) => point.onFrontier),
+  };
+}

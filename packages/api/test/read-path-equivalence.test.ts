@@ -1,0 +1,359 @@
+import { randomUUID } from "node:crypto";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { UserActor } from "../src/access/actor.js";
+import { type CompareRunsInput, compareRuns, compareRunsInput } from "../src/domain/compare/compare-runs.js";
+import {
+  type ListExperimentsInput,
+  listExperiments,
+  listExperimentsInput,
+} from "../src/domain/experiments/list-experiments.js";
+import { getRunResults } from "../src/domain/results/get-run-results.js";
+import { recordRunResults } from "../src/domain/results/record-run-results.js";
+import { RUN_STATUSES } from "../src/domain/runs/run-status.js";
+import { createPerson, createTeam } from "./people.js";
+import { compareRunsWithPrisma, getRunResultsWithPrisma, listExperimentsWithPrisma } from "./prisma-reference-reads.js";
+import { createTestDatabase } from "./test-database.js";
+import { rejectionOf, runResultsFixture, smallConfig, sweepRowsFixture } from "./tracking-fixtures.js";
+
+// experiment.list, result.rows and compare.runs read through the read connection instead of
+// Prisma. Each is checked here against the Prisma queries it replaced (prisma-reference-reads.ts) on
+// the same database: equal values (Dates as Dates, booleans, nulls) and the same JSON a client gets.
+
+// A zone far from UTC, so a stored time read as local time instead of UTC cannot pass unnoticed.
+process.env.TZ = "Pacific/Chatham";
+
+const { db } = createTestDatabase();
+
+let viewer: UserActor;
+let outsider: UserActor;
+let projectId: string;
+let otherProjectId: string;
+const experimentIds: string[] = [];
+const runIds: string[] = [];
+let foreignRunId: string;
+let foreignExperimentId: string;
+
+/** A small deterministic generator, so a failure names a reproducible case. */
+function randomSequence(seed: number) {
+  let state = seed;
+  const next = () => {
+    state = (state * 1664525 + 1013904223) % 4294967296;
+    return state / 4294967296;
+  };
+  return {
+    next,
+    pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)] as T,
+  };
+}
+
+const NAMES = ["Alpha", "alpha", "beta", "Beta", "beta", "wide_net", "wide-net", "100% sparse", "Gamma", "delta"];
+const DESCRIPTIONS = ["", "prunes EDGE models", "uses 50% fewer neurons", "plain", "Äpfel und Birnen"];
+const DATASETS = ["mnist", "csv:iris.csv", "idx:data/fashion"];
+const TAG_SETS = [[], ["mnist"], ["mnist", "edge"], ["edge"], ["apoz", "edge", "mnist"], ["tabular"]];
+// Repeated days give equal creation times, so ties are broken by id.
+const CREATED_DAYS = ["2026-01-01", "2026-01-01", "2026-02-15", "2026-03-01", "2026-03-01", "2026-04-10"];
+
+beforeAll(async () => {
+  const owner = await createPerson(db, "Equivalence owner");
+  const creator = await createPerson(db, "Second creator");
+  viewer = await createPerson(db, "Equivalence viewer");
+  const team = await createTeam(db, "Equivalence", [
+    [owner, "owner"],
+    [creator, "member"],
+    [viewer, "viewer"],
+  ]);
+  outsider = await createPerson(db, "Outsider");
+  const foreignTeam = await createTeam(db, "Foreign", [[outsider, "owner"]]);
+  const project = async (teamId: string, name: string) =>
+    (await db.project.create({ data: { teamId, name, slug: `${name}-${randomUUID().slice(0, 6)}` } })).id;
+  projectId = await project(team.id, "main");
+  otherProjectId = await project(team.id, "other");
+  const foreignProjectId = await project(foreignTeam.id, "theirs");
+
+  const random = randomSequence(7);
+  for (let i = 0; i < 24; i++) {
+    const inOtherProject = i % 8 === 7;
+    const experiment = await db.experiment.create({
+      data: {
+        projectId: inOtherProject ? otherProjectId : projectId,
+        name: NAMES[i % NAMES.length] as string,
+        description: DESCRIPTIONS[i % DESCRIPTIONS.length] as string,
+        dataset: DATASETS[i % DATASETS.length] as string,
+        config: JSON.stringify(smallConfig({ hidden: [8 + (i % 3) * 8, 4], epochs: 1 + (i % 2), seed: i })),
+        createdById: (i % 3 === 0 ? creator : owner).userId,
+        createdAt: new Date(`${CREATED_DAYS[i % CREATED_DAYS.length]}T12:00:00.000Z`),
+        tags: { create: (TAG_SETS[i % TAG_SETS.length] as string[]).map((tag) => ({ tag })) },
+      },
+    });
+    experimentIds.push(experiment.id);
+    // 0 to 4 runs: some experiments have none (no latest run); the last two share their queue time,
+    // so which one is the latest is decided by id.
+    const runCount = i % 5;
+    const queuedAt = new Date(`2026-05-0${1 + (i % 3)}T08:00:00.000Z`);
+    for (let r = 0; r < runCount; r++) {
+      const status = random.pick(RUN_STATUSES);
+      const started = status !== "queued";
+      const run = await db.run.create({
+        data: {
+          experimentId: experiment.id,
+          seed: r === 1 ? null : i * 10 + r,
+          status,
+          attempt: started ? 1 + (r % 2) : 0,
+          stage: started ? "sweep" : null,
+          queuedAt: new Date(queuedAt.getTime() + Math.min(r, runCount - 2) * 60_000),
+          startedAt: started ? new Date(queuedAt.getTime() + 1000) : null,
+          finishedAt: status === "succeeded" || status === "failed" ? new Date(queuedAt.getTime() + 5000) : null,
+        },
+      });
+      runIds.push(run.id);
+    }
+  }
+  // Results on most runs (the fixture has an "emptied-layer" row with null accuracies and a note),
+  // with the numbers varied per run; one run keeps null base metrics and no rows.
+  for (const [k, runId] of runIds.entries()) {
+    if (k === 0) continue;
+    const rows = sweepRowsFixture().map((row, j) => ({
+      ...row,
+      bytes: row.bytes + k * 10 + (j === 1 ? 100 : 0),
+      parameters: row.parameters + k,
+      pareto: j % 2 === 0,
+      ...(k % 4 === 1 && row.validationAccuracy !== null ? { validationAccuracy: 1 } : {}),
+    }));
+    await recordRunResults(db, runId, runResultsFixture(rows));
+  }
+  // A measured row missing one accuracy: not a point compare can plot.
+  await db.resultRow.updateMany({ where: { runId: runIds[2], rowKey: "mid" }, data: { testAccuracy: null } });
+  // Times in the other forms a DateTime column can hold: SQLite's CURRENT_TIMESTAMP text (rows
+  // written by SQL defaults), a bare date, and epoch milliseconds.
+  await db.$executeRawUnsafe(
+    `UPDATE "Experiment" SET "createdAt" = '2026-02-15 12:00:00' WHERE "id" = ?`,
+    experimentIds[2] as string,
+  );
+  await db.$executeRawUnsafe(`UPDATE "Experiment" SET "updatedAt" = '2026-03-02' WHERE "id" = ?`, experimentIds[3]);
+  await db.$executeRawUnsafe(
+    `UPDATE "Run" SET "startedAt" = 1777536000000, "finishedAt" = '2026-05-01 08:00:05.250' WHERE "id" = ?`,
+    runIds[runIds.length - 1] as string,
+  );
+
+  const foreignExperiment = await db.experiment.create({
+    data: { projectId: foreignProjectId, name: "theirs", dataset: "mnist", config: "{}", createdById: outsider.userId },
+  });
+  foreignExperimentId = foreignExperiment.id;
+  foreignRunId = (await db.run.create({ data: { experimentId: foreignExperiment.id } })).id;
+});
+
+/** Both implementations agree on the value and on the JSON sent over HTTP. */
+function expectSame(actual: unknown, reference: unknown) {
+  expect(actual).toStrictEqual(reference);
+  expect(JSON.stringify(actual)).toBe(JSON.stringify(reference));
+}
+
+/** Walks every page of a listing with both implementations, comparing each page. */
+async function expectSameListing(raw: Record<string, unknown>): Promise<number> {
+  let cursor: string | undefined;
+  let pages = 0;
+  let seen = 0;
+  do {
+    const input: ListExperimentsInput = listExperimentsInput.parse({
+      ...raw,
+      projectId,
+      ...(cursor === undefined ? {} : { cursor }),
+    });
+    const [actual, reference] = await Promise.all([
+      listExperiments(db, viewer, input),
+      listExperimentsWithPrisma(db, viewer, input),
+    ]);
+    expectSame(actual, reference);
+    seen += actual.items.length;
+    cursor = actual.nextCursor ?? undefined;
+    pages++;
+    expect(pages).toBeLessThan(30);
+  } while (cursor !== undefined);
+  return seen;
+}
+
+const SORTS = (["createdAt", "name"] as const).flatMap((field) =>
+  (["asc", "desc"] as const).map((direction) => ({ field, direction })),
+);
+
+/** Each filter on its own, with values that match several, one or no experiments. */
+const SINGLE_FILTERS: Record<string, unknown>[] = [
+  {},
+  { tags: ["mnist"] },
+  { tags: ["mnist", "edge"] },
+  { tags: ["edge", "apoz"] },
+  { tags: ["EDGE"] },
+  { tags: ["nope"] },
+  { dataset: "mnist" },
+  { dataset: "csv:iris.csv" },
+  { dataset: "nope" },
+  ...RUN_STATUSES.map((status) => ({ status })),
+  { search: "alpha" },
+  { search: "EDGE" },
+  { search: "50%" },
+  { search: "_" },
+  { search: "wide_net" },
+  { search: "%" },
+  { search: "äpfel" },
+  { search: "zzz" },
+  { created: { from: "2026-02-15T12:00:00.000Z" } },
+  { created: { to: "2026-03-01T12:00:00.000Z" } },
+  { created: { from: "2026-01-01T12:00:00.000Z", to: "2026-03-01T12:00:00.000Z" } },
+  { created: { from: "2026-02-15T00:00:00+02:00", to: "2026-02-16T00:00:00Z" } },
+];
+
+/** One representative value per filter, for combining them. */
+const COMBINABLE: Record<string, unknown> = {
+  tags: ["edge"],
+  dataset: "mnist",
+  status: "succeeded",
+  search: "a",
+  created: { from: "2026-02-15T12:00:00.000Z" },
+};
+
+describe("experiment.list on the read connection", () => {
+  for (const sort of SORTS) {
+    it(`matches Prisma for every single filter, page by page (${sort.field} ${sort.direction})`, async () => {
+      for (const filter of SINGLE_FILTERS) {
+        for (const limit of [1, 3, 100]) await expectSameListing({ ...filter, sort, limit });
+      }
+    });
+
+    it(`matches Prisma for every combination of filters (${sort.field} ${sort.direction})`, async () => {
+      const kinds = Object.keys(COMBINABLE);
+      for (let mask = 0; mask < 1 << kinds.length; mask++) {
+        const filter = Object.fromEntries(
+          kinds.filter((_, bit) => (mask >> bit) & 1).map((kind) => [kind, COMBINABLE[kind]]),
+        );
+        await expectSameListing({ ...filter, sort, limit: 2 });
+      }
+    });
+  }
+
+  it("lists every experiment of the project exactly once across pages", async () => {
+    const seen = await expectSameListing({ sort: { field: "name", direction: "asc" }, limit: 4 });
+    expect(seen).toBe(await db.experiment.count({ where: { projectId } }));
+  });
+
+  it("treats odd cursors like Prisma did: unknown, from another project, or outside the filter", async () => {
+    const other = await db.experiment.findFirstOrThrow({ where: { projectId: otherProjectId } });
+    const excluded = await db.experiment.findFirstOrThrow({
+      where: { projectId, NOT: { tags: { some: { tag: "mnist" } } } },
+    });
+    const cursors = ["no-such-experiment", other.id, excluded.id, foreignExperimentId];
+    for (const sort of SORTS) {
+      for (const cursor of cursors) {
+        const input = listExperimentsInput.parse({ projectId, sort, tags: ["mnist"], cursor, limit: 5 });
+        expectSame(await listExperiments(db, viewer, input), await listExperimentsWithPrisma(db, viewer, input));
+      }
+    }
+  });
+
+  it("decodes dates stored as SQL text, bare dates and epoch milliseconds as Prisma does", async () => {
+    const input = listExperimentsInput.parse({ projectId, limit: 100 });
+    const page = await listExperiments(db, viewer, input);
+    const byId = new Map(page.items.map((item) => [item.id, item]));
+    expect(byId.get(experimentIds[2] as string)?.createdAt).toEqual(new Date("2026-02-15T12:00:00.000Z"));
+    expect(byId.get(experimentIds[3] as string)?.updatedAt).toEqual(new Date("2026-03-02T00:00:00.000Z"));
+    expectSame(page, await listExperimentsWithPrisma(db, viewer, input));
+  });
+
+  it("still refuses a project of another team before reading anything", async () => {
+    const input = listExperimentsInput.parse({ projectId });
+    const error = await rejectionOf(listExperiments(db, outsider, input));
+    expect(error).toMatchObject({ code: "NOT_FOUND", message: `project ${projectId} does not exist` });
+  });
+});
+
+describe("result.rows on the read connection", () => {
+  it("matches Prisma for every run: rows, nulls, notes, booleans and base metrics", async () => {
+    for (const runId of runIds) {
+      expectSame(await getRunResults(db, viewer, { runId }), await getRunResultsWithPrisma(db, viewer, { runId }));
+    }
+    const withoutResults = await getRunResults(db, viewer, { runId: runIds[0] as string });
+    expect(withoutResults).toEqual({ runId: runIds[0], base: null, rows: [] });
+    const recorded = await getRunResults(db, viewer, { runId: runIds[1] as string });
+    expect(recorded.rows.map((row) => row.pareto)).toEqual([true, false, true, false, true]);
+    expect(recorded.rows.at(-1)).toMatchObject({ validationAccuracy: null, latencyMsPerSample: null });
+    expect(recorded.rows.at(-1)?.note).toContain("removes every neuron");
+  });
+
+  it("still refuses another team's run", async () => {
+    const error = await rejectionOf(getRunResults(db, viewer, { runId: foreignRunId }));
+    expect(error).toMatchObject({ code: "NOT_FOUND", message: `run ${foreignRunId} does not exist` });
+  });
+});
+
+describe("compare.runs on the read connection", () => {
+  const compareBoth = async (raw: { runIds: string[]; size?: string }) => {
+    const input: CompareRunsInput = compareRunsInput.parse(raw);
+    expectSame(await compareRuns(db, viewer, input), await compareRunsWithPrisma(db, viewer, input));
+  };
+
+  it("matches Prisma on random selections of up to 50 runs, on both size axes", async () => {
+    const random = randomSequence(11);
+    for (let trial = 0; trial < 40; trial++) {
+      const count = trial === 0 ? Math.min(50, runIds.length) : 1 + Math.floor(random.next() * 20);
+      const chosen = new Set<string>();
+      while (chosen.size < count) chosen.add(random.pick(runIds));
+      await compareBoth({ runIds: [...chosen], size: random.pick(["bytes", "parameters"]) });
+    }
+  });
+
+  it("covers runs without a seed, without base metrics and without rows", async () => {
+    const withoutSeed = await db.run.findFirstOrThrow({ where: { id: { in: runIds }, seed: null } });
+    await compareBoth({ runIds: [runIds[0] as string, withoutSeed.id, runIds[3] as string] });
+    await compareBoth({ runIds: [runIds[0] as string], size: "parameters" });
+  });
+
+  it("names the same first unreadable run, whether missing or another team's", async () => {
+    const cases = [
+      [runIds[1] as string, "missing-run", foreignRunId],
+      [runIds[1] as string, foreignRunId, "missing-run"],
+    ];
+    for (const ids of cases) {
+      const input = compareRunsInput.parse({ runIds: ids });
+      const actual = await rejectionOf(compareRuns(db, viewer, input));
+      const reference = await rejectionOf(compareRunsWithPrisma(db, viewer, input));
+      expect(actual).toMatchObject({ code: reference.code, message: reference.message });
+      expect(actual.message).toBe(`run ${ids[1]} does not exist`);
+    }
+  });
+});
+
+describe("reads after writes", () => {
+  it("sees each write made through Prisma on the very next read", async () => {
+    const runId = runIds[5] as string;
+    const experimentId = (await db.run.findUniqueOrThrow({ where: { id: runId } })).experimentId;
+    for (let round = 0; round < 10; round++) {
+      const status = RUN_STATUSES[round % RUN_STATUSES.length] as (typeof RUN_STATUSES)[number];
+      await db.run.update({ where: { id: runId }, data: { status, queuedAt: new Date(Date.UTC(2027, 0, 1, round)) } });
+      await db.experiment.update({ where: { id: experimentId }, data: { name: `renamed ${round}` } });
+      await db.resultRow.updateMany({ where: { runId, rowKey: "mid" }, data: { bytes: 1000 + round } });
+
+      const page = await listExperiments(
+        db,
+        viewer,
+        listExperimentsInput.parse({ projectId, search: `renamed ${round}` }),
+      );
+      expect(page.items.map((item) => item.id)).toEqual([experimentId]);
+      expect(page.items[0]?.latestRun).toMatchObject({ id: runId, status });
+      const results = await getRunResults(db, viewer, { runId });
+      expect(results.rows.find((row) => row.rowKey === "mid")?.bytes).toBe(1000 + round);
+      const comparison = await compareRuns(db, viewer, compareRunsInput.parse({ runIds: [runId] }));
+      expect(comparison.runs[0]?.status).toBe(status);
+      expect(comparison.series[0]?.points.some((point) => point.size === 1000 + round)).toBe(true);
+    }
+  });
+
+  it("sees experiments created and deleted through Prisma", async () => {
+    const created = await db.experiment.create({
+      data: { projectId, name: "fresh", dataset: "mnist", config: "{}", createdById: viewer.userId },
+    });
+    const listed = async () =>
+      (await listExperiments(db, viewer, listExperimentsInput.parse({ projectId, search: "fresh" }))).items;
+    expect((await listed()).map((item) => item.id)).toEqual([created.id]);
+    await db.experiment.delete({ where: { id: created.id } });
+    expect(await listed()).toEqual([]);
+  });
+});

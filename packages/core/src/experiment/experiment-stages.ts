@@ -1,0 +1,98 @@
+import type { DataSplit } from "../data/data-split.js";
+import type { Dataset } from "../data/dataset.js";
+import { exportLayersModel, type LayersModelFiles } from "../export/layers-model-files.js";
+import { disposeDenseLayers, uploadDenseLayer } from "../model/dense-forward.js";
+import { createMlpNetwork, readMlpWeights } from "../model/mlp-network.js";
+import type { HiddenActivation } from "../model/mlp-spec.js";
+import type { MlpWeights } from "../model/mlp-weights.js";
+import { type TrainingProgress, type TrainingSummary, trainMlp } from "../model/train-mlp.js";
+import { applyPruningPlan } from "../pruning/apply-pruning-plan.js";
+import { planPruning } from "../pruning/plan-pruning.js";
+import type { ActivationStats } from "../stats/activation-stats.js";
+import { measureActivations } from "../stats/measure-activations.js";
+import type { SweepRow } from "../sweep/sweep-row.js";
+
+/**
+ * The stages of an experiment as separate steps, so a caller that stores each stage's output (a
+ * worker that may be stopped and resumed on another machine) can run them one at a time.
+ * runExperiment is these steps in a row.
+ */
+
+export interface BaseModelTraining {
+  readonly hiddenSizes: readonly number[];
+  readonly activation: HiddenActivation;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  readonly seed: number;
+}
+
+export interface TrainedBaseModel {
+  readonly weights: MlpWeights;
+  readonly training: TrainingSummary;
+}
+
+/** Trains a fresh seeded MLP on the split's training part and returns its parameters in plain memory. */
+export async function trainBaseModel(
+  split: DataSplit,
+  settings: BaseModelTraining,
+  onProgress?: (progress: TrainingProgress) => void,
+  signal?: AbortSignal,
+): Promise<TrainedBaseModel> {
+  const network = createMlpNetwork(
+    {
+      inputSize: split.train.featureCount,
+      hiddenSizes: settings.hiddenSizes,
+      activation: settings.activation,
+      classCount: split.train.classCount,
+    },
+    settings.seed,
+  );
+  try {
+    const training = await trainMlp(
+      network,
+      split,
+      {
+        epochs: settings.epochs,
+        batchSize: settings.batchSize,
+        learningRate: settings.learningRate,
+        seed: settings.seed,
+        ...(signal === undefined ? {} : { signal }),
+      },
+      onProgress,
+    );
+    return { weights: readMlpWeights(network), training };
+  } finally {
+    network.dispose();
+  }
+}
+
+/** Measures every hidden neuron of the network `weights` describes on `dataset` (the validation set). */
+export async function measureModelActivations(
+  weights: MlpWeights,
+  dataset: Dataset,
+  onProgress?: (progress: { readonly samplesDone: number; readonly samplesTotal: number }) => void,
+): Promise<ActivationStats> {
+  const layers = weights.layers.map(uploadDenseLayer);
+  try {
+    return await measureActivations(layers, dataset, onProgress === undefined ? {} : { onProgress });
+  } finally {
+    disposeDenseLayers(layers);
+  }
+}
+
+/** The sweep rows whose pruned models an experiment exports: none, the Pareto frontier, or every row that has a model. */
+export function rowsToExport(rows: readonly SweepRow[], exportModels: "pareto" | "all" | "none"): SweepRow[] {
+  return rows.filter(
+    (row) => row.status === "ok" && (exportModels === "all" || (exportModels === "pareto" && row.pareto)),
+  );
+}
+
+/** The pruned model of one sweep row, in the TF.js layers format. */
+export function exportPrunedModel(
+  weights: MlpWeights,
+  stats: ActivationStats,
+  row: Pick<SweepRow, "threshold">,
+): Promise<LayersModelFiles> {
+  return exportLayersModel(applyPruningPlan(weights, planPruning(stats, row.threshold)));
+}

@@ -1,0 +1,79 @@
+import type { AppRouter } from "@deadweight/api";
+import { createTRPCClient, httpLink } from "@trpc/client";
+import { downloadArtifactBytes, uploadArtifactBytes } from "../artifacts/artifact-transfer.js";
+import { isServerCallError } from "./server-call-error.js";
+import {
+  authorisationHeaders,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  fetchWithTimeout,
+  type ServerConnection,
+  toServerCallError,
+} from "./server-connection.js";
+import type { WorkerApi } from "./worker-api.js";
+
+/** Waits before the second and third try of a report that failed on the way (server restarting, network blip). */
+const RETRY_DELAYS_MS = [500, 1_500];
+
+/**
+ * The WorkerApi over HTTP: tRPC's `worker` router with a worker token, and the artifact routes.
+ * Reports the server treats as idempotent (stages, results, finish, uploads, downloads) are tried
+ * again on a passing failure; a claim is not (a lost answer would leave a second run leased to
+ * nobody), and heartbeats keep their own schedule.
+ */
+export function createHttpWorkerApi(connection: ServerConnection, retryDelaysMs = RETRY_DELAYS_MS): WorkerApi {
+  const client = createTRPCClient<AppRouter>({
+    links: [
+      httpLink({
+        url: `${connection.serverUrl}/api/trpc`,
+        headers: authorisationHeaders(connection),
+        fetch: fetchWithTimeout(connection.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS),
+      }),
+    ],
+  });
+  const call = async <T>(what: string, request: () => Promise<T>): Promise<T> => {
+    try {
+      return await request();
+    } catch (error) {
+      throw toServerCallError(error, connection.serverUrl, what);
+    }
+  };
+  const retried = async <T>(request: () => Promise<T>): Promise<T> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await request();
+      } catch (error) {
+        const delay = retryDelaysMs[attempt];
+        if (!isServerCallError(error) || !error.transient || delay === undefined) throw error;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  };
+  return {
+    claim: (input) => call("claiming a run", () => client.worker.claim.mutate(input)),
+    heartbeat: (input) =>
+      call(`heartbeat of run ${input.runId}`, () =>
+        client.worker.heartbeat.mutate(input).then((reply) => ({
+          leaseExpiresAt: reply.leaseExpiresAt ?? new Date(),
+          cancelRequested: reply.cancelRequested,
+        })),
+      ),
+    completeStage: (input) =>
+      retried(() =>
+        call(`reporting stage ${input.stage} of run ${input.runId}`, () => client.worker.completeStage.mutate(input)),
+      ),
+    recordResults: async (input) => {
+      await retried(() =>
+        call(`recording the results of run ${input.runId}`, () =>
+          client.worker.recordResults.mutate({
+            ...input,
+            results: { ...input.results, rows: [...input.results.rows] },
+          }),
+        ),
+      );
+    },
+    finish: (input) =>
+      retried(() => call(`finishing run ${input.runId} (${input.outcome})`, () => client.worker.finish.mutate(input))),
+    uploadArtifact: (upload) => retried(() => uploadArtifactBytes(connection, upload)),
+    downloadArtifact: (artifact) => retried(() => downloadArtifactBytes(connection, artifact)),
+  };
+}

@@ -1,0 +1,121 @@
+import type { Claim, RunOutcome, WorkerApi } from "../api/worker-api.js";
+import { startHeartbeat } from "../heartbeat/heartbeat-loop.js";
+import { ProgressBoard } from "./progress-board.js";
+import { runPipeline } from "./run-pipeline.js";
+import { isRunStop, type RunStop } from "./run-stop.js";
+import { failureOutcome } from "./stage-failure.js";
+
+export interface AttemptOptions {
+  readonly api: WorkerApi;
+  readonly leaseSeconds: number;
+  /** When the claim was sent (Date.now() ms): the lease runs from no earlier than that. */
+  readonly claimedAt: number;
+  /** Aborted when the worker shuts down: the run is released back to the queue. */
+  readonly shutdown: AbortSignal;
+  /**
+   * How long a stopped pipeline may take to unwind before the attempt ends without it (the
+   * sweep, for one, only stops between thresholds). Default 2 s.
+   */
+  readonly stopGraceMs?: number;
+  readonly log: (line: string) => void;
+}
+
+/** How an attempt ended; "lease-lost" attempts were not finished (the run is no longer ours). */
+export interface AttemptReport {
+  readonly runId: string;
+  readonly attempt: number;
+  readonly outcome: RunOutcome["outcome"] | "lease-lost";
+  /** The failure or stop reason, when there is one. */
+  readonly message?: string;
+  /** False when the server refused the finish (e.g. the run had been canceled meanwhile). */
+  readonly reported: boolean;
+}
+
+const DEFAULT_STOP_GRACE_MS = 2_000;
+
+/**
+ * One claimed run, from claim to finish: runs the pipeline while a heartbeat keeps the lease,
+ * stops it when a person cancels, the lease is lost or the worker shuts down, and reports the
+ * outcome exactly once (never after a lost lease).
+ */
+export async function runAttempt(claim: Claim, options: AttemptOptions): Promise<AttemptReport> {
+  const { api, log } = options;
+  const run = claim.run;
+  const ref = { runId: run.id, attempt: run.attempt };
+  const controller = new AbortController();
+  const stop = (reason: RunStop) => {
+    if (controller.signal.aborted) return;
+    log(`run ${run.id} attempt ${run.attempt}: stopping (${reason.kind}: ${reason.message})`);
+    controller.abort(reason);
+  };
+  let beatSoon = () => {};
+  const progress = new ProgressBoard(() => beatSoon());
+  const heartbeat = startHeartbeat({
+    api,
+    run: ref,
+    leaseSeconds: options.leaseSeconds,
+    leaseGrantedAt: options.claimedAt,
+    progress: () => progress.get(),
+    onCancelRequested: () => stop({ kind: "canceled", message: "a person canceled the run" }),
+    onLeaseLost: (reason) => stop({ kind: "lease-lost", message: reason }),
+    log,
+  });
+  beatSoon = () => heartbeat.beatSoon();
+  const onShutdown = () => stop({ kind: "released", message: "the worker is shutting down" });
+  options.shutdown.addEventListener("abort", onShutdown, { once: true });
+  if (options.shutdown.aborted) onShutdown();
+
+  let outcome: RunOutcome | { readonly outcome: "lease-lost"; readonly message: string };
+  try {
+    const pipeline = runPipeline({ api, run, signal: controller.signal, progress, log }).then(
+      () => (controller.signal.aborted ? stopOutcome(controller.signal.reason) : ({ outcome: "succeeded" } as const)),
+      (error: unknown) => (controller.signal.aborted ? stopOutcome(controller.signal.reason) : failureOutcome(error)),
+    );
+    outcome = await Promise.race([pipeline, unwindDeadline(controller.signal, options.stopGraceMs)]);
+  } finally {
+    options.shutdown.removeEventListener("abort", onShutdown);
+    await heartbeat.stop();
+  }
+
+  if (outcome.outcome === "lease-lost") {
+    log(`run ${run.id} attempt ${run.attempt}: lease lost (${outcome.message}); left to the server, not finished`);
+    return { ...ref, outcome: "lease-lost", message: outcome.message, reported: false };
+  }
+  const message = outcome.outcome === "failed" ? outcome.error : undefined;
+  let reported = true;
+  try {
+    await api.finish({ ...ref, ...outcome });
+  } catch (error) {
+    reported = false;
+    log(`run ${run.id} attempt ${run.attempt}: could not report ${outcome.outcome}: ${(error as Error).message}`);
+  }
+  log(
+    `run ${run.id} attempt ${run.attempt}: ${outcome.outcome}${
+      outcome.outcome === "failed"
+        ? ` (${outcome.retryable ? "will be retried" : "not retryable"}): ${outcome.error}`
+        : ""
+    }`,
+  );
+  return { ...ref, outcome: outcome.outcome, ...(message === undefined ? {} : { message }), reported };
+}
+
+function stopOutcome(reason: unknown): RunOutcome | { readonly outcome: "lease-lost"; readonly message: string } {
+  if (!isRunStop(reason)) return failureOutcome(reason);
+  if (reason.kind === "lease-lost") return { outcome: "lease-lost", message: reason.message };
+  return { outcome: reason.kind };
+}
+
+/**
+ * Resolves with the stop's outcome a grace period after the signal aborts, so a pipeline busy in a
+ * step that cannot be interrupted does not hold up a cancel or a shutdown. Never resolves otherwise.
+ */
+function unwindDeadline(signal: AbortSignal, graceMs = DEFAULT_STOP_GRACE_MS) {
+  return new Promise<ReturnType<typeof stopOutcome>>((resolve) => {
+    const arm = () => {
+      const timer = setTimeout(() => resolve(stopOutcome(signal.reason)), graceMs);
+      timer.unref();
+    };
+    if (signal.aborted) arm();
+    else signal.addEventListener("abort", arm, { once: true });
+  });
+}

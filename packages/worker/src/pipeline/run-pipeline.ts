@@ -1,0 +1,62 @@
+import type { PipelineStage } from "../api/worker-api.js";
+import { planResume } from "./resume-plan.js";
+import type { StageContext } from "./stage-context.js";
+import { StageFailure } from "./stage-failure.js";
+import { exportStage } from "./stages/export-stage.js";
+import { loadStage } from "./stages/load-stage.js";
+import { statisticsStage } from "./stages/statistics-stage.js";
+import { sweepStage } from "./stages/sweep-stage.js";
+import { trainStage } from "./stages/train-stage.js";
+
+/**
+ * A claimed run from start to end: load -> train -> statistics -> sweep -> export, each stage
+ * reported to the server as it finishes. Training is skipped when an earlier attempt stored the
+ * base model (see resume-plan.ts). Throws StageFailure naming the stage that failed, or the abort
+ * signal's reason (a RunStop) when told to stop.
+ */
+export async function runPipeline(context: StageContext): Promise<void> {
+  const { run, api, signal } = context;
+  const timings: Record<string, number> = {};
+  const stage = async <T>(
+    name: PipelineStage,
+    work: () => Promise<T>,
+    isNewWork: (result: T) => boolean = () => true,
+  ): Promise<T> => {
+    signal.throwIfAborted();
+    context.progress.set({ stage: name });
+    const started = performance.now();
+    let result: T;
+    try {
+      result = await work();
+    } catch (error) {
+      // When the run was told to stop, whatever the stage threw (e.g. training's CANCELED) is a consequence.
+      signal.throwIfAborted();
+      throw new StageFailure(name, error);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    timings[name] = seconds;
+    signal.throwIfAborted();
+    if (isNewWork(result)) {
+      try {
+        await api.completeStage({ runId: run.id, attempt: run.attempt, stage: name, seconds });
+      } catch (error) {
+        signal.throwIfAborted();
+        throw new StageFailure(name, error);
+      }
+    }
+    return result;
+  };
+
+  const plan = planResume(run);
+  context.log(`run ${run.id} attempt ${run.attempt}: ${plan.reason}`);
+  const loaded = await stage("load", () => loadStage(context));
+  // Reported only when this attempt trained: a loaded model was reported by the attempt that trained it.
+  const trained = await stage(
+    "train",
+    () => trainStage(context, loaded, plan),
+    (result) => result.training !== null,
+  );
+  const stats = await stage("statistics", () => statisticsStage(context, loaded, trained.weights));
+  const sweep = await stage("sweep", () => sweepStage(context, loaded, trained.weights, stats, timings));
+  await stage("export", () => exportStage(context, loaded, trained.weights, stats, sweep.rows));
+}

@@ -1,0 +1,17 @@
+import type { ClaimedRun, RunAttemptRef, WorkerApi } from "../api/worker-api.js";
+import type { ProgressBoard } from "./progress-board.js";
+
+/** What every stage of a run's pipeline works with. */
+export interface StageContext {
+  readonly api: WorkerApi;
+  readonly run: ClaimedRun;
+  /** Aborted when the run must stop (reason: a RunStop). */
+  readonly signal: AbortSignal;
+  readonly progress: ProgressBoard;
+  readonly log: (line: string) => void;
+}
+
+/** The run and the claim it is held under, as every report names them. */
+export function attemptOf(context: StageContext): RunAttemptRef {
+  return { runId: context.run.id, attempt: context.run.attempt };
+}

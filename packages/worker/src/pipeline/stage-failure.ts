@@ -1,0 +1,58 @@
+import { DeadweightError, type DeadweightErrorCode } from "@deadweight/core";
+import { isServerCallError } from "../api/server-call-error.js";
+import type { PipelineStage } from "../api/worker-api.js";
+
+/** A stage of the pipeline failed: carries the stage so the run's error says where. */
+export class StageFailure extends Error {
+  readonly stage: PipelineStage;
+
+  constructor(stage: PipelineStage, cause: unknown) {
+    super(`${stage}: ${describe(cause)}`, { cause });
+    this.name = "StageFailure";
+    this.stage = stage;
+  }
+}
+
+/**
+ * Failures that would happen again on any worker: the data, the model specification or the
+ * configuration is wrong, or training diverges (same seed, same divergence). Retrying only delays
+ * the runs queued behind.
+ */
+const PERMANENT_CODES: ReadonlySet<DeadweightErrorCode> = new Set([
+  "INVALID_DATASET",
+  "INVALID_MODEL_SPEC",
+  "INVALID_THRESHOLD",
+  "INVALID_OPTION",
+  "MODEL_SHAPE_MISMATCH",
+  "NON_FINITE_ACTIVATION",
+  "NON_FINITE_LOSS",
+]);
+
+/** The longest error message sent to the server: enough for any of ours, and bounded. */
+const MAX_ERROR_LENGTH = 2000;
+
+/** How a failed attempt is reported: the reason a person reads, and whether another attempt may succeed. */
+export function failureOutcome(error: unknown): {
+  readonly outcome: "failed";
+  readonly error: string;
+  readonly retryable: boolean;
+} {
+  const cause = error instanceof StageFailure ? error.cause : error;
+  const permanent =
+    (cause instanceof DeadweightError && PERMANENT_CODES.has(cause.code)) ||
+    // The server refused what this run produced: the same run would produce it again.
+    isServerCallError(cause, "bad-request");
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    outcome: "failed",
+    error: message.length > MAX_ERROR_LENGTH ? `${message.slice(0, MAX_ERROR_LENGTH - 1)}…` : message,
+    retryable: !permanent,
+  };
+}
+
+function describe(cause: unknown): string {
+  if (cause instanceof DeadweightError) return `[${cause.code}] ${cause.message}`;
+  if (isServerCallError(cause)) return cause.message;
+  if (cause instanceof Error) return `unexpected error: ${cause.message}`;
+  return `unexpected error: ${String(cause)}`;
+}

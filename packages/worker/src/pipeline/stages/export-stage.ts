@@ -1,0 +1,55 @@
+import {
+  type ActivationStats,
+  exportPrunedModel,
+  type MlpWeights,
+  rowsToExport,
+  type SweepRow,
+} from "@deadweight/core";
+import { uploadModel } from "../../artifacts/run-artifacts.js";
+import { attemptOf, type StageContext } from "../stage-context.js";
+import type { LoadedRun } from "./load-stage.js";
+
+/** Models uploaded at once: uploads wait on the network and the server, not on this process. */
+const PARALLEL_UPLOADS = 4;
+
+/** Stores the pruned models the configuration asks for (the Pareto front by default); the base model is already stored. */
+export async function exportStage(
+  context: StageContext,
+  loaded: LoadedRun,
+  weights: MlpWeights,
+  stats: ActivationStats,
+  rows: readonly SweepRow[],
+): Promise<void> {
+  const chosen = rowsToExport(rows, loaded.config.export);
+  let stored = 0;
+  const exportOne = async (row: SweepRow) => {
+    context.signal.throwIfAborted();
+    const reports = await uploadModel(
+      context.api,
+      attemptOf(context),
+      row.id,
+      await exportPrunedModel(weights, stats, row),
+    );
+    stored++;
+    context.progress.set({
+      stage: "export",
+      batch: stored,
+      batches: chosen.length,
+      message: `model ${stored}/${chosen.length} stored: ${row.id}`,
+    });
+    for (const report of reports) {
+      if (report.result === "kept earlier") {
+        context.log(`run ${context.run.id}: ${report.name} was stored by an earlier attempt with other bytes; kept it`);
+      }
+    }
+  };
+  context.progress.set({
+    stage: "export",
+    batch: 0,
+    batches: chosen.length,
+    message: `${chosen.length} model(s) to store`,
+  });
+  for (let from = 0; from < chosen.length; from += PARALLEL_UPLOADS) {
+    await Promise.all(chosen.slice(from, from + PARALLEL_UPLOADS).map(exportOne));
+  }
+}

@@ -1,0 +1,57 @@
+import {
+  type BackendInfo,
+  type DataSplit,
+  DeadweightError,
+  expandThresholdGrid,
+  initialiseBackend,
+  type PruningThreshold,
+  splitDataset,
+} from "@deadweight/core";
+import { type DatasetSource, loadDatasetSource, parseDatasetArgument } from "@deadweight/dataset-files";
+import { type ExperimentConfig, experimentConfigSchema, thresholdGridOf } from "@deadweight/experiment-config";
+import type { StageContext } from "../stage-context.js";
+
+export interface LoadedRun {
+  readonly config: ExperimentConfig;
+  readonly split: DataSplit;
+  readonly thresholds: PruningThreshold[];
+  readonly backend: BackendInfo;
+  readonly datasetDescription: string;
+}
+
+/**
+ * Checks the configuration, loads the data on this machine (the bundled MNIST, or IDX/CSV paths
+ * as this worker sees them), splits it and starts the compute backend. Everything that can make
+ * the run impossible fails here, before any training.
+ */
+export async function loadStage(context: StageContext): Promise<LoadedRun> {
+  const config = parseRunConfig(context.run.config, context.run.seed);
+  const thresholds = expandThresholdGrid(thresholdGridOf(config));
+  context.progress.set({ stage: "load", message: `loading ${config.dataset}` });
+  const loaded = loadDatasetSource(datasetSourceOf(config));
+  const split = splitDataset(loaded.train, loaded.test, config.split);
+  const backend = await initialiseBackend(config.backend);
+  context.log(
+    `run ${context.run.id}: ${loaded.description}; ${split.train.labels.length} train, ${split.validation.labels.length} validation, ${split.test.labels.length} test; backend ${backend.description}`,
+  );
+  return { config, split, thresholds, backend, datasetDescription: loaded.description };
+}
+
+/** The run's configuration, validated again on this side (a server of another version may differ), with the run's seed. */
+export function parseRunConfig(config: unknown, seed: number | null): ExperimentConfig {
+  const document = typeof config === "object" && config !== null && !Array.isArray(config) ? config : {};
+  const parsed = experimentConfigSchema.safeParse(seed === null ? document : { ...document, seed });
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.length === 0 ? "(top level)" : issue.path.join(".")}: ${issue.message}`,
+    );
+    throw new DeadweightError("INVALID_OPTION", `the run's configuration is not valid: ${problems.join("; ")}`);
+  }
+  return parsed.data;
+}
+
+function datasetSourceOf(config: ExperimentConfig): DatasetSource {
+  const source = parseDatasetArgument(config.dataset);
+  if (source.kind === "csv" && config.labelColumn !== undefined) return { ...source, labelColumn: config.labelColumn };
+  return source;
+}

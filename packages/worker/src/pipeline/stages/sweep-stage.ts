@@ -1,0 +1,45 @@
+import { type ActivationStats, type MlpWeights, runThresholdSweep, type ThresholdSweep } from "@deadweight/core";
+import type { StageContext } from "../stage-context.js";
+import type { LoadedRun } from "./load-stage.js";
+
+/**
+ * Prunes at every threshold and measures each pruned model, then records the results (idempotent:
+ * an attempt that records them again replaces nothing and duplicates nothing).
+ */
+export async function sweepStage(
+  context: StageContext,
+  loaded: LoadedRun,
+  weights: MlpWeights,
+  stats: ActivationStats,
+  timings: Readonly<Record<string, number>>,
+): Promise<ThresholdSweep> {
+  const started = performance.now();
+  const sweep = await runThresholdSweep({
+    weights,
+    stats,
+    validation: loaded.split.validation,
+    test: loaded.split.test,
+    thresholds: loaded.thresholds,
+    onProgress: ({ done, total, rowId }) =>
+      context.progress.set({
+        stage: "sweep",
+        batch: done,
+        batches: total,
+        message: `threshold ${done}/${total}: ${rowId}`,
+      }),
+  });
+  context.signal.throwIfAborted();
+  await context.api.recordResults({
+    runId: context.run.id,
+    attempt: context.run.attempt,
+    results: {
+      base: sweep.base,
+      rows: sweep.rows,
+      stats,
+      backend: loaded.backend,
+      split: loaded.split.record,
+      timings: { ...timings, sweep: (performance.now() - started) / 1000 },
+    },
+  });
+  return sweep;
+}

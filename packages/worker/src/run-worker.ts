@@ -1,0 +1,65 @@
+import { hostname } from "node:os";
+import { createHttpWorkerApi } from "./api/http-worker-api.js";
+import { normaliseServerUrl } from "./api/server-connection.js";
+import type { WorkerApi } from "./api/worker-api.js";
+import { claimLoop } from "./claim/claim-loop.js";
+import type { AttemptReport } from "./pipeline/run-attempt.js";
+
+export interface WorkerOptions {
+  /** The Deadweight server, e.g. "http://127.0.0.1:4100". */
+  readonly serverUrl: string;
+  /** A worker token of the team whose runs this worker runs. */
+  readonly token: string;
+  /** Shown in the runs it holds; default "<host>-<pid>". */
+  readonly workerName?: string;
+  /** Runs worked on at once; default 1 (TensorFlow.js uses one core: run more workers for more cores). */
+  readonly concurrency?: number;
+  /** Lease asked for at each claim and renewed by heartbeats; default 30 s. */
+  readonly leaseSeconds?: number;
+  /** First wait after an empty queue; default 1 s (it grows up to maxPollSeconds while the queue stays empty). */
+  readonly pollSeconds?: number;
+  /** Longest wait between claims of an idle worker; default 5 s. */
+  readonly maxPollSeconds?: number;
+  /** Abort to shut down: stop claiming, release the runs in progress, return. */
+  readonly signal?: AbortSignal;
+  /** How long a stopped run may take to unwind before it is reported without waiting; default 2 s. */
+  readonly stopGraceMs?: number;
+  readonly log?: (line: string) => void;
+  /** Replaces the HTTP client (tests). */
+  readonly api?: WorkerApi;
+}
+
+export const DEFAULT_LEASE_SECONDS = 30;
+
+/**
+ * A worker: claims its team's queued runs from the server, runs each through the pipeline
+ * (load -> train -> statistics -> sweep -> export) while heartbeats keep the lease, and reports
+ * stages, results, artifacts and the outcome. Returns when `signal` aborts (after releasing the
+ * runs in progress) with a report per attempt; throws a ServerCallError when the token is refused.
+ */
+export async function runWorker(options: WorkerOptions): Promise<AttemptReport[]> {
+  const serverUrl = normaliseServerUrl(options.serverUrl);
+  const concurrency = options.concurrency ?? 1;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new RangeError(`concurrency must be a whole number of at least 1, got ${concurrency}`);
+  }
+  const leaseSeconds = options.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
+  if (!(leaseSeconds >= 1)) throw new RangeError(`leaseSeconds must be at least 1, got ${leaseSeconds}`);
+  const log = options.log ?? ((line: string) => console.error(line));
+  const workerName = options.workerName ?? `${hostname()}-${process.pid}`;
+  const api = options.api ?? createHttpWorkerApi({ serverUrl, token: options.token });
+  log(`worker ${workerName}: polling ${serverUrl} for runs (concurrency ${concurrency}, lease ${leaseSeconds} s)`);
+  const reports = await claimLoop({
+    api,
+    workerName,
+    concurrency,
+    leaseSeconds,
+    pollSeconds: options.pollSeconds ?? 1,
+    maxPollSeconds: options.maxPollSeconds ?? 5,
+    signal: options.signal ?? new AbortController().signal,
+    log,
+    ...(options.stopGraceMs === undefined ? {} : { stopGraceMs: options.stopGraceMs }),
+  });
+  log(`worker ${workerName}: stopped after ${reports.length} attempt(s)`);
+  return reports;
+}
