@@ -10,6 +10,7 @@
  *   overhead <= 10%, applies to it) and "demo" (the platform's 1.5 s demo run, where the worker's
  *   fixed cost per run, ~25 HTTP calls and the model uploads, shows most).
  * Usage: pnpm --filter @deadweight/cli run bench:queue [-- --empty-runs 200 --small-runs 40 --repeats 3]
+ *   [--only queue|overhead|demo] (a part alone: "overhead" is both sizes, "demo" the demo run only)
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -28,11 +29,19 @@ const { values } = parseArgs({
     "empty-runs": { type: "string", default: "200" },
     "small-runs": { type: "string", default: "40" },
     repeats: { type: "string", default: "3" },
+    only: { type: "string" },
   },
 });
 const EMPTY_RUNS = Number(values["empty-runs"]);
 const SMALL_RUNS = Number(values["small-runs"]);
 const REPEATS = Number(values.repeats);
+const ONLY = values.only;
+if (ONLY !== undefined && !["queue", "overhead", "demo"].includes(ONLY)) {
+  console.error(`--only "${ONLY}": expected queue, overhead or demo`);
+  process.exit(2);
+}
+const wanted = (part: "queue" | "small" | "demo") =>
+  ONLY === undefined || (part === "queue" ? ONLY === "queue" : ONLY === "overhead" || ONLY === part);
 const WORKERS = 4;
 const CLI_BIN = fileURLToPath(new URL("../bin/deadweight.mjs", import.meta.url));
 const TSX_RUN = (script: string) => ["--import", "tsx", fileURLToPath(new URL(script, import.meta.url))];
@@ -290,7 +299,8 @@ async function workerOverhead(description: string, config: Record<string, unknow
     queueWaitSeconds: measured.map((m) => round(m.queueWait)),
     directStageSeconds: stageSeconds(directRuns),
     workerStageSeconds: stageSeconds(measured),
-    workerPollSeconds: "0.2 (up to 0.5 while idle)",
+    workerClaim:
+      "long poll: each claim waits on the server for up to 20 s (--poll 0.2/--max-poll 0.5 now only pace retries after errors)",
     directMedianSeconds: round(directMedian),
     workerMedianSeconds: round(endToEnd),
     /** What the queue adds per run whatever its size: claim wait, reports, uploads. */
@@ -302,16 +312,24 @@ async function workerOverhead(description: string, config: Record<string, unknow
 
 const result = {
   machine: { cpus: availableParallelism(), loadAverageAtStart: loadavg().map((value) => round(value, 2)) },
-  queue: { empty: await emptyRunThroughput(), small: await smallRunThroughput() },
+  ...(wanted("queue") ? { queue: { empty: await emptyRunThroughput(), small: await smallRunThroughput() } } : {}),
   overhead: {
-    small: await workerOverhead(
-      "the default prune run with 1 epoch: full MNIST (54,000 train / 6,000 validation / 10,000 test), 784-512-256-128-10, 30 thresholds, Pareto models exported",
-      SMALL_RUN,
-    ),
-    demo: await workerOverhead(
-      "the platform's demo: MNIST 10,000 train / 2,000 test samples, 784-128-64-10, 2 epochs, 30 thresholds",
-      { ...DEMO_EXPERIMENT.config },
-    ),
+    ...(wanted("small")
+      ? {
+          small: await workerOverhead(
+            "the default prune run with 1 epoch: full MNIST (54,000 train / 6,000 validation / 10,000 test), 784-512-256-128-10, 30 thresholds, Pareto models exported",
+            SMALL_RUN,
+          ),
+        }
+      : {}),
+    ...(wanted("demo")
+      ? {
+          demo: await workerOverhead(
+            "the platform's demo: MNIST 10,000 train / 2,000 test samples, 784-128-64-10, 2 epochs, 30 thresholds",
+            { ...DEMO_EXPERIMENT.config },
+          ),
+        }
+      : {}),
   },
 };
 console.log(JSON.stringify(result, null, 2));

@@ -14,6 +14,7 @@ export * from "./domain/experiments/create-experiment.js";
 export * from "./domain/queue/claim-run.js";
 export * from "./domain/queue/finish-run.js";
 export * from "./domain/queue/heartbeat-run.js";
+export * from "./domain/queue/queued-run-signal.js";
 export * from "./domain/queue/requeue-expired-leases.js";
 export * from "./domain/queue/run-attempts.js";
 export * from "./domain/queue/run-stages.js";

@@ -16,10 +16,12 @@ export interface WorkerOptions {
   readonly concurrency?: number;
   /** Lease asked for at each claim and renewed by heartbeats; default 30 s. */
   readonly leaseSeconds?: number;
-  /** First wait after an empty queue; default 1 s (it grows up to maxPollSeconds while the queue stays empty). */
+  /** First wait after a failed claim; default 1 s (it grows up to maxPollSeconds while the server stays unreachable). */
   readonly pollSeconds?: number;
-  /** Longest wait between claims of an idle worker; default 5 s. */
+  /** Longest wait between failed claims; default 5 s. */
   readonly maxPollSeconds?: number;
+  /** How long each claim waits on the server for a run to be queued (long poll, 0..30); default 20 s. */
+  readonly claimWaitSeconds?: number;
   /** Abort to shut down: stop claiming, release the runs in progress, return. */
   readonly signal?: AbortSignal;
   /** How long a stopped run may take to unwind before it is reported without waiting; default 2 s. */
@@ -56,6 +58,7 @@ export async function runWorker(options: WorkerOptions): Promise<AttemptReport[]
     leaseSeconds,
     pollSeconds: options.pollSeconds ?? 1,
     maxPollSeconds: options.maxPollSeconds ?? 5,
+    ...(options.claimWaitSeconds === undefined ? {} : { claimWaitSeconds: options.claimWaitSeconds }),
     signal: options.signal ?? new AbortController().signal,
     log,
     ...(options.stopGraceMs === undefined ? {} : { stopGraceMs: options.stopGraceMs }),

@@ -10,7 +10,9 @@ import { router, workerProcedure } from "../trpc/trpc.js";
  * report on it under the claim's attempt number until finishing it. Artifacts go over HTTP.
  */
 export const workerRouter = router({
-  claim: workerProcedure.input(claimRunInput).mutation(({ ctx, input }) => claimRun(ctx.db, ctx.actor, input)),
+  claim: workerProcedure
+    .input(claimRunInput)
+    .mutation(({ ctx, input, signal }) => claimRun(ctx.db, ctx.actor, input, signal)),
   heartbeat: workerProcedure
     .input(heartbeatRunInput)
     .mutation(({ ctx, input }) => heartbeatRun(ctx.db, ctx.actor, input)),

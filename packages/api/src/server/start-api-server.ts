@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { type Db, type MigrationReport, openDatabase } from "@deadweight/db";
 import { createArtifactStore } from "../artifacts/artifact-store.js";
 import type { Auth } from "../auth/create-auth.js";
+import { stopWaitingForQueuedRuns } from "../domain/queue/queued-run-signal.js";
 import { handleArtifactRequest } from "../http/artifact-routes.js";
 import { type ArtifactRequestHandler, type RunningHttpServer, startHttpServer } from "../http/create-http-server.js";
 import type { Exposure } from "../http/request-admission.js";
@@ -160,6 +161,8 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ru
     auth: http.auth,
     http,
     close: async () => {
+      // Claims waiting for work answer "nothing" now instead of holding the shutdown for their grace.
+      stopWaitingForQueuedRuns(db);
       await http.close();
       await leaseSweeper?.stop();
       await opened.close();

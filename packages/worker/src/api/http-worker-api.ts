@@ -13,6 +13,8 @@ import type { WorkerApi } from "./worker-api.js";
 
 /** Waits before the second and third try of a report that failed on the way (server restarting, network blip). */
 const RETRY_DELAYS_MS = [500, 1_500];
+/** The longest a claim may wait on the server for work (the server's limit for waitSeconds). */
+const MAX_CLAIM_WAIT_MS = 30_000;
 
 /**
  * The WorkerApi over HTTP: tRPC's `worker` router with a worker token, and the artifact routes.
@@ -27,6 +29,16 @@ export function createHttpWorkerApi(connection: ServerConnection, retryDelaysMs 
         url: `${connection.serverUrl}/api/trpc`,
         headers: authorisationHeaders(connection),
         fetch: fetchWithTimeout(connection.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS),
+      }),
+    ],
+  });
+  // A claim may wait on the server for work (long poll): its time limit covers the longest wait.
+  const claimClient = createTRPCClient<AppRouter>({
+    links: [
+      httpLink({
+        url: `${connection.serverUrl}/api/trpc`,
+        headers: authorisationHeaders(connection),
+        fetch: fetchWithTimeout((connection.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS) + MAX_CLAIM_WAIT_MS),
       }),
     ],
   });
@@ -49,7 +61,8 @@ export function createHttpWorkerApi(connection: ServerConnection, retryDelaysMs 
     }
   };
   return {
-    claim: (input) => call("claiming a run", () => client.worker.claim.mutate(input)),
+    claim: (input, signal) =>
+      call("claiming a run", () => claimClient.worker.claim.mutate(input, signal === undefined ? {} : { signal })),
     heartbeat: (input) =>
       call(`heartbeat of run ${input.runId}`, () =>
         client.worker.heartbeat.mutate(input).then((reply) => ({

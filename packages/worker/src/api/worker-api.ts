@@ -97,8 +97,15 @@ export interface UploadedArtifact extends StoredArtifact {
 }
 
 export interface WorkerApi {
-  /** The oldest queued run this token's team may run, leased to this worker; null when the queue is empty. */
-  claim(input: { readonly workerName: string; readonly leaseSeconds?: number }): Promise<Claim | null>;
+  /**
+   * The oldest queued run this token's team may run, leased to this worker; null when the queue is
+   * empty, after waiting up to `waitSeconds` (server-side, at most 30) for a run to be queued.
+   * Aborting `signal` gives up the wait (shutdown).
+   */
+  claim(
+    input: { readonly workerName: string; readonly leaseSeconds?: number; readonly waitSeconds?: number },
+    signal?: AbortSignal,
+  ): Promise<Claim | null>;
   /** Renews the lease; fails with ServerCallError "conflict" when the run is no longer this worker's. */
   heartbeat(input: RunAttemptRef & { readonly progress?: RunProgress }): Promise<HeartbeatReply>;
   completeStage(input: RunAttemptRef & { readonly stage: PipelineStage; readonly seconds: number }): Promise<void>;

@@ -73,7 +73,12 @@ describe("cancel", () => {
     expect(run.status).toBe("canceled");
     expect(ended.outcome).toBe("canceled");
     expect(worker.log()).toContain(`run ${runId} attempt 1: stopping (canceled: a person canceled the run)`);
-    expect(worker.log()).toContain(`run ${runId} attempt 1: canceled`);
+    // The worker logs the end once the server has answered its finish, so the line may trail the database.
+    await waitFor(
+      "the worker to log the cancel",
+      () => worker.log().includes(`run ${runId} attempt 1: canceled`),
+      2_000,
+    );
     const next = await waitFor("the next run to finish", async () => {
       const candidate = await platform.run(nextRunId);
       return candidate.status === "succeeded" ? candidate : undefined;

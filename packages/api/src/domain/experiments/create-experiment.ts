@@ -5,6 +5,7 @@ import type { UserActor } from "../../access/actor.js";
 import { accessProject } from "../../access/owned-objects.js";
 import { recordAudit } from "../../audit/record-audit.js";
 import { objectId } from "../../inputs/object-id.js";
+import { signalRunsQueued } from "../queue/queued-run-signal.js";
 import { experimentTagsInput } from "./experiment-tags.js";
 import { type ExperimentDetails, getExperiment } from "./get-experiment.js";
 
@@ -60,5 +61,6 @@ export async function createExperiment(
     });
     return experiment.id;
   });
+  if (input.runs > 0) signalRunsQueued(db, teamId);
   return getExperiment(db, actor, { experimentId });
 }

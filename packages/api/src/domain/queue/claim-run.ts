@@ -1,7 +1,12 @@
 import type { Db } from "@deadweight/db";
 import { z } from "zod";
 import type { WorkerActor } from "../../access/actor.js";
+import { finishRun } from "./finish-run.js";
+import { watchQueuedRuns } from "./queued-run-signal.js";
 import { requeueExpiredLeases } from "./requeue-expired-leases.js";
+
+/** A waiting claim looks at the queue again this often even without a signal (runs queued by another process). */
+const WAITING_RECHECK_MS = 1_000;
 
 export const claimRunInput = z.object({
   /** Who is claiming, for people reading the run ("gpu-box-1/2"); several workers may share a token. */
@@ -13,6 +18,11 @@ export const claimRunInput = z.object({
     .min(5, "must be at least 5 seconds")
     .max(600, "must be at most 600 seconds")
     .default(30),
+  /**
+   * Long poll: when nothing is claimable, wait up to this long for a run of the team to be queued
+   * before answering null, instead of the worker asking again and again. 0 answers at once.
+   */
+  waitSeconds: z.number().min(0, "must be 0 or more seconds").max(30, "must be at most 30 seconds").default(0),
 });
 export type ClaimRunInput = z.output<typeof claimRunInput>;
 
@@ -45,10 +55,43 @@ export interface ClaimedRun {
 
 /**
  * Atomically claims the oldest queued run (by queue time, then id) of the worker token's team, or
- * returns null when nothing is queued. Runs of the team whose lease expired are put back (or failed)
- * first. The run becomes running under a new attempt, with a lease and a history row.
+ * returns null when nothing is queued, after waiting up to `waitSeconds` for one to be queued (or
+ * until `signal` aborts: the client went away). Runs of the team whose lease expired are put back
+ * (or failed) first. The run becomes running under a new attempt, with a lease and a history row.
  */
-export async function claimRun(db: Db, worker: WorkerActor, input: ClaimRunInput): Promise<ClaimedRun | null> {
+export async function claimRun(
+  db: Db,
+  worker: WorkerActor,
+  input: ClaimRunInput,
+  signal?: AbortSignal,
+): Promise<ClaimedRun | null> {
+  if (input.waitSeconds <= 0) return claimNow(db, worker, input);
+  const deadline = Date.now() + input.waitSeconds * 1000;
+  // Listening starts before the first look, so a run queued during that look still wakes the wait.
+  const watch = watchQueuedRuns(db, worker.teamId);
+  try {
+    for (;;) {
+      const claimed = await claimNow(db, worker, input);
+      if (claimed !== null) return signal?.aborted ? handBack(db, worker, claimed) : claimed;
+      const left = deadline - Date.now();
+      if (left <= 0 || signal?.aborted || watch.closed) return null;
+      await watch.next(Math.min(WAITING_RECHECK_MS, left), signal);
+    }
+  } finally {
+    watch.close();
+  }
+}
+
+/**
+ * The client went away while its claim was being granted: nobody will work on the run, so it goes
+ * back to the queue at once (as a release: the attempt does not count) instead of after its lease.
+ */
+async function handBack(db: Db, worker: WorkerActor, claimed: ClaimedRun): Promise<null> {
+  await finishRun(db, worker, { runId: claimed.run.id, attempt: claimed.run.attempt, outcome: "released" });
+  return null;
+}
+
+async function claimNow(db: Db, worker: WorkerActor, input: ClaimRunInput): Promise<ClaimedRun | null> {
   await requeueExpiredLeases(db, { teamId: worker.teamId });
   // Pick and take in one transaction: SQLite serialises writers (and this client serialises its
   // transactions), so no other claimer can take the same run between the read and the write.

@@ -5,6 +5,7 @@ import { accessRunAsWorker } from "../../access/owned-objects.js";
 import type { DbOrTransaction } from "../../audit/record-audit.js";
 import { claimReportInput } from "./claim-report-input.js";
 import { type HeldRun, loadHeldRun, lostHold, stillHeld } from "./held-run.js";
+import { signalRunsQueued } from "./queued-run-signal.js";
 import { closeAttempt, type RunAttemptOutcome } from "./run-attempts.js";
 
 export const finishRunInput = z.discriminatedUnion("outcome", [
@@ -32,7 +33,7 @@ export type FinishRunInput = z.output<typeof finishRunInput>;
  */
 export async function finishRun(db: Db, worker: WorkerActor, input: FinishRunInput): Promise<void> {
   await accessRunAsWorker(db, worker, input.runId);
-  await db.$transaction(async (tx) => {
+  const requeued = await db.$transaction(async (tx) => {
     const now = new Date();
     const run = await loadHeldRun(tx, input.runId);
     const error = input.outcome === "failed" ? input.error : null;
@@ -41,16 +42,19 @@ export async function finishRun(db: Db, worker: WorkerActor, input: FinishRunInp
       if (run.attempt === input.attempt) {
         await tx.run.update({ where: { id: run.id }, data: { leaseExpiresAt: null }, select: { id: true } });
       }
-      return;
+      return false;
     }
     if (!stillHeld(run, input.attempt)) {
-      if (await alreadyFinished(tx, run.id, input.attempt, input.outcome)) return;
+      if (await alreadyFinished(tx, run.id, input.attempt, input.outcome)) return false;
       throw await lostHold(tx, run, input.attempt);
     }
     const ending = endingOf(run, input, now);
     await tx.run.update({ where: { id: run.id }, data: ending.run, select: { id: true } });
     await closeAttempt(tx, run.id, input.attempt, { outcome: input.outcome, error, at: now });
+    return ending.run.status === "queued";
   });
+  // A released or retryable run is claimable again: wake the claims waiting for work.
+  if (requeued) signalRunsQueued(db, worker.teamId);
 }
 
 function endingOf(run: HeldRun, input: FinishRunInput, now: Date) {

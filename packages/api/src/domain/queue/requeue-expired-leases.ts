@@ -1,4 +1,5 @@
 import type { Db } from "@deadweight/db";
+import { signalRunsQueued } from "./queued-run-signal.js";
 import { closeAttempt } from "./run-attempts.js";
 
 /** A claim whose lease ran out: the run, the attempt it was at, and who held it. */
@@ -78,5 +79,7 @@ export async function requeueExpiredLeases(
     else if (exhausted) failed.push(entry);
     else requeued.push(entry);
   }
+  // Runs back in the queue: wake the claims waiting for work (of every team: the sweep may span several).
+  if (requeued.length > 0) signalRunsQueued(db, options.teamId);
   return { requeued, failed, canceledClosed };
 }

@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { UserActor } from "../../access/actor.js";
 import { accessExperiment } from "../../access/owned-objects.js";
 import { recordAudit } from "../../audit/record-audit.js";
+import { signalRunsQueued } from "../queue/queued-run-signal.js";
 import { objectId } from "../../inputs/object-id.js";
 import { type RunSummary, runSummarySelect, toRunSummary } from "./run-view.js";
 
@@ -20,7 +21,7 @@ export type QueueRunInput = z.output<typeof queueRunInput>;
 /** Queues another run of an experiment (member or higher). */
 export async function queueRun(db: Db, actor: UserActor, input: QueueRunInput): Promise<RunSummary> {
   const { teamId } = await accessExperiment(db, actor, input.experimentId, "member");
-  return db.$transaction(async (tx) => {
+  const queued = await db.$transaction(async (tx) => {
     let seed = input.seed;
     if (seed === undefined) {
       const [experiment, used] = await Promise.all([
@@ -44,4 +45,6 @@ export async function queueRun(db: Db, actor: UserActor, input: QueueRunInput): 
     });
     return toRunSummary(run);
   });
+  signalRunsQueued(db, teamId);
+  return queued;
 }
