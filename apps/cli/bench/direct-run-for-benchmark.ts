@@ -5,7 +5,7 @@
 import { createInterface } from "node:readline";
 import { runExperiment, splitDataset } from "@deadweight/core";
 import { loadDatasetSource, parseDatasetArgument } from "@deadweight/dataset-files";
-import { experimentConfigSchema, thresholdGridOf } from "@deadweight/experiment-config";
+import { experimentConfigSchema, experimentSettingsOf } from "@deadweight/experiment-config";
 
 const config = experimentConfigSchema.parse(JSON.parse(process.argv[2] as string));
 
@@ -14,17 +14,7 @@ async function once(): Promise<{ seconds: number; stages: Record<string, number>
   const loaded = loadDatasetSource(parseDatasetArgument(config.dataset));
   const split = splitDataset(loaded.train, loaded.test, config.split);
   const load = (performance.now() - started) / 1000;
-  const result = await runExperiment(split, {
-    hiddenSizes: config.model.hidden,
-    activation: config.model.activation,
-    epochs: config.training.epochs,
-    batchSize: config.training.batchSize,
-    learningRate: config.training.learningRate,
-    seed: config.seed,
-    grid: thresholdGridOf(config),
-    exportModels: config.export,
-    backend: config.backend,
-  });
+  const result = await runExperiment(split, experimentSettingsOf(config));
   return { seconds: (performance.now() - started) / 1000, stages: { load, ...result.timings } };
 }
 

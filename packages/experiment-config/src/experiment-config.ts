@@ -1,4 +1,4 @@
-import { DEFAULT_THRESHOLD_GRID, type ThresholdGrid } from "@deadweight/core";
+import { DEFAULT_THRESHOLD_GRID, type ExperimentSettings, type ThresholdGrid } from "@deadweight/core";
 import { z } from "zod";
 
 const DEFAULT_GRID = DEFAULT_THRESHOLD_GRID as Extract<ThresholdGrid, { kind: "meanStd" }>;
@@ -77,4 +77,19 @@ export function thresholdGridOf(config: ExperimentConfig): ThresholdGrid {
     case "rank":
       return { kind: "rank", keepFractions: pruning.keepFractions, score: pruning.score };
   }
+}
+
+/** The core's settings for running this configuration (everything but the data, which the caller loads). */
+export function experimentSettingsOf(config: ExperimentConfig): ExperimentSettings {
+  return {
+    hiddenSizes: config.model.hidden,
+    activation: config.model.activation,
+    epochs: config.training.epochs,
+    batchSize: config.training.batchSize,
+    learningRate: config.training.learningRate,
+    seed: config.seed,
+    grid: thresholdGridOf(config),
+    exportModels: config.export,
+    backend: config.backend,
+  };
 }

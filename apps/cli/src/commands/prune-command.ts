@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { activationStatsDocument, runExperiment, type SweepRow, splitDataset } from "@deadweight/core";
 import { type DatasetSource, loadDatasetSource, parseDatasetArgument } from "@deadweight/dataset-files";
-import { type ExperimentConfig, thresholdGridOf } from "@deadweight/experiment-config";
+import { type ExperimentConfig, experimentSettingsOf } from "@deadweight/experiment-config";
 import { loadExperimentConfig } from "../config/load-experiment-config.js";
 import { PRUNE_USAGE, parsePruneArguments } from "../config/prune-arguments.js";
 import { buildResultsDocument, SUGGESTION_MAX_VALIDATION_DROP, suggestedRow } from "../output/run-documents.js";
@@ -43,17 +43,7 @@ export async function pruneCommand(argv: readonly string[], streams: CommandStre
 
   const result = await runExperiment(
     split,
-    {
-      hiddenSizes: config.model.hidden,
-      activation: config.model.activation,
-      epochs: config.training.epochs,
-      batchSize: config.training.batchSize,
-      learningRate: config.training.learningRate,
-      seed: config.seed,
-      grid: thresholdGridOf(config),
-      exportModels: config.export,
-      backend: config.backend,
-    },
+    experimentSettingsOf(config),
     experimentProgressRenderer(streams.stderr),
     signal,
   );

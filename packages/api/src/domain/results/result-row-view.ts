@@ -1,4 +1,4 @@
-import type { PruningThreshold } from "@deadweight/core";
+import type { PruningThreshold, SweepRow } from "@deadweight/core";
 import type { Prisma } from "@deadweight/db";
 
 /** Every stored field of a result row; threshold and keptNeurons are decoded by toResultRowView. */
@@ -24,28 +24,17 @@ export const resultRowSelect = {
   pareto: true,
 } satisfies Prisma.ResultRowSelect;
 
-/** One sweep row as stored: the core's SweepRow fields (rowKey is its id) plus where it sits. */
-export interface ResultRowView {
+/**
+ * One sweep row as stored: the core's SweepRow (its id is stored as rowKey; a missing note is null)
+ * plus where it sits.
+ */
+export type ResultRowView = Omit<SweepRow, "id" | "note"> & {
   readonly id: string;
   readonly runId: string;
   readonly rowKey: string;
   readonly position: number;
-  readonly threshold: PruningThreshold;
-  readonly status: "ok" | "emptied-layer";
   readonly note: string | null;
-  readonly keptNeurons: number[];
-  readonly keptNeuronTotal: number;
-  readonly parameters: number;
-  readonly bytes: number;
-  readonly validationAccuracy: number | null;
-  readonly testAccuracy: number | null;
-  readonly validationAccuracyDrop: number | null;
-  readonly testAccuracyDrop: number | null;
-  readonly parameterReductionPercent: number;
-  readonly neuronReductionPercent: number;
-  readonly latencyMsPerSample: number | null;
-  readonly pareto: boolean;
-}
+};
 
 type StoredResultRow = Omit<ResultRowView, "threshold" | "keptNeurons" | "status"> & {
   threshold: string;

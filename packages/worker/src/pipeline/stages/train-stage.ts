@@ -6,6 +6,7 @@ import {
   type TrainingSummary,
   trainBaseModel,
 } from "@deadweight/core";
+import { experimentSettingsOf } from "@deadweight/experiment-config";
 import { BASE_MODEL_ID, downloadModel, uploadModel } from "../../artifacts/run-artifacts.js";
 import type { ResumePlan } from "../resume-plan.js";
 import { attemptOf, type StageContext } from "../stage-context.js";
@@ -30,14 +31,7 @@ export async function trainStage(context: StageContext, loaded: LoadedRun, plan:
   const { config, split } = loaded;
   const { weights, training } = await trainBaseModel(
     split,
-    {
-      hiddenSizes: config.model.hidden,
-      activation: config.model.activation,
-      epochs: config.training.epochs,
-      batchSize: config.training.batchSize,
-      learningRate: config.training.learningRate,
-      seed: config.seed,
-    },
+    experimentSettingsOf(config),
     (progress) =>
       context.progress.set({
         stage: "train",
