@@ -8,7 +8,11 @@ export type DeadweightErrorCode =
   | "NON_FINITE_LOSS"
   | "MODEL_SHAPE_MISMATCH"
   | "BACKEND_UNAVAILABLE"
-  | "CANCELED";
+  | "CANCELED"
+  /** A bundle's files differ from the sha256 digests recorded when it was exported. */
+  | "BUNDLE_INTEGRITY"
+  /** A bundle reloaded in a fresh process did not reproduce its stored accuracy, or could not be evaluated. */
+  | "VERIFICATION_FAILED";
 
 /**
  * The one error type of @deadweight/core. Its message says what was wrong and what to do,

@@ -46,18 +46,32 @@ export async function exportLayersModel(weights: MlpWeights): Promise<LayersMode
  * the byte counts or the offending layer, when weights.bin does not match what model.json describes.
  */
 export async function importLayersModel(files: LayersModelFiles, sourceName = "model"): Promise<MlpWeights> {
+  const network = await loadLayersModelFiles(files, sourceName);
+  try {
+    return readMlpWeights(network);
+  } finally {
+    network.dispose();
+  }
+}
+
+/**
+ * Loads a TF.js layers-format model the way tf.loadLayersModel does (quantised weights expanded to
+ * float32), leaking nothing when the files are bad. The caller disposes the model. Throws
+ * MODEL_SHAPE_MISMATCH, with the byte counts or TF.js's reason, when the files do not fit together.
+ */
+export async function loadLayersModelFiles(files: LayersModelFiles, sourceName = "model"): Promise<tf.LayersModel> {
   const manifest = files.modelJson.weightsManifest;
   if (!Array.isArray(manifest) || manifest.length === 0) {
     throw new DeadweightError("MODEL_SHAPE_MISMATCH", `${sourceName}: model.json has no weightsManifest`);
   }
   const specs = manifest.flatMap((group) => group.weights);
   const expectedBytes = specs.reduce(
-    (sum, spec) => sum + spec.shape.reduce((product, dim) => product * dim, 1) * bytesPerValue(spec.dtype),
+    (sum, spec) =>
+      sum +
+      spec.shape.reduce((product, dim) => product * dim, 1) * bytesPerValue(spec.quantization?.dtype ?? spec.dtype),
     0,
   );
-  if (specs.some((spec) => spec.quantization !== undefined)) {
-    // Quantised weights have a different byte size; TF.js validates those itself below.
-  } else if (expectedBytes !== files.weightsBin.byteLength) {
+  if (expectedBytes !== files.weightsBin.byteLength) {
     throw new DeadweightError(
       "MODEL_SHAPE_MISMATCH",
       `${sourceName}: model.json describes ${expectedBytes} bytes of weights but weights.bin has ${files.weightsBin.byteLength}; the two files do not belong together`,
@@ -67,19 +81,13 @@ export async function importLayersModel(files: LayersModelFiles, sourceName = "m
     files.weightsBin.byteOffset,
     files.weightsBin.byteOffset + files.weightsBin.byteLength,
   ) as ArrayBuffer;
-  let network: tf.LayersModel;
   try {
-    network = await loadLayersModelWithoutLeaks(files.modelJson.modelTopology as object, specs, weightData);
+    return await loadLayersModelWithoutLeaks(files.modelJson.modelTopology as object, specs, weightData);
   } catch (error) {
     throw new DeadweightError(
       "MODEL_SHAPE_MISMATCH",
       `${sourceName}: TF.js could not load the model: ${error instanceof Error ? error.message : String(error)}`,
     );
-  }
-  try {
-    return readMlpWeights(network);
-  } finally {
-    network.dispose();
   }
 }
 
@@ -107,6 +115,7 @@ async function loadLayersModelWithoutLeaks(
   }
 }
 
+/** Bytes per stored value, quantised dtypes (uint8, uint16, float16) included. */
 function bytesPerValue(dtype: string): number {
-  return dtype === "float32" || dtype === "int32" ? 4 : dtype === "bool" ? 1 : 4;
+  return dtype === "bool" || dtype === "uint8" ? 1 : dtype === "float16" || dtype === "uint16" ? 2 : 4;
 }

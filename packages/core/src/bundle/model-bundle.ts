@@ -1,0 +1,136 @@
+import type * as tf from "@tensorflow/tfjs";
+import { DeadweightError } from "../errors.js";
+import { exportLayersModel, type LayersModelFiles, WEIGHTS_FILE_NAME } from "../export/layers-model-files.js";
+import type { MlpWeights } from "../model/mlp-weights.js";
+import { encodeFloat16 } from "./float16-encoding.js";
+import { quantizeUint8 } from "./uint8-quantization.js";
+import { assertWeightDtype, type WeightDtype } from "./weight-dtype.js";
+
+/** The name of a bundle's topology + manifest file, which tf.loadLayersModel is pointed at. */
+export const MODEL_JSON_FILE_NAME = "model.json";
+
+/** One file of a bundle: its name inside the bundle folder and its exact bytes. */
+export interface BundleFile {
+  readonly name: string;
+  readonly bytes: Uint8Array;
+}
+
+/** A model in the TF.js layers format with its weights stored in one dtype, in memory. */
+export interface ModelBundle {
+  readonly weightDtype: WeightDtype;
+  /** model.json (parsed) and weights.bin, as importLayersModel and evaluateModelBundle take them. */
+  readonly model: LayersModelFiles;
+  /** The files exactly as they are to be written side by side: model.json (UTF-8 text), then weights.bin. */
+  readonly files: readonly BundleFile[];
+}
+
+/**
+ * Serialises an MLP to the TF.js layers format with its weights stored as float32, float16 (IEEE
+ * half, little-endian) or uint8 (per-tensor scale and min): weightsManifest entries carry the
+ * `quantization` field that TF.js 4's loader expands back to float32. Throws INVALID_OPTION on an
+ * unknown dtype or a weight the dtype cannot hold.
+ */
+export async function encodeModelBundle(weights: MlpWeights, weightDtype: WeightDtype): Promise<ModelBundle> {
+  assertWeightDtype(weightDtype);
+  const float32 = withFixedModelName(await exportLayersModel(weights));
+  const model = weightDtype === "float32" ? float32 : requantize(float32, weightDtype);
+  return { weightDtype, model, files: bundleFiles(model) };
+}
+
+/** The files of a layers-format model as written to disk: model.json as one line of JSON and a newline, then weights.bin. */
+export function bundleFiles(model: LayersModelFiles): BundleFile[] {
+  return [
+    { name: MODEL_JSON_FILE_NAME, bytes: new TextEncoder().encode(`${JSON.stringify(model.modelJson)}\n`) },
+    { name: WEIGHTS_FILE_NAME, bytes: model.weightsBin },
+  ];
+}
+
+/** Total bytes of a bundle's files: what it occupies on disk. */
+export function bundleBytes(bundle: Pick<ModelBundle, "files">): number {
+  return bundle.files.reduce((sum, file) => sum + file.bytes.byteLength, 0);
+}
+
+/**
+ * A bundle's files (as read back from disk) as a layers-format model: model.json parsed and the
+ * weight files its manifest names concatenated in order. Throws MODEL_SHAPE_MISMATCH naming the
+ * missing or unreadable file.
+ */
+export function parseBundleFiles(files: readonly BundleFile[], sourceName = "bundle"): LayersModelFiles {
+  const byName = new Map(files.map((file) => [file.name, file.bytes]));
+  const jsonBytes = byName.get(MODEL_JSON_FILE_NAME);
+  if (jsonBytes === undefined) {
+    throw new DeadweightError("MODEL_SHAPE_MISMATCH", `${sourceName}: has no ${MODEL_JSON_FILE_NAME}`);
+  }
+  let modelJson: tf.io.ModelJSON;
+  try {
+    modelJson = JSON.parse(new TextDecoder("utf-8").decode(jsonBytes)) as tf.io.ModelJSON;
+  } catch (error) {
+    throw new DeadweightError(
+      "MODEL_SHAPE_MISMATCH",
+      `${sourceName}: ${MODEL_JSON_FILE_NAME} is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
+  if (!Array.isArray(modelJson.weightsManifest)) {
+    throw new DeadweightError("MODEL_SHAPE_MISMATCH", `${sourceName}: ${MODEL_JSON_FILE_NAME} has no weightsManifest`);
+  }
+  const parts = modelJson.weightsManifest
+    .flatMap((group) => group.paths)
+    .map((path) => {
+      const bytes = byName.get(path);
+      if (bytes === undefined) {
+        throw new DeadweightError(
+          "MODEL_SHAPE_MISMATCH",
+          `${sourceName}: ${MODEL_JSON_FILE_NAME} refers to weight file "${path}", which the bundle does not have`,
+        );
+      }
+      return bytes;
+    });
+  return { modelJson, weightsBin: concatenate(parts) };
+}
+
+/** The name every bundle's model gets in model.json. */
+export const BUNDLE_MODEL_NAME = "deadweight_mlp";
+
+/**
+ * TF.js names each new model "sequential_<counter>": fixing the name makes a bundle's bytes, and so
+ * its sha256, depend on the weights and dtype alone.
+ */
+function withFixedModelName(model: LayersModelFiles): LayersModelFiles {
+  const topology = model.modelJson.modelTopology as { config?: Record<string, unknown> };
+  const modelTopology = { ...topology, config: { ...topology.config, name: BUNDLE_MODEL_NAME } };
+  return { modelJson: { ...model.modelJson, modelTopology }, weightsBin: model.weightsBin };
+}
+
+/** The same model with every float32 weight re-encoded as `dtype`, in manifest order. */
+function requantize(model: LayersModelFiles, dtype: "float16" | "uint8"): LayersModelFiles {
+  const source = model.weightsBin;
+  let offset = 0;
+  const parts: Uint8Array[] = [];
+  const manifest = model.modelJson.weightsManifest.map((group) => ({
+    ...group,
+    weights: group.weights.map((spec): tf.io.WeightsManifestEntry => {
+      const count = spec.shape.reduce((product, dim) => product * dim, 1);
+      // A copy: weightsBin's offset into its buffer need not be 4-byte aligned.
+      const values = new Float32Array(source.slice(offset, offset + count * 4).buffer);
+      offset += count * 4;
+      if (dtype === "float16") {
+        parts.push(encodeFloat16(values, spec.name));
+        return { ...spec, quantization: { dtype: "float16" } };
+      }
+      const { bytes, scale, min } = quantizeUint8(values, spec.name);
+      parts.push(bytes);
+      return { ...spec, quantization: { dtype: "uint8", scale, min } };
+    }),
+  }));
+  return { modelJson: { ...model.modelJson, weightsManifest: manifest }, weightsBin: concatenate(parts) };
+}
+
+function concatenate(parts: readonly Uint8Array[]): Uint8Array {
+  const joined = new Uint8Array(parts.reduce((sum, part) => sum + part.byteLength, 0));
+  let offset = 0;
+  for (const part of parts) {
+    joined.set(part, offset);
+    offset += part.byteLength;
+  }
+  return joined;
+}

@@ -1,0 +1,138 @@
+#!/usr/bin/env node
+/**
+ * Standalone check of an exported bundle, deliberately free of Deadweight code: it uses only plain
+ * @tensorflow/tfjs (+ its wasm backend) and Node built-ins, so it judges the files the way any TF.js
+ * user would load them.
+ *
+ *   node verify-bundle.mjs --bundle <folder with model.json> --test-set <DWDS file> [--backend wasm|cpu] [--chunk-size 2048]
+ *
+ * Prints one line of JSON on stdout: { ok: true, samples, correct, accuracy, files: [{ name, bytes, sha256 }], ... }
+ * or { ok: false, error } with exit code 1. The test-set file is the core's binary dataset format:
+ * "DWDS", then uint32 LE version 1, sample count, feature count, class count, then float32 LE
+ * features (row-major) and int32 LE labels.
+ */
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { endianness } from "node:os";
+import { dirname, join } from "node:path";
+import { parseArgs } from "node:util";
+
+// TF.js greets Node users on the console; keep stdout for the one line of JSON.
+console.log = console.info = console.warn = (...parts) => process.stderr.write(`${parts.join(" ")}\n`);
+
+const HEADER_BYTES = 20;
+
+function fail(message) {
+  process.stdout.write(`${JSON.stringify({ ok: false, error: message })}\n`);
+  process.exit(1);
+}
+
+function readTestSet(path) {
+  const file = readFileSync(path);
+  if (file.byteLength < HEADER_BYTES || file.toString("latin1", 0, 4) !== "DWDS") {
+    fail(`test set ${path}: not a DWDS binary dataset file`);
+  }
+  const version = file.readUInt32LE(4);
+  if (version !== 1) fail(`test set ${path}: format version ${version} is not supported`);
+  const count = file.readUInt32LE(8);
+  const featureCount = file.readUInt32LE(12);
+  const expected = HEADER_BYTES + count * featureCount * 4 + count * 4;
+  if (file.byteLength !== expected) {
+    fail(`test set ${path}: header says ${expected} bytes, the file has ${file.byteLength}`);
+  }
+  if (endianness() !== "LE")
+    fail("this verifier reads little-endian floats directly and needs a little-endian machine");
+  // A copy into a fresh buffer: typed arrays need their offset aligned to their element size.
+  const body = file.buffer.slice(file.byteOffset + HEADER_BYTES, file.byteOffset + file.byteLength);
+  const features = new Float32Array(body, 0, count * featureCount);
+  const labels = new Int32Array(body, count * featureCount * 4, count);
+  return { count, featureCount, features, labels };
+}
+
+function digestFolder(folder) {
+  return readdirSync(folder)
+    .filter((name) => statSync(join(folder, name)).isFile())
+    .sort()
+    .map((name) => {
+      const bytes = readFileSync(join(folder, name));
+      return { name, bytes: bytes.byteLength, sha256: createHash("sha256").update(bytes).digest("hex") };
+    });
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      bundle: { type: "string" },
+      "test-set": { type: "string" },
+      backend: { type: "string", default: "wasm" },
+      "chunk-size": { type: "string", default: "2048" },
+    },
+  });
+  const folder = values.bundle;
+  const testSetPath = values["test-set"];
+  const chunkSize = Number(values["chunk-size"]);
+  if (folder === undefined || testSetPath === undefined)
+    fail("usage: verify-bundle.mjs --bundle <folder> --test-set <file>");
+  if (!Number.isInteger(chunkSize) || chunkSize < 1) fail(`--chunk-size must be a positive integer, got ${chunkSize}`);
+  if (values.backend !== "wasm" && values.backend !== "cpu")
+    fail(`--backend must be wasm or cpu, got ${values.backend}`);
+
+  const started = performance.now();
+  const tf = await import("@tensorflow/tfjs");
+  if (values.backend === "wasm") {
+    const wasm = await import("@tensorflow/tfjs-backend-wasm");
+    const require = createRequire(import.meta.url);
+    wasm.setWasmPaths(`${dirname(require.resolve("@tensorflow/tfjs-backend-wasm"))}/`);
+  }
+  if (!(await tf.setBackend(values.backend))) fail(`the ${values.backend} backend did not start`);
+  await tf.ready();
+
+  const files = digestFolder(folder);
+  const modelJson = JSON.parse(readFileSync(join(folder, "model.json"), "utf8"));
+  const weightSpecs = modelJson.weightsManifest.flatMap((group) => group.weights);
+  const weightFiles = modelJson.weightsManifest
+    .flatMap((group) => group.paths)
+    .map((path) => readFileSync(join(folder, path)));
+  const joined = Buffer.concat(weightFiles);
+  const weightData = joined.buffer.slice(joined.byteOffset, joined.byteOffset + joined.byteLength);
+  const model = await tf.loadLayersModel(
+    tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs, weightData }),
+  );
+
+  const testSet = readTestSet(testSetPath);
+  const inputWidth = model.inputs[0].shape[1];
+  if (inputWidth !== testSet.featureCount) {
+    fail(`the model takes ${inputWidth} features but the test set has ${testSet.featureCount}`);
+  }
+  let correct = 0;
+  for (let from = 0; from < testSet.count; from += chunkSize) {
+    const to = Math.min(testSet.count, from + chunkSize);
+    const x = tf.tensor2d(testSet.features.subarray(from * testSet.featureCount, to * testSet.featureCount), [
+      to - from,
+      testSet.featureCount,
+    ]);
+    const predicted = tf.tidy(() => tf.argMax(model.predict(x), 1));
+    const classes = predicted.dataSync();
+    tf.dispose([x, predicted]);
+    for (let i = 0; i < classes.length; i++) if (classes[i] === testSet.labels[from + i]) correct++;
+  }
+  model.dispose();
+
+  const report = {
+    ok: true,
+    bundle: folder,
+    testSet: testSetPath,
+    samples: testSet.count,
+    correct,
+    accuracy: correct / testSet.count,
+    backend: tf.getBackend(),
+    tfjsVersion: tf.version.tfjs,
+    chunkSize,
+    files,
+    seconds: (performance.now() - started) / 1000,
+  };
+  process.stdout.write(`${JSON.stringify(report)}\n`);
+}
+
+main().catch((error) => fail(error instanceof Error ? error.message : String(error)));
