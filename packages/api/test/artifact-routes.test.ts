@@ -82,6 +82,7 @@ interface UploadOptions {
   readonly name?: string;
   readonly kind?: string;
   readonly resultRowId?: string;
+  readonly resultRowKey?: string;
   readonly headers?: Record<string, string>;
 }
 
@@ -91,6 +92,7 @@ function upload(actor: Actor, body: RequestInit["body"], options: UploadOptions 
     name: options.name ?? "models/mean0.1-std0.4/weights.bin",
     kind: options.kind ?? "weights",
     ...(options.resultRowId === undefined ? {} : { resultRowId: options.resultRowId }),
+    ...(options.resultRowKey === undefined ? {} : { resultRowKey: options.resultRowKey }),
   });
   return send(actor, `/api/artifacts?${query}`, {
     method: "POST",
@@ -382,6 +384,24 @@ describe("bad upload requests", () => {
     expect(wrongRow).toMatchObject({ status: 400, code: "BAD_REQUEST" });
     expect(wrongRow.message).toContain(`run ${otherRunId} has no result row ${rowId}`);
     expect(await db.artifact.count({ where: { name: { in: ["empty.bin", "row.bin"] } } })).toBe(0);
+  });
+
+  it("attaches an upload to a row named by its key, and refuses a key the run does not have", async () => {
+    const row = await db.resultRow.findUniqueOrThrow({ where: { id: rowId }, select: { rowKey: true, runId: true } });
+    const byKey = await uploaded(
+      await upload(member, "by key", { run: row.runId, resultRowKey: row.rowKey, name: "by-key.bin" }),
+    );
+    expect((await db.artifact.findUniqueOrThrow({ where: { id: byKey.artifact.id } })).resultRowId).toBe(rowId);
+
+    const unknown = await errorOf(
+      await upload(member, "x", { run: row.runId, resultRowKey: "mean9-std9", name: "k.bin" }),
+    );
+    expect(unknown).toMatchObject({ status: 400, code: "BAD_REQUEST" });
+    expect(unknown.message).toContain('has no result row "mean9-std9"');
+    const both = await errorOf(
+      await upload(member, "x", { run: row.runId, resultRowId: rowId, resultRowKey: row.rowKey, name: "k.bin" }),
+    );
+    expect(both.message).toContain("not both");
   });
 
   it("answers unknown paths with 404 and wrong methods with 405", async () => {

@@ -159,6 +159,7 @@ describe("run.get and run.list", () => {
         "startedAt",
         "status",
         "timings",
+        "trainingCurve",
         "updatedAt",
         "worker",
       ].sort(),

@@ -40,6 +40,27 @@ describe("worker.heartbeat", () => {
     expect((await team.viewer.run.get({ runId })).progress).toEqual(progress);
   });
 
+  it("appends reported training steps to the run's training curve, not to its progress", async () => {
+    const team = await createQueueTeam(db, "Curve");
+    await queueRuns(db, team, 1);
+    const { id: runId, attempt } = (await team.worker.worker.claim({ workerName: "w" }))!.run;
+    const step = (batch: number, loss: number) => ({ epoch: 1, batch, loss, accuracy: 0.5 });
+    await team.worker.worker.heartbeat({
+      runId,
+      attempt,
+      progress: { stage: "train", epoch: 1, batch: 20, trace: [step(10, 2), step(20, 1.5)] },
+    });
+    await team.worker.worker.heartbeat({ runId, attempt, progress: { stage: "train", trace: [step(30, 1.2)] } });
+
+    const details = await team.viewer.run.get({ runId });
+    expect(details.trainingCurve).toEqual({ attempt, points: [step(10, 2), step(20, 1.5), step(30, 1.2)] });
+    expect(details.progress).toEqual({ stage: "train" });
+    await expectInvalidInput(
+      team.worker.worker.heartbeat({ runId, attempt, progress: { stage: "train", trace: [step(40, Number.NaN)] } }),
+      "progress.trace.0.loss",
+    );
+  });
+
   it("names the field of bad progress", async () => {
     const team = await createQueueTeam(db, "BadBeat");
     await queueRuns(db, team, 1);

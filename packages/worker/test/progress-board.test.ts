@@ -30,4 +30,38 @@ describe("ProgressBoard", () => {
     board.set({ stage: "statistics" });
     expect(stages).toEqual(["load", "train", "statistics"]);
   });
+
+  it("hands each training step to exactly one heartbeat, with the latest progress", () => {
+    const board = new ProgressBoard();
+    board.set({ stage: "train", epoch: 1, batch: 10, loss: 2.1, accuracy: 0.3 });
+    board.set({ stage: "train", epoch: 1, batch: 20, loss: 1.5, accuracy: 0.5 });
+    expect(board.take()).toEqual({
+      stage: "train",
+      epoch: 1,
+      batch: 20,
+      loss: 1.5,
+      accuracy: 0.5,
+      trace: [
+        { epoch: 1, batch: 10, loss: 2.1, accuracy: 0.3 },
+        { epoch: 1, batch: 20, loss: 1.5, accuracy: 0.5 },
+      ],
+    });
+    expect(board.take()).toEqual({ stage: "train", epoch: 1, batch: 20, loss: 1.5, accuracy: 0.5 });
+  });
+
+  it("leaves steps without a finite loss, and other stages, out of the trace", () => {
+    const board = new ProgressBoard();
+    board.set({ stage: "train", epoch: 1, batch: 10, loss: Number.NaN, accuracy: 0.3 });
+    board.set({ stage: "train", message: "storing the base model" });
+    board.set({ stage: "sweep", epoch: 1, batch: 1, loss: 1, accuracy: 1 });
+    expect(board.take()?.trace).toBeUndefined();
+  });
+
+  it("keeps the 500 most recent steps when heartbeats fall behind", () => {
+    const board = new ProgressBoard();
+    for (let batch = 1; batch <= 600; batch++) board.set({ stage: "train", epoch: 1, batch, loss: 1, accuracy: 0.5 });
+    const trace = board.take()?.trace ?? [];
+    expect(trace).toHaveLength(500);
+    expect(trace[0]?.batch).toBe(101);
+  });
 });

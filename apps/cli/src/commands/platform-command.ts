@@ -1,5 +1,6 @@
 import { join } from "node:path";
-import { resolveApiToken, startApiServer } from "@deadweight/api";
+import { type DashboardHost, type NodePageHandler, resolveApiToken, startApiServer } from "@deadweight/api";
+import { createDashboard, DashboardNotBuiltError } from "@deadweight/web/host";
 import { ConfigError } from "../config/config-error.js";
 import { PLATFORM_USAGE, parsePlatformArguments } from "../config/platform-arguments.js";
 import type { CliEnv } from "../env.js";
@@ -35,6 +36,7 @@ export async function platformCommand(
       host: "127.0.0.1",
       port: args.port,
       ...(args.dataDir === undefined ? {} : { dataDir: args.dataDir }),
+      ...(args.dashboard === "off" ? {} : { dashboard: (host) => startDashboard(host, args.dashboard === "dev", say) }),
       log: say,
     });
   } catch (error) {
@@ -62,6 +64,9 @@ export async function platformCommand(
         [
           "",
           `Deadweight platform: ${server.url}  (store in ${server.dataDir})`,
+          args.dashboard === "off"
+            ? "  dashboard off (--no-dashboard): the API only"
+            : `  dashboard: open ${server.url}/ in a browser and sign in${server.localOwner === null ? " (the local owner's credentials were printed at the first start)" : " with the credentials above"}`,
           args.worker
             ? "  one local worker runs the queue; add workers elsewhere with `deadweight worker --server <url> --token <worker token>`"
             : "  no local worker (--no-worker): start one with `deadweight worker --server <url> --token <worker token>`",
@@ -85,6 +90,27 @@ export async function platformCommand(
     await server.close();
   }
   say("stopped");
+}
+
+/**
+ * The dashboard in this process. Without a production build (a checkout where `npm start` has not
+ * run yet) the API still serves, and the pages say how to build the dashboard.
+ */
+async function startDashboard(
+  host: DashboardHost,
+  dev: boolean,
+  say: (line: string) => void,
+): Promise<NodePageHandler> {
+  try {
+    return await createDashboard(host, { dev });
+  } catch (error) {
+    if (!(error instanceof DashboardNotBuiltError)) throw error;
+    say(`dashboard unavailable: ${error.message}`);
+    return async (_incoming, outgoing) => {
+      outgoing.writeHead(503, { "content-type": "text/plain; charset=utf-8" });
+      outgoing.end(`The Deadweight dashboard is not built on this machine: ${error.message}\n`);
+    };
+  }
 }
 
 async function platformTokens(server: Awaited<ReturnType<typeof startApiServer>>, team: LocalTeam) {

@@ -15,6 +15,8 @@ Options:
   --data-dir <dir>              where the store lives       (default: DEADWEIGHT_DATA_DIR, else the project's .data)
   --port <n>                    the server's port on 127.0.0.1 (default: DEADWEIGHT_PORT, else ${DEFAULT_PLATFORM_PORT}; 0 = any free port)
   --no-worker                   do not start the local worker (run \`deadweight worker\` elsewhere)
+  --no-dashboard                serve the API only (no pages at /)
+  --dashboard-dev               serve the dashboard with Next.js's development mode (hot reload; for working on it)
   --help                        show this help
 `;
 
@@ -24,6 +26,8 @@ export interface PlatformArguments {
   readonly dataDir: string | undefined;
   readonly port: number;
   readonly worker: boolean;
+  /** "built": the production build of apps/web; "dev": Next.js development mode; "off": API only. */
+  readonly dashboard: "built" | "dev" | "off";
 }
 
 export function parsePlatformArguments(
@@ -41,6 +45,8 @@ export function parsePlatformArguments(
         "data-dir": { type: "string" },
         port: { type: "string" },
         "no-worker": { type: "boolean" },
+        "no-dashboard": { type: "boolean" },
+        "dashboard-dev": { type: "boolean" },
       },
     }).values;
   } catch (error) {
@@ -61,5 +67,14 @@ export function parsePlatformArguments(
     dataDir: (values["data-dir"] as string | undefined) ?? env.dataDir,
     port,
     worker: values["no-worker"] !== true,
+    dashboard: dashboardModeOf(values),
   };
+}
+
+function dashboardModeOf(values: Record<string, string | boolean | undefined>): PlatformArguments["dashboard"] {
+  if (values["no-dashboard"] === true && values["dashboard-dev"] === true) {
+    throw new ConfigError("--no-dashboard and --dashboard-dev contradict each other: pass one of them");
+  }
+  if (values["no-dashboard"] === true) return "off";
+  return values["dashboard-dev"] === true ? "dev" : "built";
 }

@@ -153,13 +153,23 @@ describe("parseStatusArguments", () => {
 });
 
 describe("parsePlatformArguments", () => {
-  it("defaults to port 4100 and the API's data directory, with a local worker", () => {
+  it("defaults to port 4100 and the API's data directory, with a local worker and the built dashboard", () => {
     expect(parsePlatformArguments([], { dataDir: undefined, port: undefined })).toEqual({
       help: false,
       dataDir: undefined,
       port: 4100,
       worker: true,
+      dashboard: "built",
     });
+  });
+
+  it("serves the API only with --no-dashboard, Next.js's dev mode with --dashboard-dev, not both", () => {
+    const env = { dataDir: undefined, port: undefined };
+    expect(parsePlatformArguments(["--no-dashboard"], env).dashboard).toBe("off");
+    expect(parsePlatformArguments(["--dashboard-dev"], env).dashboard).toBe("dev");
+    expect(refusal(() => parsePlatformArguments(["--no-dashboard", "--dashboard-dev"], env))).toBe(
+      "--no-dashboard and --dashboard-dev contradict each other: pass one of them",
+    );
   });
 
   it("takes DEADWEIGHT_DATA_DIR and DEADWEIGHT_PORT, flags winning", () => {

@@ -21,7 +21,7 @@ export interface ArtifactRequestContext {
 /**
  * Artifact bytes over plain HTTP beside tRPC (models are binary), on fetch API objects so any
  * server can mount it under /api/artifacts (the request URL keeps that prefix):
- * - `POST /api/artifacts?runId=&name=&kind=[&resultRowId=][&attempt=]`, body = the bytes, `Content-Type`,
+ * - `POST /api/artifacts?runId=&name=&kind=[&resultRowId= | &resultRowKey=][&attempt=]`, body = the bytes, `Content-Type`,
  *   optional `X-Content-Sha256`: 201 `{ artifact, created: true }`, or 200 `{ artifact, created: false }`
  *   for a re-upload of the same name and bytes; the same name with other bytes is 409.
  * - `GET|HEAD /api/artifacts/<id>`: the bytes, with Content-Type, Content-Length, ETag and X-Content-Sha256.
@@ -79,6 +79,7 @@ async function handleUpload(request: Request, url: URL, actor: SignedInActor, co
     name: query.get("name") ?? undefined,
     kind: query.get("kind") ?? undefined,
     resultRowId: query.get("resultRowId") ?? undefined,
+    resultRowKey: query.get("resultRowKey") ?? undefined,
     attempt: query.get("attempt") ?? undefined,
     contentType: request.headers.get("content-type") ?? undefined,
     expectedSha256: request.headers.get("x-content-sha256") ?? undefined,
@@ -86,7 +87,15 @@ async function handleUpload(request: Request, url: URL, actor: SignedInActor, co
   const declaredSizeBytes = contentLengthOf(request.headers);
   const recorded = await uploadArtifact(context.db, context.store, actor, input, {
     // preventCancel: refusing an upload must not tear down the connection before the answer is sent.
-    body: request.body === null ? null : request.body.values({ preventCancel: true }),
+    // (Node's web streams have values(); the cast keeps this compiling under the DOM lib the dashboard uses.)
+    body:
+      request.body === null
+        ? null
+        : (
+            request.body as unknown as {
+              values(options: { preventCancel: boolean }): AsyncIterableIterator<Uint8Array>;
+            }
+          ).values({ preventCancel: true }),
     ...(declaredSizeBytes === undefined ? {} : { declaredSizeBytes }),
     maxBytes: context.maxUploadBytes,
   });
@@ -148,6 +157,7 @@ const UPLOAD_FIELD_SOURCES: Record<string, string> = {
   name: "query parameter name",
   kind: "query parameter kind",
   resultRowId: "query parameter resultRowId",
+  resultRowKey: "query parameter resultRowKey",
   attempt: "query parameter attempt",
   contentType: "Content-Type header",
   expectedSha256: "X-Content-Sha256 header",

@@ -17,6 +17,12 @@ import { admitRequest, checkCookieOrigin, type Exposure, exposureOf } from "./re
  */
 export type ArtifactRequestHandler = (request: Request, actor: Actor) => Promise<Response>;
 
+/**
+ * Serves every request outside /api and /healthz (the dashboard's pages and assets), on the raw
+ * node request so a framework's own server (Next.js) can handle it.
+ */
+export type NodePageHandler = (incoming: IncomingMessage, outgoing: ServerResponse) => Promise<void>;
+
 export interface ApiRequestHandlerOptions {
   readonly db: Db;
   readonly auth: Auth;
@@ -125,6 +131,8 @@ export interface RunningHttpServer {
   readonly exposure: Exposure;
   /** The better-auth instance serving /api/auth (its `api` can create users server-side). */
   readonly auth: Auth;
+  /** From now on, requests outside /api and /healthz go to `handler` (before: 404). */
+  servePages(handler: NodePageHandler): void;
   /** Stops accepting connections, lets requests in flight finish (up to `graceMs`), then closes. */
   close(graceMs?: number): Promise<void>;
 }
@@ -137,9 +145,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const host = options.host ?? "127.0.0.1";
   const exposure = exposureOf(host);
   let handle: ((request: Request) => Promise<Response>) | undefined;
+  let pages: NodePageHandler | undefined;
   let origin = "";
 
   const server = createServer((incoming, outgoing) => {
+    if (pages !== undefined && isPagePath(incoming.url)) {
+      void servePage(pages, incoming, outgoing, options.logError);
+      return;
+    }
     void serveNodeRequest(incoming, outgoing, origin, handle, options.logError);
   });
   await new Promise<void>((resolve, reject) => {
@@ -169,7 +182,41 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     ...(options.logError === undefined ? {} : { logError: options.logError }),
   });
 
-  return { server, url, exposure, auth, close: (graceMs = 5_000) => closeServer(server, graceMs) };
+  return {
+    server,
+    url,
+    exposure,
+    auth,
+    servePages: (handler) => {
+      pages = handler;
+    },
+    close: (graceMs = 5_000) => closeServer(server, graceMs),
+  };
+}
+
+/** Everything but the API's own paths belongs to the pages (the dashboard). */
+function isPagePath(target: string | undefined): boolean {
+  const path = (target ?? "/").split("?", 1)[0]!;
+  return !(path === "/healthz" || path === "/api" || path.startsWith("/api/"));
+}
+
+async function servePage(
+  pages: NodePageHandler,
+  incoming: IncomingMessage,
+  outgoing: ServerResponse,
+  logError = (message: string, error: unknown) => console.error(message, error),
+): Promise<void> {
+  try {
+    await pages(incoming, outgoing);
+  } catch (error) {
+    logError(`${incoming.method} ${incoming.url} (page) failed`, error);
+    if (!outgoing.headersSent) {
+      outgoing.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
+      outgoing.end("The dashboard failed to render this page; the server log has the details.");
+    } else {
+      outgoing.destroy();
+    }
+  }
 }
 
 async function serveNodeRequest(

@@ -6,11 +6,17 @@ import { createArtifactStore } from "../artifacts/artifact-store.js";
 import type { Auth } from "../auth/create-auth.js";
 import { stopWaitingForQueuedRuns } from "../domain/queue/queued-run-signal.js";
 import { handleArtifactRequest } from "../http/artifact-routes.js";
-import { type ArtifactRequestHandler, type RunningHttpServer, startHttpServer } from "../http/create-http-server.js";
+import {
+  type ArtifactRequestHandler,
+  type NodePageHandler,
+  type RunningHttpServer,
+  startHttpServer,
+} from "../http/create-http-server.js";
 import type { Exposure } from "../http/request-admission.js";
 import { loadOrCreateAuthSecret } from "./auth-secret.js";
 import { bootstrapLocalOwner, type LocalOwner } from "./bootstrap-local-owner.js";
 import { DEFAULT_LEASE_SWEEP_INTERVAL_MS, type LeaseSweeper, startLeaseSweeper } from "./lease-sweeper.js";
+import { createPageCallerResolver, type PageCallerResolver } from "./page-caller.js";
 
 /** Uploads above this are refused with 413 unless `maxArtifactUploadBytes` says otherwise. */
 export const DEFAULT_MAX_ARTIFACT_UPLOAD_BYTES = 512 * 1024 * 1024;
@@ -21,6 +27,15 @@ export const DEFAULT_DATA_DIRECTORY = fileURLToPath(new URL("../../../../.data",
 export interface ArtifactHandlerContext {
   readonly db: Db;
   readonly dataDir: string;
+}
+
+/** What a dashboard hosted in the API server's process gets to render its pages. */
+export interface DashboardHost {
+  /** The server's base URL (the dashboard lives at its root). */
+  readonly url: string;
+  readonly exposure: Exposure;
+  /** The API called in-process as the sender of a page request. */
+  readonly sessionFor: PageCallerResolver;
 }
 
 export interface ApiServerOptions {
@@ -49,6 +64,11 @@ export interface ApiServerOptions {
   readonly leaseSweepIntervalMs?: number;
   /** Where start-up messages (including the first-start credentials) go; default console.log. */
   readonly log?: (line: string) => void;
+  /**
+   * Serves pages (every path outside /api and /healthz) from this process: called once the server
+   * is listening and the store is ready; until it resolves, those paths answer 404.
+   */
+  readonly dashboard?: (host: DashboardHost) => Promise<NodePageHandler>;
 }
 
 export interface RunningApiServer {
@@ -132,6 +152,16 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ru
   }
   if (http.exposure === "network") {
     log(`bound to ${options.host}: reachable from the network, so every request except sign-in needs credentials`);
+  }
+  if (options.dashboard !== undefined) {
+    try {
+      const sessionFor = createPageCallerResolver({ db, auth: http.auth });
+      http.servePages(await options.dashboard({ url: http.url, exposure: http.exposure, sessionFor }));
+    } catch (error) {
+      await http.close(0);
+      await opened.close();
+      throw error;
+    }
   }
   const leaseSweepIntervalMs = options.leaseSweepIntervalMs ?? DEFAULT_LEASE_SWEEP_INTERVAL_MS;
   const leaseSweeper: LeaseSweeper | null =

@@ -16,7 +16,12 @@ const t = initTRPC.context<ApiContext>().create({
       return {
         ...shape,
         message: `invalid input: ${fields.join("; ")}`,
-        data: { ...shape.data, fields: cause.issues.map((issue) => formatPath(issue.path)) },
+        data: {
+          ...shape.data,
+          fields: cause.issues.map((issue) => formatPath(issue.path)),
+          // Per field, for forms that show each message beside its input.
+          issues: cause.issues.map((issue) => ({ field: formatPath(issue.path), message: issue.message })),
+        },
       };
     }
     if (cause instanceof AppError) {

@@ -53,6 +53,16 @@ export interface RunProgress {
   readonly accuracy?: number;
   readonly etaSeconds?: number;
   readonly message?: string;
+  /** Training steps since the previous heartbeat: the server appends them to the run's training curve. */
+  readonly trace?: TrainingTracePoint[];
+}
+
+/** One training step as the dashboard's curves show it. */
+export interface TrainingTracePoint {
+  readonly epoch: number;
+  readonly batch: number;
+  readonly loss: number;
+  readonly accuracy: number;
 }
 
 export interface HeartbeatReply {
@@ -89,6 +99,8 @@ export interface ArtifactUpload {
   readonly kind: string;
   readonly contentType: string;
   readonly bytes: Uint8Array;
+  /** The sweep row (its key, e.g. "mean0.1-std0.4") this file belongs to; its results must be recorded first. */
+  readonly resultRowKey?: string;
 }
 
 export interface UploadedArtifact extends StoredArtifact {

@@ -31,6 +31,7 @@ export async function uploadArtifactBytes(
     name: upload.name,
     kind: upload.kind,
   });
+  if (upload.resultRowKey !== undefined) query.set("resultRowKey", upload.resultRowKey);
   let response: Response;
   try {
     response = await fetchWithTimeout(TRANSFER_TIMEOUT_MS)(`${connection.serverUrl}/api/artifacts?${query}`, {

@@ -34,14 +34,18 @@ export async function uploadModel(
   run: RunAttemptRef,
   modelId: string,
   files: LayersModelFiles,
+  /** Attach the files to this sweep row (pruned models); the base model belongs to no row. */
+  resultRowKey?: string,
 ): Promise<ArtifactUploadReport[]> {
   const names = modelArtifactNames(modelId);
+  const row = resultRowKey === undefined ? {} : { resultRowKey };
   const modelJson = await uploadOnce(api, {
     ...run,
     name: names.modelJson,
     kind: "model-json",
     contentType: "application/json",
     bytes: jsonBytes(files.modelJson),
+    ...row,
   });
   // Another architecture is stored under this id by an earlier attempt: keep that model whole
   // rather than pair its model.json with these weights.
@@ -52,6 +56,7 @@ export async function uploadModel(
     kind: "weights",
     contentType: "application/octet-stream",
     bytes: files.weightsBin,
+    ...row,
   });
   return [modelJson, weights];
 }

@@ -1,7 +1,9 @@
-import type { RunProgress } from "../api/worker-api.js";
+import type { RunProgress, TrainingTracePoint } from "../api/worker-api.js";
 
 /** The server keeps progress messages to 500 characters. */
 const MAX_MESSAGE_LENGTH = 500;
+/** The server takes at most this many trace points per heartbeat; older pending ones are dropped first. */
+const MAX_TRACE_POINTS_PER_BEAT = 500;
 
 /**
  * The latest progress of a run: the pipeline writes it as it goes, the heartbeat reads it at each
@@ -9,6 +11,7 @@ const MAX_MESSAGE_LENGTH = 500;
  */
 export class ProgressBoard {
   private latest: RunProgress | undefined;
+  private pendingTrace: TrainingTracePoint[] = [];
   private readonly onStageChange: (stage: RunProgress["stage"]) => void;
 
   /** `onStageChange` is told when a new stage begins, so the news can go out before the next regular beat. */
@@ -27,10 +30,32 @@ export class ProgressBoard {
           : value;
     }
     this.latest = clean as unknown as RunProgress;
+    const { epoch, batch, loss, accuracy } = this.latest;
+    if (
+      progress.stage === "train" &&
+      epoch !== undefined &&
+      batch !== undefined &&
+      loss !== undefined &&
+      accuracy !== undefined
+    ) {
+      this.pendingTrace.push({ epoch, batch, loss, accuracy });
+      if (this.pendingTrace.length > MAX_TRACE_POINTS_PER_BEAT) this.pendingTrace.shift();
+    }
     if (stageChanged) this.onStageChange(progress.stage);
   }
 
   get(): RunProgress | undefined {
     return this.latest;
+  }
+
+  /**
+   * The latest progress plus the training steps recorded since the previous call, for one
+   * heartbeat. Steps of a heartbeat that fails are not sent again: the curve has a gap there.
+   */
+  take(): RunProgress | undefined {
+    if (this.latest === undefined || this.pendingTrace.length === 0) return this.latest;
+    const trace = this.pendingTrace;
+    this.pendingTrace = [];
+    return { ...this.latest, trace };
   }
 }

@@ -55,7 +55,7 @@ export async function runAttempt(claim: Claim, options: AttemptOptions): Promise
     run: ref,
     leaseSeconds: options.leaseSeconds,
     leaseGrantedAt: options.claimedAt,
-    progress: () => progress.get(),
+    progress: () => progress.take(),
     onCancelRequested: () => stop({ kind: "canceled", message: "a person canceled the run" }),
     onLeaseLost: (reason) => stop({ kind: "lease-lost", message: reason }),
     log,

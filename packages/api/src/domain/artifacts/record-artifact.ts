@@ -119,3 +119,16 @@ export async function assertRowOfRun(db: DbOrTransaction, runId: string, resultR
     );
   }
 }
+
+/** The id of a run's result row by its key ("mean0.1-std0.4"); the run's results must already be recorded. */
+export async function rowIdOfKey(db: DbOrTransaction, runId: string, rowKey: string): Promise<string> {
+  const row = await db.resultRow.findUnique({ where: { runId_rowKey: { runId, rowKey } }, select: { id: true } });
+  if (row === null) {
+    throw new AppError(
+      "BAD_REQUEST",
+      `resultRowKey: run ${runId} has no result row "${rowKey}"; record the sweep's results before uploading its models`,
+      "resultRowKey",
+    );
+  }
+  return row.id;
+}

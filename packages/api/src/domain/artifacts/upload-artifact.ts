@@ -8,13 +8,15 @@ import { objectId } from "../../inputs/object-id.js";
 import { requireRunningRun } from "../queue/held-run.js";
 import { artifactKindInput, artifactNameInput, contentTypeInput, sha256Input } from "./artifact-inputs.js";
 import { artifactSelect, toArtifactView } from "./artifact-view.js";
-import { assertRowOfRun, nameTaken, type RecordedArtifact, recordArtifact } from "./record-artifact.js";
+import { assertRowOfRun, nameTaken, type RecordedArtifact, recordArtifact, rowIdOfKey } from "./record-artifact.js";
 
 export const uploadArtifactInput = z.object({
   runId: objectId,
   name: artifactNameInput,
   kind: artifactKindInput,
   resultRowId: objectId.optional(),
+  /** The row by its key within the run ("mean0.1-std0.4"), for uploaders that do not know row ids (workers). */
+  resultRowKey: z.string().min(1, "must not be empty").max(200, "must be at most 200 characters").optional(),
   contentType: contentTypeInput.default("application/octet-stream"),
   /** The sha256 the uploader computed; the bytes must hash to it. */
   expectedSha256: sha256Input.optional(),
@@ -56,7 +58,12 @@ export async function uploadArtifact(
     run = await accessRun(db, actor, input.runId, "member");
   }
   // Everything that can be refused without the bytes is refused before reading them.
+  if (input.resultRowId !== undefined && input.resultRowKey !== undefined) {
+    throw new AppError("BAD_REQUEST", "resultRowKey: give resultRowId or resultRowKey, not both", "resultRowKey");
+  }
   if (input.resultRowId !== undefined) await assertRowOfRun(db, run.runId, input.resultRowId);
+  const resultRowId =
+    input.resultRowKey === undefined ? input.resultRowId : await rowIdOfKey(db, run.runId, input.resultRowKey);
   if (upload.declaredSizeBytes !== undefined && upload.declaredSizeBytes > upload.maxBytes) {
     throw new AppError(
       "PAYLOAD_TOO_LARGE",
@@ -84,7 +91,7 @@ export async function uploadArtifact(
   });
   if (stored.sizeBytes === 0) throw emptyBody();
   return recordArtifact(db, actor, run, {
-    ...(input.resultRowId === undefined ? {} : { resultRowId: input.resultRowId }),
+    ...(resultRowId === undefined ? {} : { resultRowId }),
     kind: input.kind,
     name: input.name,
     sizeBytes: stored.sizeBytes,

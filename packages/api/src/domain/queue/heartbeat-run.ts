@@ -5,6 +5,7 @@ import { accessRunAsWorker } from "../../access/owned-objects.js";
 import { claimReportInput } from "./claim-report-input.js";
 import { loadHeldRun, lostHold, stillHeld } from "./held-run.js";
 import { runStageInput } from "./run-stages.js";
+import { appendToTrainingCurve, MAX_TRACE_POINTS_PER_REPORT, trainingTracePointInput } from "./training-curve.js";
 
 const count = z.number().int("must be a whole number").nonnegative("must be 0 or more");
 
@@ -19,6 +20,11 @@ export const runProgressInput = z.object({
   accuracy: z.number().min(0, "must be a fraction in [0, 1]").max(1, "must be a fraction in [0, 1]").optional(),
   etaSeconds: z.number().nonnegative("must be 0 or more").optional(),
   message: z.string().max(500, "must be at most 500 characters").optional(),
+  /** Training steps since the previous report, appended to the run's training curve. */
+  trace: z
+    .array(trainingTracePointInput)
+    .max(MAX_TRACE_POINTS_PER_REPORT, `must be at most ${MAX_TRACE_POINTS_PER_REPORT} points`)
+    .optional(),
 });
 export type RunProgress = z.output<typeof runProgressInput>;
 
@@ -45,13 +51,18 @@ export async function heartbeatRun(db: Db, worker: WorkerActor, input: Heartbeat
     if (run.status === "canceled") return { leaseExpiresAt: null, cancelRequested: true };
     if (!stillHeld(run, input.attempt)) throw await lostHold(tx, run, input.attempt);
     const leaseExpiresAt = new Date(Date.now() + run.leaseSeconds * 1000);
+    const { trace, ...progress } = input.progress ?? { trace: undefined };
+    let trainingCurve: string | undefined;
+    if (trace !== undefined && trace.length > 0) {
+      const stored = await tx.run.findUniqueOrThrow({ where: { id: run.id }, select: { trainingCurve: true } });
+      trainingCurve = JSON.stringify(appendToTrainingCurve(stored.trainingCurve, input.attempt, trace));
+    }
     await tx.run.update({
       where: { id: run.id },
       data: {
         leaseExpiresAt,
-        ...(input.progress === undefined
-          ? {}
-          : { stage: input.progress.stage, progress: JSON.stringify(input.progress) }),
+        ...(input.progress === undefined ? {} : { stage: input.progress.stage, progress: JSON.stringify(progress) }),
+        ...(trainingCurve === undefined ? {} : { trainingCurve }),
       },
       select: { id: true },
     });

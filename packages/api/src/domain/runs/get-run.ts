@@ -1,3 +1,4 @@
+import type { TrainingCurve } from "../queue/training-curve.js";
 import type { BackendInfo, BaseModelMetrics, SplitRecord } from "@deadweight/core";
 import type { Db } from "@deadweight/db";
 import { z } from "zod";
@@ -28,6 +29,8 @@ export interface RunDetails {
   readonly attempts: RunAttemptView[];
   /** The worker's progress document (stage-specific), as reported. */
   readonly progress: unknown;
+  /** Loss and accuracy as training went, for the latest attempt that trained; null before training. */
+  readonly trainingCurve: TrainingCurve | null;
   readonly backend: BackendInfo | null;
   /** Seconds per stage. */
   readonly timings: Record<string, number> | null;
@@ -44,7 +47,7 @@ export interface RunDetails {
 /** Everything known about one run (viewer or higher); JSON documents come back parsed. */
 export async function getRun(db: Db, actor: UserActor, input: GetRunInput): Promise<RunDetails> {
   const { projectId } = await accessRun(db, actor, input.runId, "viewer");
-  const { progress, backend, timings, baseMetrics, split, status, completedStages, attempts, _count, ...run } = await db.run.findUniqueOrThrow({
+  const { progress, trainingCurve, backend, timings, baseMetrics, split, status, completedStages, attempts, _count, ...run } = await db.run.findUniqueOrThrow({
     where: { id: input.runId },
     select: {
       id: true,
@@ -59,6 +62,7 @@ export async function getRun(db: Db, actor: UserActor, input: GetRunInput): Prom
       completedStages: true,
       attempts: { orderBy: { attempt: "asc" }, select: runAttemptSelect },
       progress: true,
+      trainingCurve: true,
       backend: true,
       timings: true,
       baseMetrics: true,
@@ -78,6 +82,7 @@ export async function getRun(db: Db, actor: UserActor, input: GetRunInput): Prom
     completedStages: JSON.parse(completedStages) as string[],
     attempts: attempts.map(toRunAttemptView),
     progress: parseDocument(progress),
+    trainingCurve: parseDocument(trainingCurve) as TrainingCurve | null,
     backend: parseDocument(backend) as BackendInfo | null,
     timings: parseDocument(timings) as Record<string, number> | null,
     baseMetrics: parseDocument(baseMetrics) as BaseModelMetrics | null,

@@ -29,6 +29,7 @@ export async function exportStage(
       attemptOf(context),
       row.id,
       await exportPrunedModel(weights, stats, row),
+      row.id,
     );
     stored++;
     context.progress.set({

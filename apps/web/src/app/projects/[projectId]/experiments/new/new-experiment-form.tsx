@@ -1,0 +1,320 @@
+"use client";
+
+import {
+  Alert,
+  Button,
+  Fieldset,
+  Group,
+  NativeSelect,
+  NumberInput,
+  SimpleGrid,
+  Stack,
+  Textarea,
+  TextInput,
+  Title,
+} from "@mantine/core";
+import { useMutation } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { type FormEvent, useState } from "react";
+import { api } from "@/lib/api-client";
+import { errorMessageOf, fieldErrorsOf } from "@/lib/api-errors";
+
+type Criterion = "meanStd" | "stdFold" | "apoz" | "rank";
+
+/** The form's text, as typed; turned into the experiment configuration on submit. */
+interface Draft {
+  name: string;
+  description: string;
+  tags: string;
+  dataset: string;
+  validationFraction: string;
+  maxTrainSamples: string;
+  maxTestSamples: string;
+  hidden: string;
+  activation: "relu" | "tanh";
+  epochs: string;
+  batchSize: string;
+  learningRate: string;
+  criterion: Criterion;
+  means: string;
+  stds: string;
+  apoz: string;
+  keepFractions: string;
+  seed: string;
+  runs: string;
+}
+
+const DEFAULTS: Draft = {
+  name: "",
+  description: "",
+  tags: "",
+  dataset: "mnist",
+  validationFraction: "0.1",
+  maxTrainSamples: "",
+  maxTestSamples: "",
+  hidden: "512, 256, 128",
+  activation: "relu",
+  epochs: "5",
+  batchSize: "128",
+  learningRate: "0.001",
+  criterion: "meanStd",
+  means: "0, 0.05, 0.1, 0.2, 0.3, 0.5",
+  stds: "0.05, 0.1, 0.2, 0.4, 1",
+  apoz: "0.5, 0.7, 0.8, 0.9, 0.95, 0.99",
+  keepFractions: "0.1, 0.2, 0.3, 0.5, 0.7, 0.9",
+  seed: "42",
+  runs: "1",
+};
+
+type FieldErrors = Record<string, string>;
+
+/** How the summary above the form names each field (the API names them by input path). */
+const FIELD_LABELS: Record<string, string> = {
+  name: "Name",
+  description: "Description",
+  tags: "Tags",
+  runs: "Runs to queue",
+  "config.dataset": "Dataset",
+  "config.split.validationFraction": "Validation fraction",
+  "config.split.maxTrainSamples": "Max training samples",
+  "config.split.maxTestSamples": "Max test samples",
+  "config.model.hidden": "Hidden layers",
+  "config.training.epochs": "Epochs",
+  "config.training.batchSize": "Batch size",
+  "config.training.learningRate": "Learning rate",
+  "config.pruning.means": "Mean thresholds",
+  "config.pruning.stds": "Std thresholds",
+  "config.pruning.apoz": "APoZ thresholds",
+  "config.pruning.keepFractions": "Keep fractions",
+  "config.seed": "Seed",
+};
+
+/** "config.model.hidden.1" → the field's label, with the list position when the API names one. */
+function labelOf(path: string): string {
+  const match = /^(.*?)(?:\.(\d+))?$/.exec(path);
+  const base = match?.[1] ?? path;
+  const label = FIELD_LABELS[base] ?? path;
+  return match?.[2] === undefined ? label : `${label} (value ${Number(match[2]) + 1})`;
+}
+
+/** API paths into a list ("config.model.hidden.1") are shown on the list's input. */
+function onInputs(errors: FieldErrors): FieldErrors {
+  const placed: FieldErrors = {};
+  for (const [path, message] of Object.entries(errors)) {
+    const base = path.replace(/\.\d+$/, "");
+    placed[base] ??= base === path ? message : `${labelOf(path)}: ${message}`;
+  }
+  return placed;
+}
+
+/** Parses the draft; problems are reported per field with the same paths the API uses. */
+function configOf(draft: Draft): { input: unknown; errors: FieldErrors } {
+  const errors: FieldErrors = {};
+  const number = (path: string, text: string, optional = false): number | undefined => {
+    if (text.trim() === "") {
+      if (!optional) errors[path] = "required";
+      return undefined;
+    }
+    const value = Number(text);
+    if (!Number.isFinite(value)) errors[path] = `"${text}" is not a number`;
+    return value;
+  };
+  const list = (path: string, text: string): number[] => {
+    const parts = text
+      .split(/[\s,]+/)
+      .map((part) => part.trim())
+      .filter((part) => part !== "");
+    const bad = parts.find((part) => !Number.isFinite(Number(part)));
+    if (bad !== undefined) errors[path] = `"${bad}" is not a number (separate values with commas)`;
+    else if (parts.length === 0) errors[path] = "give at least one value";
+    return parts.map(Number);
+  };
+  const maxTrainSamples = number("config.split.maxTrainSamples", draft.maxTrainSamples, true);
+  const maxTestSamples = number("config.split.maxTestSamples", draft.maxTestSamples, true);
+  const pruning: Record<string, unknown> = { criterion: draft.criterion };
+  if (draft.criterion === "meanStd" || draft.criterion === "stdFold") {
+    pruning.stds = list("config.pruning.stds", draft.stds);
+    if (draft.criterion === "meanStd") pruning.means = list("config.pruning.means", draft.means);
+  } else if (draft.criterion === "apoz") {
+    pruning.apoz = list("config.pruning.apoz", draft.apoz);
+  } else {
+    pruning.keepFractions = list("config.pruning.keepFractions", draft.keepFractions);
+  }
+  const input = {
+    name: draft.name,
+    description: draft.description,
+    tags: draft.tags
+      .split(",")
+      .map((tag) => tag.trim())
+      .filter((tag) => tag !== ""),
+    runs: number("runs", draft.runs),
+    config: {
+      dataset: draft.dataset.trim(),
+      split: {
+        validationFraction: number("config.split.validationFraction", draft.validationFraction),
+        ...(maxTrainSamples === undefined ? {} : { maxTrainSamples }),
+        ...(maxTestSamples === undefined ? {} : { maxTestSamples }),
+      },
+      model: { hidden: list("config.model.hidden", draft.hidden), activation: draft.activation },
+      training: {
+        epochs: number("config.training.epochs", draft.epochs),
+        batchSize: number("config.training.batchSize", draft.batchSize),
+        learningRate: number("config.training.learningRate", draft.learningRate),
+      },
+      pruning,
+      seed: number("config.seed", draft.seed),
+    },
+  };
+  return { input, errors };
+}
+
+/** Creates an experiment and queues its runs; every field's problem is shown beside it. */
+export function NewExperimentForm({ projectId }: { readonly projectId: string }) {
+  const router = useRouter();
+  const [draft, setDraft] = useState<Draft>(DEFAULTS);
+  const [localErrors, setLocalErrors] = useState<FieldErrors>({});
+  const create = useMutation({
+    mutationFn: (input: unknown) =>
+      api.experiment.create.mutate({ projectId, ...(input as object) } as Parameters<
+        typeof api.experiment.create.mutate
+      >[0]),
+    onSuccess: (experiment) => {
+      const firstRun = experiment.runs.recent[0];
+      router.push(
+        firstRun === undefined
+          ? `/projects/${projectId}/experiments/${experiment.id}`
+          : `/projects/${projectId}/runs/${firstRun.id}`,
+      );
+    },
+  });
+  const serverErrors = fieldErrorsOf(create.error);
+  const errors: FieldErrors = onInputs({ ...serverErrors, ...localErrors });
+  const unplaced = create.error !== null && Object.keys(serverErrors).length === 0;
+
+  const set =
+    <K extends keyof Draft>(key: K) =>
+    (value: Draft[K]) =>
+      setDraft((current) => ({ ...current, [key]: value }));
+  const text = (key: keyof Draft, path: string, label: string, description?: string) => (
+    <TextInput
+      label={label}
+      description={description}
+      value={draft[key]}
+      onChange={(event) => set(key)(event.currentTarget.value as never)}
+      error={errors[path]}
+    />
+  );
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const { input, errors: found } = configOf(draft);
+    setLocalErrors(found);
+    if (Object.keys(found).length > 0) return;
+    create.mutate(input);
+  };
+
+  return (
+    <form onSubmit={submit} aria-label="New experiment" noValidate>
+      <Stack maw={900}>
+        <Title order={2}>New experiment</Title>
+        {unplaced && (
+          <Alert color="red" role="alert" title="Not created">
+            {errorMessageOf(create.error)}
+          </Alert>
+        )}
+        {Object.keys(errors).length > 0 && !unplaced && (
+          <Alert color="red" role="alert" title="Please fix the marked fields">
+            {Object.entries({ ...serverErrors, ...localErrors })
+              .map(([field, message]) => `${labelOf(field)}: ${message}`)
+              .join("; ")}
+          </Alert>
+        )}
+        <Fieldset legend="Experiment">
+          <SimpleGrid cols={2}>
+            {text("name", "name", "Name")}
+            {text("tags", "tags", "Tags", "comma-separated, e.g. mnist, baseline")}
+          </SimpleGrid>
+          <Textarea
+            label="Description"
+            value={draft.description}
+            onChange={(event) => set("description")(event.currentTarget.value)}
+            error={errors.description}
+            autosize
+            minRows={2}
+          />
+        </Fieldset>
+        <Fieldset legend="Data">
+          <SimpleGrid cols={2}>
+            {text("dataset", "config.dataset", "Dataset", '"mnist", "idx:<folder>" or "csv:<train.csv>[,<test.csv>]"')}
+            {text(
+              "validationFraction",
+              "config.split.validationFraction",
+              "Validation fraction",
+              "of the training data, e.g. 0.1",
+            )}
+            {text("maxTrainSamples", "config.split.maxTrainSamples", "Max training samples", "empty: all")}
+            {text("maxTestSamples", "config.split.maxTestSamples", "Max test samples", "empty: all")}
+          </SimpleGrid>
+        </Fieldset>
+        <Fieldset legend="Network and training">
+          <SimpleGrid cols={3}>
+            {text("hidden", "config.model.hidden", "Hidden layers", "neurons per layer, e.g. 512, 256, 128")}
+            <NativeSelect
+              label="Activation"
+              value={draft.activation}
+              onChange={(event) => set("activation")(event.currentTarget.value as Draft["activation"])}
+              data={["relu", "tanh"]}
+            />
+            {text("epochs", "config.training.epochs", "Epochs")}
+            {text("batchSize", "config.training.batchSize", "Batch size")}
+            {text("learningRate", "config.training.learningRate", "Learning rate")}
+            {text("seed", "config.seed", "Seed")}
+          </SimpleGrid>
+        </Fieldset>
+        <Fieldset legend="Pruning sweep">
+          <SimpleGrid cols={2}>
+            <NativeSelect
+              label="Criterion"
+              value={draft.criterion}
+              onChange={(event) => set("criterion")(event.currentTarget.value as Criterion)}
+              data={[
+                { value: "meanStd", label: "mean and std near zero (the original method)" },
+                { value: "stdFold", label: "std near zero, mean folded into the next bias" },
+                { value: "apoz", label: "average percentage of zeros (APoZ)" },
+                { value: "rank", label: "keep the top fraction by score" },
+              ]}
+            />
+            {draft.criterion === "meanStd" &&
+              text("means", "config.pruning.means", "Mean thresholds", "comma-separated")}
+            {(draft.criterion === "meanStd" || draft.criterion === "stdFold") &&
+              text("stds", "config.pruning.stds", "Std thresholds", "comma-separated; every mean × std pair is tried")}
+            {draft.criterion === "apoz" &&
+              text("apoz", "config.pruning.apoz", "APoZ thresholds", "fractions in [0, 1]")}
+            {draft.criterion === "rank" &&
+              text("keepFractions", "config.pruning.keepFractions", "Keep fractions", "fractions in (0, 1]")}
+          </SimpleGrid>
+        </Fieldset>
+        <Group>
+          <NumberInput
+            label="Runs to queue"
+            description="each with its own seed"
+            min={1}
+            max={10}
+            value={Number(draft.runs)}
+            onChange={(value) => set("runs")(String(value))}
+            error={errors.runs}
+            w={180}
+          />
+        </Group>
+        <Group>
+          <Button type="submit" loading={create.isPending}>
+            Create and queue
+          </Button>
+          <Button variant="default" onClick={() => router.back()}>
+            Cancel
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}

@@ -1,0 +1,31 @@
+import type { ReactNode } from "react";
+import { AppFrame } from "@/components/app-frame";
+import { orNotFound, signedInPage } from "@/server/page-session";
+
+/** Every project page: the header with team and project switchers, and the project's sections. */
+export default async function ProjectLayout({
+  children,
+  params,
+}: {
+  readonly children: ReactNode;
+  readonly params: Promise<{ projectId: string }>;
+}) {
+  const { projectId } = await params;
+  const { api } = await signedInPage();
+  const [me, teams, project] = await Promise.all([
+    api.team.me(),
+    api.team.listMine(),
+    orNotFound(api.project.get({ projectId })),
+  ]);
+  const projects = await api.project.list({ teamId: project.teamId, limit: 100 });
+  return (
+    <AppFrame
+      user={{ name: me.name, email: me.email }}
+      teams={teams.map((team) => ({ id: team.id, name: team.name, role: team.role }))}
+      project={{ id: project.id, name: project.name, teamId: project.teamId }}
+      projects={projects.items.map((item) => ({ id: item.id, name: item.name }))}
+    >
+      {children}
+    </AppFrame>
+  );
+}

@@ -1,0 +1,37 @@
+import type { Metadata } from "next";
+import { asTransported, type RouterOutputs } from "@/lib/router-outputs";
+import { signedInPage } from "@/server/page-session";
+import { projectAccess } from "@/server/project-access";
+import { RunsView } from "./runs-view";
+
+export const metadata: Metadata = { title: "Runs" };
+
+/** Names of (up to 1,000 of) the project's experiments, to label runs with. */
+async function experimentNamesOf(api: Awaited<ReturnType<typeof signedInPage>>["api"], projectId: string) {
+  const names: Record<string, string> = {};
+  let cursor: string | undefined;
+  for (let page = 0; page < 10; page++) {
+    const answer = await api.experiment.list({ projectId, limit: 100, ...(cursor === undefined ? {} : { cursor }) });
+    for (const experiment of answer.items) names[experiment.id] = experiment.name;
+    if (answer.nextCursor === null) break;
+    cursor = answer.nextCursor;
+  }
+  return names;
+}
+
+export default async function RunsPage({ params }: { readonly params: Promise<{ projectId: string }> }) {
+  const { projectId } = await params;
+  const { api } = await signedInPage();
+  await projectAccess(api, projectId);
+  const [firstPage, experimentNames] = await Promise.all([
+    api.run.list({ projectId, limit: 100 }),
+    experimentNamesOf(api, projectId),
+  ]);
+  return (
+    <RunsView
+      projectId={projectId}
+      experimentNames={experimentNames}
+      firstPage={asTransported<RouterOutputs["run"]["list"]>(firstPage)}
+    />
+  );
+}

@@ -1,0 +1,262 @@
+"use client";
+
+import {
+  Alert,
+  Anchor,
+  Button,
+  Code,
+  Group,
+  Paper,
+  SegmentedControl,
+  SimpleGrid,
+  Stack,
+  Text,
+  Title,
+} from "@mantine/core";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { RunStatusBadge } from "@/components/runs/run-status-badge";
+import { api } from "@/lib/api-client";
+import { errorMessageOf } from "@/lib/api-errors";
+import { formatAccuracy, formatBytes, formatCount, formatDateTime, formatSeconds } from "@/lib/format";
+import type { ArtifactView, LayerStatsResult, ResultRow, RouterOutputs, RunDetails } from "@/lib/router-outputs";
+import { ArtifactTable } from "./artifact-table";
+import { NeuronScatter } from "./neuron-scatter";
+import { RowDrawer } from "./row-drawer";
+import { RunProgress } from "./run-progress";
+import { SweepTable } from "./sweep-table";
+import { type SizeAxis, TradeOffChart } from "./trade-off-chart";
+
+export interface RunViewProps {
+  readonly projectId: string;
+  readonly canEdit: boolean;
+  readonly experiment: { readonly id: string; readonly name: string; readonly config: Record<string, unknown> };
+  readonly initialRun: RunDetails;
+  readonly initialResults: RouterOutputs["result"]["rows"];
+  readonly initialStats: LayerStatsResult;
+  readonly initialArtifacts: ArtifactView[];
+}
+
+const LIVE_STATUSES = new Set(["queued", "running"]);
+/** The row first shown on the scatter: the smallest frontier row within this many validation points. */
+const SUGGESTION_MAX_VALIDATION_DROP = 0.5;
+
+/** One run: live progress while it works, then its neurons, its sweep and its trade-off. */
+export function RunView(props: RunViewProps) {
+  const { projectId, canEdit, experiment } = props;
+  const runId = props.initialRun.id;
+  const queryClient = useQueryClient();
+  const run = useQuery({
+    queryKey: ["run.get", runId],
+    queryFn: () => api.run.get.query({ runId }),
+    initialData: props.initialRun,
+    refetchInterval: (query) => (LIVE_STATUSES.has(query.state.data?.status ?? "") ? 1_000 : false),
+  }).data;
+  const live = LIVE_STATUSES.has(run.status);
+  // What the worker stores as stages finish: refetched while the run is live and once when it ends.
+  const results = useQuery({
+    queryKey: ["result.rows", runId],
+    queryFn: () => api.result.rows.query({ runId }),
+    initialData: props.initialResults,
+    refetchInterval: live ? 3_000 : false,
+  }).data;
+  const stats = useQuery({
+    queryKey: ["result.layerStats", runId],
+    queryFn: () => api.result.layerStats.query({ runId }),
+    initialData: props.initialStats,
+    refetchInterval: live && props.initialStats.layers.length === 0 ? 3_000 : false,
+  }).data;
+  const artifacts = useQuery({
+    queryKey: ["artifact.list", runId],
+    queryFn: async () => (await api.artifact.list.query({ runId, limit: 100 })).items,
+    initialData: props.initialArtifacts,
+    refetchInterval: live ? 3_000 : false,
+  }).data;
+
+  const wasLive = useRef(live);
+  useEffect(() => {
+    if (wasLive.current && !live) {
+      for (const key of ["result.rows", "result.layerStats", "artifact.list"]) {
+        void queryClient.invalidateQueries({ queryKey: [key, runId] });
+      }
+    }
+    wasLive.current = live;
+  }, [live, queryClient, runId]);
+
+  const cancel = useMutation({
+    mutationFn: () => api.run.cancel.mutate({ runId }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ["run.get", runId] }),
+  });
+
+  const [size, setSize] = useState<SizeAxis>("bytes");
+  const suggested = useMemo(() => suggestedRow(results.rows), [results.rows]);
+  const [selectedRowId, setSelectedRowId] = useState<string | null>(null);
+  const [openRowId, setOpenRowId] = useState<string | null>(null);
+  const selected = results.rows.find((row) => row.id === (selectedRowId ?? suggested?.id)) ?? null;
+  const openRow = results.rows.find((row) => row.id === openRowId) ?? null;
+  const open = (rowId: string) => {
+    setSelectedRowId(rowId);
+    setOpenRowId(rowId);
+  };
+  const base = results.base ?? run.baseMetrics;
+
+  return (
+    <Stack>
+      <Group justify="space-between" align="start">
+        <div>
+          <Text size="sm" c="dimmed">
+            <Anchor component={Link} href={`/projects/${projectId}/experiments/${experiment.id}`}>
+              {experiment.name}
+            </Anchor>{" "}
+            · run <Code>{run.id}</Code>
+          </Text>
+          <Group gap="xs" mt={4}>
+            <Title order={2}>Run{run.seed === null ? "" : ` (seed ${run.seed})`}</Title>
+            <RunStatusBadge status={run.status} />
+          </Group>
+        </div>
+        <Group>
+          <Button
+            variant="default"
+            component={Link}
+            href={`/projects/${projectId}/compare?runs=${run.id}`}
+            disabled={run.status !== "succeeded"}
+          >
+            Compare with others
+          </Button>
+          {canEdit && live && (
+            <Button color="red" variant="light" onClick={() => cancel.mutate()} loading={cancel.isPending}>
+              Cancel run
+            </Button>
+          )}
+        </Group>
+      </Group>
+      {cancel.error !== null && <Alert color="red">{errorMessageOf(cancel.error)}</Alert>}
+      {run.errorMessage !== null && (
+        <Alert color="red" title={run.status === "failed" ? "The run failed" : "Last error"} role="alert">
+          {run.errorMessage}
+        </Alert>
+      )}
+      <SimpleGrid cols={{ base: 2, md: 4 }} spacing="sm">
+        <Fact label="Attempt" value={`${run.attempt} of ${run.maxAttempts}`} />
+        <Fact label="Worker" value={run.worker ?? "–"} />
+        <Fact label="Backend" value={describeBackend(run.backend)} />
+        <Fact label="Queued" value={formatDateTime(run.queuedAt)} />
+        <Fact label="Base model" value={base === null ? "–" : `${base.hiddenSizes.join("-")} hidden`} />
+        <Fact
+          label="Base accuracy (test)"
+          value={
+            base === null
+              ? "–"
+              : `${formatAccuracy(base.testAccuracy)} · ${formatCount(base.parameters)} params · ${formatBytes(base.bytes)}`
+          }
+        />
+        <Fact
+          label="Timings"
+          value={
+            run.timings === null
+              ? "–"
+              : Object.entries(run.timings)
+                  .map(([stage, seconds]) => `${stage} ${formatSeconds(seconds)}`)
+                  .join(", ")
+          }
+        />
+        <Fact label="Split" value={run.split === null ? "–" : describeSplit(run.split)} />
+      </SimpleGrid>
+      <RunProgress run={run} />
+
+      <Paper withBorder p="md">
+        <Group justify="space-between" mb="xs">
+          <Title order={4}>Accuracy against size</Title>
+          <SegmentedControl
+            aria-label="Size axis"
+            value={size}
+            onChange={(value) => setSize(value as SizeAxis)}
+            data={[
+              { value: "bytes", label: "bytes" },
+              { value: "parameters", label: "parameters" },
+            ]}
+          />
+        </Group>
+        {results.rows.length === 0 ? (
+          <Text c="dimmed">{live ? "The sweep has not reported yet." : "This run has no results."}</Text>
+        ) : (
+          <TradeOffChart
+            rows={results.rows}
+            base={base}
+            size={size}
+            selectedRowId={selected?.id ?? null}
+            onSelect={open}
+          />
+        )}
+      </Paper>
+
+      <Paper withBorder p="md">
+        <Title order={4} mb="xs">
+          Neurons: mean against standard deviation
+        </Title>
+        <NeuronScatter layers={stats.layers} sampleCount={stats.sampleCount} threshold={selected?.threshold ?? null} />
+      </Paper>
+
+      <Paper withBorder p="md">
+        <Title order={4} mb="xs">
+          Sweep ({results.rows.length} thresholds)
+        </Title>
+        {results.rows.length > 0 && (
+          <SweepTable rows={results.rows} selectedRowId={selected?.id ?? null} onSelect={open} />
+        )}
+      </Paper>
+
+      <Paper withBorder p="md">
+        <Title order={4} mb="xs">
+          Artifacts
+        </Title>
+        <ArtifactTable artifacts={artifacts} />
+      </Paper>
+
+      <RowDrawer
+        row={openRow}
+        projectId={projectId}
+        canEdit={canEdit}
+        artifacts={artifacts}
+        onClose={() => setOpenRowId(null)}
+      />
+    </Stack>
+  );
+}
+
+function suggestedRow(rows: readonly ResultRow[]): ResultRow | null {
+  const fitting = rows.filter(
+    (row) =>
+      row.status === "ok" &&
+      row.pareto &&
+      row.validationAccuracyDrop !== null &&
+      row.validationAccuracyDrop <= SUGGESTION_MAX_VALIDATION_DROP,
+  );
+  fitting.sort((a, b) => a.parameters - b.parameters);
+  return fitting[0] ?? null;
+}
+
+function describeBackend(backend: RunDetails["backend"]): string {
+  if (backend === null) return "–";
+  return `${backend.name} (${backend.description})${backend.warning === undefined ? "" : ` ⚠ ${backend.warning}`}`;
+}
+
+function describeSplit(split: NonNullable<RunDetails["split"]>): string {
+  const part = (name: string, range: { from: number; to: number }) => `${range.to - range.from} ${name}`;
+  return [part("train", split.train), part("validation", split.validation), part("test", split.test)].join(" / ");
+}
+
+function Fact({ label, value }: { readonly label: string; readonly value: string }) {
+  return (
+    <div>
+      <Text size="xs" c="dimmed">
+        {label}
+      </Text>
+      <Text size="sm" fw={500}>
+        {value}
+      </Text>
+    </div>
+  );
+}

@@ -1,0 +1,164 @@
+"use client";
+
+import { ScrollArea, Table, Text, UnstyledButton } from "@mantine/core";
+import { useMemo, useState } from "react";
+import { formatAccuracy, formatBytes, formatCount, formatDrop, formatLatency, formatPercent } from "@/lib/format";
+import type { ResultRow } from "@/lib/router-outputs";
+import { describeThreshold } from "@/lib/thresholds";
+
+type Column = {
+  readonly key: string;
+  readonly label: string;
+  readonly value: (row: ResultRow) => number | string | null;
+  readonly render: (row: ResultRow) => string;
+};
+
+const COLUMNS: readonly Column[] = [
+  { key: "position", label: "#", value: (row) => row.position, render: (row) => String(row.position + 1) },
+  {
+    key: "threshold",
+    label: "Threshold",
+    value: (row) => row.rowKey,
+    render: (row) => describeThreshold(row.threshold),
+  },
+  { key: "status", label: "Status", value: (row) => row.status, render: (row) => row.status },
+  {
+    key: "kept",
+    label: "Kept neurons",
+    value: (row) => row.keptNeuronTotal,
+    render: (row) => row.keptNeurons.join("-"),
+  },
+  {
+    key: "parameters",
+    label: "Parameters",
+    value: (row) => row.parameters,
+    render: (row) => formatCount(row.parameters),
+  },
+  { key: "bytes", label: "Size", value: (row) => row.bytes, render: (row) => formatBytes(row.bytes) },
+  {
+    key: "validationAccuracy",
+    label: "Val. acc.",
+    value: (row) => row.validationAccuracy,
+    render: (row) => formatAccuracy(row.validationAccuracy),
+  },
+  {
+    key: "testAccuracy",
+    label: "Test acc.",
+    value: (row) => row.testAccuracy,
+    render: (row) => formatAccuracy(row.testAccuracy),
+  },
+  {
+    key: "validationAccuracyDrop",
+    label: "Val. change",
+    value: (row) => row.validationAccuracyDrop,
+    render: (row) => formatDrop(row.validationAccuracyDrop),
+  },
+  {
+    key: "testAccuracyDrop",
+    label: "Test change",
+    value: (row) => row.testAccuracyDrop,
+    render: (row) => formatDrop(row.testAccuracyDrop),
+  },
+  {
+    key: "parameterReductionPercent",
+    label: "Params removed",
+    value: (row) => row.parameterReductionPercent,
+    render: (row) => formatPercent(row.parameterReductionPercent),
+  },
+  {
+    key: "neuronReductionPercent",
+    label: "Neurons removed",
+    value: (row) => row.neuronReductionPercent,
+    render: (row) => formatPercent(row.neuronReductionPercent),
+  },
+  {
+    key: "latencyMsPerSample",
+    label: "Latency/sample",
+    value: (row) => row.latencyMsPerSample,
+    render: (row) => formatLatency(row.latencyMsPerSample),
+  },
+];
+
+export interface SweepTableProps {
+  readonly rows: readonly ResultRow[];
+  readonly selectedRowId: string | null;
+  readonly onSelect: (rowId: string) => void;
+}
+
+/** Every field of every threshold; click a header to sort, a row to open it. Pareto rows are marked. */
+export function SweepTable({ rows, selectedRowId, onSelect }: SweepTableProps) {
+  const [sort, setSort] = useState<{ key: string; descending: boolean }>({ key: "position", descending: false });
+  const sorted = useMemo(() => {
+    const column = COLUMNS.find((entry) => entry.key === sort.key) ?? COLUMNS[0]!;
+    const direction = sort.descending ? -1 : 1;
+    return [...rows].sort((a, b) => {
+      const left = column.value(a);
+      const right = column.value(b);
+      // Unknown values (an emptied layer has no accuracy) sink to the bottom either way.
+      if (left === null || right === null) return left === right ? 0 : left === null ? 1 : -1;
+      return (left < right ? -1 : left > right ? 1 : 0) * direction;
+    });
+  }, [rows, sort]);
+
+  return (
+    <ScrollArea>
+      <Table striped highlightOnHover aria-label="Sweep results" data-testid="sweep-table" miw={1100}>
+        <Table.Thead>
+          <Table.Tr>
+            {COLUMNS.map((column) => (
+              <Table.Th
+                key={column.key}
+                aria-sort={sort.key === column.key ? (sort.descending ? "descending" : "ascending") : "none"}
+              >
+                <UnstyledButton
+                  fw={600}
+                  fz="sm"
+                  onClick={() =>
+                    setSort((current) => ({
+                      key: column.key,
+                      descending: current.key === column.key ? !current.descending : false,
+                    }))
+                  }
+                >
+                  {column.label}
+                  {sort.key === column.key ? (sort.descending ? " ▼" : " ▲") : ""}
+                </UnstyledButton>
+              </Table.Th>
+            ))}
+            <Table.Th>Pareto</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {sorted.map((row) => (
+            <Table.Tr
+              key={row.id}
+              data-row-id={row.id}
+              data-row-key={row.rowKey}
+              aria-selected={row.id === selectedRowId}
+              bg={row.id === selectedRowId ? "indigo.0" : undefined}
+              style={{ cursor: "pointer" }}
+              tabIndex={0}
+              onClick={() => onSelect(row.id)}
+              onKeyDown={(event) => {
+                if (event.key === "Enter") onSelect(row.id);
+              }}
+            >
+              {COLUMNS.map((column) => (
+                <Table.Td key={column.key} title={column.key === "status" ? (row.note ?? undefined) : undefined}>
+                  {column.render(row)}
+                </Table.Td>
+              ))}
+              <Table.Td>
+                {row.pareto && (
+                  <Text span size="sm" fw={700} c="indigo">
+                    ✓ Pareto
+                  </Text>
+                )}
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </ScrollArea>
+  );
+}

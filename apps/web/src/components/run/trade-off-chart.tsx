@@ -1,0 +1,123 @@
+"use client";
+
+import { useMemo } from "react";
+import { EChart } from "@/components/charts/echart";
+import { formatAccuracy, formatBytes, formatCount, formatDrop } from "@/lib/format";
+import type { ResultRow } from "@/lib/router-outputs";
+import { describeThreshold } from "@/lib/thresholds";
+
+export type SizeAxis = "bytes" | "parameters";
+
+export interface TradeOffChartProps {
+  readonly rows: readonly ResultRow[];
+  readonly base: { readonly parameters: number; readonly bytes: number; readonly testAccuracy: number } | null;
+  readonly size: SizeAxis;
+  readonly selectedRowId: string | null;
+  readonly onSelect: (rowId: string) => void;
+  /** A device budget drawn as a vertical line (same unit as `size`). */
+  readonly budget?: number;
+}
+
+/** Test accuracy against model size for every threshold, the Pareto frontier joined, the base model marked. */
+export function TradeOffChart({ rows, base, size, selectedRowId, onSelect, budget }: TradeOffChartProps) {
+  const usable = useMemo(() => rows.filter((row) => row.status === "ok" && row.testAccuracy !== null), [rows]);
+  const option = useMemo(() => {
+    const sizeOf = (row: { parameters: number; bytes: number }) => (size === "bytes" ? row.bytes : row.parameters);
+    const point = (row: ResultRow) => ({
+      value: [sizeOf(row), (row.testAccuracy ?? 0) * 100],
+      rowId: row.id,
+      symbolSize: row.id === selectedRowId ? 16 : 9,
+      itemStyle: row.id === selectedRowId ? { borderColor: "#000", borderWidth: 2 } : undefined,
+    });
+    const frontier = usable.filter((row) => row.pareto).sort((a, b) => sizeOf(a) - sizeOf(b));
+    const byId = new Map(usable.map((row) => [row.id, row]));
+    return {
+      animation: false,
+      legend: { data: ["thresholds", "Pareto frontier", "base model"], top: 0 },
+      grid: { left: 60, right: 30, top: 40, bottom: 50 },
+      tooltip: {
+        trigger: "item",
+        formatter: (params: { data: { rowId?: string; value: [number, number] }; seriesName: string }) => {
+          const row = params.data.rowId === undefined ? undefined : byId.get(params.data.rowId);
+          if (row === undefined) {
+            return `base model<br/>${size === "bytes" ? formatBytes(params.data.value[0]) : formatCount(params.data.value[0])} · ${params.data.value[1].toFixed(2)}%`;
+          }
+          return [
+            `<b>${describeThreshold(row.threshold)}</b>`,
+            `test ${formatAccuracy(row.testAccuracy)} (${formatDrop(row.testAccuracyDrop)})`,
+            `validation ${formatAccuracy(row.validationAccuracy)}`,
+            `${formatCount(row.parameters)} parameters · ${formatBytes(row.bytes)}`,
+            `kept ${row.keptNeurons.join("-")} (−${row.neuronReductionPercent.toFixed(1)}% neurons)`,
+            row.pareto ? "on the Pareto frontier" : "",
+            "click to open the row",
+          ]
+            .filter((line) => line !== "")
+            .join("<br/>");
+        },
+      },
+      xAxis: {
+        type: "value",
+        name: size === "bytes" ? "size (bytes)" : "parameters",
+        nameLocation: "middle",
+        nameGap: 30,
+        axisLabel: { formatter: (value: number) => (size === "bytes" ? formatBytes(value) : formatCount(value)) },
+      },
+      yAxis: { type: "value", name: "test accuracy (%)", scale: true },
+      series: [
+        {
+          id: "thresholds",
+          name: "thresholds",
+          type: "scatter",
+          data: usable.map(point),
+          ...(budget === undefined
+            ? {}
+            : {
+                markLine: {
+                  symbol: "none",
+                  label: { formatter: `budget ${size === "bytes" ? formatBytes(budget) : formatCount(budget)}` },
+                  lineStyle: { color: "#e8590c", type: "dashed", width: 2 },
+                  data: [{ xAxis: budget }],
+                },
+              }),
+        },
+        {
+          id: "frontier",
+          name: "Pareto frontier",
+          type: "line",
+          step: false,
+          symbolSize: 6,
+          data: frontier.map(point),
+        },
+        ...(base === null
+          ? []
+          : [
+              {
+                id: "base",
+                name: "base model",
+                type: "scatter",
+                symbol: "diamond",
+                symbolSize: 14,
+                data: [{ value: [size === "bytes" ? base.bytes : base.parameters, base.testAccuracy * 100] }],
+              },
+            ]),
+      ],
+    };
+  }, [usable, size, selectedRowId, base, budget]);
+
+  return (
+    <EChart
+      option={option}
+      height={360}
+      label={`Test accuracy against ${size} for ${usable.length} thresholds`}
+      testId="trade-off-chart"
+      dataAttributes={{
+        "data-points": usable.length,
+        "data-frontier": usable.filter((row) => row.pareto).length,
+      }}
+      onPointClick={(click) => {
+        const rowId = (click.data as { rowId?: string } | undefined)?.rowId;
+        if (rowId !== undefined) onSelect(rowId);
+      }}
+    />
+  );
+}

@@ -1,0 +1,23 @@
+import type { AppRouter } from "@deadweight/api";
+import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+
+/** What each procedure returns as it reaches the browser (dates as ISO strings). */
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
+export type RouterInputs = inferRouterInputs<AppRouter>;
+
+export type RunDetails = RouterOutputs["run"]["get"];
+export type ResultRow = RouterOutputs["result"]["rows"]["rows"][number];
+export type LayerStatsResult = RouterOutputs["result"]["layerStats"];
+export type RunComparison = RouterOutputs["compare"]["runs"];
+export type ExperimentListPage = RouterOutputs["experiment"]["list"];
+export type CandidateView = RouterOutputs["candidate"]["list"][number];
+export type ArtifactView = RouterOutputs["artifact"]["list"]["items"][number];
+export type CandidateEvent = RouterOutputs["candidate"]["history"]["items"][number];
+
+/**
+ * A server component's in-process API answer in the shape the browser's client gets (JSON), so it
+ * can seed the client's query cache without a second request.
+ */
+export function asTransported<T>(value: unknown): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}

@@ -1,0 +1,225 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiAs, signUp } from "./support/api-as";
+import { launchChromium, screenshot, signIn } from "./support/browser";
+import { ownerToken, type PlatformProcess, startPlatform } from "./support/platform-process";
+
+// The dashboard as a team uses it, end to end: the real platform process (API + dashboard + local
+// worker on a fresh SQLite store), Debian's chromium, no mocks. The steps build on each other.
+
+let platform: PlatformProcess;
+let browser: Browser;
+let owner: BrowserContext;
+let page: Page;
+let api: ReturnType<typeof apiAs>;
+let tinyRunId: string;
+let demoRunId: string;
+
+beforeAll(async () => {
+  platform = await startPlatform();
+  api = apiAs(platform.url, ownerToken(platform));
+  browser = await launchChromium();
+  owner = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });
+  page = await owner.newPage();
+  page.setDefaultTimeout(20_000);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await platform?.stop();
+});
+
+async function waitForRunToFinish(runId: string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const run = await api.run.get.query({ runId });
+    if (run.status === "succeeded") return run;
+    if (run.status === "failed" || run.status === "canceled")
+      throw new Error(`run ${runId} ${run.status}: ${run.errorMessage}`);
+    if (Date.now() > deadline) throw new Error(`run ${runId} still ${run.status} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+describe("the dashboard", () => {
+  it("refuses a wrong password, then signs the local owner in with the first-start credentials", async () => {
+    await page.goto(`${platform.url}/`);
+    await page.waitForURL(/\/sign-in$/);
+    await page.getByLabel("Email").fill(platform.owner.email);
+    await page.getByLabel("Password").fill("not-the-password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("alert").filter({ hasText: "do not match" }).waitFor();
+    await screenshot(page, "sign-in-refused");
+
+    await signIn(page, platform.url, platform.owner.email, platform.owner.password);
+    await page.getByRole("link", { name: "MNIST demo" }).waitFor();
+    const demo = await api.run.list.query({ projectId: platform.projectId, limit: 10 });
+    demoRunId = demo.items[0]!.id;
+    await screenshot(page, "experiments");
+  });
+
+  it("creates an experiment: errors beside their fields, then queued and watched to completion", async () => {
+    await page.getByRole("link", { name: "New experiment" }).click();
+    await page.waitForURL(/\/experiments\/new$/);
+    // Nonsense first: a word for epochs is caught in the page, a negative learning rate by the API.
+    await page.getByLabel("Name").fill("tiny e2e");
+    await page.getByLabel("Epochs").fill("one");
+    await page.getByRole("button", { name: "Create and queue" }).click();
+    await expect(page.getByText('"one" is not a number').first().isVisible()).resolves.toBe(true);
+    await page.getByLabel("Epochs").fill("1");
+    await page.getByLabel("Learning rate").fill("-0.1");
+    await page.getByRole("button", { name: "Create and queue" }).click();
+    await page.getByText("Learning rate: Too small").waitFor();
+    expect(await page.getByLabel("Learning rate").getAttribute("aria-invalid")).toBe("true");
+    await screenshot(page, "new-experiment-errors");
+
+    await page.getByLabel("Learning rate").fill("0.003");
+    await page.getByLabel("Tags").fill("e2e, tiny");
+    await page.getByLabel("Max training samples").fill("3000");
+    await page.getByLabel("Max test samples").fill("1000");
+    await page.getByLabel("Hidden layers").fill("32, 16");
+    await page.getByLabel("Mean thresholds").fill("0, 0.1, 0.5");
+    await page.getByLabel("Std thresholds").fill("0.1, 0.5, 1, 5");
+    await page.getByRole("button", { name: "Create and queue" }).click();
+    await page.waitForURL(/\/runs\/[^/]+$/);
+    tinyRunId = page.url().split("/").at(-1)!;
+
+    // The page follows the run without a reload, through the real worker, until it succeeds.
+    await page.locator('[data-status="succeeded"]').first().waitFor({ timeout: 120_000 });
+    await page.getByTestId("sweep-table").waitFor();
+    await page.getByTestId("training-curve").waitFor();
+    await screenshot(page, "run");
+  });
+
+  it("shows the run's stored numbers: scatter of every neuron, the full sweep table, the trade-off chart", async () => {
+    const results = await api.result.rows.query({ runId: tinyRunId });
+    const stats = await api.result.layerStats.query({ runId: tinyRunId });
+    expect(results.rows).toHaveLength(12);
+    const okRows = results.rows.filter((row) => row.status === "ok");
+
+    const table = page.getByTestId("sweep-table");
+    await expect(table.locator("tbody tr").count()).resolves.toBe(results.rows.length);
+    const first = results.rows[0]!;
+    const cells = await table.locator(`tbody tr[data-row-key="${first.rowKey}"] td`).allTextContents();
+    expect(cells).toContain(first.parameters.toLocaleString("en-US"));
+    if (first.testAccuracy !== null) expect(cells).toContain(`${(first.testAccuracy * 100).toFixed(2)}%`);
+    expect(await table.locator("tbody tr").filter({ hasText: "Pareto" }).count()).toBe(
+      results.rows.filter((row) => row.pareto).length,
+    );
+
+    const chart = page.getByTestId("trade-off-chart");
+    expect(await chart.getAttribute("data-points")).toBe(String(okRows.length));
+    expect(await chart.getAttribute("data-frontier")).toBe(String(okRows.filter((row) => row.pareto).length));
+
+    const scatter = page.getByTestId("neuron-scatter");
+    expect(await scatter.getAttribute("data-neurons")).toBe(String(stats.layers[0]!.neurons.length));
+    expect(stats.layers[0]!.neurons).toHaveLength(32);
+
+    // Open a row: the scatter marks exactly the neurons its threshold removes from layer 1.
+    const strict = results.rows.find((row) => row.status === "ok" && row.keptNeurons[0]! < 32) ?? first;
+    await table.locator(`tbody tr[data-row-key="${strict.rowKey}"]`).click();
+    await page.getByTestId("row-details").waitFor();
+    expect(await scatter.getAttribute("data-pruned")).toBe(String(32 - strict.keptNeurons[0]!));
+    await screenshot(page, "run-row-open");
+    await page.keyboard.press("Escape");
+  });
+
+  it("compares two runs from different experiments, with a pinned baseline and only the differing fields", async () => {
+    await waitForRunToFinish(demoRunId, 60_000);
+    await page.goto(`${platform.url}/projects/${platform.projectId}/runs`);
+    await page.getByLabel(`Select run ${demoRunId}`).check();
+    await page.getByLabel(`Select run ${tinyRunId}`).check();
+    await page.getByRole("button", { name: "Compare 2 runs" }).click();
+    await page.waitForURL(/\/compare\?runs=/);
+    const overlay = page.getByTestId("overlay-chart");
+    await overlay.waitFor();
+    expect(await overlay.getAttribute("data-series")).toBe("2");
+
+    const diff = page.getByTestId("config-diff");
+    expect(await diff.locator('tr[data-field="model.hidden"]').getAttribute("data-differs")).toBe("true");
+    expect(await diff.locator('tr[data-differs="false"]').count()).toBe(0);
+    await page.getByText("Hide identical fields").click();
+    expect(await diff.locator('tr[data-differs="false"]').count()).toBeGreaterThan(0);
+
+    await page.getByLabel("Pinned baseline").selectOption(demoRunId);
+    expect(page.url()).toContain(`baseline=${demoRunId}`);
+    await expect(page.getByTestId("budget-table").locator("tbody tr").count()).resolves.toBe(2);
+    await screenshot(page, "compare");
+  });
+
+  it("promotes a row under an alias, shows it with its history, and serves its model with the stored sha256", async () => {
+    const results = await api.result.rows.query({ runId: tinyRunId });
+    const models = await api.artifact.list.query({ runId: tinyRunId, limit: 100 });
+    const exported = results.rows.find((row) => models.items.some((file) => file.resultRowId === row.id));
+    expect(exported).toBeDefined();
+
+    await page.goto(`${platform.url}/projects/${platform.projectId}/runs/${tinyRunId}`);
+    await page.getByTestId("sweep-table").locator(`tbody tr[data-row-key="${exported!.rowKey}"]`).click();
+    const details = page.getByTestId("row-details");
+    await details.getByLabel("Alias").fill("edge-e2e");
+    await details.getByLabel("Why this one").fill("smallest Pareto row with a stored model; e2e test");
+    await details.getByRole("button", { name: "Promote" }).click();
+    await details.getByText("Promoted as “edge-e2e”").waitFor();
+
+    await page.goto(`${platform.url}/projects/${platform.projectId}/candidates`);
+    await page.getByTestId("candidate-table").locator('tr[data-alias="edge-e2e"]').waitFor();
+    const history = page.getByTestId("candidate-history").locator('tr[data-alias="edge-e2e"]');
+    expect(await history.getAttribute("data-action")).toBe("promoted");
+    expect(await history.textContent()).toContain("smallest Pareto row with a stored model");
+    await screenshot(page, "candidates");
+
+    const weights = page
+      .getByTestId("candidate-table")
+      .getByRole("link", { name: /weights/ })
+      .first();
+    const expectedSha = await weights.getAttribute("data-sha256");
+    const [download] = await Promise.all([page.waitForEvent("download"), weights.click()]);
+    const bytes = readFileSync((await download.path())!);
+    const stored = models.items.find((file) => file.sha256 === expectedSha);
+    expect(stored).toBeDefined();
+    expect(createHash("sha256").update(bytes).digest("hex")).toBe(stored!.sha256);
+    expect(bytes.length).toBe(stored!.sizeBytes);
+  });
+
+  it("shows a viewer no promote or create button, and the API refuses the viewer's promotion anyway", async () => {
+    const viewer = { email: "viewer@e2e.test", password: "viewer-password-123", name: "Vera Viewer" };
+    await signUp(platform.url, viewer);
+    const [team] = await api.team.listMine.query();
+    await api.team.members.add.mutate({ teamId: team!.id, email: viewer.email, role: "viewer" });
+
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    try {
+      const viewerPage = await context.newPage();
+      await signIn(viewerPage, platform.url, viewer.email, viewer.password);
+      await viewerPage.getByRole("link", { name: "tiny e2e" }).waitFor();
+      expect(await viewerPage.getByRole("link", { name: "New experiment" }).count()).toBe(0);
+
+      await viewerPage.goto(`${platform.url}/projects/${platform.projectId}/runs/${tinyRunId}`);
+      await viewerPage.getByTestId("sweep-table").locator("tbody tr").first().click();
+      await viewerPage.getByTestId("row-details").waitFor();
+      expect(await viewerPage.getByRole("button", { name: "Promote" }).count()).toBe(0);
+      await screenshot(viewerPage, "viewer-run");
+
+      const rowId = await viewerPage.getByTestId("row-details").getAttribute("data-row-id");
+      const refused = await viewerPage.evaluate(
+        async ({ projectId, resultRowId }) => {
+          const response = await fetch("/api/trpc/candidate.promote", {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ projectId, resultRowId, alias: "sneaky", note: "a viewer tries" }),
+          });
+          return { status: response.status, body: await response.text() };
+        },
+        { projectId: platform.projectId, resultRowId: rowId },
+      );
+      expect(refused.status).toBe(403);
+      expect(refused.body).toContain("FORBIDDEN");
+      const candidates = await api.candidate.list.query({ projectId: platform.projectId });
+      expect(candidates.map((candidate) => candidate.alias)).toEqual(["edge-e2e"]);
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -1,0 +1,76 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const CLI = fileURLToPath(new URL("../../../cli/bin/deadweight.mjs", import.meta.url));
+
+export interface PlatformProcess {
+  readonly url: string;
+  readonly dataDir: string;
+  /** The local owner made at first start (its password is only ever printed). */
+  readonly owner: { readonly email: string; readonly password: string };
+  readonly projectId: string;
+  output(): string;
+  /** Ctrl-C, then removes the data directory. */
+  stop(): Promise<void>;
+}
+
+/**
+ * `deadweight platform` exactly as `npm start` runs it (API + dashboard + one local worker on a
+ * fresh SQLite store with the demo run queued), on a free port and a throwaway data directory.
+ */
+export async function startPlatform(options: { readonly worker?: boolean } = {}): Promise<PlatformProcess> {
+  const dataDir = mkdtempSync(join(tmpdir(), "deadweight-web-"));
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [CLI, "platform", "--data-dir", dataDir, "--port", "0", ...(options.worker === false ? ["--no-worker"] : [])],
+    { env: { ...process.env, FORCE_COLOR: "0" }, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let output = "";
+  const append = (chunk: Buffer) => {
+    output += chunk.toString("utf8");
+  };
+  child.stdout?.on("data", append);
+  child.stderr?.on("data", append);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const deadline = Date.now() + 60_000;
+  while (!output.includes("Ctrl-C stops everything.")) {
+    if (child.exitCode !== null) throw new Error(`the platform exited early:\n${output}`);
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`the platform did not start within 60 s:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const url = /Deadweight platform: (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
+  const email = /email: +(\S+)/.exec(output)?.[1];
+  const password = /password: +(\S+)/.exec(output)?.[1];
+  const projectId = /--project (\S+)/.exec(output)?.[1];
+  if (url === undefined || email === undefined || password === undefined || projectId === undefined) {
+    child.kill("SIGKILL");
+    throw new Error(`unexpected platform output:\n${output}`);
+  }
+  return {
+    url,
+    dataDir,
+    owner: { email, password },
+    projectId,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode === null) {
+        child.kill("SIGINT");
+        const killer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+        await exited;
+        clearTimeout(killer);
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The CLI token the platform wrote at first start (acts as the local owner within team "Local"). */
+export function ownerToken(platform: PlatformProcess): string {
+  return readFileSync(join(platform.dataDir, "cli-token"), "utf8").trim();
+}
