@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiAs, signUp } from "./support/api-as";
@@ -65,10 +66,10 @@ describe("the dashboard", () => {
     await page.waitForURL(/\/experiments\/new$/);
     // Nonsense first: a word for epochs is caught in the page, a negative learning rate by the API.
     await page.getByLabel("Name").fill("tiny e2e");
-    await page.getByLabel("Epochs").fill("one");
+    await page.getByLabel("Epochs", { exact: true }).fill("one");
     await page.getByRole("button", { name: "Create and queue" }).click();
     await expect(page.getByText('"one" is not a number').first().isVisible()).resolves.toBe(true);
-    await page.getByLabel("Epochs").fill("1");
+    await page.getByLabel("Epochs", { exact: true }).fill("1");
     await page.getByLabel("Learning rate").fill("-0.1");
     await page.getByRole("button", { name: "Create and queue" }).click();
     await page.getByText("Learning rate: Too small").waitFor();
@@ -82,6 +83,10 @@ describe("the dashboard", () => {
     await page.getByLabel("Hidden layers").fill("32, 16");
     await page.getByLabel("Mean thresholds").fill("0, 0.1, 0.5");
     await page.getByLabel("Std thresholds").fill("0.1, 0.5, 1, 5");
+    // A device with 40 KB for the model, at most 5 points lost; one epoch of recovery fine-tuning.
+    await page.getByLabel("Device budget (KB)").fill("40");
+    await page.getByLabel("Max accuracy drop (points)").fill("5");
+    await page.getByLabel("Recovery epochs").fill("1");
     await page.getByRole("button", { name: "Create and queue" }).click();
     await page.waitForURL(/\/runs\/[^/]+$/);
     tinyRunId = page.url().split("/").at(-1)!;
@@ -124,6 +129,64 @@ describe("the dashboard", () => {
     expect(await scatter.getAttribute("data-pruned")).toBe(String(32 - strict.keptNeurons[0]!));
     await screenshot(page, "run-row-open");
     await page.keyboard.press("Escape");
+  });
+
+  it("answers the device budget with verified bundles, a model card, the budget line, and detects a tampered bundle", async () => {
+    const run = await api.run.get.query({ runId: tinyRunId });
+    const deployment = run.deployment!;
+    expect(deployment).toMatchObject({ basis: "budget", budget: { maxBytes: 40 * 1024, maxAccuracyDropPoints: 5 } });
+    const panel = page.getByTestId("deployment-panel");
+    expect(await panel.getAttribute("data-fits")).toBe(String(deployment.answer!.fits));
+    await page.getByTestId("budget-answer").getByText(deployment.answer!.explanation).waitFor();
+    expect(await page.getByTestId("trade-off-chart").getAttribute("data-budget")).toBe(String(40 * 1024));
+
+    // Every dtype of the chosen candidate: real bytes, verified in a fresh process with the stored count.
+    const { rows } = await api.result.rows.query({ runId: tinyRunId });
+    const chosen = rows.find((row) => row.rowKey === deployment.chosen!.rowKey)!;
+    const exported = chosen.bundles.filter((bundle) => bundle.exported !== null);
+    expect(exported.map((bundle) => bundle.dtype).sort()).toEqual(["float16", "float32", "uint8"]);
+    for (const bundle of exported) {
+      expect(bundle.exported!.verification.correct).toBe(bundle.testCorrect);
+      const cells = await page.getByTestId("bundle-table").locator(`tr[data-dtype="${bundle.dtype}"]`).textContent();
+      expect(cells).toContain(`${bundle.bytes.toLocaleString("en-US")} B`);
+      expect(cells).toContain("✓");
+    }
+    const uint8 = exported.find((bundle) => bundle.dtype === "uint8")!;
+    if (deployment.answer!.fits)
+      expect((deployment.answer as unknown as { best: { bytes: number } }).best.bytes).toBeLessThanOrEqual(40 * 1024);
+    expect(uint8.bytes).toBeLessThan(exported.find((bundle) => bundle.dtype === "float32")!.bytes / 3);
+    // Recovery is shown beside the one-shot numbers.
+    await page.getByTestId("recovery-table").waitFor();
+    expect(chosen.recovery?.epochs).toBe(1);
+
+    // The model card: in the page and as a downloadable file naming the sha256 of every bundle file.
+    await page.getByTestId("model-card").getByText("Model card").click();
+    const card = deployment.modelCard as { candidateId: string; bundles: { files: { sha256: string }[] }[] };
+    expect(card.candidateId).toBe(`${chosen.rowKey}/${deployment.chosen!.weights}`);
+    await screenshot(page, "run-deployment");
+
+    // The uint8 weights as a user downloads them: the bytes hash to what the card and the row recorded.
+    const weightsFile = uint8.exported!.files.find((file) => file.name.endsWith("weights.bin"))!;
+    const link = page
+      .getByTestId("bundle-table")
+      .locator('tr[data-dtype="uint8"]')
+      .getByRole("link", { name: "weights.bin" });
+    const [download] = await Promise.all([page.waitForEvent("download"), link.click()]);
+    const bytes = readFileSync((await download.path())!);
+    expect(createHash("sha256").update(bytes).digest("hex")).toBe(weightsFile.sha256);
+    expect(card.bundles.flatMap((bundle) => bundle.files.map((file) => file.sha256))).toContain(weightsFile.sha256);
+
+    // Weights changed on disk after export: the download is refused, naming the hash they now have.
+    const stored = join(platform.dataDir, "artifacts", weightsFile.sha256.slice(0, 2), weightsFile.sha256);
+    const tampered = Uint8Array.from(readFileSync(stored));
+    tampered[0] = (tampered[0] ?? 0) ^ 0xff;
+    writeFileSync(stored, tampered);
+    const href = await link.getAttribute("href");
+    const refused = await fetch(`${platform.url}${href}`, {
+      headers: { authorization: `Bearer ${ownerToken(platform)}` },
+    });
+    expect(refused.status).toBe(500);
+    expect(await refused.text()).toContain(`now hash to ${createHash("sha256").update(tampered).digest("hex")}`);
   });
 
   it("compares two runs from different experiments, with a pinned baseline and only the differing fields", async () => {
@@ -181,6 +244,26 @@ describe("the dashboard", () => {
     expect(stored).toBeDefined();
     expect(createHash("sha256").update(bytes).digest("hex")).toBe(stored!.sha256);
     expect(bytes.length).toBe(stored!.sizeBytes);
+
+    // "40 KB, at most 5 points lost" across the project: the demos are on two datasets, so it asks which.
+    const finder = page.getByRole("form", { name: "Fit a device budget" });
+    await finder.getByLabel("Budget (KB on disk)").fill("40");
+    await finder.getByLabel("Max accuracy drop (points)").fill("5");
+    await finder.getByRole("button", { name: "Fit" }).click();
+    await finder.getByText(/come from 2 datasets/).waitFor();
+    await finder.getByLabel("Dataset").fill("mnist");
+    await finder.getByRole("button", { name: "Fit" }).click();
+    const fit = page.getByTestId("budget-fit");
+    await fit.waitFor();
+    const expected = await api.candidate.fitBudget.query({
+      projectId: platform.projectId,
+      maxBytes: 40 * 1024,
+      maxAccuracyDropPoints: 5,
+      dataset: "mnist",
+    });
+    expect(await fit.getAttribute("data-fits")).toBe(String(expected.answer?.fits));
+    await fit.getByText(expected.explanation).waitFor();
+    await screenshot(page, "candidates-budget-fit");
   });
 
   it("shows a viewer no promote or create button, and the API refuses the viewer's promotion anyway", async () => {
@@ -221,5 +304,30 @@ describe("the dashboard", () => {
     } finally {
       await context.close();
     }
+  });
+
+  it("lets an admin see members with their roles, create an API token shown once that works, and revoke it", async () => {
+    await page.goto(`${platform.url}/projects/${platform.projectId}/team`);
+    const members = page.getByTestId("member-table");
+    await members.locator('tr[data-email="viewer@e2e.test"]').waitFor();
+    expect(await page.getByLabel("Role of viewer@e2e.test").inputValue()).toBe("viewer");
+
+    await page.getByLabel("Token name").fill("ci laptop");
+    await page.getByRole("button", { name: "Create token" }).click();
+    const secret = (await page.getByTestId("new-token").textContent())?.trim() ?? "";
+    expect(secret).toMatch(/^dw_/);
+    await screenshot(page, "team-token-created");
+    const asToken = apiAs(platform.url, secret);
+    expect((await asToken.team.me.query()).email).toBe(platform.owner.email);
+    await page.keyboard.press("Escape");
+
+    const row = page.getByTestId("token-table").locator('tr[data-token-name="ci laptop"]');
+    await row.getByRole("button", { name: "Revoke" }).click();
+    await row.getByText(/revoked/).waitFor();
+    await expect(asToken.team.me.query()).rejects.toThrow();
+    // Shown once: the page never shows the secret again, only its first characters.
+    await page.reload();
+    expect(await page.content()).not.toContain(secret);
+    await screenshot(page, "team");
   });
 });

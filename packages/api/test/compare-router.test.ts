@@ -88,15 +88,23 @@ describe("compare.runs", () => {
       ["full", 400, true],
     ]);
     expect(narrow?.points[0]).toMatchObject({ validationAccuracy: 0.8, testAccuracy: 0.85 });
-    expect(narrow?.frontier.map((point) => point.rowKey)).toEqual(["small", "mid", "full"]);
+    expect(narrow?.points.filter((point) => point.onFrontier).map((point) => point.rowKey)).toEqual([
+      "small",
+      "mid",
+      "full",
+    ]);
     expect(narrow?.base).toEqual({ size: 500, validationAccuracy: 0.96, testAccuracy: 0.95 });
 
     // The best test accuracy does not put a row on the frontier: it is chosen on validation.
     expect(narrowAgain?.points.map((point) => point.size)).toEqual([200, 400, 600, 800]);
-    expect(narrowAgain?.frontier.map((point) => point.rowKey)).toEqual(["small", "mid", "full"]);
+    expect(narrowAgain?.points.filter((point) => point.onFrontier).map((point) => point.rowKey)).toEqual([
+      "small",
+      "mid",
+      "full",
+    ]);
 
     // Not reported yet: an empty series, still in its place.
-    expect(wide).toEqual({ runId: runs.wide, base: null, points: [], frontier: [] });
+    expect(wide).toEqual({ runId: runs.wide, base: null, points: [] });
 
     const byParameters = await staff.viewer.compare.runs({ runIds: [runs.narrow], size: "parameters" });
     expect(byParameters.series[0]?.points.map((point) => point.size)).toEqual([25, 50, 75, 100]);

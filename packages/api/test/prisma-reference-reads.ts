@@ -13,11 +13,15 @@ import { resultRowSelect, toResultRowView } from "../src/domain/results/result-r
 import type { RunStatus } from "../src/domain/runs/run-status.js";
 import { AppError } from "../src/errors/app-error.js";
 import { dateRangeWhere } from "../src/inputs/date-range.js";
-import { pageQuery, toPage } from "../src/pagination/cursor-page.js";
+import { toPage } from "../src/pagination/cursor-page.js";
 
 /**
  * The three hot reads as they were written with Prisma before they moved to the read connection
- * (same queries, same mapping): the reference the read-path equivalence tests compare with.
+ * (same queries, same mapping): the reference the read-path equivalence tests compare with. The
+ * experiment list differs from the Prisma query it replaced in two fixes, made here too: the search
+ * is a literal substring (Prisma's `contains` let % and _ act as wildcards), and the page after a
+ * cursor starts strictly after it (Prisma's cursor-then-skip-one dropped a real row when the
+ * cursor's experiment no longer matched the filters).
  */
 
 export async function listExperimentsWithPrisma(db: Db, actor: UserActor, input: ListExperimentsInput) {
@@ -32,7 +36,9 @@ export async function listExperimentsWithPrisma(db: Db, actor: UserActor, input:
       ...(input.tags ?? []).map((tag) => ({ tags: { some: { tag } } })),
       ...(input.search === undefined
         ? []
-        : [{ OR: [{ name: { contains: input.search } }, { description: { contains: input.search } }] }]),
+        : [{ id: { in: await idsContainingLiterally(db, input.projectId, input.search) } }]),
+      // Prisma's cursor includes the cursor's row: leave it out instead of skipping one row.
+      ...(input.cursor === undefined ? [] : [{ id: { not: input.cursor } }]),
     ],
   };
   const { field, direction } = input.sort;
@@ -40,9 +46,23 @@ export async function listExperimentsWithPrisma(db: Db, actor: UserActor, input:
     where,
     orderBy: [{ [field]: direction }, { id: direction }],
     select: experimentListSelect,
-    ...pageQuery(input),
+    take: input.limit + 1,
+    ...(input.cursor === undefined ? {} : { cursor: { id: input.cursor } }),
   });
   return toPage(rows.map(toExperimentListItem), input);
+}
+
+/** The project's experiments whose name or description contains `search`, ignoring ASCII case only (as LIKE does). */
+async function idsContainingLiterally(db: Db, projectId: string, search: string): Promise<string[]> {
+  const asciiLower = (text: string) => text.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
+  const wanted = asciiLower(search);
+  const experiments = await db.experiment.findMany({
+    where: { projectId },
+    select: { id: true, name: true, description: true },
+  });
+  return experiments
+    .filter(({ name, description }) => asciiLower(name).includes(wanted) || asciiLower(description).includes(wanted))
+    .map(({ id }) => id);
 }
 
 export async function getRunResultsWithPrisma(
@@ -151,6 +171,62 @@ function tradeOffSeries(run: StoredRunForSeries, size: "bytes" | "parameters"): 
         ? null
         : { size: base[size], validationAccuracy: base.validationAccuracy, testAccuracy: base.testAccuracy },
     points,
-    frontier: points.filter((point) => point.onFrontier),
   };
+}
+
+/**
+ * Who owns an object (team, project and the ids between), as the access checks read it with Prisma
+ * before those lookups moved to the read connection; null when there is no such object.
+ */
+export async function ownerWithPrisma(
+  db: Db,
+  kind: "project" | "experiment" | "run" | "result-row" | "artifact",
+  id: string,
+) {
+  const experimentOwner = { select: { projectId: true, project: { select: { teamId: true } } } } as const;
+  switch (kind) {
+    case "project": {
+      const project = await db.project.findUnique({ where: { id }, select: { id: true, teamId: true } });
+      return project === null ? null : { teamId: project.teamId, projectId: project.id };
+    }
+    case "experiment": {
+      const experiment = await db.experiment.findUnique({ where: { id }, select: experimentOwner.select });
+      return experiment === null ? null : { teamId: experiment.project.teamId, projectId: experiment.projectId };
+    }
+    case "run": {
+      const run = await db.run.findUnique({
+        where: { id },
+        select: { experimentId: true, experiment: experimentOwner },
+      });
+      return run === null
+        ? null
+        : {
+            teamId: run.experiment.project.teamId,
+            projectId: run.experiment.projectId,
+            experimentId: run.experimentId,
+          };
+    }
+    case "result-row": {
+      const row = await db.resultRow.findUnique({
+        where: { id },
+        select: { runId: true, run: { select: { experiment: experimentOwner } } },
+      });
+      return row === null
+        ? null
+        : { teamId: row.run.experiment.project.teamId, projectId: row.run.experiment.projectId, runId: row.runId };
+    }
+    case "artifact": {
+      const artifact = await db.artifact.findUnique({
+        where: { id },
+        select: { runId: true, run: { select: { experiment: experimentOwner } } },
+      });
+      return artifact === null
+        ? null
+        : {
+            teamId: artifact.run.experiment.project.teamId,
+            projectId: artifact.run.experiment.projectId,
+            runId: artifact.runId,
+          };
+    }
+  }
 }

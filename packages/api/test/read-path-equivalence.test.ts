@@ -1,6 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { UserActor } from "../src/access/actor.js";
+import { forgettingPeopleAfter } from "../src/access/access-cache.js";
+import type { UserActor, WorkerActor } from "../src/access/actor.js";
+import {
+  accessArtifact,
+  accessArtifactAsWorker,
+  accessExperiment,
+  accessProject,
+  accessResultRow,
+  accessRun,
+  accessRunAsWorker,
+} from "../src/access/owned-objects.js";
 import { type CompareRunsInput, compareRuns, compareRunsInput } from "../src/domain/compare/compare-runs.js";
 import {
   type ListExperimentsInput,
@@ -11,12 +21,17 @@ import { getRunResults } from "../src/domain/results/get-run-results.js";
 import { recordRunResults } from "../src/domain/results/record-run-results.js";
 import { RUN_STATUSES } from "../src/domain/runs/run-status.js";
 import { createPerson, createTeam } from "./people.js";
-import { compareRunsWithPrisma, getRunResultsWithPrisma, listExperimentsWithPrisma } from "./prisma-reference-reads.js";
+import {
+  compareRunsWithPrisma,
+  getRunResultsWithPrisma,
+  listExperimentsWithPrisma,
+  ownerWithPrisma,
+} from "./prisma-reference-reads.js";
 import { createTestDatabase } from "./test-database.js";
 import { rejectionOf, runResultsFixture, smallConfig, sweepRowsFixture } from "./tracking-fixtures.js";
 
-// experiment.list, result.rows and compare.runs read through the read connection instead of
-// Prisma. Each is checked here against the Prisma queries it replaced (prisma-reference-reads.ts) on
+// experiment.list, result.rows, compare.runs and the access checks read through the read
+// connection instead of Prisma. Each is checked here against the Prisma queries it replaced (prisma-reference-reads.ts) on
 // the same database: equal values (Dates as Dates, booleans, nulls) and the same JSON a client gets.
 
 // A zone far from UTC, so a stored time read as local time instead of UTC cannot pass unnoticed.
@@ -235,7 +250,7 @@ describe("experiment.list on the read connection", () => {
     expect(seen).toBe(await db.experiment.count({ where: { projectId } }));
   });
 
-  it("treats odd cursors like Prisma did: unknown, from another project, or outside the filter", async () => {
+  it("treats odd cursors as the reference does: unknown, from another project, or outside the filter", async () => {
     const other = await db.experiment.findFirstOrThrow({ where: { projectId: otherProjectId } });
     const excluded = await db.experiment.findFirstOrThrow({
       where: { projectId, NOT: { tags: { some: { tag: "mnist" } } } },
@@ -247,6 +262,66 @@ describe("experiment.list on the read connection", () => {
         expectSame(await listExperiments(db, viewer, input), await listExperimentsWithPrisma(db, viewer, input));
       }
     }
+  });
+
+  it("continues right after a cursor whose experiment no longer matches the filters, skipping nothing", async () => {
+    // A project of its own, so changing a tag here cannot disturb the other tests.
+    const teamId = (await db.project.findUniqueOrThrow({ where: { id: projectId } })).teamId;
+    const own = await db.project.create({
+      data: { teamId, name: "cursor", slug: `cursor-${randomUUID().slice(0, 6)}` },
+    });
+    const names = ["c1", "c2", "c3", "c4", "c5"];
+    const ids: string[] = [];
+    for (const name of names) {
+      const experiment = await db.experiment.create({
+        data: {
+          projectId: own.id,
+          name,
+          dataset: "mnist",
+          config: "{}",
+          createdById: viewer.userId,
+          tags: { create: [{ tag: "kept" }] },
+        },
+      });
+      ids.push(experiment.id);
+    }
+    const page = (cursor?: string) =>
+      listExperiments(
+        db,
+        viewer,
+        listExperimentsInput.parse({
+          projectId: own.id,
+          tags: ["kept"],
+          sort: { field: "name", direction: "asc" },
+          limit: 2,
+          cursor,
+        }),
+      );
+    const first = await page();
+    expect(first.items.map((item) => item.name)).toEqual(["c1", "c2"]);
+    // The last experiment of the first page leaves the filter before the next page is asked for.
+    await db.experimentTag.delete({ where: { experimentId_tag: { experimentId: ids[1] as string, tag: "kept" } } });
+    const second = await page(first.nextCursor ?? undefined);
+    expect(second.items.map((item) => item.name)).toEqual(["c3", "c4"]);
+    const third = await page(second.nextCursor ?? undefined);
+    expect(third).toEqual({ items: [expect.objectContaining({ name: "c5" })], nextCursor: null });
+  });
+
+  it("matches % and _ in the search literally, not as wildcards", async () => {
+    const search = async (text: string) =>
+      (await listExperiments(db, viewer, listExperimentsInput.parse({ projectId, search: text, limit: 100 }))).items;
+    const underscore = await search("_");
+    expect(underscore.length).toBeGreaterThan(0);
+    expect(underscore.every((item) => item.name === "wide_net")).toBe(true);
+    expect((await search("wide_net")).map((item) => item.name)).toEqual(underscore.map((item) => item.name));
+    const percent = await search("%");
+    expect(percent.length).toBeGreaterThan(0);
+    expect(percent.every((item) => `${item.name} ${item.description}`.includes("%"))).toBe(true);
+    expect((await search("50%")).every((item) => item.description === "uses 50% fewer neurons")).toBe(true);
+    expect(await search("0%f")).toEqual([]);
+    expect(await search("\\")).toEqual([]);
+    // ASCII case is still ignored.
+    expect((await search("WIDE_NET")).map((item) => item.id)).toEqual(underscore.map((item) => item.id));
   });
 
   it("decodes dates stored as SQL text, bare dates and epoch milliseconds as Prisma does", async () => {
@@ -321,6 +396,89 @@ describe("compare.runs on the read connection", () => {
   });
 });
 
+describe("access checks on the read connection", () => {
+  it("find the same owners as Prisma for every kind of object, and NOT_FOUND for missing or foreign ones", async () => {
+    const team = await db.project.findUniqueOrThrow({ where: { id: projectId }, select: { teamId: true } });
+    const worker: WorkerActor = { kind: "worker", tokenId: "t", teamId: team.teamId, tokenName: "w" };
+    const resultRows = await db.resultRow.findMany({
+      where: { runId: { in: runIds } },
+      select: { id: true, runId: true },
+    });
+    const artifact = await db.artifact.create({
+      data: {
+        runId: runIds[1] as string,
+        resultRowId: resultRows[0]?.id ?? null,
+        kind: "model",
+        name: "model.json",
+        sizeBytes: 3,
+        sha256: "0".repeat(64),
+        contentType: "application/json",
+      },
+    });
+    const role = "viewer";
+    const cases = [
+      ...[projectId, otherProjectId].map((id) => ["project", id, () => accessProject(db, viewer, id, role)] as const),
+      ...experimentIds.map((id) => ["experiment", id, () => accessExperiment(db, viewer, id, role)] as const),
+      ...runIds.map((id) => ["run", id, () => accessRun(db, viewer, id, role)] as const),
+      ...resultRows
+        .slice(0, 20)
+        .map(({ id }) => ["result-row", id, () => accessResultRow(db, viewer, id, role)] as const),
+      ["artifact", artifact.id, () => accessArtifact(db, viewer, artifact.id, role)] as const,
+    ];
+    for (const [kind, id, access] of cases) {
+      const owner = await ownerWithPrisma(db, kind, id);
+      expect(owner).not.toBeNull();
+      const idField = {
+        project: "projectId",
+        experiment: "experimentId",
+        run: "runId",
+        "result-row": "resultRowId",
+        artifact: "artifactId",
+      }[kind];
+      expect(await access()).toStrictEqual({ ...owner, [idField]: id, role });
+    }
+    for (const id of runIds.slice(0, 5)) {
+      const owner = await ownerWithPrisma(db, "run", id);
+      expect(await accessRunAsWorker(db, worker, id)).toStrictEqual({ ...owner, runId: id });
+    }
+    expect(await accessArtifactAsWorker(db, worker, artifact.id)).toStrictEqual({
+      ...(await ownerWithPrisma(db, "artifact", artifact.id)),
+      artifactId: artifact.id,
+    });
+
+    const refusals = [
+      [() => accessRun(db, viewer, foreignRunId, role), `run ${foreignRunId} does not exist`],
+      [() => accessRun(db, viewer, "missing-run", role), "run missing-run does not exist"],
+      [
+        () => accessExperiment(db, viewer, foreignExperimentId, role),
+        `experiment ${foreignExperimentId} does not exist`,
+      ],
+      [() => accessProject(db, viewer, "missing-project", role), "project missing-project does not exist"],
+      [() => accessResultRow(db, viewer, "missing-row", role), "result row missing-row does not exist"],
+      [() => accessArtifact(db, viewer, "missing-artifact", role), "artifact missing-artifact does not exist"],
+      [() => accessRunAsWorker(db, worker, foreignRunId), `run ${foreignRunId} does not exist`],
+      [() => accessRun(db, viewer, runIds[0] as string, "member"), "this needs the member role or higher"],
+    ] as const;
+    for (const [access, message] of refusals) {
+      expect((await rejectionOf(access())).message).toContain(message);
+    }
+  });
+
+  it("see a membership change on the very next check", async () => {
+    const runId = runIds[3] as string;
+    const { teamId } = await accessRun(db, viewer, runId, "viewer");
+    // As the team's domain functions change a role: through Prisma, then the cache forgets people.
+    const setRole = (role: string) =>
+      forgettingPeopleAfter(db, () =>
+        db.membership.update({ where: { teamId_userId: { teamId, userId: viewer.userId } }, data: { role } }),
+      );
+    await setRole("member");
+    expect((await accessRun(db, viewer, runId, "member")).role).toBe("member");
+    await setRole("viewer");
+    expect((await rejectionOf(accessRun(db, viewer, runId, "member"))).code).toBe("FORBIDDEN");
+  });
+});
+
 describe("reads after writes", () => {
   it("sees each write made through Prisma on the very next read", async () => {
     const runId = runIds[5] as string;
@@ -344,6 +502,22 @@ describe("reads after writes", () => {
       expect(comparison.runs[0]?.status).toBe(status);
       expect(comparison.series[0]?.points.some((point) => point.size === 1000 + round)).toBe(true);
     }
+  });
+
+  it("reuses a run's trade-off points until another connection commits a change", async () => {
+    const runId = runIds[6] as string;
+    const input = compareRunsInput.parse({ runIds: [runId, runIds[7] as string] });
+    const first = await compareRuns(db, viewer, input);
+    const again = await compareRuns(db, viewer, input);
+    // Shared, not rebuilt, and frozen so that no caller can change what the next one gets.
+    expect(again.series[0]?.points).toBe(first.series[0]?.points);
+    expect(Object.isFrozen(first.series[0]?.points[0])).toBe(true);
+
+    // Raw SQL, as another program would write: no code path of the API is told about it.
+    await db.$executeRawUnsafe(`UPDATE "ResultRow" SET "bytes" = 7 WHERE "runId" = ? AND "rowKey" = 'mid'`, runId);
+    const afterWrite = await compareRuns(db, viewer, input);
+    expect(afterWrite.series[0]?.points[0]).toMatchObject({ rowKey: "mid", size: 7 });
+    expectSame(afterWrite, await compareRunsWithPrisma(db, viewer, input));
   });
 
   it("sees experiments created and deleted through Prisma", async () => {

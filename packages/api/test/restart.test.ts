@@ -53,7 +53,7 @@ function exited(child: ChildProcess): Promise<{ code: number | null; signal: Nod
 describe("restarting the server", () => {
   it("keeps every acknowledged write through a SIGKILL mid-write, and does not migrate or bootstrap twice", async () => {
     const first = await startServerProcess();
-    expect(first.output()).toMatch(/applied 2 migration\(s\)/);
+    expect(first.output()).toMatch(/applied 3 migration\(s\)/);
     expect(first.output()).toMatch(/First start: created a local owner account/);
     const email = /email:\s+(\S+)/.exec(first.output())![1]!;
     const password = /password:\s+(\S+)/.exec(first.output())![1]!;
@@ -88,7 +88,7 @@ describe("restarting the server", () => {
     expect(attempted).toBeGreaterThan(acknowledged.length);
 
     const second = await startServerProcess();
-    expect(second.output()).toMatch(/migrations already applied \(2\), nothing to do/);
+    expect(second.output()).toMatch(/migrations already applied \(3\), nothing to do/);
     expect(second.output()).not.toMatch(/First start/);
 
     // The session made before the kill is still valid: sessions and the auth secret persisted.

@@ -143,6 +143,7 @@ describe("run.get and run.list", () => {
         "backend",
         "baseMetrics",
         "completedStages",
+        "deployment",
         "errorMessage",
         "experimentId",
         "finishedAt",

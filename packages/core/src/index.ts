@@ -39,6 +39,7 @@ export type * from "./stats/activation-stats.js";
 export * from "./stats/measure-activations.js";
 export * from "./sweep/pareto-frontier.js";
 export * from "./sweep/run-threshold-sweep.js";
+export * from "./sweep/suggested-row.js";
 export type * from "./sweep/sweep-row.js";
 export * from "./sweep/threshold-grid.js";
 export * from "./verification/bundle-folder.js";

@@ -14,7 +14,9 @@ import type { Db } from "./open-database.js";
  * (which also made a relation like "the latest run" load every run of the page). A prepared
  * statement answers the same question in tens to hundreds of microseconds. With those three reads
  * moved here (and smaller changes around them), the server's CPU per request under that load went
- * from 4.9 to 1.6 ms for the list and from 7.4 to 2.7 ms for the compare. Writes stay with Prisma.
+ * from 4.9 to 1.6 ms for the list and from 7.4 to 2.7 ms for the compare. The API's access checks
+ * (who owns an object, a person's role, an API token) read here too: through Prisma, the first
+ * check of each run cost more than reading its results. Writes stay with Prisma.
  *
  * Consistency: the file is in WAL mode, so this connection reads the last committed state while
  * Prisma writes; a statement run after a Prisma write has resolved sees that write (each statement
@@ -49,6 +51,15 @@ export class ReadConnection {
   /** The first row of `sql`, or undefined. */
   get<Row>(sql: string, parameters: readonly unknown[] = []): Row | undefined {
     return this.statement(sql).get(...parameters) as Row | undefined;
+  }
+
+  /**
+   * A number that changes whenever a commit by any other connection (Prisma's, another process's)
+   * has reached this connection's view of the file, so that results derived from it can be cached
+   * until then. Called first inside `snapshot`, it is the version of the state that snapshot reads.
+   */
+  dataVersion(): number {
+    return (this.statement(`PRAGMA data_version`).get() as { data_version: number }).data_version;
   }
 
   /** Runs `read` in one read transaction, so all its statements see the same committed state. */

@@ -69,6 +69,40 @@ describe("readConnectionFor", () => {
     await opened.close();
   });
 
+  it("has a data version that changes with every commit made elsewhere, and holds still within a snapshot", async () => {
+    const file = freshFile();
+    const opened = openDatabase(file);
+    const reader = readConnectionFor(opened.db);
+    const before = reader.dataVersion();
+    expect(reader.dataVersion()).toBe(before);
+
+    await opened.db.team.create({ data: { name: "by Prisma", slug: "by-prisma" } });
+    const afterPrisma = reader.dataVersion();
+    expect(afterPrisma).not.toBe(before);
+
+    // Another process's writer, committing in the middle of a snapshot: the snapshot keeps the
+    // version (and the rows) it started with; the next read sees both change.
+    const writer = new Database(file);
+    const insert = writer.prepare(`INSERT INTO "Team" ("id", "name", "slug") VALUES (?, ?, ?)`);
+    const count = () => reader.get<{ n: number }>(`SELECT COUNT(*) AS n FROM "Team"`)?.n;
+    const seen = reader.snapshot(() => {
+      const version = reader.dataVersion();
+      const rows = count();
+      insert.run("t-during", "during", "during");
+      return { version, rows, versionAfterCommit: reader.dataVersion(), rowsAfterCommit: count() };
+    });
+    expect(seen).toEqual({ version: afterPrisma, rows: 1, versionAfterCommit: afterPrisma, rowsAfterCommit: 1 });
+    expect(reader.dataVersion()).not.toBe(afterPrisma);
+    expect(count()).toBe(2);
+
+    // A write transaction that changes nothing is no new version.
+    const settled = reader.dataVersion();
+    writer.prepare(`UPDATE "Team" SET "name" = 'x' WHERE "id" = 'no-such-team'`).run();
+    expect(reader.dataVersion()).toBe(settled);
+    writer.close();
+    await opened.close();
+  });
+
   it("is closed with the database, and refuses clients not opened by openDatabase", async () => {
     const opened = openDatabase(freshFile());
     readConnectionFor(opened.db);

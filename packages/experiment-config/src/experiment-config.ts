@@ -54,6 +54,38 @@ export const experimentConfigSchema = z
       })
       .strict()
       .prefault({}),
+    deployment: z
+      .object({
+        /**
+         * The target device: the bundle's real bytes on disk, and optionally the accuracy (points below
+         * the base model, on validation: test is only reported) and latency it may give up.
+         */
+        budget: z
+          .object({
+            maxBytes: z.number().int().positive(),
+            maxAccuracyDropPoints: z.number().min(0).max(100).optional(),
+            maxLatencyMsPerSample: z.number().positive().optional(),
+          })
+          .strict()
+          .optional(),
+        /** Storage dtypes every candidate is measured in (TF.js layers format; float16/uint8 quantized). */
+        dtypes: z
+          .array(z.enum(["float32", "float16", "uint8"]))
+          .min(1)
+          .refine((dtypes) => new Set(dtypes).size === dtypes.length, "each dtype may appear only once")
+          .default(["float32", "float16", "uint8"]),
+        /** Epochs of fine-tuning after pruning (0: none); the recovered accuracy is kept beside the one-shot one. */
+        recoveryEpochs: z.number().int().min(0).max(50).default(0),
+        /** Which rows are fine-tuned: every Pareto row, or only the budget's answer (else the suggested row). */
+        recover: z.enum(["pareto", "answer"]).default("answer"),
+        /**
+         * Which candidates are exported as verified bundles (stored, reloaded in a fresh process with
+         * plain TF.js, model card): the budget's answer (else the suggested row), or every Pareto row.
+         */
+        bundles: z.enum(["answer", "pareto"]).default("answer"),
+      })
+      .strict()
+      .prefault({}),
     seed: z.number().int().nonnegative().default(42),
     export: z.enum(["pareto", "all", "none"]).default("pareto"),
     backend: z.enum(["auto", "tensorflow", "wasm", "cpu"]).default("auto"),

@@ -26,6 +26,7 @@ function emptyQueue(options: { readonly waits: boolean; readonly msPerSecond: nu
     heartbeat: unused,
     completeStage: unused,
     recordResults: unused,
+    recordDeployment: unused,
     finish: unused,
     uploadArtifact: unused,
     downloadArtifact: unused,

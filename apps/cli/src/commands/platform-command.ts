@@ -4,7 +4,7 @@ import { createDashboard, DashboardNotBuiltError } from "@deadweight/web/host";
 import { ConfigError } from "../config/config-error.js";
 import { PLATFORM_USAGE, parsePlatformArguments } from "../config/platform-arguments.js";
 import type { CliEnv } from "../env.js";
-import { DEMO_EXPERIMENT } from "../platform/demo-experiment.js";
+import { DEMO_EXPERIMENTS } from "../platform/demo-experiment.js";
 import { findLocalTeam, type LocalTeam } from "../platform/local-team.js";
 import { type LocalWorker, startLocalWorker } from "../platform/local-worker-process.js";
 import { loadOrCreateToken } from "../platform/token-file.js";
@@ -138,19 +138,23 @@ async function platformTokens(server: Awaited<ReturnType<typeof startApiServer>>
 }
 
 async function queueDemo(team: LocalTeam, say: (line: string) => void): Promise<void> {
-  const experiment = await team.caller.experiment.create({
-    projectId: team.projectId,
-    name: DEMO_EXPERIMENT.name,
-    description: DEMO_EXPERIMENT.description,
-    tags: [...DEMO_EXPERIMENT.tags],
-    config: {
-      ...DEMO_EXPERIMENT.config,
-      split: { ...DEMO_EXPERIMENT.config.split },
-      model: { hidden: [...DEMO_EXPERIMENT.config.model.hidden] },
-      training: { ...DEMO_EXPERIMENT.config.training },
-    },
-  });
-  say(
-    `queued the demo experiment "${experiment.name}" (MNIST, 10,000 training samples, 2 epochs) in project Demo: run ${experiment.runs.recent.map((run) => run.id).join(", ")}`,
-  );
+  for (const demo of DEMO_EXPERIMENTS) {
+    // The csv: syntax separates a train and a test file with a comma, so no path can contain one.
+    if (demo.config.dataset?.startsWith("csv:") === true && demo.config.dataset.includes(",")) {
+      say(
+        `not queuing the demo experiment "${demo.name}": its dataset path ${demo.config.dataset.slice(4)} contains a comma, which a csv: dataset cannot express; move the checkout to a path without one`,
+      );
+      continue;
+    }
+    const experiment = await team.caller.experiment.create({
+      projectId: team.projectId,
+      name: demo.name,
+      description: demo.description,
+      tags: [...demo.tags],
+      config: demo.config,
+    });
+    say(
+      `queued the demo experiment "${experiment.name}" (${demo.summary}) in project Demo: run ${experiment.runs.recent.map((run) => run.id).join(", ")}`,
+    );
+  }
 }

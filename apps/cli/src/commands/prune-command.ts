@@ -1,11 +1,18 @@
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
-import { activationStatsDocument, runExperiment, type SweepRow, splitDataset } from "@deadweight/core";
+import {
+  activationStatsDocument,
+  runExperiment,
+  SUGGESTION_MAX_VALIDATION_DROP,
+  type SweepRow,
+  splitDataset,
+  suggestedRow,
+} from "@deadweight/core";
 import { type DatasetSource, loadDatasetSource, parseDatasetArgument } from "@deadweight/dataset-files";
 import { type ExperimentConfig, experimentSettingsOf } from "@deadweight/experiment-config";
 import { loadExperimentConfig } from "../config/load-experiment-config.js";
 import { PRUNE_USAGE, parsePruneArguments } from "../config/prune-arguments.js";
-import { buildResultsDocument, SUGGESTION_MAX_VALIDATION_DROP, suggestedRow } from "../output/run-documents.js";
+import { buildResultsDocument } from "../output/run-documents.js";
 import { writeRunFolder } from "../output/write-run-folder.js";
 import { formatBytes } from "../terminal/format-bytes.js";
 import { formatDuration } from "../terminal/format-duration.js";

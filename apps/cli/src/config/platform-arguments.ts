@@ -9,7 +9,8 @@ export const PLATFORM_USAGE = `deadweight platform [options]
 Starts the whole platform on this machine: the API server with its SQLite store, and one local
 worker. At the first start of a data directory it creates a local owner (credentials printed
 once), a worker token and a CLI token (kept in the data directory, readable by you only), and
-queues a small MNIST demo experiment. Ctrl-C stops everything; the next start reuses the store.
+queues two small demo experiments: Iris from datasets/iris/iris.csv (tanh) and MNIST (ReLU).
+Ctrl-C stops everything; the next start reuses the store.
 
 Options:
   --data-dir <dir>              where the store lives       (default: DEADWEIGHT_DATA_DIR, else the project's .data)

@@ -1,4 +1,4 @@
-import type { ExperimentResult, SweepRow } from "@deadweight/core";
+import { type ExperimentResult, type SweepRow, suggestedRow } from "@deadweight/core";
 import type { ExperimentConfig } from "@deadweight/experiment-config";
 
 /** What results.json holds: everything needed to read, compare or reproduce the run. */
@@ -17,26 +17,6 @@ export interface ResultsDocument {
   readonly timings: ExperimentResult["timings"] & { readonly total: number };
   /** Model id ("base" or a row id) -> folder relative to results.json. */
   readonly models: Record<string, string>;
-}
-
-/** The smallest accuracy drop, in validation points, the suggestion tolerates. */
-export const SUGGESTION_MAX_VALIDATION_DROP = 0.5;
-
-/**
- * The row a person would look at first: the fewest parameters among rows whose validation accuracy
- * is at most 0.5 points below the base model's. Chosen on validation data only.
- */
-export function suggestedRow(rows: readonly SweepRow[]): SweepRow | null {
-  const acceptable = rows.filter(
-    (row) =>
-      row.status === "ok" &&
-      row.validationAccuracyDrop !== null &&
-      row.validationAccuracyDrop <= SUGGESTION_MAX_VALIDATION_DROP,
-  );
-  return acceptable.reduce<SweepRow | null>(
-    (best, row) => (best === null || row.parameters < best.parameters ? row : best),
-    null,
-  );
 }
 
 export function buildResultsDocument(input: {

@@ -8,8 +8,9 @@ import { createTRPCClient, httpLink } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "./queue/queue-fixtures.js";
 
-// `deadweight platform` as a new user runs it: first start on an empty data directory, the demo
-// run completing through the local worker, Ctrl-C, and a second start on the same store.
+// `deadweight platform` as a new user runs it: first start on an empty data directory, both demo
+// runs (the Iris CSV, then MNIST) completing through the local worker, Ctrl-C, and a second start
+// on the same store.
 
 const BIN = fileURLToPath(new URL("../../bin/deadweight.mjs", import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), "deadweight-platform-"));
@@ -47,6 +48,15 @@ async function startPlatform(): Promise<Platform> {
   return { child, output: () => output, url, exited };
 }
 
+/** The run id the platform printed when it queued the demo experiment of that name. */
+function queuedDemoRun(output: string, name: string): string {
+  const runId = new RegExp(`queued the demo experiment "${name}" \\([^)]*\\) in project Demo: run (\\S+)`).exec(
+    output,
+  )?.[1];
+  if (runId === undefined) throw new Error(`the platform did not print that it queued "${name}":\n${output}`);
+  return runId;
+}
+
 function client(url: string) {
   const token = readFileSync(join(dataDir, "cli-token"), "utf8").trim();
   return createTRPCClient<AppRouter>({
@@ -56,11 +66,9 @@ function client(url: string) {
 
 describe("first start", () => {
   let platform: Platform;
-  let projectId: string;
 
   beforeAll(async () => {
     platform = await startPlatform();
-    projectId = /status --project (\S+)/.exec(platform.output())?.[1] as string;
   }, 40_000);
 
   it("prints the URL, the sign-in credentials once, and how to watch the runs", () => {
@@ -68,6 +76,9 @@ describe("first start", () => {
     expect(output).toMatch(/email: {4}owner@deadweight\.localhost\n {2}password: \S{20,}/);
     expect(output).toContain(`DEADWEIGHT_SERVER=${platform.url} DEADWEIGHT_TOKEN=$(cat ${join(dataDir, "cli-token")})`);
     expect(output).toMatch(/queued the demo experiment "MNIST demo"/);
+    expect(output).toMatch(
+      /queued the demo experiment "Iris demo" \(Iris CSV, 150 flowers, 4-16-8-3 tanh, 50 epochs\)/,
+    );
   });
 
   it("keeps the worker and CLI tokens in the data directory, readable by this user only", () => {
@@ -77,30 +88,38 @@ describe("first start", () => {
     }
   });
 
-  it("runs the demo experiment to completion on the local worker", async () => {
+  it("runs both demo experiments to completion on the local worker: the Iris CSV first, then MNIST", async () => {
     const api = client(platform.url);
-    const run = await waitFor(
-      "the demo run to succeed",
-      async () => {
-        const runs = await api.run.list.query({ projectId });
-        const demo = runs.items[0];
-        if (demo?.status === "failed" || demo?.status === "canceled") throw new Error(`demo run ${demo.status}`);
-        return demo?.status === "succeeded" ? demo : undefined;
-      },
-      45_000,
-      500,
-    );
-    const details = await api.run.get.query({ runId: run.id });
-    expect(details.worker).toBe("local");
-    expect(details.resultRowCount).toBe(30);
-    expect(details.baseMetrics?.hiddenSizes).toEqual([128, 64]);
-    expect(platform.output()).toContain(`worker | `);
-  }, 50_000);
+    const irisRunId = queuedDemoRun(platform.output(), "Iris demo");
+    const mnistRunId = queuedDemoRun(platform.output(), "MNIST demo");
+    const finished = (runId: string) => async () => {
+      const run = await api.run.get.query({ runId });
+      if (run.status === "failed" || run.status === "canceled") {
+        throw new Error(`demo run ${runId} ${run.status}: ${run.errorMessage}\n${platform.output()}`);
+      }
+      return run.status === "succeeded" ? run : undefined;
+    };
+    const iris = await waitFor("the Iris demo run to succeed", finished(irisRunId), 30_000, 500);
+    expect(iris.worker).toBe("local");
+    expect(iris.resultRowCount).toBe(7);
+    expect(iris.baseMetrics?.hiddenSizes).toEqual([16, 8]);
+    expect(iris.baseMetrics?.testAccuracy).toBeGreaterThanOrEqual(0.9);
+    // The worker read the checked-in CSV, wherever the platform was started from, and held out its last 30 rows.
+    expect(iris.split?.test.source).toMatch(/\/datasets\/iris\/iris\.csv\[120:150\] \(last 20%, no test file\)$/);
+    expect(iris.split?.test.to).toBe(30);
 
-  it("stops everything on Ctrl-C and exits 0", async () => {
+    const mnist = await waitFor("the MNIST demo run to succeed", finished(mnistRunId), 45_000, 500);
+    expect(mnist.worker).toBe("local");
+    expect(mnist.resultRowCount).toBe(30);
+    expect(mnist.baseMetrics?.hiddenSizes).toEqual([128, 64]);
+    expect(Date.parse(mnist.startedAt as string)).toBeGreaterThanOrEqual(Date.parse(iris.finishedAt as string));
+    expect(platform.output()).toContain(`worker | `);
+  }, 80_000);
+
+  it("stops everything on Ctrl-C and exits 0, the worker having run one attempt per demo", async () => {
     platform.child.kill("SIGINT");
     expect(await platform.exited).toBe(0);
-    expect(platform.output()).toMatch(/worker \| .*worker local: stopped after 1 attempt\(s\)\n[\s\S]*stopped\n$/);
+    expect(platform.output()).toMatch(/worker \| .*worker local: stopped after 2 attempt\(s\)\n[\s\S]*stopped\n$/);
   }, 30_000);
 });
 
@@ -123,7 +142,7 @@ describe("second start on the same store", () => {
     const experiments = await client(platform.url).experiment.list.query({
       projectId: projects.items[0]?.id as string,
     });
-    expect(experiments.items.map((experiment) => experiment.name)).toEqual(["MNIST demo"]);
+    expect(experiments.items.map((experiment) => experiment.name).sort()).toEqual(["Iris demo", "MNIST demo"]);
   });
 
   it("stops on SIGTERM too", async () => {

@@ -1,10 +1,14 @@
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadBundledMnist } from "@deadweight/dataset-files";
+import { fileURLToPath } from "node:url";
+import { loadBundledMnist, loadDatasetSource } from "@deadweight/dataset-files";
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
+import { IRIS_DEMO_EXPERIMENT } from "../../src/platform/demo-experiment.js";
 import { runDeadweight } from "./run-deadweight.js";
+
+const REPOSITORY_ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 
 function temporaryFolder(): string {
   return mkdtempSync(join(tmpdir(), "deadweight-cli-"));
@@ -175,6 +179,80 @@ describe("deadweight prune on a CSV dataset", () => {
     const results = readJson(join(out, "results.json"));
     expect(results.dataset.classNames).toEqual(["blue", "green", "red"]);
     expect(results.base.testAccuracy).toBeGreaterThan(0.9);
+  });
+});
+
+describe("deadweight prune on the checked-in Iris CSV, the platform's second demo", () => {
+  const out = join(temporaryFolder(), "run");
+  let run: ReturnType<typeof runDeadweight>;
+
+  beforeAll(() => {
+    // The Iris demo's config file with the README's relative dataset path over it: relative to
+    // the working directory, here the repository root as with `npm run deadweight`.
+    const config = join(temporaryFolder(), "iris-demo.json");
+    writeFileSync(config, JSON.stringify(IRIS_DEMO_EXPERIMENT.config));
+    run = runDeadweight(
+      ["prune", "--config", config, "--dataset", "csv:datasets/iris/iris.csv", "--export", "all", "--out", out],
+      REPOSITORY_ROOT,
+    );
+  });
+
+  it("exits 0 and describes the data, the 4-16-8-3 tanh model and the stdFold sweep", () => {
+    expect(run.stderr).not.toMatch(/error/i);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toContain(
+      "dataset: CSV datasets/iris/iris.csv (last 20% of rows held out as test): 120 train + 30 test samples, 4 features, 3 classes",
+    );
+    expect(run.stderr).toContain("split: 108 train, 12 validation (samples 108-119 of the training data), 30 test");
+    expect(run.stderr).toContain("model: 4-16-8-3 tanh, 50 epochs, batch 16");
+    expect(run.stdout).toContain("hidden layer 1: 16 neurons");
+    expect(run.stdout).toContain("fold std 0.05");
+  });
+
+  it("records the species names, the exact split of the file's rows and a base model above 90% test accuracy", () => {
+    const results = readJson(join(out, "results.json"));
+    expect(results.dataset.classNames).toEqual(["setosa", "versicolor", "virginica"]);
+    expect(results.split).toEqual({
+      train: { source: "datasets/iris/iris.csv[0:120] (first 80%)", from: 0, to: 108 },
+      validation: { source: "datasets/iris/iris.csv[0:120] (first 80%)", from: 108, to: 120 },
+      test: { source: "datasets/iris/iris.csv[120:150] (last 20%, no test file)", from: 0, to: 30 },
+    });
+    expect(results.config.model).toEqual({ hidden: [16, 8], activation: "tanh" });
+    expect(results.base.parameters).toBe(4 * 16 + 16 + 16 * 8 + 8 + 8 * 3 + 3);
+    expect(results.base.testAccuracy).toBeGreaterThanOrEqual(0.9);
+    expect(results.rows.map((row: { id: string }) => row.id)).toEqual(
+      IRIS_DEMO_EXPERIMENT.config.pruning?.stds?.map((std) => `fold-std${std}`),
+    );
+  });
+
+  it("folds saturated tanh neurons away: a smaller exported model that scores as the table says", async () => {
+    const results = readJson(join(out, "results.json"));
+    const row = results.rows.find((candidate: { id: string }) => candidate.id === "fold-std0.05");
+    expect(row.status).toBe("ok");
+    expect(row.parameters).toBeLessThan(results.base.parameters);
+    // Folding a neuron's mean is exact only for a constant neuron; with std <= 0.05 one of the 30
+    // test flowers may change class, not more.
+    expect(Math.abs(row.testAccuracy - results.base.testAccuracy)).toBeLessThanOrEqual(1 / 30 + 1e-9);
+    const modelJson = readJson(join(out, "models", row.id, "model.json"));
+    const weights = readFileSync(join(out, "models", row.id, "weights.bin"));
+    const model = await tf.loadLayersModel(
+      tf.io.fromMemory({
+        modelTopology: modelJson.modelTopology,
+        weightSpecs: modelJson.weightsManifest[0].weights,
+        weightData: new Uint8Array(weights).buffer,
+      }),
+    );
+    const dense = model.layers.filter((layer) => layer.getClassName() === "Dense");
+    expect(dense.map((layer) => layer.getWeights()[0]?.shape[1])).toEqual([...row.keptNeurons, 3]);
+    // The file, folded biases included, scores on the 30 test flowers what the table says (one flower
+    // of slack: another matmul order can flip a near-tie).
+    const { test } = loadDatasetSource({ kind: "csv", train: join(REPOSITORY_ROOT, "datasets/iris/iris.csv") });
+    const correct = tf.tidy(() => {
+      const predicted = (model.predict(tf.tensor2d(test.features, [30, 4])) as tf.Tensor).argMax(1).dataSync();
+      return Array.from(predicted).filter((label, i) => label === test.labels[i]).length;
+    });
+    expect(Math.abs(correct / 30 - row.testAccuracy)).toBeLessThanOrEqual(1 / 30 + 1e-9);
+    model.dispose();
   });
 });
 

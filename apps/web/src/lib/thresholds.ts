@@ -1,4 +1,4 @@
-import type { PruningThreshold } from "@deadweight/core/planning";
+import type { PruningThreshold } from "@deadweight/core/tensor-free";
 
 /** A threshold as people read it in tables and tooltips ("mean ≤ 0.1, std ≤ 0.4"). */
 export function describeThreshold(threshold: PruningThreshold): string {

@@ -1,4 +1,4 @@
-import type { Db } from "@deadweight/db";
+import { type Db, readConnectionFor } from "@deadweight/db";
 import { AppError } from "../errors/app-error.js";
 import { accessCacheFor } from "./access-cache.js";
 import type { UserActor } from "./actor.js";
@@ -29,7 +29,7 @@ export async function requireTeamRole(
   what: { readonly type: string; readonly id: string },
 ): Promise<TeamRole> {
   const role =
-    actor.tokenTeamId !== undefined && actor.tokenTeamId !== teamId ? null : await roleIn(db, teamId, actor.userId);
+    actor.tokenTeamId !== undefined && actor.tokenTeamId !== teamId ? null : roleIn(db, teamId, actor.userId);
   if (role === null || !isTeamRole(role)) throw AppError.notFound(what.type, what.id);
   if (!roleAtLeast(role, minimum)) {
     throw new AppError(
@@ -40,17 +40,19 @@ export async function requireTeamRole(
   return role;
 }
 
-/** A person's role in a team (null: not a member), through the access cache. */
-async function roleIn(db: Db, teamId: string, userId: string): Promise<string | null> {
+const ROLE_SQL = `SELECT "role" FROM "Membership" WHERE "teamId" = ? AND "userId" = ?`;
+
+/**
+ * A person's role in a team (null: not a member), through the access cache. Read on the read
+ * connection (see @deadweight/db's read-connection.ts): every change to a membership is committed
+ * before the cache is told to forget, so the next lookup sees it.
+ */
+function roleIn(db: Db, teamId: string, userId: string): string | null {
   const cache = accessCacheFor(db);
   const now = Date.now();
   const cached = cache.role(teamId, userId, now);
   if (cached !== undefined) return cached.role;
-  const membership = await db.membership.findUnique({
-    where: { teamId_userId: { teamId, userId } },
-    select: { role: true },
-  });
-  const role = membership?.role ?? null;
+  const role = readConnectionFor(db).get<{ role: string }>(ROLE_SQL, [teamId, userId])?.role ?? null;
   cache.rememberRole(teamId, userId, role, now);
   return role;
 }

@@ -14,16 +14,19 @@ export interface ResolveActorDeps {
  * better-auth session cookie, else anonymous. An Authorization header that is malformed, unknown or
  * revoked fails with UNAUTHORIZED rather than falling back to the cookie or to anonymous.
  */
-export async function resolveActor(request: Request, deps: ResolveActorDeps): Promise<Actor> {
-  const authorization = request.headers.get("authorization");
-  if (authorization !== null) {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    if (match === null) {
-      throw new AppError("UNAUTHORIZED", "the Authorization header must be 'Bearer <API token>'");
-    }
-    return resolveApiToken(deps.db, match[1]!);
-  }
-  const session = await deps.auth.api.getSession({ headers: request.headers });
+export async function resolveActor(headers: Headers, deps: ResolveActorDeps): Promise<Actor> {
+  const authorization = headers.get("authorization");
+  if (authorization !== null) return actorOfAuthorization(authorization, deps.db);
+  const session = await deps.auth.api.getSession({ headers });
   if (session === null) return { kind: "anonymous" };
   return { kind: "user", userId: session.user.id };
+}
+
+/** The owner of an Authorization header's value ("Bearer <API token>"); UNAUTHORIZED when malformed, unknown or revoked. */
+export async function actorOfAuthorization(authorization: string, db: Db): Promise<Actor> {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+  if (match === null) {
+    throw new AppError("UNAUTHORIZED", "the Authorization header must be 'Bearer <API token>'");
+  }
+  return resolveApiToken(db, match[1]!);
 }

@@ -8,6 +8,7 @@ import { resolveActor } from "../auth/resolve-actor.js";
 import { AppError } from "../errors/app-error.js";
 import { asAppError, httpStatusOf, toTrpcError } from "../errors/error-mapping.js";
 import { appRouter } from "../root.js";
+import { createDirectTrpcQueryHandler, type DirectTrpcQueryHandler } from "./direct-trpc-query.js";
 import { discardUnreadBody, sendFetchResponse, toFetchRequest } from "./node-fetch-bridge.js";
 import { admitRequest, checkCookieOrigin, type Exposure, exposureOf } from "./request-admission.js";
 
@@ -53,7 +54,7 @@ export function createApiRequestHandler(options: ApiRequestHandlerOptions): (req
       let actor: Actor;
       let refusal: AppError | null;
       try {
-        actor = await resolveActor(request, { db, auth });
+        actor = await resolveActor(request.headers, { db, auth });
         refusal =
           admitRequest({ exposure: options.exposure, actor, method: request.method, pathname }) ??
           (pathname.startsWith("/api/auth/") ? null : checkCookieOrigin(request, trustedOrigins));
@@ -122,6 +123,11 @@ export interface HttpServerOptions {
   readonly authRateLimit?: boolean;
   readonly artifactHandler?: ArtifactRequestHandler;
   readonly logError?: (message: string, error: unknown) => void;
+  /**
+   * Answer plain tRPC GET queries straight on the node request (direct-trpc-query.ts) rather than
+   * through tRPC's fetch adapter; default true. Both give the same answers: false is for comparing them.
+   */
+  readonly directTrpcQueries?: boolean;
 }
 
 export interface RunningHttpServer {
@@ -145,6 +151,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const host = options.host ?? "127.0.0.1";
   const exposure = exposureOf(host);
   let handle: ((request: Request) => Promise<Response>) | undefined;
+  let directQuery: DirectTrpcQueryHandler | undefined;
   let pages: NodePageHandler | undefined;
   let origin = "";
 
@@ -153,7 +160,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       void servePage(pages, incoming, outgoing, options.logError);
       return;
     }
-    void serveNodeRequest(incoming, outgoing, origin, handle, options.logError);
+    void serveNodeRequest(incoming, outgoing, origin, handle, directQuery, options.logError);
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -181,6 +188,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     ...(options.artifactHandler === undefined ? {} : { artifactHandler: options.artifactHandler }),
     ...(options.logError === undefined ? {} : { logError: options.logError }),
   });
+  if (options.directTrpcQueries ?? true) {
+    directQuery = createDirectTrpcQueryHandler({
+      db: options.db,
+      auth,
+      exposure,
+      logError: options.logError ?? ((message, error) => console.error(message, error)),
+    });
+  }
 
   return {
     server,
@@ -224,6 +239,7 @@ async function serveNodeRequest(
   outgoing: ServerResponse,
   origin: string,
   handle: ((request: Request) => Promise<Response>) | undefined,
+  directQuery: DirectTrpcQueryHandler | undefined,
   logError = (message: string, error: unknown) => console.error(message, error),
 ): Promise<void> {
   try {
@@ -232,6 +248,7 @@ async function serveNodeRequest(
       outgoing.end(JSON.stringify({ error: { code: "UNAVAILABLE", message: "the server is starting" } }));
       return;
     }
+    if (directQuery !== undefined && (await directQuery(incoming, outgoing))) return;
     const aborter = new AbortController();
     outgoing.once("close", () => {
       if (!outgoing.writableFinished) aborter.abort();

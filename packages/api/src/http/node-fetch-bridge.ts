@@ -13,9 +13,7 @@ export interface FetchRequestOptions {
 
 /** A fetch Request for a node request; the body is streamed, not buffered (uploads can be large). */
 export function toFetchRequest(incoming: IncomingMessage, options: FetchRequestOptions): Request {
-  const headers = new Headers();
-  const raw = incoming.rawHeaders;
-  for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
+  const headers = toFetchHeaders(incoming);
   for (const [name, value] of Object.entries(options.trustedHeaders ?? {})) headers.set(name, value);
   const method = (incoming.method ?? "GET").toUpperCase();
   const init: RequestInit & { duplex?: "half" } = { method, headers };
@@ -27,6 +25,33 @@ export function toFetchRequest(incoming: IncomingMessage, options: FetchRequestO
   }
   return new Request(`${options.origin}${pathAndQuery(incoming.url)}`, init);
 }
+
+/** The request's headers as fetch Headers (repeated headers joined as Headers joins them). */
+export function toFetchHeaders(incoming: IncomingMessage): Headers {
+  const headers = new Headers();
+  const raw = incoming.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
+  return headers;
+}
+
+/**
+ * One header of a node request exactly as `toFetchHeaders(incoming).get(name)` would give it
+ * (every occurrence, trimmed, joined with ", "; null when absent), without building the Headers.
+ * `name` must be lower case.
+ */
+export function fetchHeaderValue(incoming: IncomingMessage, name: string): string | null {
+  const raw = incoming.rawHeaders;
+  let value: string | null = null;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    if (raw[i]!.length !== name.length || raw[i]!.toLowerCase() !== name) continue;
+    const occurrence = raw[i + 1]!.replace(HTTP_WHITESPACE_AROUND, "");
+    value = value === null ? occurrence : `${value}, ${occurrence}`;
+  }
+  return value;
+}
+
+// What Headers strips from both ends of a value.
+const HTTP_WHITESPACE_AROUND = /^[\t\n\r ]+|[\t\n\r ]+$/g;
 
 // Only the path and query of the request target are used: an absolute-form target
 // ("GET http://elsewhere/x") or a "//host/x" path must not change the URL's origin.

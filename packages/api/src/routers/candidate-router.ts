@@ -3,10 +3,15 @@ import { findSmallestCandidate, findSmallestCandidateInput } from "../domain/can
 import { listCandidateHistory, listCandidateHistoryInput } from "../domain/candidates/list-candidate-history.js";
 import { listCandidates, listCandidatesInput } from "../domain/candidates/list-candidates.js";
 import { promoteCandidate, promoteCandidateInput } from "../domain/candidates/promote-candidate.js";
+import { fitDeviceBudget, fitDeviceBudgetInput } from "../domain/deployment/fit-device-budget.js";
 import { router, userProcedure } from "../trpc/trpc.js";
 
 /** Deployment candidates: the candidate query, aliases on result rows, and their history. */
 export const candidateRouter = router({
+  /** The most accurate exported (verified) bundle that fits a device budget, or the closest and what it misses. */
+  fitBudget: userProcedure
+    .input(fitDeviceBudgetInput)
+    .query(({ ctx, input }) => fitDeviceBudget(ctx.db, ctx.actor, input)),
   /** The smallest model within an accuracy drop and size limits, or the closest miss explained. */
   findSmallest: userProcedure
     .input(findSmallestCandidateInput)

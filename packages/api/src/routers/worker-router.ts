@@ -1,3 +1,5 @@
+import { recordDeploymentInput } from "../domain/deployment/deployment-inputs.js";
+import { recordDeployment } from "../domain/deployment/record-deployment.js";
 import { claimRun, claimRunInput } from "../domain/queue/claim-run.js";
 import { completeStage, completeStageInput } from "../domain/queue/complete-stage.js";
 import { finishRun, finishRunInput } from "../domain/queue/finish-run.js";
@@ -22,5 +24,8 @@ export const workerRouter = router({
   recordResults: workerProcedure
     .input(recordWorkerResultsInput)
     .mutation(({ ctx, input }) => recordWorkerResults(ctx.db, ctx.actor, input)),
+  recordDeployment: workerProcedure
+    .input(recordDeploymentInput)
+    .mutation(({ ctx, input }) => recordDeployment(ctx.db, ctx.actor, input)),
   finish: workerProcedure.input(finishRunInput).mutation(({ ctx, input }) => finishRun(ctx.db, ctx.actor, input)),
 });

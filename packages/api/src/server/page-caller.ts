@@ -25,7 +25,7 @@ export function createPageCallerResolver(deps: { readonly db: Db; readonly auth:
   return async (headers: Headers): Promise<PageSession> => {
     let actor: Actor;
     try {
-      actor = await resolveActor(new Request("http://deadweight.pages/", { headers }), deps);
+      actor = await resolveActor(headers, deps);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       actor = { kind: "anonymous" };

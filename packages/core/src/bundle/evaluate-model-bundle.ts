@@ -50,6 +50,8 @@ export async function evaluateModelBundle(
         chunk.features.dispose();
       }
       for (let i = 0; i < classes.length; i++) if (classes[i] === dataset.labels[chunk.from + i]) correct++;
+      // Between chunks, let the caller's timers run (a worker's lease heartbeat must not wait for a whole test set).
+      await new Promise((resolve) => setTimeout(resolve, 0));
     }
     const samples = sampleCount(dataset);
     return { correct, samples, accuracy: correct / samples };

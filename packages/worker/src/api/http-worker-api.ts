@@ -84,6 +84,11 @@ export function createHttpWorkerApi(connection: ServerConnection, retryDelaysMs 
         ),
       );
     },
+    recordDeployment: async (input) => {
+      await retried(() =>
+        call(`recording the deployment of run ${input.runId}`, () => client.worker.recordDeployment.mutate(input)),
+      );
+    },
     finish: (input) =>
       retried(() => call(`finishing run ${input.runId} (${input.outcome})`, () => client.worker.finish.mutate(input))),
     uploadArtifact: (upload) => retried(() => uploadArtifactBytes(connection, upload)),

@@ -1,3 +1,4 @@
+import type { RecordDeploymentInput } from "@deadweight/api";
 import type { ActivationStats, BackendInfo, BaseModelMetrics, SplitRecord, SweepRow } from "@deadweight/core";
 
 /**
@@ -6,7 +7,7 @@ import type { ActivationStats, BackendInfo, BaseModelMetrics, SplitRecord, Sweep
  */
 
 /** The pipeline's stages in order; each is reported to the server as it finishes. */
-export const PIPELINE_STAGES = ["load", "train", "statistics", "sweep", "export"] as const;
+export const PIPELINE_STAGES = ["load", "train", "statistics", "sweep", "export", "deploy"] as const;
 export type PipelineStage = (typeof PIPELINE_STAGES)[number];
 
 /** An artifact already stored for a run (by this attempt or an earlier one). */
@@ -123,9 +124,14 @@ export interface WorkerApi {
   completeStage(input: RunAttemptRef & { readonly stage: PipelineStage; readonly seconds: number }): Promise<void>;
   /** Idempotent: sending the same results again stores nothing twice. */
   recordResults(input: RunAttemptRef & { readonly results: RunResults }): Promise<void>;
+  /** Idempotent: the deploy stage's bundles, recoveries, budget answer and model card (results first). */
+  recordDeployment(input: RunAttemptRef & DeploymentReport): Promise<void>;
   finish(input: RunAttemptRef & RunOutcome): Promise<void>;
   /** Idempotent: the same name with the same bytes answers with the stored artifact. */
   uploadArtifact(upload: ArtifactUpload): Promise<UploadedArtifact>;
   /** The artifact's bytes, checked against its recorded sha256. */
   downloadArtifact(artifact: Pick<StoredArtifact, "id" | "name" | "sha256">): Promise<Uint8Array>;
 }
+
+/** What the deploy stage reports (the API's recordDeployment input without the claim). */
+export type DeploymentReport = Omit<RecordDeploymentInput, "runId" | "attempt">;

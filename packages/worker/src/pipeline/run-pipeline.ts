@@ -2,6 +2,7 @@ import type { PipelineStage } from "../api/worker-api.js";
 import { planResume } from "./resume-plan.js";
 import type { StageContext } from "./stage-context.js";
 import { StageFailure } from "./stage-failure.js";
+import { deployStage } from "./stages/deploy-stage.js";
 import { exportStage } from "./stages/export-stage.js";
 import { loadStage } from "./stages/load-stage.js";
 import { statisticsStage } from "./stages/statistics-stage.js";
@@ -9,7 +10,7 @@ import { sweepStage } from "./stages/sweep-stage.js";
 import { trainStage } from "./stages/train-stage.js";
 
 /**
- * A claimed run from start to end: load -> train -> statistics -> sweep -> export, each stage
+ * A claimed run from start to end: load -> train -> statistics -> sweep -> export -> deploy, each stage
  * reported to the server as it finishes. Training is skipped when an earlier attempt stored the
  * base model (see resume-plan.ts). Throws StageFailure naming the stage that failed, or the abort
  * signal's reason (a RunStop) when told to stop.
@@ -59,4 +60,5 @@ export async function runPipeline(context: StageContext): Promise<void> {
   const stats = await stage("statistics", () => statisticsStage(context, loaded, trained.weights));
   const sweep = await stage("sweep", () => sweepStage(context, loaded, trained.weights, stats, timings));
   await stage("export", () => exportStage(context, loaded, trained.weights, stats, sweep.rows));
+  await stage("deploy", () => deployStage(context, loaded, trained, stats, sweep));
 }

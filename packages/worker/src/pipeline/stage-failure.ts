@@ -26,6 +26,10 @@ const PERMANENT_CODES: ReadonlySet<DeadweightErrorCode> = new Set([
   "MODEL_SHAPE_MISMATCH",
   "NON_FINITE_ACTIVATION",
   "NON_FINITE_LOSS",
+  // An exported bundle that does not reproduce its stored accuracy, or whose files changed: exporting
+  // again gives the same files, so the run fails at once and loudly.
+  "VERIFICATION_FAILED",
+  "BUNDLE_INTEGRITY",
 ]);
 
 /** The longest error message sent to the server: enough for any of ours, and bounded. */

@@ -48,8 +48,15 @@ describe("two workers, ten runs", () => {
       expect(run.status, `${run.id}: ${run.errorMessage}`).toBe("succeeded");
       expect(run.attempt).toBe(1);
       expect(run.attempts.map((attempt) => attempt.outcome)).toEqual(["succeeded"]);
-      expect(run.completedStages).toEqual(["load", "train", "statistics", "sweep", "export"]);
-      expect(Object.keys(run.timings ?? {}).sort()).toEqual(["export", "load", "statistics", "sweep", "train"]);
+      expect(run.completedStages).toEqual(["load", "train", "statistics", "sweep", "export", "deploy"]);
+      expect(Object.keys(run.timings ?? {}).sort()).toEqual([
+        "deploy",
+        "export",
+        "load",
+        "statistics",
+        "sweep",
+        "train",
+      ]);
     }
   });
 
@@ -73,18 +80,30 @@ describe("two workers, ten runs", () => {
     }
   });
 
-  it("stores the base model, stats.json and the Pareto-front models of each run, each once", async () => {
+  it("stores the base model, stats.json, the Pareto-front models and the chosen candidate's bundles of each run, each once", async () => {
     for (const runId of runIds) {
-      const [artifacts, results] = await Promise.all([
+      const [artifacts, results, run] = await Promise.all([
         platform.owner.artifact.list({ runId, limit: 100 }),
         platform.owner.result.rows({ runId }),
+        platform.run(runId),
       ]);
       const pareto = results.rows.filter((row) => row.pareto && row.status === "ok").map((row) => row.rowKey);
+      const chosen = run.deployment?.chosen;
+      const bundle = chosen === null || chosen === undefined ? null : `bundles/${chosen.rowKey}/${chosen.weights}`;
       const expected = [
         "models/base/model.json",
         "models/base/weights.bin",
         "stats.json",
         ...pareto.flatMap((id) => [`models/${id}/model.json`, `models/${id}/weights.bin`]),
+        ...(bundle === null
+          ? []
+          : [
+              `${bundle}/model-card.json`,
+              ...["float16", "float32", "uint8"].flatMap((dtype) => [
+                `${bundle}/${dtype}/model.json`,
+                `${bundle}/${dtype}/weights.bin`,
+              ]),
+            ]),
       ];
       expect(artifacts.items.map((artifact) => artifact.name).sort()).toEqual(expected.sort());
       const weights = artifacts.items.find((artifact) => artifact.name === "models/base/weights.bin");

@@ -40,7 +40,8 @@ async function waitUntilDone(runId: string) {
       const run = await platform.run(runId);
       return run.status !== "queued" && run.status !== "running" ? run : undefined;
     },
-    45_000,
+    // The lease (30 s) must expire before the other worker resumes; then the rest of the pipeline runs.
+    90_000,
     200,
   );
 }
@@ -75,7 +76,7 @@ describe("kill -9 of a worker in the middle of training", () => {
     await waitFor("the run to be claimed again", async () => (await platform.run(runId)).attempt === 2, 20_000, 100);
     requeuedAfterMs = Date.now() - killed.killedAt;
     await waitUntilDone(runId);
-  }, 60_000);
+  }, 120_000);
 
   it("is completed by the other worker once the lease has expired", async () => {
     const run = await platform.run(runId);
@@ -146,7 +147,7 @@ describe("kill -9 of a worker after training, during the sweep", () => {
     const artifacts = await platform.owner.artifact.list({ runId, limit: 100 });
     storedBaseSha = artifacts.items.find((artifact) => artifact.name === "models/base/weights.bin")?.sha256;
     await waitUntilDone(runId);
-  }, 60_000);
+  }, 120_000);
 
   it("resumes on the other worker from the stored base model, without training again", async () => {
     const run = await platform.run(runId);

@@ -10,6 +10,7 @@ import { formatAccuracy, formatBytes, formatCount, formatDateTime, formatDrop } 
 import type { RouterOutputs } from "@/lib/router-outputs";
 import { describeThreshold } from "@/lib/thresholds";
 import { CandidateFiles } from "./candidate-files";
+import { DeviceBudgetFinder } from "./device-budget-finder";
 import { SmallestCandidateFinder } from "./smallest-candidate-finder";
 
 export interface CandidatesViewProps {
@@ -105,6 +106,8 @@ export function CandidatesView({ projectId, canEdit, initialCandidates, initialH
           </Table>
         )}
       </Paper>
+
+      <DeviceBudgetFinder projectId={projectId} canEdit={canEdit} />
 
       <SmallestCandidateFinder projectId={projectId} canEdit={canEdit} />
 

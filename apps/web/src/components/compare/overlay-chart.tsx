@@ -22,7 +22,7 @@ export function OverlayChart({ comparison, labels, frontierOnly, baseline, proje
     const formatSize = (value: number) => (bytes ? formatBytes(value) : formatCount(value));
     const series = comparison.series.map((entry) => {
       const label = labels.get(entry.runId) ?? entry.runId;
-      const points = frontierOnly ? entry.frontier : entry.points;
+      const points = frontierOnly ? entry.points.filter((point) => point.onFrontier) : entry.points;
       const isBaseline = entry.runId === baseline;
       return {
         id: entry.runId,
@@ -69,7 +69,8 @@ export function OverlayChart({ comparison, labels, frontierOnly, baseline, proje
   }, [comparison, labels, frontierOnly, baseline, bytes]);
 
   const drawn = comparison.series.reduce(
-    (sum, entry) => sum + (frontierOnly ? entry.frontier.length : entry.points.length),
+    (sum, entry) =>
+      sum + (frontierOnly ? entry.points.filter((point) => point.onFrontier).length : entry.points.length),
     0,
   );
   return (

@@ -1,6 +1,6 @@
 "use client";
 
-import { type LayerActivationStats, type PruningThreshold, planPruning } from "@deadweight/core/planning";
+import { type LayerActivationStats, type PruningThreshold, planPruning } from "@deadweight/core/tensor-free";
 import { Group, SegmentedControl, Stack, Text } from "@mantine/core";
 import { useMemo, useState } from "react";
 import { EChart } from "@/components/charts/echart";

@@ -5,7 +5,7 @@ import { formatAccuracy, formatSeconds } from "@/lib/format";
 import type { RunDetails } from "@/lib/router-outputs";
 import { TrainingCurveChart } from "./training-curve-chart";
 
-const STAGES = ["load", "train", "statistics", "sweep", "export"] as const;
+const STAGES = ["load", "train", "statistics", "sweep", "export", "deploy"] as const;
 
 interface LiveProgress {
   readonly stage?: string;

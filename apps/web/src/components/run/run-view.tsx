@@ -22,6 +22,7 @@ import { errorMessageOf } from "@/lib/api-errors";
 import { formatAccuracy, formatBytes, formatCount, formatDateTime, formatSeconds } from "@/lib/format";
 import type { ArtifactView, LayerStatsResult, ResultRow, RouterOutputs, RunDetails } from "@/lib/router-outputs";
 import { ArtifactTable } from "./artifact-table";
+import { DeploymentPanel } from "./deployment-panel";
 import { NeuronScatter } from "./neuron-scatter";
 import { RowDrawer } from "./row-drawer";
 import { RunProgress } from "./run-progress";
@@ -100,6 +101,7 @@ export function RunView(props: RunViewProps) {
     setOpenRowId(rowId);
   };
   const base = results.base ?? run.baseMetrics;
+  const budgetBytes = run.deployment?.budget?.maxBytes ?? budgetOfConfig(experiment.config);
 
   return (
     <Stack>
@@ -188,8 +190,22 @@ export function RunView(props: RunViewProps) {
             size={size}
             selectedRowId={selected?.id ?? null}
             onSelect={open}
+            {...(budgetBytes === undefined || size !== "bytes" ? {} : { budget: budgetBytes })}
           />
         )}
+      </Paper>
+
+      <Paper withBorder p="md">
+        <Title order={4} mb="xs">
+          Deployment
+        </Title>
+        <DeploymentPanel
+          deployment={run.deployment}
+          rows={results.rows}
+          artifacts={artifacts}
+          base={base}
+          live={live}
+        />
       </Paper>
 
       <Paper withBorder p="md">
@@ -224,6 +240,12 @@ export function RunView(props: RunViewProps) {
       />
     </Stack>
   );
+}
+
+/** The device budget the experiment asked for, in bytes (drawn on the chart even before the deploy stage). */
+function budgetOfConfig(config: Record<string, unknown>): number | undefined {
+  const deployment = config.deployment as { budget?: { maxBytes?: number } } | undefined;
+  return deployment?.budget?.maxBytes;
 }
 
 function suggestedRow(rows: readonly ResultRow[]): ResultRow | null {

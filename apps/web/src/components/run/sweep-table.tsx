@@ -6,6 +6,12 @@ import { formatAccuracy, formatBytes, formatCount, formatDrop, formatLatency, fo
 import type { ResultRow } from "@/lib/router-outputs";
 import { describeThreshold } from "@/lib/thresholds";
 
+const DTYPE_SHORT = { float32: "f32", float16: "f16", uint8: "u8" } as const;
+
+function smallestBundle(row: ResultRow): number | null {
+  return row.bundles.length === 0 ? null : Math.min(...row.bundles.map((bundle) => bundle.bytes));
+}
+
 type Column = {
   readonly key: string;
   readonly label: string;
@@ -72,6 +78,22 @@ const COLUMNS: readonly Column[] = [
     render: (row) => formatPercent(row.neuronReductionPercent),
   },
   {
+    key: "recoveredTestAccuracy",
+    label: "Recovered test",
+    value: (row) => row.recovery?.testAccuracy ?? null,
+    render: (row) => (row.recovery === null ? "" : `${formatAccuracy(row.recovery.testAccuracy)}`),
+  },
+  {
+    key: "bundleBytes",
+    label: "Bundles on disk",
+    value: (row) => smallestBundle(row),
+    render: (row) =>
+      row.bundles
+        .filter((bundle) => bundle.weights === "one-shot")
+        .map((bundle) => `${DTYPE_SHORT[bundle.dtype]} ${formatBytes(bundle.bytes)}`)
+        .join(" · "),
+  },
+  {
     key: "latencyMsPerSample",
     label: "Latency/sample",
     value: (row) => row.latencyMsPerSample,
@@ -88,6 +110,12 @@ export interface SweepTableProps {
 /** Every field of every threshold; click a header to sort, a row to open it. Pareto rows are marked. */
 export function SweepTable({ rows, selectedRowId, onSelect }: SweepTableProps) {
   const [sort, setSort] = useState<{ key: string; descending: boolean }>({ key: "position", descending: false });
+  // Deployment columns only when the deploy stage measured something.
+  const columns = COLUMNS.filter(
+    (column) =>
+      (column.key !== "recoveredTestAccuracy" || rows.some((row) => row.recovery !== null)) &&
+      (column.key !== "bundleBytes" || rows.some((row) => row.bundles.length > 0)),
+  );
   const sorted = useMemo(() => {
     const column = COLUMNS.find((entry) => entry.key === sort.key) ?? COLUMNS[0]!;
     const direction = sort.descending ? -1 : 1;
@@ -105,7 +133,7 @@ export function SweepTable({ rows, selectedRowId, onSelect }: SweepTableProps) {
       <Table striped highlightOnHover aria-label="Sweep results" data-testid="sweep-table" miw={1100}>
         <Table.Thead>
           <Table.Tr>
-            {COLUMNS.map((column) => (
+            {columns.map((column) => (
               <Table.Th
                 key={column.key}
                 aria-sort={sort.key === column.key ? (sort.descending ? "descending" : "ascending") : "none"}
@@ -143,7 +171,7 @@ export function SweepTable({ rows, selectedRowId, onSelect }: SweepTableProps) {
                 if (event.key === "Enter") onSelect(row.id);
               }}
             >
-              {COLUMNS.map((column) => (
+              {columns.map((column) => (
                 <Table.Td key={column.key} title={column.key === "status" ? (row.note ?? undefined) : undefined}>
                   {column.render(row)}
                 </Table.Td>

@@ -30,15 +30,34 @@ export function TradeOffChart({ rows, base, size, selectedRowId, onSelect, budge
       itemStyle: row.id === selectedRowId ? { borderColor: "#000", borderWidth: 2 } : undefined,
     });
     const frontier = usable.filter((row) => row.pareto).sort((a, b) => sizeOf(a) - sizeOf(b));
+    // Measured bundles (real bytes on disk per dtype) only make sense on the bytes axis.
+    const bundlePoints =
+      size === "bytes"
+        ? usable.flatMap((row) =>
+            row.bundles.map((bundle) => ({
+              value: [bundle.bytes, bundle.testAccuracy * 100],
+              rowId: row.id,
+              bundle: `${bundle.dtype} bundle (${bundle.weights})${bundle.exported === null ? "" : ", exported and verified"}`,
+              symbol: bundle.dtype === "float32" ? "circle" : bundle.dtype === "float16" ? "triangle" : "rect",
+              itemStyle: { color: bundle.exported === null ? "#adb5bd" : "#2f9e44" },
+            })),
+          )
+        : [];
     const byId = new Map(usable.map((row) => [row.id, row]));
     return {
       animation: false,
-      legend: { data: ["thresholds", "Pareto frontier", "base model"], top: 0 },
+      legend: { data: ["thresholds", "Pareto frontier", "base model", "bundles on disk"], top: 0 },
       grid: { left: 60, right: 30, top: 40, bottom: 50 },
       tooltip: {
         trigger: "item",
-        formatter: (params: { data: { rowId?: string; value: [number, number] }; seriesName: string }) => {
+        formatter: (params: {
+          data: { rowId?: string; bundle?: string; value: [number, number] };
+          seriesName: string;
+        }) => {
           const row = params.data.rowId === undefined ? undefined : byId.get(params.data.rowId);
+          if (row !== undefined && params.data.bundle !== undefined) {
+            return `<b>${describeThreshold(row.threshold)}</b><br/>${params.data.bundle}<br/>${formatBytes(params.data.value[0])} on disk · test ${params.data.value[1].toFixed(2)}% after reloading`;
+          }
           if (row === undefined) {
             return `base model<br/>${size === "bytes" ? formatBytes(params.data.value[0]) : formatCount(params.data.value[0])} · ${params.data.value[1].toFixed(2)}%`;
           }
@@ -88,6 +107,9 @@ export function TradeOffChart({ rows, base, size, selectedRowId, onSelect, budge
           symbolSize: 6,
           data: frontier.map(point),
         },
+        ...(bundlePoints.length === 0
+          ? []
+          : [{ id: "bundles", name: "bundles on disk", type: "scatter", symbolSize: 9, data: bundlePoints }]),
         ...(base === null
           ? []
           : [
@@ -113,6 +135,7 @@ export function TradeOffChart({ rows, base, size, selectedRowId, onSelect, budge
       dataAttributes={{
         "data-points": usable.length,
         "data-frontier": usable.filter((row) => row.pareto).length,
+        "data-budget": budget ?? "",
       }}
       onPointClick={(click) => {
         const rowId = (click.data as { rowId?: string } | undefined)?.rowId;

@@ -20,7 +20,10 @@ type TradeOffRow = Parameters<typeof toResultRowView>[0] & {
  * still says what was chosen and why after the run itself is deleted. Accuracies are fractions in
  * [0, 1]; drops are in percentage points (positive: the pruned model is worse).
  */
-export type TradeOffSnapshot = Omit<ResultRowView, "id" | "position" | "note" | "status" | "latencyMsPerSample"> & {
+export type TradeOffSnapshot = Omit<
+  ResultRowView,
+  "id" | "position" | "note" | "status" | "latencyMsPerSample" | "recovery" | "bundles"
+> & {
   readonly resultRowId: string;
   readonly experimentId: string;
   readonly experimentName: string;
@@ -29,6 +32,6 @@ export type TradeOffSnapshot = Omit<ResultRowView, "id" | "position" | "note" | 
 /** The snapshot of a row loaded with tradeOffRowSelect. */
 export function tradeOffOf(row: TradeOffRow): TradeOffSnapshot {
   const { run, ...stored } = row;
-  const { id, position, note, status, latencyMsPerSample, ...numbers } = toResultRowView(stored);
+  const { id, position, note, status, latencyMsPerSample, recovery, bundles, ...numbers } = toResultRowView(stored);
   return { resultRowId: id, experimentId: run.experiment.id, experimentName: run.experiment.name, ...numbers };
 }

@@ -1,4 +1,4 @@
-import { type BaseModelMetrics, paretoFrontier } from "@deadweight/core";
+import type { BaseModelMetrics } from "@deadweight/core";
 import { type Db, readConnectionFor, storedDateTime } from "@deadweight/db";
 import { z } from "zod";
 import type { UserActor } from "../../access/actor.js";
@@ -8,6 +8,9 @@ import { objectId } from "../../inputs/object-id.js";
 import type { RunStatus } from "../runs/run-status.js";
 import { type ConfigField, configDifferences } from "./config-differences.js";
 import { parsedConfig } from "./parsed-configs.js";
+import { type SizeAxis, type TradeOffPointView, tradeOffPoints } from "./trade-off-points.js";
+
+export type { TradeOffPointView } from "./trade-off-points.js";
 
 export const compareRunsInput = z.object({
   runIds: z
@@ -31,29 +34,19 @@ export interface ComparedRun {
   readonly base: BaseModelMetrics | null;
 }
 
-/** One measured threshold of a run, on the chosen size axis. */
-export interface TradeOffPointView {
-  readonly rowKey: string;
-  readonly resultRowId: string;
-  readonly size: number;
-  readonly validationAccuracy: number;
-  readonly testAccuracy: number;
-  /** On this run's frontier of validation accuracy vs size. */
-  readonly onFrontier: boolean;
-}
-
 export interface TradeOffSeries {
   readonly runId: string;
   /** The unpruned model on the same axes; null until the worker reports. */
   readonly base: { readonly size: number; readonly validationAccuracy: number; readonly testAccuracy: number } | null;
-  /** Every measured row ("ok" status), smallest first. */
-  readonly points: TradeOffPointView[];
-  /** The points no other point of the run beats on both size and validation accuracy, smallest first. */
-  readonly frontier: TradeOffPointView[];
+  /**
+   * Every measured row ("ok" status), smallest first. The run's frontier (the points no other point
+   * beats on both size and validation accuracy) is the points with `onFrontier`.
+   */
+  readonly points: readonly TradeOffPointView[];
 }
 
 export interface RunComparison {
-  readonly size: "bytes" | "parameters";
+  readonly size: SizeAxis;
   /** In the order the ids were given; every per-run array below follows it. */
   readonly runs: ComparedRun[];
   /** Each run's configuration (its own seed in place of the experiment's), flattened and lined up. */
@@ -70,8 +63,7 @@ export async function compareRuns(db: Db, actor: UserActor, input: CompareRunsIn
   // One statement for all runs instead of one access check each: compare must stay fast at 50 runs.
   // Reads go through the read connection (see @deadweight/db's read-connection.ts for why not Prisma).
   const reader = readConnectionFor(db);
-  const runIds = JSON.stringify(input.runIds);
-  const stored = reader.all<StoredRun>(RUNS_SQL, [runIds]);
+  const stored = reader.all<StoredRun>(RUNS_SQL, [JSON.stringify(input.runIds)]);
   const byId = new Map(stored.map((run) => [run.id, run]));
   // In the order given, so the id named is the first unreadable one whether it is missing or
   // another team's: which id gets named must not reveal that a foreign run exists.
@@ -88,10 +80,7 @@ export async function compareRuns(db: Db, actor: UserActor, input: CompareRunsIn
   }
 
   // Only now that every run is known to be readable are their rows read.
-  const rowsByRun = new Map<string, TradeOffRow[]>(runs.map((run) => [run.id, []]));
-  for (const row of reader.tuples<TradeOffRow>(TRADE_OFF_ROWS_SQL[input.size], [runIds])) {
-    rowsByRun.get(row[0])?.push(row);
-  }
+  const points = tradeOffPoints(reader, input.runIds, input.size);
   const bases = runs.map((run) =>
     run.baseMetrics === null ? null : (JSON.parse(run.baseMetrics) as BaseModelMetrics),
   );
@@ -112,7 +101,17 @@ export async function compareRuns(db: Db, actor: UserActor, input: CompareRunsIn
       base: bases[i] ?? null,
     })),
     config: configDifferences(configs),
-    series: runs.map((run, i) => tradeOffSeries(run.id, bases[i] ?? null, rowsByRun.get(run.id) ?? [], input.size)),
+    series: runs.map((run, i) => {
+      const base = bases[i] ?? null;
+      return {
+        runId: run.id,
+        base:
+          base === null
+            ? null
+            : { size: base[input.size], validationAccuracy: base.validationAccuracy, testAccuracy: base.testAccuracy },
+        points: points.get(run.id) ?? [],
+      };
+    }),
   };
 }
 
@@ -120,29 +119,6 @@ const RUNS_SQL = `SELECT r."id", r."status", r."seed", r."queuedAt", r."baseMetr
   e."name" AS "experimentName", e."projectId", e."config", p."teamId"
 FROM "Run" r JOIN "Experiment" e ON e."id" = r."experimentId" JOIN "Project" p ON p."id" = e."projectId"
 WHERE r."id" IN (SELECT value FROM json_each(?))`;
-
-// The measured rows (a row without a model, "emptied-layer", has no accuracy to plot) on the chosen
-// size axis. As tuples: compare reads up to 50 x 30 rows, and an object per row costs more than the read.
-const TRADE_OFF_ROWS_SQL = {
-  bytes: tradeOffRowsSql("bytes"),
-  parameters: tradeOffRowsSql("parameters"),
-} as const;
-
-function tradeOffRowsSql(size: "bytes" | "parameters"): string {
-  return `SELECT "runId", "id", "rowKey", "${size}", "validationAccuracy", "testAccuracy"
-FROM "ResultRow"
-WHERE "runId" IN (SELECT value FROM json_each(?)) AND "status" = 'ok'
-  AND "validationAccuracy" IS NOT NULL AND "testAccuracy" IS NOT NULL`;
-}
-
-type TradeOffRow = [
-  runId: string,
-  id: string,
-  rowKey: string,
-  size: number,
-  validationAccuracy: number,
-  testAccuracy: number,
-];
 
 interface StoredRun {
   readonly id: string;
@@ -156,39 +132,3 @@ interface StoredRun {
   readonly config: string;
   readonly teamId: string;
 }
-
-function tradeOffSeries(
-  runId: string,
-  base: BaseModelMetrics | null,
-  rows: readonly TradeOffRow[],
-  size: "bytes" | "parameters",
-): TradeOffSeries {
-  // Built in their final shape (onFrontier set below): compare makes up to 1,500 of these per call.
-  const points = rows
-    .map(
-      ([, resultRowId, rowKey, rowSize, validationAccuracy, testAccuracy]): Writable<TradeOffPointView> => ({
-        rowKey,
-        resultRowId,
-        size: rowSize,
-        validationAccuracy,
-        testAccuracy,
-        onFrontier: false,
-      }),
-    )
-    // Ties on size by row key, so the order (and a plot's line) is the same on every call.
-    .sort((a, b) => a.size - b.size || a.rowKey.localeCompare(b.rowKey));
-  // Validation accuracy, as in the core's sweep: the frontier is chosen without looking at the test set.
-  const frontier = paretoFrontier(points.map((point) => ({ size: point.size, accuracy: point.validationAccuracy })));
-  for (const [i, point] of points.entries()) point.onFrontier = frontier.has(i);
-  return {
-    runId,
-    base:
-      base === null
-        ? null
-        : { size: base[size], validationAccuracy: base.validationAccuracy, testAccuracy: base.testAccuracy },
-    points,
-    frontier: points.filter((point) => point.onFrontier),
-  };
-}
-
-type Writable<T> = { -readonly [K in keyof T]: T[K] };

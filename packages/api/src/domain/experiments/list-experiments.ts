@@ -32,11 +32,10 @@ export type ListExperimentsInput = z.output<typeof listExperimentsInput>;
  * A project's experiments, filtered, sorted and paginated (viewer or higher).
  *
  * One SQL statement on the read connection (see @deadweight/db's read-connection.ts for why not
- * Prisma) returns the page with each experiment's creator, tags, run count and latest run. It keeps
- * the semantics of the Prisma query it replaced, which the tests compare it with: the same filters
- * (SQLite's LIKE for the search, so ASCII case is ignored and % and _ in the text act as wildcards,
- * as Prisma's `contains` did), and the same cursor: rows from the cursor's (sort field, id) onwards,
- * the first of them skipped.
+ * Prisma) returns the page with each experiment's creator, tags, run count and latest run. The
+ * search is a literal substring ignoring ASCII case (SQLite's LIKE with % and _ escaped). The page
+ * after a cursor holds the rows strictly after the cursor's (sort field, id), whether or not the
+ * cursor's experiment still matches the filters; a cursor naming no experiment gives an empty page.
  */
 export async function listExperiments(
   db: Db,
@@ -80,20 +79,22 @@ function experimentPageStatement(input: ListExperimentsInput): { sql: string; pa
     parameters.push(JSON.stringify(input.tags));
   }
   if (input.search !== undefined) {
-    conditions.push(`(e."name" LIKE ? OR e."description" LIKE ?)`);
-    parameters.push(`%${input.search}%`, `%${input.search}%`);
+    const pattern = `%${likeLiteral(input.search)}%`;
+    conditions.push(`(e."name" LIKE ? ESCAPE '\\' OR e."description" LIKE ? ESCAPE '\\')`);
+    parameters.push(pattern, pattern);
   }
   const column = SORT_COLUMNS[input.sort.field];
   const direction = input.sort.direction === "asc" ? "ASC" : "DESC";
   if (input.cursor !== undefined) {
-    // No row at all when the cursor names no experiment, as with Prisma's cursor.
+    // Strictly after the cursor's row, not "from it, skipping one" (Prisma's way): when the cursor's
+    // experiment no longer matches the filters, skipping one would drop a row that does. A cursor
+    // naming no experiment compares with NULL, so the page is empty.
     conditions.push(
-      `(e.${column}, e."id") ${direction === "ASC" ? ">=" : "<="} (SELECT c.${column}, c."id" FROM "Experiment" c WHERE c."id" = ?)`,
+      `(e.${column}, e."id") ${direction === "ASC" ? ">" : "<"} (SELECT c.${column}, c."id" FROM "Experiment" c WHERE c."id" = ?)`,
     );
     parameters.push(input.cursor);
   }
-  const page = pageQuery(input);
-  parameters.push(page.take, "skip" in page ? page.skip : 0);
+  parameters.push(pageQuery(input).take);
   // The page is chosen on the experiments alone, so the per-experiment subqueries run only for its
   // rows. The columns are in the order of ExperimentPageRow.
   const sql = `SELECT x."id", x."projectId", x."name", x."description", x."dataset", x."createdAt", x."updatedAt",
@@ -104,12 +105,17 @@ function experimentPageStatement(input: ListExperimentsInput): { sql: string; pa
   lr."stage" AS "runStage", lr."queuedAt" AS "runQueuedAt", lr."startedAt" AS "runStartedAt",
   lr."finishedAt" AS "runFinishedAt"
 FROM (SELECT e."id" FROM "Experiment" e WHERE ${conditions.join(" AND ")}
-      ORDER BY e.${column} ${direction}, e."id" ${direction} LIMIT ? OFFSET ?) page
+      ORDER BY e.${column} ${direction}, e."id" ${direction} LIMIT ?) page
 JOIN "Experiment" x ON x."id" = page."id"
 JOIN "user" u ON u."id" = x."createdById"
 LEFT JOIN "Run" lr ON lr."id" = (SELECT r."id" FROM "Run" r WHERE r."experimentId" = x."id" ORDER BY r."queuedAt" DESC, r."id" DESC LIMIT 1)
 ORDER BY x.${column} ${direction}, x."id" ${direction}`;
   return { sql, parameters };
+}
+
+/** `text` matched literally inside a LIKE pattern that declares ESCAPE '\'. */
+function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }
 
 type StoredDateTime = string | number;

@@ -23,14 +23,20 @@ const BASE_METRICS_SQL = `SELECT "baseMetrics" FROM "Run" WHERE "id" = ?`;
 // Every stored field of a result row (result-row-view.ts's resultRowSelect), in sweep order.
 const RESULT_ROWS_SQL = `SELECT "id", "runId", "rowKey", "position", "threshold", "status", "note", "keptNeurons",
   "keptNeuronTotal", "parameters", "bytes", "validationAccuracy", "testAccuracy", "validationAccuracyDrop",
-  "testAccuracyDrop", "parameterReductionPercent", "neuronReductionPercent", "latencyMsPerSample", "pareto"
+  "testAccuracyDrop", "parameterReductionPercent", "neuronReductionPercent", "latencyMsPerSample", "pareto",
+  "recovery", "bundles"
 FROM "ResultRow" WHERE "runId" = ? ORDER BY "position" ASC, "rowKey" ASC`;
 
-type StoredResultRow = Omit<ResultRowView, "threshold" | "keptNeurons" | "status" | "pareto"> & {
+type StoredResultRow = Omit<
+  ResultRowView,
+  "threshold" | "keptNeurons" | "status" | "pareto" | "recovery" | "bundles"
+> & {
   threshold: string;
   keptNeurons: string;
   status: string;
   pareto: number;
+  recovery: string | null;
+  bundles: string | null;
 };
 
 /**

@@ -1,5 +1,6 @@
 import type { PruningThreshold, SweepRow } from "@deadweight/core";
 import type { Prisma } from "@deadweight/db";
+import type { RowBundle, RowRecovery } from "../deployment/deployment-inputs.js";
 
 /** Every stored field of a result row; threshold and keptNeurons are decoded by toResultRowView. */
 export const resultRowSelect = {
@@ -22,6 +23,8 @@ export const resultRowSelect = {
   neuronReductionPercent: true,
   latencyMsPerSample: true,
   pareto: true,
+  recovery: true,
+  bundles: true,
 } satisfies Prisma.ResultRowSelect;
 
 /**
@@ -34,12 +37,18 @@ export type ResultRowView = Omit<SweepRow, "id" | "note"> & {
   readonly rowKey: string;
   readonly position: number;
   readonly note: string | null;
+  /** After recovery fine-tuning; null when the row was not fine-tuned. */
+  readonly recovery: RowRecovery | null;
+  /** The row measured as deployable bundles (one per weights version and dtype); empty when not measured. */
+  readonly bundles: RowBundle[];
 };
 
-type StoredResultRow = Omit<ResultRowView, "threshold" | "keptNeurons" | "status"> & {
+type StoredResultRow = Omit<ResultRowView, "threshold" | "keptNeurons" | "status" | "recovery" | "bundles"> & {
   threshold: string;
   keptNeurons: string;
   status: string;
+  recovery: string | null;
+  bundles: string | null;
 };
 
 export function toResultRowView(row: StoredResultRow): ResultRowView {
@@ -48,5 +57,7 @@ export function toResultRowView(row: StoredResultRow): ResultRowView {
     threshold: JSON.parse(row.threshold) as PruningThreshold,
     keptNeurons: JSON.parse(row.keptNeurons) as number[],
     status: row.status as ResultRowView["status"],
+    recovery: row.recovery === null ? null : (JSON.parse(row.recovery) as RowRecovery),
+    bundles: row.bundles === null ? [] : (JSON.parse(row.bundles) as RowBundle[]),
   };
 }

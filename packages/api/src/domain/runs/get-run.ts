@@ -1,3 +1,4 @@
+import type { RunDeployment } from "../deployment/deployment-inputs.js";
 import type { TrainingCurve } from "../queue/training-curve.js";
 import type { BackendInfo, BaseModelMetrics, SplitRecord } from "@deadweight/core";
 import type { Db } from "@deadweight/db";
@@ -29,6 +30,8 @@ export interface RunDetails {
   readonly attempts: RunAttemptView[];
   /** The worker's progress document (stage-specific), as reported. */
   readonly progress: unknown;
+  /** The deploy stage's outcome (budget answer, exported candidate, model card); null before it ran. */
+  readonly deployment: RunDeployment | null;
   /** Loss and accuracy as training went, for the latest attempt that trained; null before training. */
   readonly trainingCurve: TrainingCurve | null;
   readonly backend: BackendInfo | null;
@@ -47,7 +50,7 @@ export interface RunDetails {
 /** Everything known about one run (viewer or higher); JSON documents come back parsed. */
 export async function getRun(db: Db, actor: UserActor, input: GetRunInput): Promise<RunDetails> {
   const { projectId } = await accessRun(db, actor, input.runId, "viewer");
-  const { progress, trainingCurve, backend, timings, baseMetrics, split, status, completedStages, attempts, _count, ...run } = await db.run.findUniqueOrThrow({
+  const { progress, trainingCurve, deployment, backend, timings, baseMetrics, split, status, completedStages, attempts, _count, ...run } = await db.run.findUniqueOrThrow({
     where: { id: input.runId },
     select: {
       id: true,
@@ -63,6 +66,7 @@ export async function getRun(db: Db, actor: UserActor, input: GetRunInput): Prom
       attempts: { orderBy: { attempt: "asc" }, select: runAttemptSelect },
       progress: true,
       trainingCurve: true,
+      deployment: true,
       backend: true,
       timings: true,
       baseMetrics: true,
@@ -83,6 +87,7 @@ export async function getRun(db: Db, actor: UserActor, input: GetRunInput): Prom
     attempts: attempts.map(toRunAttemptView),
     progress: parseDocument(progress),
     trainingCurve: parseDocument(trainingCurve) as TrainingCurve | null,
+    deployment: parseDocument(deployment) as RunDeployment | null,
     backend: parseDocument(backend) as BackendInfo | null,
     timings: parseDocument(timings) as Record<string, number> | null,
     baseMetrics: parseDocument(baseMetrics) as BaseModelMetrics | null,

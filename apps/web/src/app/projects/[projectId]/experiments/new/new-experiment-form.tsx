@@ -3,6 +3,7 @@
 import {
   Alert,
   Button,
+  Checkbox,
   Fieldset,
   Group,
   NativeSelect,
@@ -42,6 +43,13 @@ interface Draft {
   keepFractions: string;
   seed: string;
   runs: string;
+  budgetKilobytes: string;
+  maxDropPoints: string;
+  maxLatencyMicroseconds: string;
+  dtypes: string[];
+  recoveryEpochs: string;
+  recover: "answer" | "pareto";
+  bundles: "answer" | "pareto";
 }
 
 const DEFAULTS: Draft = {
@@ -64,6 +72,13 @@ const DEFAULTS: Draft = {
   keepFractions: "0.1, 0.2, 0.3, 0.5, 0.7, 0.9",
   seed: "42",
   runs: "1",
+  budgetKilobytes: "",
+  maxDropPoints: "",
+  maxLatencyMicroseconds: "",
+  dtypes: ["float32", "float16", "uint8"],
+  recoveryEpochs: "0",
+  recover: "answer",
+  bundles: "answer",
 };
 
 type FieldErrors = Record<string, string>;
@@ -87,6 +102,11 @@ const FIELD_LABELS: Record<string, string> = {
   "config.pruning.apoz": "APoZ thresholds",
   "config.pruning.keepFractions": "Keep fractions",
   "config.seed": "Seed",
+  "config.deployment.budget.maxBytes": "Device budget",
+  "config.deployment.budget.maxAccuracyDropPoints": "Max accuracy drop",
+  "config.deployment.budget.maxLatencyMsPerSample": "Max latency",
+  "config.deployment.dtypes": "Bundle dtypes",
+  "config.deployment.recoveryEpochs": "Recovery epochs",
 };
 
 /** "config.model.hidden.1" → the field's label, with the list position when the API names one. */
@@ -140,6 +160,32 @@ function configOf(draft: Draft): { input: unknown; errors: FieldErrors } {
   } else {
     pruning.keepFractions = list("config.pruning.keepFractions", draft.keepFractions);
   }
+  const budgetKilobytes = number("config.deployment.budget.maxBytes", draft.budgetKilobytes, true);
+  const maxDropPoints = number("config.deployment.budget.maxAccuracyDropPoints", draft.maxDropPoints, true);
+  const maxLatencyMicroseconds = number(
+    "config.deployment.budget.maxLatencyMsPerSample",
+    draft.maxLatencyMicroseconds,
+    true,
+  );
+  if (budgetKilobytes === undefined && (maxDropPoints !== undefined || maxLatencyMicroseconds !== undefined)) {
+    errors["config.deployment.budget.maxBytes"] = "set the device budget too (the other limits refine it)";
+  }
+  if (draft.dtypes.length === 0) errors["config.deployment.dtypes"] = "choose at least one";
+  const deployment = {
+    ...(budgetKilobytes === undefined
+      ? {}
+      : {
+          budget: {
+            maxBytes: Math.round(budgetKilobytes * 1024),
+            ...(maxDropPoints === undefined ? {} : { maxAccuracyDropPoints: maxDropPoints }),
+            ...(maxLatencyMicroseconds === undefined ? {} : { maxLatencyMsPerSample: maxLatencyMicroseconds / 1000 }),
+          },
+        }),
+    dtypes: draft.dtypes,
+    recoveryEpochs: number("config.deployment.recoveryEpochs", draft.recoveryEpochs),
+    recover: draft.recover,
+    bundles: draft.bundles,
+  };
   const input = {
     name: draft.name,
     description: draft.description,
@@ -162,6 +208,7 @@ function configOf(draft: Draft): { input: unknown; errors: FieldErrors } {
         learningRate: number("config.training.learningRate", draft.learningRate),
       },
       pruning,
+      deployment,
       seed: number("config.seed", draft.seed),
     },
   };
@@ -292,6 +339,65 @@ export function NewExperimentForm({ projectId }: { readonly projectId: string })
               text("apoz", "config.pruning.apoz", "APoZ thresholds", "fractions in [0, 1]")}
             {draft.criterion === "rank" &&
               text("keepFractions", "config.pruning.keepFractions", "Keep fractions", "fractions in (0, 1]")}
+          </SimpleGrid>
+        </Fieldset>
+        <Fieldset legend="Deployment">
+          <SimpleGrid cols={3}>
+            {text(
+              "budgetKilobytes",
+              "config.deployment.budget.maxBytes",
+              "Device budget (KB)",
+              "real bytes on disk; empty: no budget",
+            )}
+            {text(
+              "maxDropPoints",
+              "config.deployment.budget.maxAccuracyDropPoints",
+              "Max accuracy drop (points)",
+              "validation points below the base model",
+            )}
+            {text(
+              "maxLatencyMicroseconds",
+              "config.deployment.budget.maxLatencyMsPerSample",
+              "Max latency (µs per sample)",
+              "optional",
+            )}
+            <Checkbox.Group
+              label="Bundle dtypes"
+              description="TF.js layers format; float16 and uint8 are quantized"
+              value={draft.dtypes}
+              onChange={(value) => set("dtypes")(value)}
+              error={errors["config.deployment.dtypes"]}
+            >
+              <Group mt={6}>
+                <Checkbox value="float32" label="float32" />
+                <Checkbox value="float16" label="float16" />
+                <Checkbox value="uint8" label="uint8" />
+              </Group>
+            </Checkbox.Group>
+            {text(
+              "recoveryEpochs",
+              "config.deployment.recoveryEpochs",
+              "Recovery epochs",
+              "fine-tuning after pruning; 0: none",
+            )}
+            <NativeSelect
+              label="Fine-tune"
+              value={draft.recover}
+              onChange={(event) => set("recover")(event.currentTarget.value as Draft["recover"])}
+              data={[
+                { value: "answer", label: "the budget's answer (else the suggested row)" },
+                { value: "pareto", label: "every Pareto row" },
+              ]}
+            />
+            <NativeSelect
+              label="Export verified bundles of"
+              value={draft.bundles}
+              onChange={(event) => set("bundles")(event.currentTarget.value as Draft["bundles"])}
+              data={[
+                { value: "answer", label: "the budget's answer (else the suggested row)" },
+                { value: "pareto", label: "every Pareto row" },
+              ]}
+            />
           </SimpleGrid>
         </Fieldset>
         <Group>

@@ -1,0 +1,21 @@
+// The parts of the core that need no TensorFlow.js (a browser, an API server): which neurons a
+// threshold removes, which bundle fits a device budget, and the model card's shape. The dashboard
+// draws the core's own decisions with them; the API answers budget queries with them.
+export type {
+  BindingConstraint,
+  BudgetAnswer,
+  BudgetCandidate,
+  BudgetConstraint,
+  BudgetOption,
+  DeploymentBudget,
+  Shortfall,
+} from "./budget/deployment-budget.js";
+export { selectForBudget } from "./budget/select-for-budget.js";
+export { WEIGHT_DTYPES, type WeightDtype } from "./bundle/weight-dtype.js";
+export type { ModelCard } from "./candidate/model-card.js";
+export type { DeadweightErrorCode } from "./errors.js";
+export { planPruning } from "./pruning/plan-pruning.js";
+export type { LayerPlan, PruningPlan } from "./pruning/pruning-plan.js";
+export { type PruningThreshold, thresholdId } from "./pruning/pruning-threshold.js";
+export type { ActivationStats, LayerActivationStats, NeuronStats } from "./stats/activation-stats.js";
+export { SUGGESTION_MAX_VALIDATION_DROP, suggestedRow } from "./sweep/suggested-row.js";

@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { suggestedRow } from "../../src/sweep/suggested-row.js";
+
+const row = (
+  id: string,
+  parameters: number,
+  validationAccuracyDrop: number | null,
+  status: "ok" | "emptied-layer" = "ok",
+) => ({
+  id,
+  parameters,
+  validationAccuracyDrop,
+  status,
+});
+
+describe("suggestedRow", () => {
+  it("takes the fewest parameters within 0.5 validation points, never a row without a model", () => {
+    const rows = [row("a", 1000, 0.1), row("b", 600, 0.5), row("c", 400, 0.51), row("d", 100, null, "emptied-layer")];
+    expect(suggestedRow(rows)?.id).toBe("b");
+  });
+
+  it("is null when every row loses more than 0.5 points", () => {
+    expect(suggestedRow([row("a", 10, 2), row("b", 5, 0.6)])).toBeNull();
+  });
+});
