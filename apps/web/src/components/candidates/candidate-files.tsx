@@ -1,7 +1,8 @@
 "use client";
 
-import { Anchor, Group, Loader, Text } from "@mantine/core";
+import { Group, Loader, Text } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
+import { ArtifactLink } from "@/components/artifacts/artifact-link";
 import { api } from "@/lib/api-client";
 import { formatBytes } from "@/lib/format";
 
@@ -27,16 +28,9 @@ export function CandidateFiles({ runId, resultRowId }: { readonly runId: string;
   return (
     <Group gap="xs">
       {files.data.map((file) => (
-        <Anchor
-          key={file.id}
-          href={file.downloadPath}
-          download
-          size="sm"
-          data-sha256={file.sha256}
-          title={`sha256 ${file.sha256}`}
-        >
+        <ArtifactLink key={file.id} artifact={file}>
           {file.name} ({formatBytes(file.sizeBytes)})
-        </Anchor>
+        </ArtifactLink>
       ))}
     </Group>
   );

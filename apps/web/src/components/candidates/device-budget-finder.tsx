@@ -4,6 +4,7 @@ import { Alert, Anchor, Button, Group, Paper, Stack, Text, TextInput, Title } fr
 import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
 import { type FormEvent, useState } from "react";
+import { ArtifactLink } from "@/components/artifacts/artifact-link";
 import { api } from "@/lib/api-client";
 import { errorMessageOf, fieldErrorsOf } from "@/lib/api-errors";
 import { formatAccuracy, formatBytes, formatDrop } from "@/lib/format";
@@ -106,9 +107,9 @@ export function DeviceBudgetFinder({ projectId, canEdit }: { readonly projectId:
               </Text>
               <Group gap="sm">
                 {answer.bundle.files.map((file) => (
-                  <Anchor key={file.id} href={file.downloadPath} download size="sm" data-sha256={file.sha256}>
+                  <ArtifactLink key={file.id} artifact={file}>
                     {file.name.split("/").at(-1)} ({formatBytes(file.sizeBytes)})
-                  </Anchor>
+                  </ArtifactLink>
                 ))}
                 {answer.bundle.modelCard !== null && (
                   <Anchor href={answer.bundle.modelCard.downloadPath} download size="sm">

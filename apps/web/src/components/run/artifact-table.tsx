@@ -1,4 +1,5 @@
-import { Anchor, Code, Table, Text } from "@mantine/core";
+import { Code, Table, Text } from "@mantine/core";
+import { ArtifactLink } from "@/components/artifacts/artifact-link";
 import { formatBytes } from "@/lib/format";
 import type { ArtifactView } from "@/lib/router-outputs";
 
@@ -25,9 +26,7 @@ export function ArtifactTable({ artifacts }: { readonly artifacts: readonly Arti
         {artifacts.map((artifact) => (
           <Table.Tr key={artifact.id}>
             <Table.Td>
-              <Anchor href={artifact.downloadPath} download data-sha256={artifact.sha256}>
-                {artifact.name}
-              </Anchor>
+              <ArtifactLink artifact={artifact}>{artifact.name}</ArtifactLink>
             </Table.Td>
             <Table.Td>{artifact.kind}</Table.Td>
             <Table.Td>{formatBytes(artifact.sizeBytes)}</Table.Td>

@@ -1,6 +1,7 @@
 "use client";
 
 import { Accordion, Alert, Anchor, Badge, Code, Group, Stack, Table, Text, Title } from "@mantine/core";
+import { ArtifactLink } from "@/components/artifacts/artifact-link";
 import { formatAccuracy, formatBytes, formatDrop, formatSeconds } from "@/lib/format";
 import type { ArtifactView, ResultRow, RunDetails } from "@/lib/router-outputs";
 
@@ -113,16 +114,9 @@ export function DeploymentPanel({ deployment, rows, artifacts, base, live }: Dep
                             {file.name.split("/").at(-1)} (not stored)
                           </Text>
                         ) : (
-                          <Anchor
-                            key={file.name}
-                            href={artifact.downloadPath}
-                            download
-                            size="sm"
-                            data-sha256={artifact.sha256}
-                            title={`sha256 ${artifact.sha256}`}
-                          >
+                          <ArtifactLink key={file.name} artifact={artifact}>
                             {file.name.split("/").at(-1)}
-                          </Anchor>
+                          </ArtifactLink>
                         );
                       })}
                     </Group>

@@ -2,6 +2,7 @@
 
 import { Badge, Divider, Drawer, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { PromoteForm } from "@/components/candidates/promote-form";
+import { Fact } from "@/components/fact";
 import { formatAccuracy, formatBytes, formatCount, formatDrop, formatLatency, formatPercent } from "@/lib/format";
 import type { ArtifactView, ResultRow } from "@/lib/router-outputs";
 import { describeThreshold } from "@/lib/thresholds";
@@ -71,18 +72,5 @@ export function RowDrawer({ row, projectId, canEdit, artifacts, onClose }: RowDr
         </Stack>
       )}
     </Drawer>
-  );
-}
-
-function Fact({ label, value }: { readonly label: string; readonly value: string }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
-      <Text size="sm" fw={500}>
-        {value}
-      </Text>
-    </div>
   );
 }

@@ -1,5 +1,6 @@
 "use client";
 
+import type { RunProgress as ReportedProgress } from "@deadweight/api";
 import { Alert, Group, Paper, Progress, Stack, Stepper, Text } from "@mantine/core";
 import { formatAccuracy, formatSeconds } from "@/lib/format";
 import type { RunDetails } from "@/lib/router-outputs";
@@ -7,21 +8,9 @@ import { TrainingCurveChart } from "./training-curve-chart";
 
 const STAGES = ["load", "train", "statistics", "sweep", "export", "deploy"] as const;
 
-interface LiveProgress {
-  readonly stage?: string;
-  readonly epoch?: number;
-  readonly epochs?: number;
-  readonly batch?: number;
-  readonly batches?: number;
-  readonly loss?: number;
-  readonly accuracy?: number;
-  readonly etaSeconds?: number;
-  readonly message?: string;
-}
-
 /** Where the pipeline is: stages done, the current epoch and batch, loss, accuracy, ETA, and the training curves. */
 export function RunProgress({ run }: { readonly run: RunDetails }) {
-  const progress = (run.progress ?? {}) as LiveProgress;
+  const progress = (run.progress ?? {}) as Partial<ReportedProgress>;
   const live = run.status === "running";
   const done = new Set(run.completedStages);
   const active = STAGES.findIndex((stage) => !done.has(stage));

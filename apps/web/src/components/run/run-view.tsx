@@ -16,6 +16,7 @@ import {
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useMemo, useRef, useState } from "react";
+import { Fact } from "@/components/fact";
 import { RunStatusBadge } from "@/components/runs/run-status-badge";
 import { api } from "@/lib/api-client";
 import { errorMessageOf } from "@/lib/api-errors";
@@ -268,17 +269,4 @@ function describeBackend(backend: RunDetails["backend"]): string {
 function describeSplit(split: NonNullable<RunDetails["split"]>): string {
   const part = (name: string, range: { from: number; to: number }) => `${range.to - range.from} ${name}`;
   return [part("train", split.train), part("validation", split.validation), part("test", split.test)].join(" / ");
-}
-
-function Fact({ label, value }: { readonly label: string; readonly value: string }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
-      <Text size="sm" fw={500}>
-        {value}
-      </Text>
-    </div>
-  );
 }
