@@ -290,7 +290,10 @@ async function workerOverhead(description: string, config: Record<string, unknow
       ]),
     );
   const endToEnd = median(measured.map((m) => m.endToEnd));
-  const overhead = (endToEnd - directMedian) / directMedian;
+  // The worker's deploy stage (bundles per dtype, verification in a fresh process, model card) is work the
+  // direct run does not do: the queue's overhead is measured without it, and its time is reported apart.
+  const deploy = median(measured.map((m) => m.stages.deploy ?? 0));
+  const overhead = (endToEnd - deploy - directMedian) / directMedian;
   return {
     run: description,
     directSeconds: directSeconds.map((value) => round(value)),
@@ -303,9 +306,12 @@ async function workerOverhead(description: string, config: Record<string, unknow
       "long poll: each claim waits on the server for up to 20 s (--poll 0.2/--max-poll 0.5 now only pace retries after errors)",
     directMedianSeconds: round(directMedian),
     workerMedianSeconds: round(endToEnd),
-    /** What the queue adds per run whatever its size: claim wait, reports, uploads. */
-    addedSecondsPerRun: round(endToEnd - directMedian),
+    /** The deploy stage: work only the platform does (see above), not counted as overhead. */
+    deployStageMedianSeconds: round(deploy),
+    /** What the queue adds per run whatever its size (claim wait, reports, uploads), the deploy stage excluded. */
+    addedSecondsPerRun: round(endToEnd - deploy - directMedian),
     overheadPercent: round(100 * overhead, 1),
+    overheadMeasures: "worker end to end minus its deploy stage, against the same pipeline run directly by the core",
     target: { overheadPercentAtMost: 10, met: overhead <= 0.1 },
   };
 }

@@ -4,10 +4,11 @@
  * @tensorflow/tfjs (+ its wasm backend) and Node built-ins, so it judges the files the way any TF.js
  * user would load them.
  *
- *   node verify-bundle.mjs --bundle <folder with model.json> --test-set <DWDS file> [--backend wasm|cpu] [--chunk-size 2048]
+ *   node verify-bundle.mjs --bundle <folder with model.json> [--bundle <another> ...] --test-set <DWDS file> [--backend wasm|cpu] [--chunk-size 2048]
  *
- * Prints one line of JSON on stdout: { ok: true, samples, correct, accuracy, files: [{ name, bytes, sha256 }], ... }
- * or { ok: false, error } with exit code 1. The test-set file is the core's binary dataset format:
+ * Prints one line of JSON per bundle on stdout, in the order given: { ok: true, bundle, samples, correct,
+ * accuracy, files: [{ name, bytes, sha256 }], ... }; or { ok: false, error } with exit code 1 at the
+ * first bundle it cannot evaluate. Several bundles share one process (TF.js starts once). The test-set file is the core's binary dataset format:
  * "DWDS", then uint32 LE version 1, sample count, feature count, class count, then float32 LE
  * features (row-major) and int32 LE labels.
  */
@@ -63,16 +64,16 @@ function digestFolder(folder) {
 async function main() {
   const { values } = parseArgs({
     options: {
-      bundle: { type: "string" },
+      bundle: { type: "string", multiple: true },
       "test-set": { type: "string" },
       backend: { type: "string", default: "wasm" },
       "chunk-size": { type: "string", default: "2048" },
     },
   });
-  const folder = values.bundle;
+  const folders = values.bundle ?? [];
   const testSetPath = values["test-set"];
   const chunkSize = Number(values["chunk-size"]);
-  if (folder === undefined || testSetPath === undefined)
+  if (folders.length === 0 || testSetPath === undefined)
     fail("usage: verify-bundle.mjs --bundle <folder> --test-set <file>");
   if (!Number.isInteger(chunkSize) || chunkSize < 1) fail(`--chunk-size must be a positive integer, got ${chunkSize}`);
   if (values.backend !== "wasm" && values.backend !== "cpu")
@@ -87,7 +88,24 @@ async function main() {
   }
   if (!(await tf.setBackend(values.backend))) fail(`the ${values.backend} backend did not start`);
   await tf.ready();
+  const startup = (performance.now() - started) / 1000;
+  const testSet = readTestSet(testSetPath);
+  for (const folder of folders) {
+    let report;
+    try {
+      report = await evaluateBundle(tf, folder, testSet, chunkSize);
+    } catch (error) {
+      fail(`${folder}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const { backend, version } = { backend: tf.getBackend(), version: tf.version.tfjs };
+    process.stdout.write(
+      `${JSON.stringify({ ok: true, bundle: folder, testSet: testSetPath, ...report, backend, tfjsVersion: version, chunkSize, startupSeconds: startup })}\n`,
+    );
+  }
+}
 
+async function evaluateBundle(tf, folder, testSet, chunkSize) {
+  const started = performance.now();
   const files = digestFolder(folder);
   const modelJson = JSON.parse(readFileSync(join(folder, "model.json"), "utf8"));
   const weightSpecs = modelJson.weightsManifest.flatMap((group) => group.weights);
@@ -100,10 +118,9 @@ async function main() {
     tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs, weightData }),
   );
 
-  const testSet = readTestSet(testSetPath);
   const inputWidth = model.inputs[0].shape[1];
   if (inputWidth !== testSet.featureCount) {
-    fail(`the model takes ${inputWidth} features but the test set has ${testSet.featureCount}`);
+    fail(`${folder}: the model takes ${inputWidth} features but the test set has ${testSet.featureCount}`);
   }
   let correct = 0;
   for (let from = 0; from < testSet.count; from += chunkSize) {
@@ -119,20 +136,13 @@ async function main() {
   }
   model.dispose();
 
-  const report = {
-    ok: true,
-    bundle: folder,
-    testSet: testSetPath,
+  return {
     samples: testSet.count,
     correct,
     accuracy: correct / testSet.count,
-    backend: tf.getBackend(),
-    tfjsVersion: tf.version.tfjs,
-    chunkSize,
     files,
     seconds: (performance.now() - started) / 1000,
   };
-  process.stdout.write(`${JSON.stringify(report)}\n`);
 }
 
 main().catch((error) => fail(error instanceof Error ? error.message : String(error)));

@@ -64,16 +64,48 @@ export async function verifierScriptPath(): Promise<string> {
  * cannot load or evaluate the bundle; BUNDLE_INTEGRITY when a file's sha256 differs.
  */
 export async function verifyBundleFolder(options: VerifyBundleOptions): Promise<BundleVerification> {
-  const toleranceSamples = options.toleranceSamples ?? 0;
-  if (!Number.isInteger(toleranceSamples) || toleranceSamples < 0) {
+  const [verification] = await verifyBundleFolders([options]);
+  return verification!;
+}
+
+/**
+ * verifyBundleFolder for several bundles in ONE fresh process (TF.js starts once): they must share
+ * the test set, backend, node binary and timeout. Checks each as verifyBundleFolder does, in order,
+ * and throws at the first that fails.
+ */
+export async function verifyBundleFolders(list: readonly VerifyBundleOptions[]): Promise<BundleVerification[]> {
+  const first = list[0];
+  if (first === undefined) return [];
+  const shared = (option: VerifyBundleOptions) =>
+    [option.testSetFile, option.backend ?? "wasm", option.nodeExecutable ?? "", option.timeoutMs ?? 0].join("\u0000");
+  if (list.some((options) => shared(options) !== shared(first))) {
     throw new DeadweightError(
       "INVALID_OPTION",
-      `toleranceSamples must be a non-negative integer, got ${toleranceSamples}`,
+      "bundles verified in one process must share the test set, backend, node binary and timeout",
     );
   }
+  for (const options of list) {
+    const toleranceSamples = options.toleranceSamples ?? 0;
+    if (!Number.isInteger(toleranceSamples) || toleranceSamples < 0) {
+      throw new DeadweightError(
+        "INVALID_OPTION",
+        `toleranceSamples must be a non-negative integer, got ${toleranceSamples}`,
+      );
+    }
+  }
   const script = await verifierScriptPath();
-  const backend = options.backend ?? "wasm";
-  const report = await runVerifier(options, script, backend);
+  const backend = first.backend ?? "wasm";
+  const reports = await runVerifier(list, script, backend);
+  return list.map((options, index) => checkReport(options, reports[index]!, script, backend));
+}
+
+function checkReport(
+  options: VerifyBundleOptions,
+  report: VerifierReport,
+  script: string,
+  backend: string,
+): BundleVerification {
+  const toleranceSamples = options.toleranceSamples ?? 0;
   const files = report.files;
   if (options.expectedFiles !== undefined) assertSameDigests(options.folder, files, options.expectedFiles);
   const { expected } = options;
@@ -95,7 +127,7 @@ export async function verifyBundleFolder(options: VerifyBundleOptions): Promise<
     expected: { correct: expected.correct, samples: expected.samples },
     measured: { correct: report.correct, samples: report.samples, accuracy: report.accuracy },
     toleranceSamples,
-    verifier: { script, backend: report.backend, tfjsVersion: report.tfjsVersion, seconds: report.seconds },
+    verifier: { script, backend: report.backend || backend, tfjsVersion: report.tfjsVersion, seconds: report.seconds },
     files,
   };
 }
@@ -113,6 +145,20 @@ export async function exportVerifiedBundle(
   return verifyBundleFolder({ ...options, expectedFiles: written });
 }
 
+/**
+ * exportVerifiedBundle for several bundles, verified in one fresh process: each is written into its
+ * own (empty) folder first.
+ */
+export async function exportVerifiedBundles(
+  exports: readonly { readonly bundle: ModelBundle; readonly options: Omit<VerifyBundleOptions, "expectedFiles"> }[],
+): Promise<BundleVerification[]> {
+  const written: VerifyBundleOptions[] = [];
+  for (const { bundle, options } of exports) {
+    written.push({ ...options, expectedFiles: await writeBundleFolder(options.folder, bundle.files) });
+  }
+  return verifyBundleFolders(written);
+}
+
 interface VerifierReport {
   readonly samples: number;
   readonly correct: number;
@@ -123,14 +169,18 @@ interface VerifierReport {
   readonly files: FileDigest[];
 }
 
-async function runVerifier(options: VerifyBundleOptions, script: string, backend: string): Promise<VerifierReport> {
+async function runVerifier(
+  list: readonly VerifyBundleOptions[],
+  script: string,
+  backend: string,
+): Promise<VerifierReport[]> {
   const { execFile } = await import("node:child_process");
+  const first = list[0]!;
   const args = [
     script,
-    "--bundle",
-    options.folder,
+    ...list.flatMap((options) => ["--bundle", options.folder]),
     "--test-set",
-    options.testSetFile,
+    first.testSetFile,
     "--backend",
     backend,
     "--chunk-size",
@@ -139,31 +189,38 @@ async function runVerifier(options: VerifyBundleOptions, script: string, backend
   const { stdout, stderr, exitError } = await new Promise<{ stdout: string; stderr: string; exitError: Error | null }>(
     (resolve) => {
       execFile(
-        options.nodeExecutable ?? process.execPath,
+        first.nodeExecutable ?? process.execPath,
         args,
-        { timeout: options.timeoutMs ?? 600_000, maxBuffer: 16 * 1024 * 1024 },
+        { timeout: first.timeoutMs ?? 600_000, maxBuffer: 16 * 1024 * 1024 },
         (error, out, err) => resolve({ stdout: String(out), stderr: String(err), exitError: error }),
       );
     },
   );
-  const lastLine = stdout.trim().split("\n").at(-1) ?? "";
-  let parsed: ({ ok: true } & VerifierReport) | { ok: false; error: string } | null = null;
-  try {
-    parsed = JSON.parse(lastLine);
-  } catch {
-    parsed = null;
-  }
-  if (parsed === null || parsed.ok !== true) {
+  const lines = stdout
+    .trim()
+    .split("\n")
+    .filter((line) => line.startsWith("{"));
+  const parsed = lines.map((line): ({ ok: true } & VerifierReport) | { ok: false; error: string } | null => {
+    try {
+      return JSON.parse(line);
+    } catch {
+      return null;
+    }
+  });
+  const failure = parsed.find((entry) => entry !== null && entry.ok === false) as { error: string } | undefined;
+  const reports = parsed.filter((entry): entry is { ok: true } & VerifierReport => entry !== null && entry.ok === true);
+  if (failure !== undefined || reports.length !== list.length) {
+    const folder = list[reports.length]?.folder ?? first.folder;
     const reason =
-      parsed !== null
-        ? parsed.error
+      failure !== undefined
+        ? failure.error
         : `${exitError?.message ?? "no report"}${stderr.trim() === "" ? "" : `: ${stderr.trim().split("\n").slice(-3).join(" | ")}`}`;
     throw new DeadweightError(
       "VERIFICATION_FAILED",
-      `bundle ${options.folder}: the standalone verifier could not evaluate it: ${reason}`,
+      `bundle ${folder}: the standalone verifier could not evaluate it: ${reason}`,
     );
   }
-  return parsed;
+  return reports;
 }
 
 function assertSameDigests(folder: string, actual: readonly FileDigest[], expected: readonly FileDigest[]): void {

@@ -10,6 +10,7 @@ import type { MlpWeights } from "../../src/model/mlp-weights.js";
 import { checkBundleFolder, writeBinaryDatasetFile, writeBundleFolder } from "../../src/verification/bundle-folder.js";
 import {
   exportVerifiedBundle,
+  exportVerifiedBundles,
   verifierScriptPath,
   verifyBundleFolder,
 } from "../../src/verification/verify-bundle-in-fresh-process.js";
@@ -67,6 +68,39 @@ describe("exportVerifiedBundle", () => {
       expect(weightsSize).toBe(dtype === "uint8" ? 12 : 48); // 12 parameters
     },
   );
+});
+
+describe("exportVerifiedBundles", () => {
+  it("verifies every dtype of a candidate in one fresh process, each against its own stored count", async () => {
+    const exports = await Promise.all(
+      (["float32", "float16", "uint8"] as const).map(async (dtype) => {
+        const bundle = await encodeModelBundle(IDENTITY, dtype);
+        const expected = await evaluateModelBundle(bundle.model, FOUR_SAMPLES);
+        return { bundle, options: { folder: join(ROOT, `together-${dtype}`), testSetFile: TEST_SET, expected } };
+      }),
+    );
+    const verifications = await exportVerifiedBundles(exports);
+    expect(verifications.map((verification) => [verification.folder, verification.measured.correct])).toEqual(
+      exports.map((entry) => [entry.options.folder, 3]),
+    );
+  });
+
+  it("names the bundle at fault when one of them does not hold what is stored", async () => {
+    const good = await encodeModelBundle(IDENTITY, "float32");
+    const expected = await evaluateModelBundle(good.model, FOUR_SAMPLES);
+    const error = await rejectedDeadweightError(
+      exportVerifiedBundles([
+        { bundle: good, options: { folder: join(ROOT, "pair-good"), testSetFile: TEST_SET, expected } },
+        {
+          bundle: good,
+          options: { folder: join(ROOT, "pair-bad"), testSetFile: TEST_SET, expected: { correct: 4, samples: 4 } },
+        },
+      ]),
+    );
+    expect(error.code).toBe("VERIFICATION_FAILED");
+    expect(error.message).toContain("pair-bad");
+    expect(error.message).toContain("3/4");
+  });
 });
 
 describe("verifyBundleFolder", () => {

@@ -8,7 +8,7 @@ import {
   type BudgetCandidate,
   type BundleVerification,
   buildModelCard,
-  exportVerifiedBundle,
+  exportVerifiedBundles,
   type MeasuredBundle,
   type MlpWeights,
   measureModelBundle,
@@ -65,7 +65,14 @@ export async function deployStage(
   const base = sweep.base;
   const say = (message: string) => context.progress.set({ stage: "deploy", message });
   const suggested = suggestedRow(sweep.rows);
-  const candidates = measuredCandidates(sweep.rows, suggested);
+  const budget = settings.budget ?? null;
+  // Without a budget nothing is chosen among rows: only the suggested row is measured (and exported).
+  const candidates =
+    budget === null && settings.bundles === "answer" && settings.recover === "answer"
+      ? suggested === null
+        ? []
+        : [suggested]
+      : measuredCandidates(sweep.rows, suggested);
 
   const measure = async (row: SweepRow, version: WeightVersion, network: MlpWeights, recovery: RecoveredRow | null) => {
     const measured = new Map<WeightDtype, MeasuredBundle>();
@@ -77,6 +84,7 @@ export async function deployStage(
         await measureModelBundle(
           network,
           dtype,
+          // Validation accuracy too: budgets choose on it, here and in a project's budget queries later.
           { test: split.test, validation: split.validation },
           `${row.id} ${dtype}`,
         ),
@@ -91,7 +99,6 @@ export async function deployStage(
       await measure(row, "one-shot", applyPruningPlan(trained.weights, planPruning(stats, row.threshold)), null),
     );
   }
-  const budget = settings.budget ?? null;
   let answer =
     budget === null || variants.length === 0 ? null : selectForBudget(variants.map(budgetCandidateOf(base)), budget);
 
@@ -151,27 +158,34 @@ export async function deployStage(
   try {
     const testSetFile = join(workspace, "test-set.dwds");
     await writeBinaryDatasetFile(testSetFile, split.test);
-    for (const variant of toExport) {
-      for (const [dtype, measured] of variant.measured) {
-        context.signal.throwIfAborted();
-        say(`verifying ${variant.row.id} (${variant.version}, ${dtype}) in a fresh process with plain TF.js`);
-        const folder = join(workspace, variant.row.id, variant.version, dtype);
-        const verification = await exportVerifiedBundle(measured.bundle, {
-          folder,
+    const exports = toExport.flatMap((variant) =>
+      [...variant.measured].map(([dtype, measured]) => ({ variant, dtype, measured })),
+    );
+    context.signal.throwIfAborted();
+    say(`verifying ${exports.length} bundle(s) in a fresh process with plain TF.js`);
+    // One process for all of them: TF.js starts once.
+    const verifications = await exportVerifiedBundles(
+      exports.map(({ variant, dtype, measured }) => ({
+        bundle: measured.bundle,
+        options: {
+          folder: join(workspace, variant.row.id, variant.version, dtype),
           testSetFile,
           expected: measured.test,
+        },
+      })),
+    );
+    for (const [index, { variant, dtype, measured }] of exports.entries()) {
+      context.signal.throwIfAborted();
+      verified.set(keyOf(variant, dtype), verifications[index]!);
+      for (const file of measured.bundle.files) {
+        await context.api.uploadArtifact({
+          ...attemptOf(context),
+          name: bundleFileName(variant, dtype, file.name),
+          kind: "bundle",
+          contentType: file.name.endsWith(".json") ? "application/json" : "application/octet-stream",
+          bytes: file.bytes,
+          resultRowKey: variant.row.id,
         });
-        verified.set(keyOf(variant, dtype), verification);
-        for (const file of measured.bundle.files) {
-          await context.api.uploadArtifact({
-            ...attemptOf(context),
-            name: bundleFileName(variant, dtype, file.name),
-            kind: "bundle",
-            contentType: file.name.endsWith(".json") ? "application/json" : "application/octet-stream",
-            bytes: file.bytes,
-            resultRowKey: variant.row.id,
-          });
-        }
       }
     }
     if (chosen !== null) {
