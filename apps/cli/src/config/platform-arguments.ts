@@ -1,6 +1,6 @@
-import { parseArgs } from "node:util";
 import type { CliEnv } from "../env.js";
 import { ConfigError } from "./config-error.js";
+import { parseFlags } from "./parse-flags.js";
 
 export const DEFAULT_PLATFORM_PORT = 4100;
 
@@ -35,24 +35,18 @@ export function parsePlatformArguments(
   argv: readonly string[],
   env: Pick<CliEnv, "dataDir" | "port">,
 ): PlatformArguments {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    values = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        help: { type: "boolean", short: "h" },
-        "data-dir": { type: "string" },
-        port: { type: "string" },
-        "no-worker": { type: "boolean" },
-        "no-dashboard": { type: "boolean" },
-        "dashboard-dev": { type: "boolean" },
-      },
-    }).values;
-  } catch (error) {
-    throw new ConfigError(`${(error as Error).message}\n\n${PLATFORM_USAGE}`);
-  }
+  const values = parseFlags(
+    argv,
+    {
+      help: { type: "boolean", short: "h" },
+      "data-dir": { type: "string" },
+      port: { type: "string" },
+      "no-worker": { type: "boolean" },
+      "no-dashboard": { type: "boolean" },
+      "dashboard-dev": { type: "boolean" },
+    },
+    PLATFORM_USAGE,
+  );
   const portText = (values.port as string | undefined) ?? env.port;
   let port = DEFAULT_PLATFORM_PORT;
   if (portText !== undefined) {

@@ -1,7 +1,7 @@
-import { parseArgs } from "node:util";
 import type { ServerConnection } from "@deadweight/worker";
 import type { CliEnv } from "../env.js";
 import { ConfigError } from "./config-error.js";
+import { parseFlags } from "./parse-flags.js";
 import { positiveInteger, SERVER_OPTIONS, SERVER_USAGE, serverConnectionOf } from "./server-arguments.js";
 
 export const STATUS_USAGE = `deadweight status [--run <id> | --experiment <id> | --project <id>] --server <url> --token <token>
@@ -33,24 +33,18 @@ export interface StatusArguments {
 
 /** Parses `deadweight status` flags; at most one scope. */
 export function parseStatusArguments(argv: readonly string[], env: Pick<CliEnv, "server" | "token">): StatusArguments {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    values = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        ...SERVER_OPTIONS,
-        help: { type: "boolean", short: "h" },
-        run: { type: "string" },
-        experiment: { type: "string" },
-        project: { type: "string" },
-        limit: { type: "string" },
-      },
-    }).values;
-  } catch (error) {
-    throw new ConfigError(`${(error as Error).message}\n\n${STATUS_USAGE}`);
-  }
+  const values = parseFlags(
+    argv,
+    {
+      ...SERVER_OPTIONS,
+      help: { type: "boolean", short: "h" },
+      run: { type: "string" },
+      experiment: { type: "string" },
+      project: { type: "string" },
+      limit: { type: "string" },
+    },
+    STATUS_USAGE,
+  );
   const text = (name: string) => values[name] as string | undefined;
   if (values.help === true) return { help: true, connection: null, scope: { kind: "team" }, limit: 20 };
   const given = (["run", "experiment", "project"] as const).filter((name) => text(name) !== undefined);

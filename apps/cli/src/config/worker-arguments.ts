@@ -1,7 +1,7 @@
-import { parseArgs } from "node:util";
 import type { ServerConnection } from "@deadweight/worker";
 import type { CliEnv } from "../env.js";
 import { ConfigError } from "./config-error.js";
+import { parseFlags } from "./parse-flags.js";
 import {
   positiveInteger,
   positiveSeconds,
@@ -39,25 +39,19 @@ export interface WorkerArguments {
 
 /** Parses `deadweight worker` flags; the server and token may come from the environment. */
 export function parseWorkerArguments(argv: readonly string[], env: Pick<CliEnv, "server" | "token">): WorkerArguments {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    values = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        ...SERVER_OPTIONS,
-        help: { type: "boolean", short: "h" },
-        concurrency: { type: "string" },
-        name: { type: "string" },
-        lease: { type: "string" },
-        poll: { type: "string" },
-        "max-poll": { type: "string" },
-      },
-    }).values;
-  } catch (error) {
-    throw new ConfigError(`${(error as Error).message}\n\n${WORKER_USAGE}`);
-  }
+  const values = parseFlags(
+    argv,
+    {
+      ...SERVER_OPTIONS,
+      help: { type: "boolean", short: "h" },
+      concurrency: { type: "string" },
+      name: { type: "string" },
+      lease: { type: "string" },
+      poll: { type: "string" },
+      "max-poll": { type: "string" },
+    },
+    WORKER_USAGE,
+  );
   const help = values.help === true;
   const text = (name: string) => values[name] as string | undefined;
   const leaseSeconds = positiveSeconds("--lease", text("lease"));

@@ -1,5 +1,6 @@
 "use client";
 
+import { suggestedRow } from "@deadweight/core/tensor-free";
 import {
   Alert,
   Anchor,
@@ -21,7 +22,7 @@ import { RunStatusBadge } from "@/components/runs/run-status-badge";
 import { api } from "@/lib/api-client";
 import { errorMessageOf } from "@/lib/api-errors";
 import { formatAccuracy, formatBytes, formatCount, formatDateTime, formatSeconds } from "@/lib/format";
-import type { ArtifactView, LayerStatsResult, ResultRow, RouterOutputs, RunDetails } from "@/lib/router-outputs";
+import type { ArtifactView, LayerStatsResult, RouterOutputs, RunDetails } from "@/lib/router-outputs";
 import { ArtifactTable } from "./artifact-table";
 import { DeploymentPanel } from "./deployment-panel";
 import { NeuronScatter } from "./neuron-scatter";
@@ -41,8 +42,6 @@ export interface RunViewProps {
 }
 
 const LIVE_STATUSES = new Set(["queued", "running"]);
-/** The row first shown on the scatter: the smallest frontier row within this many validation points. */
-const SUGGESTION_MAX_VALIDATION_DROP = 0.5;
 
 /** One run: live progress while it works, then its neurons, its sweep and its trade-off. */
 export function RunView(props: RunViewProps) {
@@ -247,18 +246,6 @@ export function RunView(props: RunViewProps) {
 function budgetOfConfig(config: Record<string, unknown>): number | undefined {
   const deployment = config.deployment as { budget?: { maxBytes?: number } } | undefined;
   return deployment?.budget?.maxBytes;
-}
-
-function suggestedRow(rows: readonly ResultRow[]): ResultRow | null {
-  const fitting = rows.filter(
-    (row) =>
-      row.status === "ok" &&
-      row.pareto &&
-      row.validationAccuracyDrop !== null &&
-      row.validationAccuracyDrop <= SUGGESTION_MAX_VALIDATION_DROP,
-  );
-  fitting.sort((a, b) => a.parameters - b.parameters);
-  return fitting[0] ?? null;
 }
 
 function describeBackend(backend: RunDetails["backend"]): string {

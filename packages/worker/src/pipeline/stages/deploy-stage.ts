@@ -15,6 +15,7 @@ import {
   planPruning,
   type RecoveredRow,
   recoverSweepRows,
+  SUGGESTION_MAX_VALIDATION_DROP,
   type SweepRow,
   selectForBudget,
   suggestedRow,
@@ -255,7 +256,7 @@ export async function deployStage(
           ? null
           : variants.length === 0
             ? "no threshold left a usable model, so there is nothing to deploy"
-            : "no row keeps validation accuracy within 0.5 points of the base model, so none was suggested; set a device budget to choose one",
+            : `no row keeps validation accuracy within ${SUGGESTION_MAX_VALIDATION_DROP} points of the base model, so none was suggested; set a device budget to choose one`,
     },
   });
 }

@@ -1,0 +1,17 @@
+import { type ParseArgsConfig, parseArgs } from "node:util";
+import { ConfigError } from "./config-error.js";
+
+/** The flag values of a verb that takes no positional arguments. */
+export type FlagValues = Record<string, string | boolean | undefined>;
+
+/**
+ * Parses a verb's flags strictly (unknown flags and stray words are refused); a refusal is a
+ * ConfigError carrying the verb's usage, so the person sees what the verb accepts.
+ */
+export function parseFlags(argv: readonly string[], options: ParseArgsConfig["options"], usage: string): FlagValues {
+  try {
+    return parseArgs({ args: [...argv], strict: true, allowPositionals: false, options }).values as FlagValues;
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message}\n\n${usage}`);
+  }
+}
