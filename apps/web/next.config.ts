@@ -9,8 +9,9 @@ const config: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   typescript: { ignoreBuildErrors: true },
-  // The core ships TypeScript source; the browser only takes its TF.js-free planning entry.
-  transpilePackages: ["@deadweight/core"],
+  // The core and the experiment defaults ship TypeScript source; the browser only takes the core's
+  // TF.js-free entry (which is all @deadweight/experiment-config imports of it).
+  transpilePackages: ["@deadweight/core", "@deadweight/experiment-config", "@deadweight/protocol"],
   experimental: { optimizePackageImports: ["@mantine/core", "@mantine/hooks"] },
   // Workspace packages import their TypeScript siblings as "./x.js" (NodeNext style); webpack maps that
   // back to the .ts file (Turbopack cannot yet, so builds use webpack: `next build --webpack`).

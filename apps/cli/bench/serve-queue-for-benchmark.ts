@@ -5,7 +5,7 @@ import { appRouter, createCallerFactory, startApiServer } from "@deadweight/api"
 const server = await startApiServer({ dataDir: process.argv[2] as string, port: 0, log: () => {} });
 const owner = server.localOwner;
 if (owner === null) throw new Error("the benchmark needs a fresh data directory");
-const caller = createCallerFactory(appRouter)({ db: server.db, actor: { kind: "user", userId: owner.userId } });
+const caller = createCallerFactory(appRouter)({ store: server.store, actor: { kind: "user", userId: owner.userId } });
 const token = async (kind: "worker" | "user") =>
   (await caller.team.tokens.create({ teamId: owner.teamId, name: `benchmark ${kind}`, kind })).token;
 console.log(

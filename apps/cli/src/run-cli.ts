@@ -8,7 +8,7 @@ import { readCliEnv } from "./env.js";
 const USAGE = `deadweight: find the dead neurons of a trained network and cut them out
 
 Usage:
-  deadweight prune [options]     train, measure, prune at a sweep of thresholds, export (see deadweight prune --help)
+  deadweight prune [options]     train, measure, prune at a sweep of thresholds, export, deploy (see deadweight prune --help)
   deadweight evaluate <folder>   reload an exported model and measure its test accuracy (see deadweight evaluate --help)
   deadweight platform            run the API server and a local worker on this machine (see deadweight platform --help)
   deadweight submit <config>     queue an experiment on a server, optionally wait for it (see deadweight submit --help)

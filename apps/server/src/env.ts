@@ -20,6 +20,7 @@ const serverEnvSchema = z.object({
   DEADWEIGHT_PUBLIC_URL: optional(
     z.url({ error: "expected the URL people use to reach the server, e.g. http://host:4100" }),
   ),
+  DEADWEIGHT_DASHBOARD: optional(z.enum(["on", "dev", "off"], { error: 'expected "on", "dev" or "off"' })),
 });
 
 export interface ServerEnv {
@@ -30,6 +31,8 @@ export interface ServerEnv {
   /** Unset: a secret kept in <dataDir>/auth-secret. */
   readonly authSecret: string | undefined;
   readonly publicURL: string | undefined;
+  /** Whether the dashboard is served beside the API (default "on"). */
+  readonly dashboard: "on" | "dev" | "off";
 }
 
 export const DEFAULT_HOST = "127.0.0.1";
@@ -54,6 +57,7 @@ export function parseServerEnv(source: Readonly<Record<string, string | undefine
     port: env.DEADWEIGHT_PORT ?? DEFAULT_PORT,
     authSecret: env.DEADWEIGHT_AUTH_SECRET,
     publicURL: env.DEADWEIGHT_PUBLIC_URL,
+    dashboard: env.DEADWEIGHT_DASHBOARD ?? "on",
   };
 }
 

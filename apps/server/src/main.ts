@@ -1,5 +1,6 @@
-import { type RunningApiServer, startApiServer } from "@deadweight/api";
+import type { RunningApiServer } from "@deadweight/api";
 import { readServerEnv, type ServerEnv } from "./env.js";
+import { startPlatformServer } from "./start-platform-server.js";
 
 let env: ServerEnv;
 try {
@@ -11,7 +12,8 @@ try {
 
 let server: RunningApiServer;
 try {
-  server = await startApiServer({
+  server = await startPlatformServer({
+    dashboard: env.dashboard,
     host: env.host,
     port: env.port,
     ...(env.dataDir === undefined ? {} : { dataDir: env.dataDir }),
@@ -24,7 +26,9 @@ try {
   console.error(`deadweight-server: could not start: ${(error as Error).message}${hint}`);
   process.exit(1);
 }
-console.log(`Deadweight API listening on ${server.url} (data in ${server.dataDir}); Ctrl+C stops it.`);
+console.log(
+  `Deadweight ${env.dashboard === "off" ? "API" : "dashboard and API"} listening on ${server.url} (data in ${server.dataDir}); Ctrl+C stops it.`,
+);
 
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

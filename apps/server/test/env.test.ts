@@ -2,13 +2,14 @@ import { describe, expect, it } from "vitest";
 import { parseServerEnv } from "../src/env.js";
 
 describe("the server's environment", () => {
-  it("defaults to this machine only, port 4100, the project's data folder and a kept secret", () => {
+  it("defaults to this machine only, port 4100, the project's data folder, a kept secret and the dashboard", () => {
     expect(parseServerEnv({})).toEqual({
       dataDir: undefined,
       host: "127.0.0.1",
       port: 4100,
       authSecret: undefined,
       publicURL: undefined,
+      dashboard: "on",
     });
     expect(parseServerEnv({ DEADWEIGHT_PORT: "", DEADWEIGHT_HOST: "" })).toMatchObject({
       host: "127.0.0.1",
@@ -25,6 +26,7 @@ describe("the server's environment", () => {
         DEADWEIGHT_PORT: "8080",
         DEADWEIGHT_AUTH_SECRET: secret,
         DEADWEIGHT_PUBLIC_URL: "https://deadweight.example.com",
+        DEADWEIGHT_DASHBOARD: "off",
       }),
     ).toEqual({
       dataDir: "/srv/deadweight",
@@ -32,10 +34,14 @@ describe("the server's environment", () => {
       port: 8080,
       authSecret: secret,
       publicURL: "https://deadweight.example.com",
+      dashboard: "off",
     });
   });
 
   it("names each bad variable, its value and what was expected", () => {
+    expect(() => parseServerEnv({ DEADWEIGHT_DASHBOARD: "yes" })).toThrow(
+      /DEADWEIGHT_DASHBOARD="yes": expected "on", "dev" or "off"/,
+    );
     expect(() => parseServerEnv({ DEADWEIGHT_PORT: "eighty" })).toThrow(
       /DEADWEIGHT_PORT="eighty": expected a port number/,
     );

@@ -10,7 +10,8 @@ const BIN = fileURLToPath(new URL("../bin/deadweight-server.mjs", import.meta.ur
 /** Runs the server command with the given environment until `until` matches its output (or it exits). */
 function runServer(env: Record<string, string>, until: RegExp) {
   const child = spawn(process.execPath, [BIN], {
-    env: { PATH: process.env.PATH, ...env },
+    // Only what the test sets: nothing of this machine's environment leaks into the server.
+    env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -2,7 +2,6 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { DashboardHost, NodePageHandler } from "@deadweight/api";
-import { registerDashboardHost } from "../src/server/dashboard-host";
 
 /** The Next.js app's folder (apps/web). */
 export const DASHBOARD_DIRECTORY = fileURLToPath(new URL("..", import.meta.url));
@@ -14,8 +13,8 @@ export interface DashboardOptions {
 
 /**
  * The dashboard as a page handler for the Deadweight server: Next.js runs in the server's own
- * process, so its pages call the API in-process (one database connection, one access cache) and the
- * browser reaches /api/trpc on the same origin.
+ * process and answers every path outside /api; its pages call the API over loopback HTTP like any
+ * other client, and the browser reaches /api/trpc on the same origin.
  */
 export async function createDashboard(host: DashboardHost, options: DashboardOptions = {}): Promise<NodePageHandler> {
   const dev = options.dev ?? false;
@@ -24,7 +23,8 @@ export async function createDashboard(host: DashboardHost, options: DashboardOpt
       `the dashboard has no production build in ${join(DASHBOARD_DIRECTORY, ".next")}: run \`npm start\` (it builds it), or \`npm exec --yes pnpm@10.34.9 -- --filter @deadweight/web build\``,
     );
   }
-  registerDashboardHost(host);
+  // The pages' server side calls the API over HTTP, as any client does (src/server/env.ts).
+  process.env.DEADWEIGHT_API_URL = host.apiUrl;
   // React and Next.js pick their production code paths from NODE_ENV when they are first loaded.
   if (!dev) (process.env as Record<string, string>).NODE_ENV = "production";
   const { default: next } = await import("next");

@@ -32,6 +32,9 @@ afterAll(async () => {
   await platform?.stop();
 });
 
+/** Retrying assertions (expect.poll) give the page as long as a locator's own wait (page.setDefaultTimeout). */
+const SOON = { timeout: 20_000 };
+
 async function waitForRunToFinish(runId: string, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -68,7 +71,7 @@ describe("the dashboard", () => {
     await page.getByLabel("Name").fill("tiny e2e");
     await page.getByLabel("Epochs", { exact: true }).fill("one");
     await page.getByRole("button", { name: "Create and queue" }).click();
-    await expect(page.getByText('"one" is not a number').first().isVisible()).resolves.toBe(true);
+    await page.getByText('"one" is not a number').first().waitFor();
     await page.getByLabel("Epochs", { exact: true }).fill("1");
     await page.getByLabel("Learning rate").fill("-0.1");
     await page.getByRole("button", { name: "Create and queue" }).click();
@@ -126,7 +129,7 @@ describe("the dashboard", () => {
     const strict = results.rows.find((row) => row.status === "ok" && row.keptNeurons[0]! < 32) ?? first;
     await table.locator(`tbody tr[data-row-key="${strict.rowKey}"]`).click();
     await page.getByTestId("row-details").waitFor();
-    expect(await scatter.getAttribute("data-pruned")).toBe(String(32 - strict.keptNeurons[0]!));
+    await expect.poll(() => scatter.getAttribute("data-pruned"), SOON).toBe(String(32 - strict.keptNeurons[0]!));
     await screenshot(page, "run-row-open");
     await page.keyboard.press("Escape");
   });
@@ -198,17 +201,17 @@ describe("the dashboard", () => {
     await page.waitForURL(/\/compare\?runs=/);
     const overlay = page.getByTestId("overlay-chart");
     await overlay.waitFor();
-    expect(await overlay.getAttribute("data-series")).toBe("2");
+    await expect.poll(() => overlay.getAttribute("data-series"), SOON).toBe("2");
 
     const diff = page.getByTestId("config-diff");
     expect(await diff.locator('tr[data-field="model.hidden"]').getAttribute("data-differs")).toBe("true");
     expect(await diff.locator('tr[data-differs="false"]').count()).toBe(0);
     await page.getByText("Hide identical fields").click();
-    expect(await diff.locator('tr[data-differs="false"]').count()).toBeGreaterThan(0);
+    await diff.locator('tr[data-differs="false"]').first().waitFor({ state: "attached" });
 
     await page.getByLabel("Pinned baseline").selectOption(demoRunId);
-    expect(page.url()).toContain(`baseline=${demoRunId}`);
-    await expect(page.getByTestId("budget-table").locator("tbody tr").count()).resolves.toBe(2);
+    await expect.poll(() => page.url(), SOON).toContain(`baseline=${demoRunId}`);
+    await expect.poll(() => page.getByTestId("budget-table").locator("tbody tr").count(), SOON).toBe(2);
     await screenshot(page, "compare");
   });
 

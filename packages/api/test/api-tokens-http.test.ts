@@ -6,8 +6,8 @@ import { signUp } from "./sign-in.js";
 import { createTestDatabase } from "./test-database.js";
 import { apiClient, startTestServer } from "./test-server.js";
 
-const { db } = createTestDatabase();
-const server = await startTestServer(db);
+const { store, db } = createTestDatabase();
+const server = await startTestServer(store);
 
 const adminCookie = await signUp(server.url, {
   email: "admin@example.test",
@@ -87,14 +87,15 @@ describe("API tokens over HTTP", () => {
   it("keeps worker tokens off every user procedure", async () => {
     const { token } = await admin.team.tokens.create.mutate({ teamId: team.id, name: "gpu-box", kind: "worker" });
     const worker = apiClient(server.url, bearer(token));
+    // One at a time: a call started before its turn could fail unobserved (an unhandled rejection).
     for (const call of [
-      worker.team.me.query(),
-      worker.team.listMine.query(),
-      worker.team.get.query({ teamId: team.id }),
-      worker.team.members.list.query({ teamId: team.id }),
-      worker.team.tokens.create.mutate({ teamId: team.id, name: "more", kind: "user" }),
+      () => worker.team.me.query(),
+      () => worker.team.listMine.query(),
+      () => worker.team.get.query({ teamId: team.id }),
+      () => worker.team.members.list.query({ teamId: team.id }),
+      () => worker.team.tokens.create.mutate({ teamId: team.id, name: "more", kind: "user" }),
     ]) {
-      expect(await refusal(call)).toMatchObject({ status: 403, message: expect.stringMatching(/worker tokens/) });
+      expect(await refusal(call())).toMatchObject({ status: 403, message: expect.stringMatching(/worker tokens/) });
     }
     expect(await db.apiToken.count({ where: { teamId: team.id, name: "more" } })).toBe(0);
   });
@@ -125,11 +126,11 @@ describe("API tokens over HTTP", () => {
     const { token, id } = await admin.team.tokens.create.mutate({ teamId: team.id, name: "busy", kind: "worker" });
     const lastUsed = async () => (await db.apiToken.findUniqueOrThrow({ where: { id } })).lastUsedAt?.getTime();
     const t0 = Date.parse("2030-01-01T00:00:00Z");
-    await resolveApiToken(db, token, new Date(t0));
+    await resolveApiToken(store, token, new Date(t0));
     expect(await lastUsed()).toBe(t0);
-    await resolveApiToken(db, token, new Date(t0 + 30_000));
+    await resolveApiToken(store, token, new Date(t0 + 30_000));
     expect(await lastUsed()).toBe(t0);
-    await resolveApiToken(db, token, new Date(t0 + 61_000));
+    await resolveApiToken(store, token, new Date(t0 + 61_000));
     expect(await lastUsed()).toBe(t0 + 61_000);
   });
 });

@@ -8,9 +8,9 @@ import { createPerson, createTeam } from "./people.js";
 import { createExperiment, createProject, createResultRow, createRun } from "./result-fixtures.js";
 import { createTestDatabase } from "./test-database.js";
 
-const { db } = createTestDatabase();
+const { store, db } = createTestDatabase();
 const callerFor = createCallerFactory(router({ artifact: artifactRouter }));
-const as = (actor: Actor) => callerFor({ db, actor }).artifact;
+const as = (actor: Actor) => callerFor({ store, actor }).artifact;
 
 let member: UserActor;
 let viewer: UserActor;
@@ -40,7 +40,7 @@ beforeAll(async () => {
 /** Records metadata as the upload route would after storing the bytes. */
 function record(name: string, fields: { kind?: string; sha256?: string; resultRowId?: string; actor?: Actor } = {}) {
   return recordArtifact(
-    db,
+    store,
     fields.actor ?? member,
     { teamId, runId },
     {

@@ -3,14 +3,13 @@ import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Actor, UserActor } from "../src/access/actor.js";
-import { createArtifactStore } from "../src/artifacts/artifact-store.js";
 import { handleArtifactRequest } from "../src/http/artifact-routes.js";
 import { createPerson, createTeam } from "./people.js";
 import { createExperiment, createProject, createResultRow, createRun } from "./result-fixtures.js";
 import { createTestDatabase } from "./test-database.js";
 
-const { db, folder } = createTestDatabase();
-const store = createArtifactStore(join(folder, "data"));
+const { store, db } = createTestDatabase();
+const artifacts = store.artifacts;
 const MAX_UPLOAD_BYTES = 8 * 1024 * 1024;
 
 let member: UserActor;
@@ -74,7 +73,7 @@ function send(actor: Actor, path: string, init: RequestInit = {}): Promise<Respo
     ...init,
     ...(init.body instanceof ReadableStream ? { duplex: "half" } : {}),
   } as RequestInit);
-  return handleArtifactRequest(request, { db, actor, store, maxUploadBytes: MAX_UPLOAD_BYTES });
+  return handleArtifactRequest(request, { store, actor, maxUploadBytes: MAX_UPLOAD_BYTES });
 }
 
 interface UploadOptions {
@@ -114,7 +113,7 @@ async function uploaded(response: Response) {
 
 function incomingFiles(): string[] {
   try {
-    return readdirSync(join(store.root, ".incoming"));
+    return readdirSync(join(artifacts.root, ".incoming"));
   } catch {
     return [];
   }
@@ -236,7 +235,7 @@ describe("artifact upload and download over HTTP", () => {
     const { artifact } = await uploaded(await upload(member, bytes, { name: "tampered.bin" }));
     const changed = Uint8Array.from(bytes);
     changed[100] = (changed[100] ?? 0) ^ 0xff;
-    writeFileSync(store.pathOf(artifact.sha256), changed);
+    writeFileSync(artifacts.pathOf(artifact.sha256), changed);
 
     const damaged = await errorOf(await send(viewer, `/api/artifacts/${artifact.id}`));
     expect(damaged.status).toBe(500);

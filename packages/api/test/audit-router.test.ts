@@ -2,13 +2,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase } from "./test-database.js";
 import { createStaffedTeam, expectBadField, rejectionOf, smallConfig } from "./tracking-fixtures.js";
 
-const { db } = createTestDatabase();
+const { store } = createTestDatabase();
 
 let staff: Awaited<ReturnType<typeof createStaffedTeam>>;
 let runId: string;
 
 beforeAll(async () => {
-  staff = await createStaffedTeam(db, "Audited");
+  staff = await createStaffedTeam(store, "Audited");
   const project = await staff.member.project.create({ teamId: staff.team.id, name: "P" });
   const experiment = await staff.member.experiment.create({ projectId: project.id, name: "E", config: smallConfig() });
   runId = (await staff.admin.run.queue({ experimentId: experiment.id })).id;
@@ -53,6 +53,13 @@ describe("audit.list", () => {
       expect(error).toMatchObject({ code: "FORBIDDEN" });
       expect(error.message).toContain("admin role");
     }
-    await expectBadField(db, staff.people.admin, "audit.list", { teamId: staff.team.id, limit: 0 }, "limit", "query");
+    await expectBadField(
+      store,
+      staff.people.admin,
+      "audit.list",
+      { teamId: staff.team.id, limit: 0 },
+      "limit",
+      "query",
+    );
   });
 });

@@ -5,8 +5,8 @@ import { cookieFrom, postJson, signIn, signUp } from "./sign-in.js";
 import { createTestDatabase } from "./test-database.js";
 import { apiClient, startTestServer } from "./test-server.js";
 
-const { db } = createTestDatabase();
-const server = await startTestServer(db);
+const { store, db } = createTestDatabase();
+const server = await startTestServer(store);
 const ada = { email: "ada@example.test", password: "correct horse battery", name: "Ada" };
 // better-auth allows 3 sign-ins per 10 s per address: tests reuse this cookie instead of signing in again.
 let adaCookie = "";

@@ -7,9 +7,9 @@ import { createPerson, createTeam } from "./people.js";
 import { createExperiment, createProject, createResultRow, createRun } from "./result-fixtures.js";
 import { createTestDatabase } from "./test-database.js";
 
-const { db } = createTestDatabase();
+const { store, db } = createTestDatabase();
 const callerFor = createCallerFactory(router({ candidate: candidateRouter }));
-const as = (actor: Actor) => callerFor({ db, actor }).candidate;
+const as = (actor: Actor) => callerFor({ store, actor }).candidate;
 
 let owner: UserActor;
 let viewer: UserActor;

@@ -10,7 +10,7 @@ import {
   sweepRowsFixture,
 } from "./tracking-fixtures.js";
 
-const { db } = createTestDatabase();
+const { store } = createTestDatabase();
 
 let staff: Awaited<ReturnType<typeof createStaffedTeam>>;
 let other: Awaited<ReturnType<typeof createStaffedTeam>>;
@@ -18,8 +18,8 @@ let other: Awaited<ReturnType<typeof createStaffedTeam>>;
 const runs = { narrow: "", narrowAgain: "", wide: "", foreign: "" };
 
 beforeAll(async () => {
-  staff = await createStaffedTeam(db, "Compare");
-  other = await createStaffedTeam(db, "Other");
+  staff = await createStaffedTeam(store, "Compare");
+  other = await createStaffedTeam(store, "Other");
   const first = await staff.member.project.create({ teamId: staff.team.id, name: "First" });
   const second = await staff.member.project.create({ teamId: staff.team.id, name: "Second" });
   const narrow = await staff.member.experiment.create({
@@ -42,14 +42,14 @@ beforeAll(async () => {
     (await other.member.experiment.create({ projectId: foreignProject.id, name: "x", config: smallConfig() })).runs
       .recent[0]?.id ?? "";
 
-  await recordRunResults(db, runs.narrow, runResultsFixture());
+  await recordRunResults(store, runs.narrow, runResultsFixture());
   // The second seed: twice the bytes, and a row with the best test accuracy that validation does not favour.
   const again = sweepRowsFixture().map((row) => ({
     ...row,
     bytes: row.bytes * 2,
     ...(row.id === "dominated" ? { testAccuracy: 0.99 } : {}),
   }));
-  await recordRunResults(db, runs.narrowAgain, runResultsFixture(again));
+  await recordRunResults(store, runs.narrowAgain, runResultsFixture(again));
 });
 
 describe("compare.runs", () => {
@@ -125,11 +125,11 @@ describe("compare.runs", () => {
 
   it("names the field of bad input", async () => {
     const viewer = staff.people.viewer;
-    await expectBadField(db, viewer, "compare.runs", { runIds: [] }, "runIds", "query");
-    await expectBadField(db, viewer, "compare.runs", { runIds: [runs.narrow, runs.narrow] }, "runIds", "query");
+    await expectBadField(store, viewer, "compare.runs", { runIds: [] }, "runIds", "query");
+    await expectBadField(store, viewer, "compare.runs", { runIds: [runs.narrow, runs.narrow] }, "runIds", "query");
     const tooMany = Array.from({ length: 51 }, (_, i) => `run-${i}`);
-    const error = await expectBadField(db, viewer, "compare.runs", { runIds: tooMany }, "runIds", "query");
+    const error = await expectBadField(store, viewer, "compare.runs", { runIds: tooMany }, "runIds", "query");
     expect(error.message).toContain("at most 50");
-    await expectBadField(db, viewer, "compare.runs", { runIds: [runs.narrow], size: "pixels" }, "size", "query");
+    await expectBadField(store, viewer, "compare.runs", { runIds: [runs.narrow], size: "pixels" }, "size", "query");
   });
 });

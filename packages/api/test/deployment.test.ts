@@ -1,11 +1,11 @@
+import type { RecordDeploymentInput, RowBundle } from "@deadweight/protocol";
 import { describe, expect, it } from "vitest";
-import type { RecordDeploymentInput, RowBundle } from "../src/domain/deployment/deployment-inputs.js";
 import { expectInvalidInput, expectTrpcError } from "./expect-trpc-error.js";
 import { createQueueTeam, queueRuns } from "./queue-fixtures.js";
 import { createTestDatabase } from "./test-database.js";
 import { runResultsFixture } from "./tracking-fixtures.js";
 
-const { db } = createTestDatabase();
+const { store, db } = createTestDatabase();
 
 const SHA = "a".repeat(64);
 const verification = {
@@ -41,8 +41,8 @@ function bundle(dtype: RowBundle["dtype"], bytes: number, validationAccuracy: nu
 }
 
 async function heldRunWithResults(name: string) {
-  const team = await createQueueTeam(db, name);
-  await queueRuns(db, team, 1);
+  const team = await createQueueTeam(store, name);
+  await queueRuns(store, team, 1);
   const claim = await team.worker.worker.claim({ workerName: "w" });
   const held = { runId: claim!.run.id, attempt: claim!.run.attempt };
   await team.worker.worker.recordResults({ ...held, results: runResultsFixture() });
@@ -177,12 +177,12 @@ describe("candidate.fitBudget", () => {
   });
 
   it("says so when the project has no exported bundle, and keeps other teams' projects hidden", async () => {
-    const team = await createQueueTeam(db, "NoBundles");
+    const team = await createQueueTeam(store, "NoBundles");
     const empty = await team.viewer.candidate.fitBudget({ projectId: team.project.id, maxBytes: 1000 });
     expect(empty).toMatchObject({ answer: null, bundle: null, consideredBundles: 0 });
     expect(empty.explanation).toMatch(/no run of this project has exported bundles/i);
 
-    const other = await createQueueTeam(db, "Elsewhere");
+    const other = await createQueueTeam(store, "Elsewhere");
     await expectTrpcError(
       other.viewer.candidate.fitBudget({ projectId: team.project.id, maxBytes: 1000 }),
       "NOT_FOUND",

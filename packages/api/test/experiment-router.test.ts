@@ -3,11 +3,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase } from "./test-database.js";
 import { createStaffedTeam, expectBadField, rejectionOf, smallConfig } from "./tracking-fixtures.js";
 
-const { db } = createTestDatabase();
+const { store, db } = createTestDatabase();
 
 describe("experiment.create", () => {
   it("stores the full validated configuration, tags, and queues one run per seed", async () => {
-    const { team, people, member } = await createStaffedTeam(db, "Vision");
+    const { team, people, member } = await createStaffedTeam(store, "Vision");
     const project = await member.project.create({ teamId: team.id, name: "Edge" });
     const experiment = await member.experiment.create({
       projectId: project.id,
@@ -34,7 +34,7 @@ describe("experiment.create", () => {
   });
 
   it("does not let a viewer create an experiment", async () => {
-    const { team, member, viewer } = await createStaffedTeam(db, "Vision");
+    const { team, member, viewer } = await createStaffedTeam(store, "Vision");
     const project = await member.project.create({ teamId: team.id, name: "Edge" });
     const error = await rejectionOf(viewer.experiment.create({ projectId: project.id, name: "x", config: {} }));
     expect(error.code).toBe("FORBIDDEN");
@@ -42,10 +42,11 @@ describe("experiment.create", () => {
   });
 
   it("names the configuration field at fault", async () => {
-    const { team, people, member } = await createStaffedTeam(db, "Vision");
+    const { team, people, member } = await createStaffedTeam(store, "Vision");
     const project = await member.project.create({ teamId: team.id, name: "Edge" });
     const base = { projectId: project.id, name: "x", config: smallConfig() };
-    const bad = (input: object, field: string) => expectBadField(db, people.member, "experiment.create", input, field);
+    const bad = (input: object, field: string) =>
+      expectBadField(store, people.member, "experiment.create", input, field);
 
     const error = await bad({ ...base, config: { model: { hidden: [8, -1] } } }, "config.model.hidden[1]");
     expect(error.message).toContain("config.model.hidden[1]: Too small");
@@ -67,7 +68,7 @@ describe("experiment.list and experiment.get", () => {
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    staff = await createStaffedTeam(db, "Listing");
+    staff = await createStaffedTeam(store, "Listing");
     projectId = (await staff.member.project.create({ teamId: staff.team.id, name: "Sweeps" })).id;
     const specs = [
       { name: "Baseline", tags: ["mnist", "baseline"], dataset: "mnist", description: "the post's setup" },
@@ -146,7 +147,7 @@ describe("experiment.list and experiment.get", () => {
   it("rejects a date range that ends before it starts, naming the field", async () => {
     const range = { from: "2026-02-01T00:00:00Z", to: "2026-01-01T00:00:00Z" };
     const error = await expectBadField(
-      db,
+      store,
       staff.people.viewer,
       "experiment.list",
       { projectId, created: range },

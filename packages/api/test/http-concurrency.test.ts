@@ -4,18 +4,18 @@ import { createTestDatabase } from "./test-database.js";
 import { apiClient, startTestServer } from "./test-server.js";
 import { createStaffedTeam, smallConfig } from "./tracking-fixtures.js";
 
-const { db } = createTestDatabase();
+const { store, db } = createTestDatabase();
 
 describe("20 parallel writers over HTTP", () => {
   it("all succeed: no SQLITE_BUSY reaches a caller and nothing is lost", async () => {
-    const staff = await createStaffedTeam(db, "Concurrency");
+    const staff = await createStaffedTeam(store, "Concurrency");
     const project = await staff.member.project.create({ teamId: staff.team.id, name: "Parallel" });
-    const token = await createApiToken(db, staff.people.admin, {
+    const token = await createApiToken(store, staff.people.admin, {
       teamId: staff.team.id,
       name: "load",
       kind: "user",
     });
-    const server = await startTestServer(db);
+    const server = await startTestServer(store);
     const client = apiClient(server.url, { authorization: `Bearer ${token.token}` });
 
     const writers = Array.from({ length: 20 }, (_, writer) =>

@@ -1,5 +1,5 @@
 import { type BaseModelMetrics, paretoFrontier } from "@deadweight/core";
-import type { Db, Prisma } from "@deadweight/db";
+import type { Prisma } from "@deadweight/db";
 import type { ExperimentConfig } from "@deadweight/experiment-config";
 import type { UserActor } from "../src/access/actor.js";
 import { accessProject, accessRun } from "../src/access/owned-objects.js";
@@ -14,6 +14,7 @@ import type { RunStatus } from "../src/domain/runs/run-status.js";
 import { AppError } from "../src/errors/app-error.js";
 import { dateRangeWhere } from "../src/inputs/date-range.js";
 import { toPage } from "../src/pagination/cursor-page.js";
+import type { Store } from "../src/store/store.js";
 
 /**
  * The three hot reads as they were written with Prisma before they moved to the read connection
@@ -24,8 +25,8 @@ import { toPage } from "../src/pagination/cursor-page.js";
  * cursor's experiment no longer matched the filters).
  */
 
-export async function listExperimentsWithPrisma(db: Db, actor: UserActor, input: ListExperimentsInput) {
-  await accessProject(db, actor, input.projectId, "viewer");
+export async function listExperimentsWithPrisma(store: Store, actor: UserActor, input: ListExperimentsInput) {
+  await accessProject(store, actor, input.projectId, "viewer");
   const createdAt = dateRangeWhere(input.created);
   const where: Prisma.ExperimentWhereInput = {
     projectId: input.projectId,
@@ -36,13 +37,13 @@ export async function listExperimentsWithPrisma(db: Db, actor: UserActor, input:
       ...(input.tags ?? []).map((tag) => ({ tags: { some: { tag } } })),
       ...(input.search === undefined
         ? []
-        : [{ id: { in: await idsContainingLiterally(db, input.projectId, input.search) } }]),
+        : [{ id: { in: await idsContainingLiterally(store, input.projectId, input.search) } }]),
       // Prisma's cursor includes the cursor's row: leave it out instead of skipping one row.
       ...(input.cursor === undefined ? [] : [{ id: { not: input.cursor } }]),
     ],
   };
   const { field, direction } = input.sort;
-  const rows = await db.experiment.findMany({
+  const rows = await store.db.experiment.findMany({
     where,
     orderBy: [{ [field]: direction }, { id: direction }],
     select: experimentListSelect,
@@ -53,10 +54,10 @@ export async function listExperimentsWithPrisma(db: Db, actor: UserActor, input:
 }
 
 /** The project's experiments whose name or description contains `search`, ignoring ASCII case only (as LIKE does). */
-async function idsContainingLiterally(db: Db, projectId: string, search: string): Promise<string[]> {
+async function idsContainingLiterally(store: Store, projectId: string, search: string): Promise<string[]> {
   const asciiLower = (text: string) => text.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
   const wanted = asciiLower(search);
-  const experiments = await db.experiment.findMany({
+  const experiments = await store.db.experiment.findMany({
     where: { projectId },
     select: { id: true, name: true, description: true },
   });
@@ -66,14 +67,14 @@ async function idsContainingLiterally(db: Db, projectId: string, search: string)
 }
 
 export async function getRunResultsWithPrisma(
-  db: Db,
+  store: Store,
   actor: UserActor,
   input: GetRunResultsInput,
 ): Promise<RunResults> {
-  await accessRun(db, actor, input.runId, "viewer");
+  await accessRun(store, actor, input.runId, "viewer");
   const [run, rows] = await Promise.all([
-    db.run.findUniqueOrThrow({ where: { id: input.runId }, select: { baseMetrics: true } }),
-    db.resultRow.findMany({
+    store.db.run.findUniqueOrThrow({ where: { id: input.runId }, select: { baseMetrics: true } }),
+    store.db.resultRow.findMany({
       where: { runId: input.runId },
       orderBy: [{ position: "asc" }, { rowKey: "asc" }],
       select: resultRowSelect,
@@ -86,8 +87,12 @@ export async function getRunResultsWithPrisma(
   };
 }
 
-export async function compareRunsWithPrisma(db: Db, actor: UserActor, input: CompareRunsInput): Promise<RunComparison> {
-  const stored = await db.run.findMany({
+export async function compareRunsWithPrisma(
+  store: Store,
+  actor: UserActor,
+  input: CompareRunsInput,
+): Promise<RunComparison> {
+  const stored = await store.db.run.findMany({
     where: { id: { in: input.runIds } },
     select: {
       id: true,
@@ -112,7 +117,7 @@ export async function compareRunsWithPrisma(db: Db, actor: UserActor, input: Com
     if (run === undefined) throw AppError.notFound("run", id);
     const teamId = run.experiment.project.teamId;
     if (!readableTeams.has(teamId)) {
-      await requireTeamRole(db, actor, teamId, "viewer", { type: "run", id });
+      await requireTeamRole(store, actor, teamId, "viewer", { type: "run", id });
       readableTeams.add(teamId);
     }
     runs.push(run);
@@ -179,22 +184,22 @@ function tradeOffSeries(run: StoredRunForSeries, size: "bytes" | "parameters"): 
  * before those lookups moved to the read connection; null when there is no such object.
  */
 export async function ownerWithPrisma(
-  db: Db,
+  store: Store,
   kind: "project" | "experiment" | "run" | "result-row" | "artifact",
   id: string,
 ) {
   const experimentOwner = { select: { projectId: true, project: { select: { teamId: true } } } } as const;
   switch (kind) {
     case "project": {
-      const project = await db.project.findUnique({ where: { id }, select: { id: true, teamId: true } });
+      const project = await store.db.project.findUnique({ where: { id }, select: { id: true, teamId: true } });
       return project === null ? null : { teamId: project.teamId, projectId: project.id };
     }
     case "experiment": {
-      const experiment = await db.experiment.findUnique({ where: { id }, select: experimentOwner.select });
+      const experiment = await store.db.experiment.findUnique({ where: { id }, select: experimentOwner.select });
       return experiment === null ? null : { teamId: experiment.project.teamId, projectId: experiment.projectId };
     }
     case "run": {
-      const run = await db.run.findUnique({
+      const run = await store.db.run.findUnique({
         where: { id },
         select: { experimentId: true, experiment: experimentOwner },
       });
@@ -207,7 +212,7 @@ export async function ownerWithPrisma(
           };
     }
     case "result-row": {
-      const row = await db.resultRow.findUnique({
+      const row = await store.db.resultRow.findUnique({
         where: { id },
         select: { runId: true, run: { select: { experiment: experimentOwner } } },
       });
@@ -216,7 +221,7 @@ export async function ownerWithPrisma(
         : { teamId: row.run.experiment.project.teamId, projectId: row.run.experiment.projectId, runId: row.runId };
     }
     case "artifact": {
-      const artifact = await db.artifact.findUnique({
+      const artifact = await store.db.artifact.findUnique({
         where: { id },
         select: { runId: true, run: { select: { experiment: experimentOwner } } },
       });

@@ -2,11 +2,11 @@ import { describe, expect, it } from "vitest";
 import { createTestDatabase } from "./test-database.js";
 import { createStaffedTeam, expectBadField, rejectionOf } from "./tracking-fixtures.js";
 
-const { db } = createTestDatabase();
+const { store, db } = createTestDatabase();
 
 describe("project router", () => {
   it("lets a member create a project, deriving the slug from the name, and records it in the audit log", async () => {
-    const { team, people, member } = await createStaffedTeam(db, "Vision");
+    const { team, people, member } = await createStaffedTeam(store, "Vision");
     const project = await member.project.create({ teamId: team.id, name: "MNIST Edge models" });
     expect(project).toMatchObject({ teamId: team.id, name: "MNIST Edge models", slug: "mnist-edge-models" });
     expect(Object.keys(project).sort()).toEqual(["createdAt", "description", "id", "name", "slug", "teamId"]);
@@ -16,8 +16,8 @@ describe("project router", () => {
   });
 
   it("refuses a slug already used in the team with a CONFLICT naming it, but allows it in another team", async () => {
-    const vision = await createStaffedTeam(db, "Vision");
-    const audio = await createStaffedTeam(db, "Audio");
+    const vision = await createStaffedTeam(store, "Vision");
+    const audio = await createStaffedTeam(store, "Audio");
     await vision.member.project.create({ teamId: vision.team.id, name: "First", slug: "edge" });
     const error = await rejectionOf(
       vision.admin.project.create({ teamId: vision.team.id, name: "Second", slug: "edge" }),
@@ -33,7 +33,7 @@ describe("project router", () => {
   });
 
   it("does not let a viewer create a project", async () => {
-    const { team, viewer } = await createStaffedTeam(db, "Vision");
+    const { team, viewer } = await createStaffedTeam(store, "Vision");
     const error = await rejectionOf(viewer.project.create({ teamId: team.id, name: "Nope" }));
     expect(error.code).toBe("FORBIDDEN");
     expect(error.message).toContain("member role");
@@ -41,14 +41,14 @@ describe("project router", () => {
   });
 
   it("names the field of bad input", async () => {
-    const { team, people } = await createStaffedTeam(db, "Vision");
+    const { team, people } = await createStaffedTeam(store, "Vision");
     const actor = people.member;
-    await expectBadField(db, actor, "project.create", { teamId: team.id, name: "  " }, "name");
-    await expectBadField(db, actor, "project.create", { teamId: team.id, name: "x", slug: "Has Spaces" }, "slug");
-    await expectBadField(db, actor, "project.create", { name: "x" }, "teamId");
-    await expectBadField(db, actor, "project.create", { teamId: team.id, name: "!!!" }, "slug");
+    await expectBadField(store, actor, "project.create", { teamId: team.id, name: "  " }, "name");
+    await expectBadField(store, actor, "project.create", { teamId: team.id, name: "x", slug: "Has Spaces" }, "slug");
+    await expectBadField(store, actor, "project.create", { name: "x" }, "teamId");
+    await expectBadField(store, actor, "project.create", { teamId: team.id, name: "!!!" }, "slug");
     await expectBadField(
-      db,
+      store,
       actor,
       "project.create",
       { teamId: team.id, name: "x", description: "d".repeat(2001) },
@@ -57,7 +57,7 @@ describe("project router", () => {
   });
 
   it("lists a team's projects newest first, page by page, and gets one with its experiment count", async () => {
-    const { team, member, viewer } = await createStaffedTeam(db, "Vision");
+    const { team, member, viewer } = await createStaffedTeam(store, "Vision");
     const created = [];
     for (const name of ["One", "Two", "Three"]) created.push(await member.project.create({ teamId: team.id, name }));
 

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { Db } from "@deadweight/db";
 import type { WorkerActor } from "../src/access/actor.js";
+import type { Store } from "../src/store/store.js";
 import { callerFor, createStaffedTeam, smallConfig } from "./tracking-fixtures.js";
 
 /** A worker token's actor (the token row itself matters only over HTTP). */
@@ -9,11 +9,11 @@ export function workerOf(teamId: string, tokenName = "gpu-box"): WorkerActor {
 }
 
 /** A staffed team with a project, and a caller for one of its worker tokens. */
-export async function createQueueTeam(db: Db, name: string) {
-  const staff = await createStaffedTeam(db, name);
+export async function createQueueTeam(store: Store, name: string) {
+  const staff = await createStaffedTeam(store, name);
   const project = await staff.member.project.create({ teamId: staff.team.id, name: `${name} models` });
   const workerActor = workerOf(staff.team.id, `${name} worker`);
-  return { ...staff, project, workerActor, worker: callerFor(db, workerActor) };
+  return { ...staff, project, workerActor, worker: callerFor(store, workerActor) };
 }
 
 let queuedAtCounter = 0;
@@ -23,7 +23,7 @@ let queuedAtCounter = 0;
  * queue times one second apart, oldest first, so the order claims must follow is the returned order.
  */
 export async function queueRuns(
-  db: Db,
+  store: Store,
   team: Awaited<ReturnType<typeof createQueueTeam>>,
   count: number,
   options: { readonly name?: string; readonly seed?: number; readonly maxAttempts?: number } = {},
@@ -36,12 +36,12 @@ export async function queueRuns(
       config: smallConfig({ seed: options.seed ?? 7 }),
       runs: Math.min(10, count - ids.length),
     });
-    const runs = await db.run.findMany({ where: { experimentId: experiment.id }, orderBy: { seed: "asc" } });
+    const runs = await store.db.run.findMany({ where: { experimentId: experiment.id }, orderBy: { seed: "asc" } });
     ids.push(...runs.map((run) => run.id));
   }
   for (const id of ids) {
     queuedAtCounter += 1;
-    await db.run.update({
+    await store.db.run.update({
       where: { id },
       data: {
         queuedAt: new Date(Date.UTC(2026, 0, 1) + queuedAtCounter * 1000),
@@ -53,6 +53,6 @@ export async function queueRuns(
 }
 
 /** Makes a held run's lease run out (as if its worker died a while ago) without waiting for it. */
-export async function expireLease(db: Db, runId: string): Promise<void> {
-  await db.run.update({ where: { id: runId }, data: { leaseExpiresAt: new Date(Date.now() - 1000) } });
+export async function expireLease(store: Store, runId: string): Promise<void> {
+  await store.db.run.update({ where: { id: runId }, data: { leaseExpiresAt: new Date(Date.now() - 1000) } });
 }

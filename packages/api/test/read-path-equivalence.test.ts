@@ -30,14 +30,16 @@ import {
 import { createTestDatabase } from "./test-database.js";
 import { rejectionOf, runResultsFixture, smallConfig, sweepRowsFixture } from "./tracking-fixtures.js";
 
-// experiment.list, result.rows, compare.runs and the access checks read through the read
-// connection instead of Prisma. Each is checked here against the Prisma queries it replaced (prisma-reference-reads.ts) on
-// the same database: equal values (Dates as Dates, booleans, nulls) and the same JSON a client gets.
+// experiment.list, result.rows, compare.runs and the access checks read through the typed read path
+// (Kysely) instead of Prisma. Their types come from the schema; their meaning (every filter, sort,
+// cursor and decoded value) is checked here against the Prisma queries they replaced
+// (prisma-reference-reads.ts) on the same database: equal values (Dates as Dates, booleans, nulls)
+// and the same JSON a client gets.
 
 // A zone far from UTC, so a stored time read as local time instead of UTC cannot pass unnoticed.
 process.env.TZ = "Pacific/Chatham";
 
-const { db } = createTestDatabase();
+const { store, db } = createTestDatabase();
 
 let viewer: UserActor;
 let outsider: UserActor;
@@ -134,7 +136,7 @@ beforeAll(async () => {
       pareto: j % 2 === 0,
       ...(k % 4 === 1 && row.validationAccuracy !== null ? { validationAccuracy: 1 } : {}),
     }));
-    await recordRunResults(db, runId, runResultsFixture(rows));
+    await recordRunResults(store, runId, runResultsFixture(rows));
   }
   // A measured row missing one accuracy: not a point compare can plot.
   await db.resultRow.updateMany({ where: { runId: runIds[2], rowKey: "mid" }, data: { testAccuracy: null } });
@@ -175,8 +177,8 @@ async function expectSameListing(raw: Record<string, unknown>): Promise<number> 
       ...(cursor === undefined ? {} : { cursor }),
     });
     const [actual, reference] = await Promise.all([
-      listExperiments(db, viewer, input),
-      listExperimentsWithPrisma(db, viewer, input),
+      listExperiments(store, viewer, input),
+      listExperimentsWithPrisma(store, viewer, input),
     ]);
     expectSame(actual, reference);
     seen += actual.items.length;
@@ -226,7 +228,7 @@ const COMBINABLE: Record<string, unknown> = {
   created: { from: "2026-02-15T12:00:00.000Z" },
 };
 
-describe("experiment.list on the read connection", () => {
+describe("experiment.list on the read path", () => {
   for (const sort of SORTS) {
     it(`matches Prisma for every single filter, page by page (${sort.field} ${sort.direction})`, async () => {
       for (const filter of SINGLE_FILTERS) {
@@ -259,7 +261,7 @@ describe("experiment.list on the read connection", () => {
     for (const sort of SORTS) {
       for (const cursor of cursors) {
         const input = listExperimentsInput.parse({ projectId, sort, tags: ["mnist"], cursor, limit: 5 });
-        expectSame(await listExperiments(db, viewer, input), await listExperimentsWithPrisma(db, viewer, input));
+        expectSame(await listExperiments(store, viewer, input), await listExperimentsWithPrisma(store, viewer, input));
       }
     }
   });
@@ -287,7 +289,7 @@ describe("experiment.list on the read connection", () => {
     }
     const page = (cursor?: string) =>
       listExperiments(
-        db,
+        store,
         viewer,
         listExperimentsInput.parse({
           projectId: own.id,
@@ -309,7 +311,7 @@ describe("experiment.list on the read connection", () => {
 
   it("matches % and _ in the search literally, not as wildcards", async () => {
     const search = async (text: string) =>
-      (await listExperiments(db, viewer, listExperimentsInput.parse({ projectId, search: text, limit: 100 }))).items;
+      (await listExperiments(store, viewer, listExperimentsInput.parse({ projectId, search: text, limit: 100 }))).items;
     const underscore = await search("_");
     expect(underscore.length).toBeGreaterThan(0);
     expect(underscore.every((item) => item.name === "wide_net")).toBe(true);
@@ -326,43 +328,46 @@ describe("experiment.list on the read connection", () => {
 
   it("decodes dates stored as SQL text, bare dates and epoch milliseconds as Prisma does", async () => {
     const input = listExperimentsInput.parse({ projectId, limit: 100 });
-    const page = await listExperiments(db, viewer, input);
+    const page = await listExperiments(store, viewer, input);
     const byId = new Map(page.items.map((item) => [item.id, item]));
     expect(byId.get(experimentIds[2] as string)?.createdAt).toEqual(new Date("2026-02-15T12:00:00.000Z"));
     expect(byId.get(experimentIds[3] as string)?.updatedAt).toEqual(new Date("2026-03-02T00:00:00.000Z"));
-    expectSame(page, await listExperimentsWithPrisma(db, viewer, input));
+    expectSame(page, await listExperimentsWithPrisma(store, viewer, input));
   });
 
   it("still refuses a project of another team before reading anything", async () => {
     const input = listExperimentsInput.parse({ projectId });
-    const error = await rejectionOf(listExperiments(db, outsider, input));
+    const error = await rejectionOf(listExperiments(store, outsider, input));
     expect(error).toMatchObject({ code: "NOT_FOUND", message: `project ${projectId} does not exist` });
   });
 });
 
-describe("result.rows on the read connection", () => {
+describe("result.rows on the read path", () => {
   it("matches Prisma for every run: rows, nulls, notes, booleans and base metrics", async () => {
     for (const runId of runIds) {
-      expectSame(await getRunResults(db, viewer, { runId }), await getRunResultsWithPrisma(db, viewer, { runId }));
+      expectSame(
+        await getRunResults(store, viewer, { runId }),
+        await getRunResultsWithPrisma(store, viewer, { runId }),
+      );
     }
-    const withoutResults = await getRunResults(db, viewer, { runId: runIds[0] as string });
+    const withoutResults = await getRunResults(store, viewer, { runId: runIds[0] as string });
     expect(withoutResults).toEqual({ runId: runIds[0], base: null, rows: [] });
-    const recorded = await getRunResults(db, viewer, { runId: runIds[1] as string });
+    const recorded = await getRunResults(store, viewer, { runId: runIds[1] as string });
     expect(recorded.rows.map((row) => row.pareto)).toEqual([true, false, true, false, true]);
     expect(recorded.rows.at(-1)).toMatchObject({ validationAccuracy: null, latencyMsPerSample: null });
     expect(recorded.rows.at(-1)?.note).toContain("removes every neuron");
   });
 
   it("still refuses another team's run", async () => {
-    const error = await rejectionOf(getRunResults(db, viewer, { runId: foreignRunId }));
+    const error = await rejectionOf(getRunResults(store, viewer, { runId: foreignRunId }));
     expect(error).toMatchObject({ code: "NOT_FOUND", message: `run ${foreignRunId} does not exist` });
   });
 });
 
-describe("compare.runs on the read connection", () => {
+describe("compare.runs on the read path", () => {
   const compareBoth = async (raw: { runIds: string[]; size?: string }) => {
     const input: CompareRunsInput = compareRunsInput.parse(raw);
-    expectSame(await compareRuns(db, viewer, input), await compareRunsWithPrisma(db, viewer, input));
+    expectSame(await compareRuns(store, viewer, input), await compareRunsWithPrisma(store, viewer, input));
   };
 
   it("matches Prisma on random selections of up to 50 runs, on both size axes", async () => {
@@ -388,15 +393,15 @@ describe("compare.runs on the read connection", () => {
     ];
     for (const ids of cases) {
       const input = compareRunsInput.parse({ runIds: ids });
-      const actual = await rejectionOf(compareRuns(db, viewer, input));
-      const reference = await rejectionOf(compareRunsWithPrisma(db, viewer, input));
+      const actual = await rejectionOf(compareRuns(store, viewer, input));
+      const reference = await rejectionOf(compareRunsWithPrisma(store, viewer, input));
       expect(actual).toMatchObject({ code: reference.code, message: reference.message });
       expect(actual.message).toBe(`run ${ids[1]} does not exist`);
     }
   });
 });
 
-describe("access checks on the read connection", () => {
+describe("access checks on the read path", () => {
   it("find the same owners as Prisma for every kind of object, and NOT_FOUND for missing or foreign ones", async () => {
     const team = await db.project.findUniqueOrThrow({ where: { id: projectId }, select: { teamId: true } });
     const worker: WorkerActor = { kind: "worker", tokenId: "t", teamId: team.teamId, tokenName: "w" };
@@ -417,16 +422,18 @@ describe("access checks on the read connection", () => {
     });
     const role = "viewer";
     const cases = [
-      ...[projectId, otherProjectId].map((id) => ["project", id, () => accessProject(db, viewer, id, role)] as const),
-      ...experimentIds.map((id) => ["experiment", id, () => accessExperiment(db, viewer, id, role)] as const),
-      ...runIds.map((id) => ["run", id, () => accessRun(db, viewer, id, role)] as const),
+      ...[projectId, otherProjectId].map(
+        (id) => ["project", id, () => accessProject(store, viewer, id, role)] as const,
+      ),
+      ...experimentIds.map((id) => ["experiment", id, () => accessExperiment(store, viewer, id, role)] as const),
+      ...runIds.map((id) => ["run", id, () => accessRun(store, viewer, id, role)] as const),
       ...resultRows
         .slice(0, 20)
-        .map(({ id }) => ["result-row", id, () => accessResultRow(db, viewer, id, role)] as const),
-      ["artifact", artifact.id, () => accessArtifact(db, viewer, artifact.id, role)] as const,
+        .map(({ id }) => ["result-row", id, () => accessResultRow(store, viewer, id, role)] as const),
+      ["artifact", artifact.id, () => accessArtifact(store, viewer, artifact.id, role)] as const,
     ];
     for (const [kind, id, access] of cases) {
-      const owner = await ownerWithPrisma(db, kind, id);
+      const owner = await ownerWithPrisma(store, kind, id);
       expect(owner).not.toBeNull();
       const idField = {
         project: "projectId",
@@ -438,26 +445,26 @@ describe("access checks on the read connection", () => {
       expect(await access()).toStrictEqual({ ...owner, [idField]: id, role });
     }
     for (const id of runIds.slice(0, 5)) {
-      const owner = await ownerWithPrisma(db, "run", id);
-      expect(await accessRunAsWorker(db, worker, id)).toStrictEqual({ ...owner, runId: id });
+      const owner = await ownerWithPrisma(store, "run", id);
+      expect(await accessRunAsWorker(store, worker, id)).toStrictEqual({ ...owner, runId: id });
     }
-    expect(await accessArtifactAsWorker(db, worker, artifact.id)).toStrictEqual({
-      ...(await ownerWithPrisma(db, "artifact", artifact.id)),
+    expect(await accessArtifactAsWorker(store, worker, artifact.id)).toStrictEqual({
+      ...(await ownerWithPrisma(store, "artifact", artifact.id)),
       artifactId: artifact.id,
     });
 
     const refusals = [
-      [() => accessRun(db, viewer, foreignRunId, role), `run ${foreignRunId} does not exist`],
-      [() => accessRun(db, viewer, "missing-run", role), "run missing-run does not exist"],
+      [() => accessRun(store, viewer, foreignRunId, role), `run ${foreignRunId} does not exist`],
+      [() => accessRun(store, viewer, "missing-run", role), "run missing-run does not exist"],
       [
-        () => accessExperiment(db, viewer, foreignExperimentId, role),
+        () => accessExperiment(store, viewer, foreignExperimentId, role),
         `experiment ${foreignExperimentId} does not exist`,
       ],
-      [() => accessProject(db, viewer, "missing-project", role), "project missing-project does not exist"],
-      [() => accessResultRow(db, viewer, "missing-row", role), "result row missing-row does not exist"],
-      [() => accessArtifact(db, viewer, "missing-artifact", role), "artifact missing-artifact does not exist"],
-      [() => accessRunAsWorker(db, worker, foreignRunId), `run ${foreignRunId} does not exist`],
-      [() => accessRun(db, viewer, runIds[0] as string, "member"), "this needs the member role or higher"],
+      [() => accessProject(store, viewer, "missing-project", role), "project missing-project does not exist"],
+      [() => accessResultRow(store, viewer, "missing-row", role), "result row missing-row does not exist"],
+      [() => accessArtifact(store, viewer, "missing-artifact", role), "artifact missing-artifact does not exist"],
+      [() => accessRunAsWorker(store, worker, foreignRunId), `run ${foreignRunId} does not exist`],
+      [() => accessRun(store, viewer, runIds[0] as string, "member"), "this needs the member role or higher"],
     ] as const;
     for (const [access, message] of refusals) {
       expect((await rejectionOf(access())).message).toContain(message);
@@ -466,16 +473,16 @@ describe("access checks on the read connection", () => {
 
   it("see a membership change on the very next check", async () => {
     const runId = runIds[3] as string;
-    const { teamId } = await accessRun(db, viewer, runId, "viewer");
+    const { teamId } = await accessRun(store, viewer, runId, "viewer");
     // As the team's domain functions change a role: through Prisma, then the cache forgets people.
     const setRole = (role: string) =>
-      forgettingPeopleAfter(db, () =>
+      forgettingPeopleAfter(store.changes, () =>
         db.membership.update({ where: { teamId_userId: { teamId, userId: viewer.userId } }, data: { role } }),
       );
     await setRole("member");
-    expect((await accessRun(db, viewer, runId, "member")).role).toBe("member");
+    expect((await accessRun(store, viewer, runId, "member")).role).toBe("member");
     await setRole("viewer");
-    expect((await rejectionOf(accessRun(db, viewer, runId, "member"))).code).toBe("FORBIDDEN");
+    expect((await rejectionOf(accessRun(store, viewer, runId, "member"))).code).toBe("FORBIDDEN");
   });
 });
 
@@ -488,36 +495,44 @@ describe("reads after writes", () => {
       await db.run.update({ where: { id: runId }, data: { status, queuedAt: new Date(Date.UTC(2027, 0, 1, round)) } });
       await db.experiment.update({ where: { id: experimentId }, data: { name: `renamed ${round}` } });
       await db.resultRow.updateMany({ where: { runId, rowKey: "mid" }, data: { bytes: 1000 + round } });
+      // What the API's own writes of results do after committing (recordResults, recordDeployment).
+      store.changes.publish({ kind: "run-results", runId });
 
       const page = await listExperiments(
-        db,
+        store,
         viewer,
         listExperimentsInput.parse({ projectId, search: `renamed ${round}` }),
       );
       expect(page.items.map((item) => item.id)).toEqual([experimentId]);
       expect(page.items[0]?.latestRun).toMatchObject({ id: runId, status });
-      const results = await getRunResults(db, viewer, { runId });
+      const results = await getRunResults(store, viewer, { runId });
       expect(results.rows.find((row) => row.rowKey === "mid")?.bytes).toBe(1000 + round);
-      const comparison = await compareRuns(db, viewer, compareRunsInput.parse({ runIds: [runId] }));
+      const comparison = await compareRuns(store, viewer, compareRunsInput.parse({ runIds: [runId] }));
       expect(comparison.runs[0]?.status).toBe(status);
       expect(comparison.series[0]?.points.some((point) => point.size === 1000 + round)).toBe(true);
     }
   });
 
-  it("reuses a run's trade-off points until another connection commits a change", async () => {
+  it("reuses a run's trade-off points until that run's results change", async () => {
     const runId = runIds[6] as string;
     const input = compareRunsInput.parse({ runIds: [runId, runIds[7] as string] });
-    const first = await compareRuns(db, viewer, input);
-    const again = await compareRuns(db, viewer, input);
+    const first = await compareRuns(store, viewer, input);
+    const again = await compareRuns(store, viewer, input);
     // Shared, not rebuilt, and frozen so that no caller can change what the next one gets.
     expect(again.series[0]?.points).toBe(first.series[0]?.points);
     expect(Object.isFrozen(first.series[0]?.points[0])).toBe(true);
 
-    // Raw SQL, as another program would write: no code path of the API is told about it.
+    // Raw SQL, as a program outside the API would write: nothing tells the cache, so until the entry
+    // expires (TradeOffPointsCache.TTL_MS) compare still answers what it read.
     await db.$executeRawUnsafe(`UPDATE "ResultRow" SET "bytes" = 7 WHERE "runId" = ? AND "rowKey" = 'mid'`, runId);
-    const afterWrite = await compareRuns(db, viewer, input);
+    expect((await compareRuns(store, viewer, input)).series[0]?.points).toBe(first.series[0]?.points);
+    // The change every write of a run's results publishes: the next compare reads the run again.
+    store.changes.publish({ kind: "run-results", runId });
+    const afterWrite = await compareRuns(store, viewer, input);
     expect(afterWrite.series[0]?.points[0]).toMatchObject({ rowKey: "mid", size: 7 });
-    expectSame(afterWrite, await compareRunsWithPrisma(db, viewer, input));
+    // The other run's points were not touched.
+    expect(afterWrite.series[1]?.points).toBe(first.series[1]?.points);
+    expectSame(afterWrite, await compareRunsWithPrisma(store, viewer, input));
   });
 
   it("sees experiments created and deleted through Prisma", async () => {
@@ -525,7 +540,7 @@ describe("reads after writes", () => {
       data: { projectId, name: "fresh", dataset: "mnist", config: "{}", createdById: viewer.userId },
     });
     const listed = async () =>
-      (await listExperiments(db, viewer, listExperimentsInput.parse({ projectId, search: "fresh" }))).items;
+      (await listExperiments(store, viewer, listExperimentsInput.parse({ projectId, search: "fresh" }))).items;
     expect((await listed()).map((item) => item.id)).toEqual([created.id]);
     await db.experiment.delete({ where: { id: created.id } });
     expect(await listed()).toEqual([]);

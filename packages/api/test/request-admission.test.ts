@@ -5,7 +5,7 @@ import { cookieFrom, postJson } from "./sign-in.js";
 import { createTestDatabase } from "./test-database.js";
 import { startTestServer } from "./test-server.js";
 
-const { db } = createTestDatabase();
+const { store } = createTestDatabase();
 
 describe("the admission rule", () => {
   it("tells loopback addresses from network ones", () => {
@@ -40,14 +40,7 @@ describe("the admission rule", () => {
 });
 
 describe("a server bound to 0.0.0.0", async () => {
-  const artifactCalls: string[] = [];
-  const server = await startTestServer(db, {
-    host: "0.0.0.0",
-    artifactHandler: async (request, actor) => {
-      artifactCalls.push(`${actor.kind} ${new URL(request.url).pathname}`);
-      return new Response("artifact bytes");
-    },
-  });
+  const server = await startTestServer(store, { host: "0.0.0.0" });
   const port = new URL(server.url).port;
   // Reach it the way another machine would: through a non-loopback interface address, if there is one.
   const lanAddress = Object.values(networkInterfaces())
@@ -75,8 +68,10 @@ describe("a server bound to 0.0.0.0", async () => {
         ...(method === "GET" ? {} : { headers: { "content-type": "application/json" }, body: "{}" }),
       });
       expect(response.status, `${method} ${path}`).toBe(401);
+      // tRPC answers in its own shape (the code under data); every other route as { error: { code } }.
+      const { error } = (await response.json()) as { error: { code: unknown; data?: { code: string } } };
+      expect(error.data?.code ?? error.code, `${method} ${path}`).toBe("UNAUTHORIZED");
     }
-    expect(artifactCalls).toEqual([]);
   });
 
   it("admits a signed-up person with their cookie", async () => {
@@ -92,9 +87,10 @@ describe("a server bound to 0.0.0.0", async () => {
     expect(((await me.json()) as { result: { data: { email: string } } }).result.data.email).toBe(
       "remote@example.test",
     );
+    // Past the door, the artifact route itself answers: no such artifact for this person.
     const artifact = await fetch(`${base}/api/artifacts/some-id`, { headers: { cookie } });
-    expect(await artifact.text()).toBe("artifact bytes");
-    expect(artifactCalls).toEqual(["user /api/artifacts/some-id"]);
+    expect(artifact.status).toBe(404);
+    expect(((await artifact.json()) as { error: { message: string } }).error.message).toContain("some-id");
 
     const signIn = await postJson(`${base}/api/auth/sign-in/email`, {
       email: "remote@example.test",
@@ -105,7 +101,7 @@ describe("a server bound to 0.0.0.0", async () => {
 });
 
 describe("a server bound to 127.0.0.1", async () => {
-  const server = await startTestServer(db);
+  const server = await startTestServer(store);
 
   it("lets anonymous requests reach the routes, whose own checks still apply", async () => {
     expect(server.exposure).toBe("loopback");
@@ -114,7 +110,9 @@ describe("a server bound to 127.0.0.1", async () => {
     expect(await session.json()).toBeNull();
     const me = await fetch(`${server.url}/api/trpc/team.me`);
     expect(me.status).toBe(401);
+    // The artifact route's own check: downloads need a signed-in person or a token.
     const artifacts = await fetch(`${server.url}/api/artifacts/x`);
-    expect(artifacts.status).toBe(404);
+    expect(artifacts.status).toBe(401);
+    expect(((await artifacts.json()) as { error: { message: string } }).error.message).toMatch(/^sign in/);
   });
 });

@@ -1,7 +1,7 @@
+import { runResultsInput } from "@deadweight/protocol";
 import { describe, expect, it } from "vitest";
 import { decodeLayerStats, encodeLayerStats } from "../src/domain/results/layer-stats-encoding.js";
 import { recordRunResults } from "../src/domain/results/record-run-results.js";
-import { runResultsInput } from "../src/domain/results/run-results-input.js";
 import { AppError } from "../src/errors/app-error.js";
 import { createTestDatabase } from "./test-database.js";
 import {
@@ -12,10 +12,10 @@ import {
   sweepRowsFixture,
 } from "./tracking-fixtures.js";
 
-const { db } = createTestDatabase();
+const { store, db } = createTestDatabase();
 
 async function queuedRun() {
-  const staff = await createStaffedTeam(db, "Results");
+  const staff = await createStaffedTeam(store, "Results");
   const project = await staff.member.project.create({ teamId: staff.team.id, name: "P" });
   const experiment = await staff.member.experiment.create({ projectId: project.id, name: "E", config: smallConfig() });
   return { staff, runId: experiment.runs.recent[0]?.id ?? "" };
@@ -25,7 +25,7 @@ describe("recordRunResults", () => {
   it("stores one row per threshold with every field, read back in sweep order", async () => {
     const { staff, runId } = await queuedRun();
     const rows = sweepRowsFixture();
-    await recordRunResults(db, runId, runResultsFixture(rows));
+    await recordRunResults(store, runId, runResultsFixture(rows));
 
     const results = await staff.viewer.result.rows({ runId });
     expect(results.base).toEqual(runResultsFixture().base);
@@ -53,9 +53,9 @@ describe("recordRunResults", () => {
 
   it("is idempotent: recording the same run twice updates, never duplicates", async () => {
     const { staff, runId } = await queuedRun();
-    await recordRunResults(db, runId, runResultsFixture(sweepRowsFixture(), activationStatsFixture()));
+    await recordRunResults(store, runId, runResultsFixture(sweepRowsFixture(), activationStatsFixture()));
     const retried = sweepRowsFixture().map((row) => (row.id === "mid" ? { ...row, latencyMsPerSample: 0.5 } : row));
-    const outcome = await recordRunResults(db, runId, runResultsFixture(retried, activationStatsFixture()));
+    const outcome = await recordRunResults(store, runId, runResultsFixture(retried, activationStatsFixture()));
     expect(outcome).toEqual({ runId, rowCount: 5, layerCount: 2 });
 
     expect(await db.resultRow.count({ where: { runId } })).toBe(5);
@@ -67,7 +67,7 @@ describe("recordRunResults", () => {
   it("round-trips layer statistics at float32 precision and histogram counts exactly", async () => {
     const { staff, runId } = await queuedRun();
     const stats = activationStatsFixture();
-    await recordRunResults(db, runId, runResultsFixture(sweepRowsFixture(), stats));
+    await recordRunResults(store, runId, runResultsFixture(sweepRowsFixture(), stats));
 
     const stored = await db.runLayerStats.findFirstOrThrow({ where: { runId, layerIndex: 0 } });
     // 3 neurons x 5 float32, 3 neurons x 3 uint32 bins: nothing but the numbers.
@@ -110,7 +110,7 @@ describe("recordRunResults", () => {
       layers: [stats.layers[0], { ...layer, histograms: [layer.histograms[0], { edges: [-1, 0, 2], counts: [1, 1] }] }],
     };
     const failure = (input: Parameters<typeof recordRunResults>[2]) =>
-      recordRunResults(db, runId, input).then(
+      recordRunResults(store, runId, input).then(
         () => null,
         (error: unknown) => error as AppError,
       );
@@ -131,7 +131,7 @@ describe("recordRunResults", () => {
 
     const empty = await failure({ ...runResultsFixture(), rows: [] });
     expect(empty).toBeNull();
-    const notFound = await recordRunResults(db, "no-such-run", runResultsFixture()).then(
+    const notFound = await recordRunResults(store, "no-such-run", runResultsFixture()).then(
       () => null,
       (error: unknown) => error as AppError,
     );

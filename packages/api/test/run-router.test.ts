@@ -3,7 +3,7 @@ import { recordRunResults } from "../src/domain/results/record-run-results.js";
 import { createTestDatabase } from "./test-database.js";
 import { createStaffedTeam, expectBadField, rejectionOf, runResultsFixture, smallConfig } from "./tracking-fixtures.js";
 
-const { db } = createTestDatabase();
+const { store, db } = createTestDatabase();
 
 async function experimentIn(staff: Awaited<ReturnType<typeof createStaffedTeam>>, runs = 1, seed = 7) {
   const project = await staff.member.project.create({ teamId: staff.team.id, name: `P ${Math.random()}` });
@@ -12,7 +12,7 @@ async function experimentIn(staff: Awaited<ReturnType<typeof createStaffedTeam>>
 
 describe("run.queue", () => {
   it("queues another run with the next unused seed, or the one asked for, and audits it", async () => {
-    const staff = await createStaffedTeam(db, "Vision");
+    const staff = await createStaffedTeam(store, "Vision");
     const experiment = await experimentIn(staff, 2, 10);
     const third = await staff.member.run.queue({ experimentId: experiment.id });
     expect(third).toMatchObject({ experimentId: experiment.id, status: "queued", seed: 12, attempt: 0 });
@@ -24,26 +24,26 @@ describe("run.queue", () => {
   });
 
   it("does not let a viewer queue a run, and names the field of bad input", async () => {
-    const staff = await createStaffedTeam(db, "Vision");
+    const staff = await createStaffedTeam(store, "Vision");
     const experiment = await experimentIn(staff);
     expect((await rejectionOf(staff.viewer.run.queue({ experimentId: experiment.id }))).code).toBe("FORBIDDEN");
-    await expectBadField(db, staff.people.member, "run.queue", { experimentId: experiment.id, seed: -1 }, "seed");
-    await expectBadField(db, staff.people.member, "run.queue", { experimentId: experiment.id, seed: 1.5 }, "seed");
-    await expectBadField(db, staff.people.member, "run.queue", { experimentId: "" }, "experimentId");
+    await expectBadField(store, staff.people.member, "run.queue", { experimentId: experiment.id, seed: -1 }, "seed");
+    await expectBadField(store, staff.people.member, "run.queue", { experimentId: experiment.id, seed: 1.5 }, "seed");
+    await expectBadField(store, staff.people.member, "run.queue", { experimentId: "" }, "experimentId");
     expect(await db.run.count({ where: { experimentId: experiment.id } })).toBe(1);
   });
 });
 
 describe("run.cancel", () => {
   it("cancels a queued or a running run and keeps what the worker stored", async () => {
-    const staff = await createStaffedTeam(db, "Vision");
+    const staff = await createStaffedTeam(store, "Vision");
     const experiment = await experimentIn(staff, 2);
     const [queued, running] = experiment.runs.recent.map((run) => run.id) as [string, string];
     await db.run.update({
       where: { id: running },
       data: { status: "running", attempt: 1, worker: "w1", stage: "sweep", progress: '{"done":3,"total":30}' },
     });
-    await recordRunResults(db, running, runResultsFixture());
+    await recordRunResults(store, running, runResultsFixture());
 
     expect(await staff.member.run.cancel({ runId: queued })).toMatchObject({ status: "canceled" });
     const canceled = await staff.member.run.cancel({ runId: running });
@@ -59,7 +59,7 @@ describe("run.cancel", () => {
   });
 
   it("refuses to cancel a finished run with a CONFLICT saying why", async () => {
-    const staff = await createStaffedTeam(db, "Vision");
+    const staff = await createStaffedTeam(store, "Vision");
     const experiment = await experimentIn(staff);
     const runId = experiment.runs.recent[0]?.id ?? "";
     const finishedAt = new Date("2026-11-01T10:00:00Z");
@@ -81,13 +81,13 @@ describe("run.cancel", () => {
   });
 
   it("does not let a viewer cancel, and names the field of bad input", async () => {
-    const staff = await createStaffedTeam(db, "Vision");
+    const staff = await createStaffedTeam(store, "Vision");
     const experiment = await experimentIn(staff);
     const runId = experiment.runs.recent[0]?.id ?? "";
     expect((await rejectionOf(staff.viewer.run.cancel({ runId }))).code).toBe("FORBIDDEN");
     expect((await db.run.findUniqueOrThrow({ where: { id: runId } })).status).toBe("queued");
-    await expectBadField(db, staff.people.member, "run.cancel", { runId: "" }, "runId");
-    await expectBadField(db, staff.people.member, "run.cancel", {}, "runId");
+    await expectBadField(store, staff.people.member, "run.cancel", { runId: "" }, "runId");
+    await expectBadField(store, staff.people.member, "run.cancel", {}, "runId");
   });
 });
 
@@ -98,7 +98,7 @@ describe("run.get and run.list", () => {
   let projectId: string;
 
   beforeAll(async () => {
-    staff = await createStaffedTeam(db, "Listing");
+    staff = await createStaffedTeam(store, "Listing");
     const a = await experimentIn(staff, 3);
     experimentA = a.id;
     projectId = a.projectId;
@@ -120,7 +120,7 @@ describe("run.get and run.list", () => {
     const run = (await db.run.findFirstOrThrow({ where: { experimentId: experimentA } })).id;
     const lease = new Date("2026-11-28T10:00:00Z");
     await db.run.update({ where: { id: run }, data: { worker: "gpu-1", leaseExpiresAt: lease, errorMessage: null } });
-    await recordRunResults(db, run, runResultsFixture());
+    await recordRunResults(store, run, runResultsFixture());
     const details = await staff.viewer.run.get({ runId: run });
     expect(details).toMatchObject({
       id: run,
@@ -193,7 +193,7 @@ describe("run.get and run.list", () => {
 
   it("wants exactly one scope", async () => {
     const both = { projectId, experimentId: experimentA };
-    await expectBadField(db, staff.people.viewer, "run.list", both, "experimentId", "query");
-    await expectBadField(db, staff.people.viewer, "run.list", {}, "experimentId", "query");
+    await expectBadField(store, staff.people.viewer, "run.list", both, "experimentId", "query");
+    await expectBadField(store, staff.people.viewer, "run.list", {}, "experimentId", "query");
   });
 });

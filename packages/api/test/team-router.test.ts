@@ -7,9 +7,9 @@ import { expectInvalidInput, expectTrpcError } from "./expect-trpc-error.js";
 import { createPerson, createTeam } from "./people.js";
 import { createTestDatabase } from "./test-database.js";
 
-const { db } = createTestDatabase();
+const { store, db } = createTestDatabase();
 const createCaller = createCallerFactory(appRouter);
-const as = (actor: UserActor) => createCaller({ db, actor });
+const as = (actor: UserActor) => createCaller({ store, actor });
 
 async function auditActions(teamId: string) {
   const entries = await db.auditEntry.findMany({ where: { teamId }, orderBy: { createdAt: "asc" } });

@@ -1,17 +1,22 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Db, openDatabase } from "@deadweight/db";
+import type { Db } from "@deadweight/db";
 import { afterAll } from "vitest";
+import { openLocalStore, type Store } from "../src/store/store.js";
 
 /**
- * A real SQLite file in a fresh temporary folder, migrated like production, closed after the test
- * file. Each test file gets its own database; no Prisma mocks.
+ * A real store in a fresh temporary folder (a SQLite file migrated like production, and an artifact
+ * folder), closed after the test file. Each test file gets its own; no Prisma mocks.
  */
-export function createTestDatabase(): { db: Db; file: string; folder: string } {
+export function createTestDatabase(options: Parameters<typeof openLocalStore>[1] = {}): {
+  store: Store;
+  db: Db;
+  file: string;
+  folder: string;
+} {
   const folder = mkdtempSync(join(tmpdir(), "deadweight-api-test-"));
-  const file = join(folder, "deadweight.db");
-  const opened = openDatabase(file);
-  afterAll(() => opened.close());
-  return { db: opened.db, file, folder };
+  const store = openLocalStore(folder, options);
+  afterAll(() => store.close());
+  return { store, db: store.db, file: store.location, folder };
 }

@@ -1,17 +1,17 @@
 import { randomBytes } from "node:crypto";
-import type { Db } from "@deadweight/db";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import { afterAll } from "vitest";
-import { type HttpServerOptions, type RunningHttpServer, startHttpServer } from "../src/http/create-http-server.js";
+import { type HttpServerOptions, type RunningHttpServer, startHttpServer } from "../src/http/start-http-server.js";
 import type { AppRouter } from "../src/root.js";
+import type { Store } from "../src/store/store.js";
 
 /** The real HTTP server on 127.0.0.1 and a free port over a test database, closed after the test file. */
 export async function startTestServer(
-  db: Db,
-  options: Partial<Omit<HttpServerOptions, "db">> = {},
+  store: Store,
+  options: Partial<Omit<HttpServerOptions, "store">> = {},
 ): Promise<RunningHttpServer> {
   const server = await startHttpServer({
-    db,
+    store,
     authSecret: randomBytes(32).toString("base64url"),
     host: "127.0.0.1",
     port: 0,

@@ -1,28 +1,28 @@
 import type { ActivationStats, SweepRow } from "@deadweight/core";
-import type { Db } from "@deadweight/db";
+import type { RunResultsInput } from "@deadweight/protocol";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { expect } from "vitest";
 import type { Actor, UserActor } from "../src/access/actor.js";
 import type { TeamRole } from "../src/access/team-roles.js";
-import type { RunResultsInput } from "../src/domain/results/run-results-input.js";
 import { appRouter } from "../src/root.js";
+import type { Store } from "../src/store/store.js";
 import { createCallerFactory } from "../src/trpc/trpc.js";
 import { createPerson, createTeam } from "./people.js";
 
 export const createCaller = createCallerFactory(appRouter);
 
 /** A caller acting as `actor`, as a procedure would see it after authentication. */
-export function callerFor(db: Db, actor: Actor) {
-  return createCaller({ db, actor });
+export function callerFor(store: Store, actor: Actor) {
+  return createCaller({ store, actor });
 }
 
 /** A team with one person per role, each with a caller. */
-export async function createStaffedTeam(db: Db, name: string) {
+export async function createStaffedTeam(store: Store, name: string) {
   const people = {} as Record<TeamRole, UserActor>;
   for (const role of ["owner", "admin", "member", "viewer"] as const) {
-    people[role] = await createPerson(db, `${name} ${role}`);
+    people[role] = await createPerson(store.db, `${name} ${role}`);
   }
-  const team = await createTeam(db, name, [
+  const team = await createTeam(store.db, name, [
     [people.owner, "owner"],
     [people.admin, "admin"],
     [people.member, "member"],
@@ -31,10 +31,10 @@ export async function createStaffedTeam(db: Db, name: string) {
   return {
     team,
     people,
-    owner: callerFor(db, people.owner),
-    admin: callerFor(db, people.admin),
-    member: callerFor(db, people.member),
-    viewer: callerFor(db, people.viewer),
+    owner: callerFor(store, people.owner),
+    admin: callerFor(store, people.admin),
+    member: callerFor(store, people.member),
+    viewer: callerFor(store, people.viewer),
   };
 }
 
@@ -149,7 +149,7 @@ export function runResultsFixture(rows: SweepRow[] = sweepRowsFixture(), stats?:
  * errorFormatter as production, so this is the message a person reads.
  */
 export async function errorOverHttp(
-  db: Db,
+  store: Store,
   actor: Actor,
   path: string,
   input: unknown,
@@ -168,7 +168,7 @@ export async function errorOverHttp(
     endpoint: "/trpc",
     req,
     router: appRouter,
-    createContext: () => ({ db, actor }),
+    createContext: () => ({ store, actor }),
   });
   const body = (await response.json()) as {
     error?: { message: string; data: { code: string; httpStatus: number; fields?: string[]; field?: string | null } };
@@ -179,14 +179,14 @@ export async function errorOverHttp(
 
 /** Asserts that a call over HTTP is rejected as bad input whose message names `field`. */
 export async function expectBadField(
-  db: Db,
+  store: Store,
   actor: Actor,
   path: string,
   input: unknown,
   field: string,
   type: "query" | "mutation" = "mutation",
 ) {
-  const error = await errorOverHttp(db, actor, path, input, type);
+  const error = await errorOverHttp(store, actor, path, input, type);
   expect(error.status).toBe(400);
   expect(error.message).toContain(`${field}:`);
   return error;

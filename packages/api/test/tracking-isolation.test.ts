@@ -5,7 +5,7 @@ import { createPerson } from "./people.js";
 import { createTestDatabase } from "./test-database.js";
 import { callerFor, createStaffedTeam, rejectionOf, runResultsFixture, smallConfig } from "./tracking-fixtures.js";
 
-const { db } = createTestDatabase();
+const { store, db } = createTestDatabase();
 
 /** Team B's objects, which members of team A must not be able to tell apart from missing ones. */
 const theirs = { teamId: "", projectId: "", experimentId: "", runId: "" };
@@ -15,8 +15,8 @@ let outsiderAdmin: ReturnType<typeof callerFor>;
 let scopedToken: ReturnType<typeof callerFor>;
 
 beforeAll(async () => {
-  const a = await createStaffedTeam(db, "Team A");
-  const b = await createStaffedTeam(db, "Team B");
+  const a = await createStaffedTeam(store, "Team A");
+  const b = await createStaffedTeam(store, "Team B");
   outsider = a.member;
   outsiderAdmin = a.owner;
   const project = await b.member.project.create({ teamId: b.team.id, name: "Secret" });
@@ -27,7 +27,7 @@ beforeAll(async () => {
     experimentId: experiment.id,
     runId: experiment.runs.recent[0]?.id,
   });
-  await recordRunResults(db, theirs.runId, runResultsFixture());
+  await recordRunResults(store, theirs.runId, runResultsFixture());
   const ownProject = await a.member.project.create({ teamId: a.team.id, name: "Own" });
   ownRunId =
     (await a.member.experiment.create({ projectId: ownProject.id, name: "E", config: smallConfig() })).runs.recent[0]
@@ -41,7 +41,7 @@ beforeAll(async () => {
       { teamId: b.team.id, userId: both.userId, role: "admin" },
     ],
   });
-  scopedToken = callerFor(db, { ...both, tokenId: "token-a", tokenTeamId: a.team.id });
+  scopedToken = callerFor(store, { ...both, tokenId: "token-a", tokenTeamId: a.team.id });
 });
 
 /** Every read and write of this part of the API on team B's objects. */

@@ -4,15 +4,15 @@ import { createQueueTeam, queueRuns, workerOf } from "./queue-fixtures.js";
 import { createTestDatabase } from "./test-database.js";
 import { callerFor } from "./tracking-fixtures.js";
 
-const { db } = createTestDatabase();
+const { store, db } = createTestDatabase();
 
 describe("worker.claim", () => {
   it("hands each of 10 queued runs to exactly one of two racing workers", async () => {
-    const team = await createQueueTeam(db, "Race");
-    const queued = await queueRuns(db, team, 10);
+    const team = await createQueueTeam(store, "Race");
+    const queued = await queueRuns(store, team, 10);
     const workers = [
-      callerFor(db, workerOf(team.team.id, "box-a")),
-      callerFor(db, workerOf(team.team.id, "box-b")),
+      callerFor(store, workerOf(team.team.id, "box-a")),
+      callerFor(store, workerOf(team.team.id, "box-b")),
     ] as const;
 
     // Each worker fires several claims at once, over and over, until the queue is empty.
@@ -42,8 +42,8 @@ describe("worker.claim", () => {
   });
 
   it("claims the oldest queued run first and gives the worker what it needs to run it", async () => {
-    const team = await createQueueTeam(db, "Order");
-    const [oldest, newer] = (await queueRuns(db, team, 2, { name: "seeded", seed: 40 })) as [string, string];
+    const team = await createQueueTeam(store, "Order");
+    const [oldest, newer] = (await queueRuns(store, team, 2, { name: "seeded", seed: 40 })) as [string, string];
     await db.run.update({ where: { id: newer }, data: { seed: 99 } });
     const before = Date.now();
 
@@ -78,8 +78,8 @@ describe("worker.claim", () => {
   });
 
   it("hands out what an earlier attempt stored, so a retried run resumes", async () => {
-    const team = await createQueueTeam(db, "Resume");
-    const [runId] = (await queueRuns(db, team, 1)) as [string];
+    const team = await createQueueTeam(store, "Resume");
+    const [runId] = (await queueRuns(store, team, 1)) as [string];
     await db.run.update({ where: { id: runId }, data: { attempt: 1, completedStages: '["load","train"]' } });
     const model = await db.artifact.create({
       data: {
@@ -109,11 +109,11 @@ describe("worker.claim", () => {
   });
 
   it("only ever sees the runs of its own token's team", async () => {
-    const ours = await createQueueTeam(db, "Ours");
-    const theirs = await createQueueTeam(db, "Theirs");
+    const ours = await createQueueTeam(store, "Ours");
+    const theirs = await createQueueTeam(store, "Theirs");
     // Theirs is older, so a claim ignoring teams would take it first.
-    const [theirRun] = (await queueRuns(db, theirs, 1)) as [string];
-    const [ourRun] = (await queueRuns(db, ours, 1)) as [string];
+    const [theirRun] = (await queueRuns(store, theirs, 1)) as [string];
+    const [ourRun] = (await queueRuns(store, ours, 1)) as [string];
 
     expect((await ours.worker.worker.claim({ workerName: "ours" }))!.run.id).toBe(ourRun);
     expect(await ours.worker.worker.claim({ workerName: "ours" })).toBeNull();
@@ -122,7 +122,7 @@ describe("worker.claim", () => {
   });
 
   it("names the field of bad input", async () => {
-    const team = await createQueueTeam(db, "Inputs");
+    const team = await createQueueTeam(store, "Inputs");
     await expectInvalidInput(team.worker.worker.claim({ workerName: "" }), "workerName");
     await expectInvalidInput(team.worker.worker.claim({ workerName: "x".repeat(101) }), "workerName");
     await expectInvalidInput(team.worker.worker.claim({ workerName: "w", leaseSeconds: 4 }), "leaseSeconds");
@@ -133,8 +133,8 @@ describe("worker.claim", () => {
 
 describe("who may use the queue", () => {
   it("keeps worker tokens off user procedures and people off worker procedures", async () => {
-    const team = await createQueueTeam(db, "Roles");
-    const [runId] = (await queueRuns(db, team, 1)) as [string];
+    const team = await createQueueTeam(store, "Roles");
+    const [runId] = (await queueRuns(store, team, 1)) as [string];
     const worker = team.worker;
     await expectTrpcError(worker.experiment.list({ projectId: team.project.id }), "FORBIDDEN", /worker tokens/);
     await expectTrpcError(worker.run.get({ runId }), "FORBIDDEN", /worker tokens/);
@@ -144,14 +144,14 @@ describe("who may use the queue", () => {
 
     await expectTrpcError(team.owner.worker.claim({ workerName: "me" }), "FORBIDDEN", /only worker tokens/);
     await expectTrpcError(team.owner.worker.heartbeat({ runId, attempt: 1 }), "FORBIDDEN", /only worker tokens/);
-    await expectTrpcError(callerFor(db, { kind: "anonymous" }).worker.claim({ workerName: "me" }), "FORBIDDEN");
+    await expectTrpcError(callerFor(store, { kind: "anonymous" }).worker.claim({ workerName: "me" }), "FORBIDDEN");
     expect(await db.run.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({ status: "queued" });
   });
 
   it("answers a report on another team's run exactly as if it did not exist", async () => {
-    const ours = await createQueueTeam(db, "Mine");
-    const theirs = await createQueueTeam(db, "NotMine");
-    await queueRuns(db, theirs, 1);
+    const ours = await createQueueTeam(store, "Mine");
+    const theirs = await createQueueTeam(store, "NotMine");
+    await queueRuns(store, theirs, 1);
     const claimed = await theirs.worker.worker.claim({ workerName: "theirs" });
     const { id: runId, attempt } = claimed!.run;
     const missing = await expectTrpcError(

@@ -4,7 +4,7 @@ import { createQueueTeam, queueRuns } from "./queue-fixtures.js";
 import { createTestDatabase } from "./test-database.js";
 import { runResultsFixture, sweepRowsFixture } from "./tracking-fixtures.js";
 
-const { db } = createTestDatabase();
+const { store, db } = createTestDatabase();
 
 async function claimOne(team: Awaited<ReturnType<typeof createQueueTeam>>, workerName = "gpu-1") {
   const claimed = await team.worker.worker.claim({ workerName });
@@ -14,8 +14,8 @@ async function claimOne(team: Awaited<ReturnType<typeof createQueueTeam>>, worke
 
 describe("worker.finish", () => {
   it("marks a run succeeded, closes its history row, and ignores a retried finish", async () => {
-    const team = await createQueueTeam(db, "Done");
-    await queueRuns(db, team, 1);
+    const team = await createQueueTeam(store, "Done");
+    await queueRuns(store, team, 1);
     const { runId, attempt } = await claimOne(team);
     await team.worker.worker.finish({ runId, attempt, outcome: "succeeded" });
     // The answer to the first call was lost; the worker sends it again.
@@ -34,8 +34,8 @@ describe("worker.finish", () => {
   });
 
   it("fails a non-retryable run at once, and the run behind it is claimed next", async () => {
-    const team = await createQueueTeam(db, "Poison");
-    const [poison, good] = (await queueRuns(db, team, 2)) as [string, string];
+    const team = await createQueueTeam(store, "Poison");
+    const [poison, good] = (await queueRuns(store, team, 2)) as [string, string];
     const { runId, attempt } = await claimOne(team);
     expect(runId).toBe(poison);
     const error = 'dataset "mnist": expected IDX magic 2051, found 1234; download it again';
@@ -47,8 +47,8 @@ describe("worker.finish", () => {
   });
 
   it("requeues a retryable failure while attempts are left, then fails with the error", async () => {
-    const team = await createQueueTeam(db, "Flaky");
-    const [runId] = (await queueRuns(db, team, 1, { maxAttempts: 2 })) as [string];
+    const team = await createQueueTeam(store, "Flaky");
+    const [runId] = (await queueRuns(store, team, 1, { maxAttempts: 2 })) as [string];
     const first = await claimOne(team);
     await team.worker.worker.finish({ ...first, outcome: "failed", error: "connection reset", retryable: true });
     expect(await team.viewer.run.get({ runId })).toMatchObject({
@@ -73,8 +73,8 @@ describe("worker.finish", () => {
   });
 
   it("puts a released run back in the queue without counting the attempt against it", async () => {
-    const team = await createQueueTeam(db, "Release");
-    const [runId] = (await queueRuns(db, team, 1, { maxAttempts: 1 })) as [string];
+    const team = await createQueueTeam(store, "Release");
+    const [runId] = (await queueRuns(store, team, 1, { maxAttempts: 1 })) as [string];
     const first = await claimOne(team, "shutting-down");
     await team.worker.worker.completeStage({ ...first, stage: "load", seconds: 1.25 });
     await team.worker.worker.finish({ ...first, outcome: "released" });
@@ -96,8 +96,8 @@ describe("worker.finish", () => {
   });
 
   it("names the field of a bad report", async () => {
-    const team = await createQueueTeam(db, "BadFinish");
-    await queueRuns(db, team, 1);
+    const team = await createQueueTeam(store, "BadFinish");
+    await queueRuns(store, team, 1);
     const held = await claimOne(team);
     await expectInvalidInput(team.worker.worker.finish({ ...held, outcome: "done" } as never), "outcome");
     await expectInvalidInput(
@@ -113,8 +113,8 @@ describe("worker.finish", () => {
 
 describe("cancel while a worker holds the run", () => {
   it("tells the worker on its next heartbeat, and nothing it reports afterwards undoes the cancel", async () => {
-    const team = await createQueueTeam(db, "Cancel");
-    await queueRuns(db, team, 2);
+    const team = await createQueueTeam(store, "Cancel");
+    await queueRuns(store, team, 2);
     const held = await claimOne(team);
     await team.worker.worker.heartbeat({ ...held, progress: { stage: "train", epoch: 1, epochs: 3 } });
     await team.member.run.cancel({ runId: held.runId });
@@ -140,8 +140,8 @@ describe("cancel while a worker holds the run", () => {
   });
 
   it("closes the claim of a canceled run whose worker never confirmed", async () => {
-    const team = await createQueueTeam(db, "Silent");
-    await queueRuns(db, team, 1);
+    const team = await createQueueTeam(store, "Silent");
+    await queueRuns(store, team, 1);
     const held = await claimOne(team);
     await team.member.run.cancel({ runId: held.runId });
     await db.run.update({ where: { id: held.runId }, data: { leaseExpiresAt: new Date(Date.now() - 1000) } });
@@ -154,8 +154,8 @@ describe("cancel while a worker holds the run", () => {
 
 describe("stage and result reports", () => {
   it("records each stage once with its duration, alongside the results' own timings", async () => {
-    const team = await createQueueTeam(db, "Stages");
-    await queueRuns(db, team, 1);
+    const team = await createQueueTeam(store, "Stages");
+    await queueRuns(store, team, 1);
     const held = await claimOne(team);
     await team.worker.worker.completeStage({ ...held, stage: "load", seconds: 0.75 });
     await team.worker.worker.completeStage({ ...held, stage: "train", seconds: 10 });
@@ -178,8 +178,8 @@ describe("stage and result reports", () => {
   });
 
   it("stores results idempotently and refuses them once the claim has ended", async () => {
-    const team = await createQueueTeam(db, "Results");
-    await queueRuns(db, team, 1);
+    const team = await createQueueTeam(store, "Results");
+    await queueRuns(store, team, 1);
     const held = await claimOne(team);
     const first = await team.worker.worker.recordResults({ ...held, results: runResultsFixture() });
     expect(first).toEqual({ runId: held.runId, rowCount: 5, layerCount: 0 });

@@ -18,7 +18,8 @@ const server = await startApiServer({
   log: () => {},
 });
 afterAll(() => server.close());
-const { db } = server;
+const { store } = server;
+const { db } = store;
 
 /** A worker token of the team, as an admin would create it, and a tRPC client using it. */
 async function workerToken(team: Awaited<ReturnType<typeof createQueueTeam>>, name: string) {
@@ -37,8 +38,8 @@ async function workerToken(team: Awaited<ReturnType<typeof createQueueTeam>>, na
   return { headers, client: apiClient(server.url, headers) };
 }
 
-const ours = await createQueueTeam(db, "Ours");
-const theirs = await createQueueTeam(db, "Theirs");
+const ours = await createQueueTeam(store, "Ours");
+const theirs = await createQueueTeam(store, "Theirs");
 const ourWorker = await workerToken(ours, "gpu-box");
 const theirWorker = await workerToken(theirs, "their-box");
 
@@ -71,7 +72,7 @@ async function httpStatusOf(call: Promise<unknown>): Promise<number> {
 
 describe("a worker over HTTP", () => {
   it("claims, uploads its run's artifacts (idempotently), downloads them back, and finishes", async () => {
-    const [runId] = (await queueRuns(db, ours, 1)) as [string];
+    const [runId] = (await queueRuns(store, ours, 1)) as [string];
     const claimed = await ourWorker.client.worker.claim.mutate({ workerName: "gpu-box/1" });
     expect(claimed!.run.id).toBe(runId);
     expect(new Date(claimed!.leaseExpiresAt).getTime()).toBeGreaterThan(Date.now());
@@ -114,8 +115,8 @@ describe("a worker over HTTP", () => {
   });
 
   it("cannot upload to a run it no longer holds, nor touch another team's runs and artifacts", async () => {
-    const [held, waiting] = (await queueRuns(db, ours, 2)) as [string, string];
-    const [theirRun] = (await queueRuns(db, theirs, 1)) as [string];
+    const [held, waiting] = (await queueRuns(store, ours, 2)) as [string, string];
+    const [theirRun] = (await queueRuns(store, theirs, 1)) as [string];
     await ourWorker.client.worker.claim.mutate({ workerName: "gpu-box/2" });
     await theirWorker.client.worker.claim.mutate({ workerName: "their-box" });
     const theirModel = bytesOf("their model");
@@ -167,27 +168,28 @@ describe("a worker over HTTP", () => {
   });
 
   it("is refused every user procedure", async () => {
-    const [runId] = (await queueRuns(db, ours, 1)) as [string];
+    const [runId] = (await queueRuns(store, ours, 1)) as [string];
     const worker = ourWorker.client;
+    // One at a time: a call started before its turn could fail unobserved (an unhandled rejection).
     for (const call of [
-      worker.experiment.list.query({ projectId: ours.project.id }),
-      worker.run.get.query({ runId }),
-      worker.run.list.query({ teamId: ours.team.id }),
-      worker.artifact.list.query({ runId }),
-      worker.team.listMine.query(),
+      () => worker.experiment.list.query({ projectId: ours.project.id }),
+      () => worker.run.get.query({ runId }),
+      () => worker.run.list.query({ teamId: ours.team.id }),
+      () => worker.artifact.list.query({ runId }),
+      () => worker.team.listMine.query(),
     ]) {
-      expect(await httpStatusOf(call)).toBe(403);
+      expect(await httpStatusOf(call())).toBe(403);
     }
   });
 });
 
 describe("the server's lease sweeper", () => {
   it("puts a dead worker's run back in the queue without anyone claiming", async () => {
-    const team = await createQueueTeam(db, "Sweep");
+    const team = await createQueueTeam(store, "Sweep");
     const worker = await workerToken(team, "doomed");
-    const [runId] = (await queueRuns(db, team, 1)) as [string];
+    const [runId] = (await queueRuns(store, team, 1)) as [string];
     await worker.client.worker.claim.mutate({ workerName: "doomed", leaseSeconds: 5 });
-    await expireLease(db, runId);
+    await expireLease(store, runId);
     await expect
       .poll(async () => (await db.run.findUniqueOrThrow({ where: { id: runId } })).status, { timeout: 5_000 })
       .toBe("queued");

@@ -6,12 +6,12 @@ import { createQueueTeam, expireLease, queueRuns, workerOf } from "./queue-fixtu
 import { createTestDatabase } from "./test-database.js";
 import { callerFor } from "./tracking-fixtures.js";
 
-const { db } = createTestDatabase();
+const { store, db } = createTestDatabase();
 
 describe("worker.heartbeat", () => {
   it("extends the lease by the claimed length and stores progress people can read", async () => {
-    const team = await createQueueTeam(db, "Beat");
-    await queueRuns(db, team, 1);
+    const team = await createQueueTeam(store, "Beat");
+    await queueRuns(store, team, 1);
     const claimed = await team.worker.worker.claim({ workerName: "gpu-1", leaseSeconds: 20 });
     const { id: runId, attempt } = claimed!.run;
     // As if the claim were made 15 s ago: 5 s of lease left.
@@ -41,8 +41,8 @@ describe("worker.heartbeat", () => {
   });
 
   it("appends reported training steps to the run's training curve, not to its progress", async () => {
-    const team = await createQueueTeam(db, "Curve");
-    await queueRuns(db, team, 1);
+    const team = await createQueueTeam(store, "Curve");
+    await queueRuns(store, team, 1);
     const { id: runId, attempt } = (await team.worker.worker.claim({ workerName: "w" }))!.run;
     const step = (batch: number, loss: number) => ({ epoch: 1, batch, loss, accuracy: 0.5 });
     await team.worker.worker.heartbeat({
@@ -62,8 +62,8 @@ describe("worker.heartbeat", () => {
   });
 
   it("names the field of bad progress", async () => {
-    const team = await createQueueTeam(db, "BadBeat");
-    await queueRuns(db, team, 1);
+    const team = await createQueueTeam(store, "BadBeat");
+    await queueRuns(store, team, 1);
     const { id: runId, attempt } = (await team.worker.worker.claim({ workerName: "w" }))!.run;
     const beat = (progress: unknown) => team.worker.worker.heartbeat({ runId, attempt, progress } as never);
     await expectInvalidInput(beat({ stage: "dance" }), "progress.stage");
@@ -76,13 +76,13 @@ describe("worker.heartbeat", () => {
 
 describe("lease expiry", () => {
   it("puts a dead worker's run back in the queue with its history, and fences the old claim off", async () => {
-    const team = await createQueueTeam(db, "Dead");
-    await queueRuns(db, team, 1);
+    const team = await createQueueTeam(store, "Dead");
+    await queueRuns(store, team, 1);
     const first = (await team.worker.worker.claim({ workerName: "killed-box" }))!.run;
     await team.worker.worker.completeStage({ runId: first.id, attempt: 1, stage: "load", seconds: 0.5 });
-    await expireLease(db, first.id);
+    await expireLease(store, first.id);
 
-    const survivor = callerFor(db, workerOf(team.team.id, "survivor"));
+    const survivor = callerFor(store, workerOf(team.team.id, "survivor"));
     const second = (await survivor.worker.claim({ workerName: "survivor" }))!.run;
     expect(second).toMatchObject({ id: first.id, attempt: 2, completedStages: ["load"] });
 
@@ -116,13 +116,13 @@ describe("lease expiry", () => {
   });
 
   it("lets a late heartbeat keep a run nobody has taken back yet", async () => {
-    const team = await createQueueTeam(db, "Late");
-    await queueRuns(db, team, 1);
+    const team = await createQueueTeam(store, "Late");
+    await queueRuns(store, team, 1);
     const { id: runId } = (await team.worker.worker.claim({ workerName: "slow" }))!.run;
-    await expireLease(db, runId);
+    await expireLease(store, runId);
     const beat = await team.worker.worker.heartbeat({ runId, attempt: 1 });
     expect(beat.leaseExpiresAt!.getTime()).toBeGreaterThan(Date.now());
-    expect(await requeueExpiredLeases(db, { teamId: team.team.id })).toEqual({
+    expect(await requeueExpiredLeases(store, { teamId: team.team.id })).toEqual({
       requeued: [],
       failed: [],
       canceledClosed: 0,
@@ -130,12 +130,12 @@ describe("lease expiry", () => {
   });
 
   it("fails the run with the reason once its attempts are used up", async () => {
-    const team = await createQueueTeam(db, "Exhausted");
-    const [runId, next] = (await queueRuns(db, team, 2, { maxAttempts: 2 })) as [string, string];
+    const team = await createQueueTeam(store, "Exhausted");
+    const [runId, next] = (await queueRuns(store, team, 2, { maxAttempts: 2 })) as [string, string];
     for (const attempt of [1, 2]) {
       const claimed = (await team.worker.worker.claim({ workerName: `box-${attempt}` }))!.run;
       expect(claimed).toMatchObject({ id: runId, attempt });
-      await expireLease(db, runId);
+      await expireLease(store, runId);
     }
     // The sweep before this claim gives up on the run; the claim then moves on to the next one.
     expect((await team.worker.worker.claim({ workerName: "box-3" }))!.run.id).toBe(next);
@@ -149,13 +149,13 @@ describe("lease expiry", () => {
   });
 
   it("is also swept on a timer, so a dead worker's run goes back when nobody claims", async () => {
-    const team = await createQueueTeam(db, "Timer");
-    await queueRuns(db, team, 1);
+    const team = await createQueueTeam(store, "Timer");
+    await queueRuns(store, team, 1);
     const { id: runId } = (await team.worker.worker.claim({ workerName: "gone" }))!.run;
-    await expireLease(db, runId);
+    await expireLease(store, runId);
 
     const reports: unknown[] = [];
-    const sweeper = startLeaseSweeper(db, { intervalMs: 20, onSweep: (report) => reports.push(report) });
+    const sweeper = startLeaseSweeper(store, { intervalMs: 20, onSweep: (report) => reports.push(report) });
     try {
       await expect
         .poll(async () => (await db.run.findUniqueOrThrow({ where: { id: runId } })).status, { timeout: 5_000 })

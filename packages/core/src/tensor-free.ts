@@ -1,6 +1,7 @@
 // The parts of the core that need no TensorFlow.js (a browser, an API server): which neurons a
 // threshold removes, which bundle fits a device budget, and the model card's shape. The dashboard
-// draws the core's own decisions with them; the API answers budget queries with them.
+// draws the core's own decisions with them; the API answers budget queries with them; the experiment
+// configuration's defaults (and so the dashboard's New-experiment form) take the default sweep from here.
 export type {
   BindingConstraint,
   BudgetAnswer,
@@ -19,3 +20,4 @@ export type { LayerPlan, PruningPlan } from "./pruning/pruning-plan.js";
 export { type PruningThreshold, thresholdId } from "./pruning/pruning-threshold.js";
 export type { ActivationStats, LayerActivationStats, NeuronStats } from "./stats/activation-stats.js";
 export { SUGGESTION_MAX_VALIDATION_DROP, suggestedRow } from "./sweep/suggested-row.js";
+export { DEFAULT_THRESHOLD_GRID, type ThresholdGrid } from "./sweep/threshold-grid.js";

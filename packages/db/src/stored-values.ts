@@ -1,7 +1,7 @@
 /**
  * How the better-sqlite3 driver adapter stores the Prisma types SQLite has no type for, and how
- * Prisma reads them back. Reads that bypass Prisma (see read-connection.ts) decode with these so
- * their results equal what Prisma returned.
+ * Prisma reads them back. The read path (reads/store-reads.ts) decodes with these so its results
+ * equal what Prisma returns.
  *
  * - DateTime: TEXT, ISO 8601 with "+00:00" ("2026-11-28T08:09:59.123+00:00", the adapter's default
  *   `timestampFormat`); rows written by SQL defaults hold "2026-11-28 08:09:59" (UTC), and the
@@ -13,8 +13,9 @@
 // Prisma's own normalisation (@prisma/client runtime, 6.19): a time with no zone is UTC.
 const TIME_AT_END = /\d{2}:\d{2}:\d{2}(?:\.\d+)?(Z|[+-]\d{2}(:?\d{2})?)?$/;
 
-/** A stored DateTime as the Date Prisma returns for it. */
-export function storedDateTime(value: string | number): Date {
+/** A stored DateTime as the Date Prisma returns for it (drivers that return Dates pass them through). */
+export function storedDateTime(value: Date | string | number): Date {
+  if (value instanceof Date) return value;
   if (typeof value === "number") return new Date(value);
   // The adapter's own format, which Date parses as it is.
   if (value.length === 29 && value[10] === "T" && value.endsWith("+00:00")) return new Date(value);
@@ -31,7 +32,7 @@ export function storedDateTime(value: string | number): Date {
 }
 
 /** A nullable stored DateTime as Prisma returns it. */
-export function storedDateTimeOrNull(value: string | number | null): Date | null {
+export function storedDateTimeOrNull(value: Date | string | number | null): Date | null {
   return value === null ? null : storedDateTime(value);
 }
 

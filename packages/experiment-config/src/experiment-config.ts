@@ -1,4 +1,6 @@
-import { DEFAULT_THRESHOLD_GRID, type ExperimentSettings, type ThresholdGrid } from "@deadweight/core";
+import type { ExperimentSettings } from "@deadweight/core";
+// The TF.js-free entry: the dashboard's New-experiment form imports these defaults into the browser.
+import { DEFAULT_THRESHOLD_GRID, type ThresholdGrid } from "@deadweight/core/tensor-free";
 import { z } from "zod";
 
 const DEFAULT_GRID = DEFAULT_THRESHOLD_GRID as Extract<ThresholdGrid, { kind: "meanStd" }>;
@@ -95,6 +97,11 @@ export const experimentConfigSchema = z
 
 /** A validated experiment configuration with every default filled in. */
 export type ExperimentConfig = z.infer<typeof experimentConfigSchema>;
+
+/** The configuration of `{}`: every default, the same one the CLI runs with no flags and the dashboard's form starts from. */
+export function defaultExperimentConfig(): ExperimentConfig {
+  return experimentConfigSchema.parse({});
+}
 
 /** The sweep's thresholds for the configured criterion. */
 export function thresholdGridOf(config: ExperimentConfig): ThresholdGrid {

@@ -1,22 +1,22 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { WorkerApi } from "../src/api/worker-api.js";
 import { claimLoop } from "../src/claim/claim-loop.js";
 
 type ClaimInput = Parameters<WorkerApi["claim"]>[0];
 
 /**
- * A server whose queue stays empty: each claim waits `waitSeconds` scaled down by `msPerSecond`
- * (or answers at once when `waits` is false), ending early when the worker aborts it.
+ * A server whose queue stays empty: each claim is held for its `waitSeconds` (or answered at once
+ * when `waits` is false), ending early when the worker aborts it. Records each claim and when it was sent.
  */
-function emptyQueue(options: { readonly waits: boolean; readonly msPerSecond: number }) {
+function emptyQueue(options: { readonly waits: boolean }) {
   const claims: { readonly input: ClaimInput; readonly sentAt: number }[] = [];
   const unused = () => Promise.reject(new Error("no run was claimed"));
   const api: WorkerApi = {
     claim: (input, signal) => {
-      claims.push({ input, sentAt: performance.now() });
-      const ms = options.waits ? (input.waitSeconds ?? 0) * options.msPerSecond : 0;
+      claims.push({ input, sentAt: Date.now() });
+      if (!options.waits) return Promise.resolve(null);
       return new Promise((resolve) => {
-        const timer = setTimeout(() => resolve(null), ms);
+        const timer = setTimeout(() => resolve(null), (input.waitSeconds ?? 0) * 1_000);
         signal?.addEventListener("abort", () => {
           clearTimeout(timer);
           resolve(null);
@@ -47,42 +47,47 @@ const loopOn = (api: WorkerApi, signal: AbortSignal, claimWaitSeconds?: number) 
     log: () => {},
   });
 
+beforeEach(() => {
+  vi.useFakeTimers({ now: 0, toFake: ["setTimeout", "clearTimeout", "Date"] });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
 describe("claimLoop on an empty queue", () => {
   it("waits on the server (long poll) and asks again as soon as a wait ends, without sleeping", async () => {
-    const { api, claims } = emptyQueue({ waits: true, msPerSecond: 1_000 });
+    const { api, claims } = emptyQueue({ waits: true });
     const shutdown = new AbortController();
     const loop = loopOn(api, shutdown.signal, 0.1);
-    await new Promise((resolve) => setTimeout(resolve, 450));
+    await vi.advanceTimersByTimeAsync(450);
     shutdown.abort();
     await loop;
-    // Each claim asks the server to wait 100 ms; the next one follows at once (the backoff is 300 ms).
-    expect(claims.every((claim) => claim.input.waitSeconds === 0.1)).toBe(true);
-    expect(claims.length).toBeGreaterThanOrEqual(4);
-    const gaps = claims.slice(1).map((claim, i) => claim.sentAt - (claims[i] as (typeof claims)[number]).sentAt);
-    expect(Math.max(...gaps)).toBeLessThan(100 + 50);
+    // Each claim asks the server to wait 100 ms; the next one follows at once (the backoff would be 300 ms).
+    expect(claims.map((claim) => claim.input.waitSeconds)).toEqual([0.1, 0.1, 0.1, 0.1, 0.1]);
+    expect(claims.map((claim) => claim.sentAt)).toEqual([0, 100, 200, 300, 400]);
   });
 
   it("asks for a 20 s wait by default, and falls back to its poll backoff when the server answers at once (a server that does not wait)", async () => {
-    const { api, claims } = emptyQueue({ waits: false, msPerSecond: 0 });
+    const { api, claims } = emptyQueue({ waits: false });
     const shutdown = new AbortController();
     const loop = loopOn(api, shutdown.signal);
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    await vi.advanceTimersByTimeAsync(3_500);
     shutdown.abort();
     await loop;
     expect(claims.every((claim) => claim.input.waitSeconds === 20)).toBe(true);
-    // 0 ms, then 300 ms, then 450 ms of backoff: three claims, not a tight loop.
-    expect(claims.length).toBeGreaterThanOrEqual(2);
-    expect(claims.length).toBeLessThanOrEqual(3);
+    // Not a tight loop: 300 ms of backoff, growing by half (450, 675 ms) up to the 1 s maximum.
+    expect(claims.map((claim) => claim.sentAt)).toEqual([0, 300, 750, 1_425, 2_425, 3_425]);
   });
 
   it("gives up a waiting claim at once on shutdown", async () => {
-    const { api } = emptyQueue({ waits: true, msPerSecond: 1_000 });
+    const { api, claims } = emptyQueue({ waits: true });
     const shutdown = new AbortController();
     const loop = loopOn(api, shutdown.signal, 20);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const stoppedAt = performance.now();
+    await vi.advanceTimersByTimeAsync(100);
     shutdown.abort();
+    // No timer is advanced from here on: a loop that waited for one (the claim's 20 s, a backoff) would never end.
     expect(await loop).toEqual([]);
-    expect(performance.now() - stoppedAt).toBeLessThan(200);
+    expect(Date.now()).toBe(100);
+    expect(claims).toHaveLength(1);
   });
 });

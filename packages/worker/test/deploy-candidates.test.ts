@@ -1,6 +1,5 @@
-import type { SweepRow } from "@deadweight/core";
+import { MAX_MEASURED_CANDIDATES, measuredCandidates, type SweepRow } from "@deadweight/core";
 import { describe, expect, it } from "vitest";
-import { MAX_MEASURED_CANDIDATES, measuredCandidates } from "../src/pipeline/stages/deploy-stage.js";
 
 const row = (id: string, parameters: number, pareto: boolean, status: SweepRow["status"] = "ok") =>
   ({ id, parameters, pareto, status }) as SweepRow;

@@ -1,6 +1,6 @@
+import type { HeartbeatReply, RunProgress } from "@deadweight/protocol";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ServerCallError } from "../src/api/server-call-error.js";
-import type { HeartbeatReply, RunProgress } from "../src/api/worker-api.js";
 import { startHeartbeat } from "../src/heartbeat/heartbeat-loop.js";
 
 type Answer = HeartbeatReply | ServerCallError;

@@ -1,5 +1,5 @@
+import type { StoredArtifact } from "@deadweight/protocol";
 import { describe, expect, it } from "vitest";
-import type { StoredArtifact } from "../src/api/worker-api.js";
 import { planResume } from "../src/pipeline/resume-plan.js";
 
 const artifact = (name: string): StoredArtifact => ({

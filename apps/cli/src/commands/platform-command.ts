@@ -1,6 +1,6 @@
 import { join } from "node:path";
-import { type DashboardHost, type NodePageHandler, resolveApiToken, startApiServer } from "@deadweight/api";
-import { createDashboard, DashboardNotBuiltError } from "@deadweight/web/host";
+import { type RunningApiServer, resolveApiToken } from "@deadweight/api";
+import { startPlatformServer } from "@deadweight/server";
 import { ConfigError } from "../config/config-error.js";
 import { PLATFORM_USAGE, parsePlatformArguments } from "../config/platform-arguments.js";
 import type { CliEnv } from "../env.js";
@@ -30,13 +30,13 @@ export async function platformCommand(
     return;
   }
   const say = (line: string) => streams.stdout.write(`${line}\n`);
-  let server: Awaited<ReturnType<typeof startApiServer>>;
+  let server: RunningApiServer;
   try {
-    server = await startApiServer({
+    server = await startPlatformServer({
       host: "127.0.0.1",
       port: args.port,
       ...(args.dataDir === undefined ? {} : { dataDir: args.dataDir }),
-      ...(args.dashboard === "off" ? {} : { dashboard: (host) => startDashboard(host, args.dashboard === "dev", say) }),
+      dashboard: args.dashboard,
       log: say,
     });
   } catch (error) {
@@ -92,31 +92,10 @@ export async function platformCommand(
   say("stopped");
 }
 
-/**
- * The dashboard in this process. Without a production build (a checkout where `npm start` has not
- * run yet) the API still serves, and the pages say how to build the dashboard.
- */
-async function startDashboard(
-  host: DashboardHost,
-  dev: boolean,
-  say: (line: string) => void,
-): Promise<NodePageHandler> {
-  try {
-    return await createDashboard(host, { dev });
-  } catch (error) {
-    if (!(error instanceof DashboardNotBuiltError)) throw error;
-    say(`dashboard unavailable: ${error.message}`);
-    return async (_incoming, outgoing) => {
-      outgoing.writeHead(503, { "content-type": "text/plain; charset=utf-8" });
-      outgoing.end(`The Deadweight dashboard is not built on this machine: ${error.message}\n`);
-    };
-  }
-}
-
-async function platformTokens(server: Awaited<ReturnType<typeof startApiServer>>, team: LocalTeam) {
+async function platformTokens(server: RunningApiServer, team: LocalTeam) {
   const isValid = (kind: "worker" | "user") => async (token: string) => {
     try {
-      const actor = await resolveApiToken(server.db, token);
+      const actor = await resolveApiToken(server.store, token);
       return actor.kind === kind && (actor.kind === "worker" ? actor.teamId : actor.tokenTeamId) === team.teamId;
     } catch {
       return false;

@@ -1,7 +1,14 @@
-import { mkdirSync } from "node:fs";
-import { resolve } from "node:path";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import {
   activationStatsDocument,
+  type DataSplit,
+  DeadweightError,
+  type DeploymentOutcome,
+  type DeploymentProgress,
+  deployCandidates,
+  type ExperimentResult,
   runExperiment,
   SUGGESTION_MAX_VALIDATION_DROP,
   type SweepRow,
@@ -12,8 +19,10 @@ import { type DatasetSource, loadDatasetSource, parseDatasetArgument } from "@de
 import { type ExperimentConfig, experimentSettingsOf } from "@deadweight/experiment-config";
 import { loadExperimentConfig } from "../config/load-experiment-config.js";
 import { PRUNE_USAGE, parsePruneArguments } from "../config/prune-arguments.js";
-import { buildResultsDocument } from "../output/run-documents.js";
-import { writeRunFolder } from "../output/write-run-folder.js";
+import { buildResultsDocument, type ResultsDeployment } from "../output/run-documents.js";
+import { writeModelCard } from "../output/write-model-card.js";
+import { writeResultsFile, writeRunFolder } from "../output/write-run-folder.js";
+import { renderDeploymentSummary } from "../terminal/deployment-summary.js";
 import { formatBytes } from "../terminal/format-bytes.js";
 import { formatDuration } from "../terminal/format-duration.js";
 import { renderNeuronScatter } from "../terminal/neuron-scatter.js";
@@ -25,7 +34,10 @@ export interface CommandStreams {
   readonly stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 }
 
-/** `deadweight prune`: the whole method from the terminal. Returns the run folder, or null after --help. */
+/**
+ * `deadweight prune`: the whole method from the terminal, deployment included (the same bundles,
+ * verification and model card a worker stores). Returns the run folder, or null after --help.
+ */
 export async function pruneCommand(argv: readonly string[], streams: CommandStreams, signal?: AbortSignal) {
   const started = performance.now();
   const args = parsePruneArguments(argv);
@@ -55,15 +67,29 @@ export async function pruneCommand(argv: readonly string[], streams: CommandStre
     signal,
   );
 
-  const totalSeconds = (performance.now() - started) / 1000;
-  const results = buildResultsDocument({
-    config,
-    dataset: { description: loaded.description, classNames: loaded.classNames },
-    result,
-    totalSeconds,
-    createdAt: new Date(),
+  const dataset = { description: loaded.description, classNames: loaded.classNames };
+  const resultsOf = (deployment: ResultsDeployment | null) =>
+    buildResultsDocument({
+      config,
+      dataset,
+      result,
+      totalSeconds: (performance.now() - started) / 1000,
+      createdAt: new Date(),
+      deployment,
+    });
+  // The sweep's results are on disk before the deployment starts: a failed or stopped deployment keeps them.
+  writeRunFolder(outFolder, {
+    results: resultsOf(null),
+    stats: activationStatsDocument(result.stats),
+    models: result.models,
   });
-  writeRunFolder(outFolder, { results, stats: activationStatsDocument(result.stats), models: result.models });
+
+  const deployStarted = performance.now();
+  const deployment = await deploy(config, split, result, outFolder, loaded.description, streams, signal);
+  const modelCardName = writeModelCard(outFolder, deployment);
+  const deploySeconds = (performance.now() - deployStarted) / 1000;
+  writeResultsFile(outFolder, resultsOf({ ...deployment.record, rows: deployment.rows, seconds: deploySeconds }));
+  const totalSeconds = (performance.now() - started) / 1000;
 
   const suggestion = suggestedRow(result.rows);
   const out = streams.stdout;
@@ -74,11 +100,71 @@ export async function pruneCommand(argv: readonly string[], streams: CommandStre
   }
   out.write(`${renderResultsTable(result.base, result.rows, { colors: out.isTTY === true })}\n\n`);
   out.write(`${describeSuggestion(suggestion, result.base.bytes)}\n`);
+  const summary = renderDeploymentSummary(deployment, modelCardName);
+  if (summary !== "") out.write(`${summary}\n`);
   out.write(
-    `backend ${result.backend.name}; train ${formatDuration(result.timings.train)}, statistics ${formatDuration(result.timings.statistics)}, sweep ${formatDuration(result.timings.sweep)}, total ${formatDuration(totalSeconds)}\n`,
+    `backend ${result.backend.name}; train ${formatDuration(result.timings.train)}, statistics ${formatDuration(result.timings.statistics)}, sweep ${formatDuration(result.timings.sweep)}, deploy ${formatDuration(deploySeconds)}, total ${formatDuration(totalSeconds)}\n`,
   );
-  out.write(`wrote ${outFolder}/results.json, stats.json and ${result.models.size} model(s) under models/\n`);
+  const bundles = deployment.exported.length;
+  out.write(
+    `wrote ${outFolder}/results.json, stats.json, ${result.models.size} model(s) under models/` +
+      (bundles === 0 ? "\n" : ` and ${bundles} verified bundle(s) under bundles/\n`),
+  );
   return outFolder;
+}
+
+/**
+ * The core's deployment, with the run folder as its export folder (bundles/<row>/<version>/<dtype>/,
+ * the names a worker stores them under) and a scratch folder for the verifier's copy of the test set.
+ */
+async function deploy(
+  config: ExperimentConfig,
+  split: DataSplit,
+  result: ExperimentResult,
+  outFolder: string,
+  datasetDescription: string,
+  streams: CommandStreams,
+  signal: AbortSignal | undefined,
+): Promise<DeploymentOutcome> {
+  // Bundles of an earlier run into the same folder would sit beside this run's and contradict results.json.
+  rmSync(join(outFolder, "bundles"), { recursive: true, force: true });
+  const scratch = mkdtempSync(join(tmpdir(), "deadweight-prune-"));
+  let shown = "";
+  const onProgress = ({ message }: DeploymentProgress) => {
+    // Fine-tuning reports every few batches under one message: one line per step is enough here.
+    if (message !== shown) streams.stderr.write(`deploy: ${message}\n`);
+    shown = message;
+  };
+  try {
+    return await deployCandidates({
+      weights: result.weights,
+      stats: result.stats,
+      sweep: { base: result.base, rows: result.rows },
+      split,
+      settings: config.deployment,
+      training: { batchSize: config.training.batchSize, learningRate: config.training.learningRate, seed: config.seed },
+      baseTrainingSeconds: result.training.seconds,
+      exportFolder: outFolder,
+      testSetFile: join(scratch, "test-set.dwds"),
+      card: {
+        createdAt: new Date(),
+        source: { runId: null, description: `deadweight prune on ${datasetDescription}` },
+        backend: result.backend,
+      },
+      onProgress,
+      ...(signal === undefined ? {} : { signal }),
+    });
+  } catch (error) {
+    if (signal?.aborted && !(error instanceof DeadweightError)) {
+      throw new DeadweightError(
+        "CANCELED",
+        "the deployment was stopped; results.json, stats.json and the models are written, without bundles",
+      );
+    }
+    throw error;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 function datasetSourceOf(config: ExperimentConfig): DatasetSource {

@@ -1,5 +1,6 @@
 import { basename, extname } from "node:path";
 import type { SweepRow } from "@deadweight/core";
+import type { ReportedProgress } from "@deadweight/protocol";
 import { loadExperimentConfig } from "../config/load-experiment-config.js";
 import { parseSubmitArguments, SUBMIT_USAGE } from "../config/submit-arguments.js";
 import type { CliEnv } from "../env.js";
@@ -96,14 +97,7 @@ function progressState(run: RunStatus, label: string) {
       run.attempt === 0 ? "waiting for a worker" : `after attempt ${run.attempt}/${run.maxAttempts}${resumes}`;
     return { label: `${label} queued`, done: 0, total: 1, detail };
   }
-  const progress = (run.progress ?? {}) as Parameters<typeof progressDetail>[0] & {
-    stage?: string;
-    epoch?: number;
-    epochs?: number;
-    batch?: number;
-    batches?: number;
-    etaSeconds?: number;
-  };
+  const progress: Partial<ReportedProgress> = run.progress ?? {};
   const stage = progress.stage ?? "starting";
   const epoch = stage === "train" && progress.epoch !== undefined ? ` epoch ${progress.epoch}/${progress.epochs}` : "";
   return {

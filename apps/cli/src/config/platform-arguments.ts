@@ -27,8 +27,8 @@ export interface PlatformArguments {
   readonly dataDir: string | undefined;
   readonly port: number;
   readonly worker: boolean;
-  /** "built": the production build of apps/web; "dev": Next.js development mode; "off": API only. */
-  readonly dashboard: "built" | "dev" | "off";
+  /** "on": the production build of apps/web; "dev": Next.js development mode; "off": API only. */
+  readonly dashboard: "on" | "dev" | "off";
 }
 
 export function parsePlatformArguments(
@@ -71,5 +71,5 @@ function dashboardModeOf(values: Record<string, string | boolean | undefined>): 
     throw new ConfigError("--no-dashboard and --dashboard-dev contradict each other: pass one of them");
   }
   if (values["no-dashboard"] === true) return "off";
-  return values["dashboard-dev"] === true ? "dev" : "built";
+  return values["dashboard-dev"] === true ? "dev" : "on";
 }

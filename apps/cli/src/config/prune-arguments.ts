@@ -12,7 +12,9 @@ export interface PruneArguments {
 export const PRUNE_USAGE = `deadweight prune [options]
 
 Trains an MLP, measures every hidden neuron on the validation set, prunes at a sweep of
-thresholds and writes results.json, stats.json and the models to --out.
+thresholds and writes results.json, stats.json and the models to --out. Then deploys: the device
+budget's answer (else the suggested row) is written as bundles per dtype, each reloaded in a fresh
+process with plain TF.js and checked, with a model card: <out>/bundles/<row>/<one-shot|recovered>/.
 
 Options (each also settable in a JSON file given with --config; flags win):
   --config <file.json>          experiment configuration (same field names as results.json "config")
@@ -35,6 +37,18 @@ Options (each also settable in a JSON file given with --config; flags win):
   --backend <auto|tensorflow|wasm|cpu>                                                 (default auto)
   --out <folder>                where to write the run                                 (default runs/<time>)
   --help                        show this help
+
+Deployment (the config's "deployment" section; --budget-drop and --budget-latency need a byte budget):
+  --budget-bytes <n>            device budget: the bundle's bytes on disk; the most accurate bundle
+                                within it is deployed (without a budget: the suggested row)
+  --budget-drop <points>        at most this many validation accuracy points below the base model
+  --budget-latency <ms>         at most this many milliseconds per sample (a row without a measured
+                                latency meets no latency limit)
+  --dtypes <list>               storage dtypes measured, of float32,float16,uint8      (default all three)
+  --recover <epochs>            fine-tune after pruning for this many epochs (0: none) (default 0)
+  --recover-rows <answer|pareto>
+                                fine-tune the deployed row only, or every Pareto row   (default answer)
+  --bundles <answer|pareto>     write the deployed candidate only, or every Pareto row (default answer)
 `;
 
 const GRID_KEYS: Record<string, string> = {
@@ -74,6 +88,13 @@ export function parsePruneArguments(argv: readonly string[]): PruneArguments {
         export: { type: "string" },
         backend: { type: "string" },
         out: { type: "string" },
+        "budget-bytes": { type: "string" },
+        "budget-drop": { type: "string" },
+        "budget-latency": { type: "string" },
+        dtypes: { type: "string" },
+        recover: { type: "string" },
+        "recover-rows": { type: "string" },
+        bundles: { type: "string" },
       },
     });
   } catch (error) {
@@ -112,6 +133,13 @@ export function parsePruneArguments(argv: readonly string[]): PruneArguments {
   set("export", text("export"));
   set("backend", text("backend"));
   set("out", text("out"));
+  set("deployment.budget.maxBytes", number("--budget-bytes", text("budget-bytes")));
+  set("deployment.budget.maxAccuracyDropPoints", number("--budget-drop", text("budget-drop")));
+  set("deployment.budget.maxLatencyMsPerSample", number("--budget-latency", text("budget-latency")));
+  set("deployment.dtypes", wordList("--dtypes", text("dtypes")));
+  set("deployment.recoveryEpochs", number("--recover", text("recover")));
+  set("deployment.recover", text("recover-rows"));
+  set("deployment.bundles", text("bundles"));
 
   // `--grid mean=0,0.1 std=0,0.4`: the pairs after --grid arrive as positionals.
   const gridWords = [...((values.grid as string[] | undefined) ?? []), ...parsed.positionals].flatMap((word) =>
@@ -135,6 +163,15 @@ function number(flag: string, value: string | undefined): number | undefined {
   const parsed = Number(value);
   if (value.trim() === "" || Number.isNaN(parsed)) throw new ConfigError(`${flag}: "${value}" is not a number`);
   return parsed;
+}
+
+function wordList(flag: string, value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const words = value.split(",").map((word) => word.trim());
+  if (words.some((word) => word === "")) {
+    throw new ConfigError(`${flag}: "${value}" has an empty entry; give comma-separated names, e.g. float32,uint8`);
+  }
+  return words;
 }
 
 function numberList(flag: string, value: string | undefined): number[] | undefined {

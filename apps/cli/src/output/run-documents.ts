@@ -1,5 +1,21 @@
-import { type ExperimentResult, type SweepRow, suggestedRow } from "@deadweight/core";
+import {
+  type DeploymentRecord,
+  type DeploymentRowReport,
+  type ExperimentResult,
+  type SweepRow,
+  suggestedRow,
+} from "@deadweight/core";
 import type { ExperimentConfig } from "@deadweight/experiment-config";
+
+/**
+ * The deploy step as results.json records it: the decision as a worker records it (basis, budget,
+ * answer, chosen candidate, model card, note), every measured row's bundles and recovery (file names
+ * relative to results.json), and how long it took.
+ */
+export type ResultsDeployment = DeploymentRecord & {
+  readonly rows: DeploymentRowReport[];
+  readonly seconds: number;
+};
 
 /** What results.json holds: everything needed to read, compare or reproduce the run. */
 export interface ResultsDocument {
@@ -17,6 +33,8 @@ export interface ResultsDocument {
   readonly timings: ExperimentResult["timings"] & { readonly total: number };
   /** Model id ("base" or a row id) -> folder relative to results.json. */
   readonly models: Record<string, string>;
+  /** null while the deployment has not finished (it runs after the sweep, and may fail or be stopped). */
+  readonly deployment: ResultsDeployment | null;
 }
 
 export function buildResultsDocument(input: {
@@ -25,6 +43,7 @@ export function buildResultsDocument(input: {
   readonly result: ExperimentResult;
   readonly totalSeconds: number;
   readonly createdAt: Date;
+  readonly deployment?: ResultsDeployment | null;
 }): ResultsDocument {
   const { result } = input;
   return {
@@ -41,5 +60,6 @@ export function buildResultsDocument(input: {
     suggestedRowId: suggestedRow(result.rows)?.id ?? null,
     timings: { ...result.timings, total: input.totalSeconds },
     models: Object.fromEntries([...result.models.keys()].map((id) => [id, `models/${id}`])),
+    deployment: input.deployment ?? null,
   };
 }

@@ -14,8 +14,7 @@ export interface RunFolderContents {
  * (created if missing), the layout `tf.loadLayersModel("file://…/model.json")` reads.
  */
 export function writeRunFolder(folder: string, contents: RunFolderContents): void {
-  mkdirSync(folder, { recursive: true });
-  writeFileSync(join(folder, "results.json"), `${JSON.stringify(contents.results, null, 2)}\n`);
+  writeResultsFile(folder, contents.results);
   writeFileSync(join(folder, "stats.json"), `${JSON.stringify(contents.stats)}\n`);
   for (const [id, files] of contents.models) {
     const modelFolder = join(folder, "models", id);
@@ -23,4 +22,10 @@ export function writeRunFolder(folder: string, contents: RunFolderContents): voi
     writeFileSync(join(modelFolder, "model.json"), `${JSON.stringify(files.modelJson)}\n`);
     writeFileSync(join(modelFolder, WEIGHTS_FILE_NAME), files.weightsBin);
   }
+}
+
+/** Writes (or rewrites) `folder`/results.json, creating the folder if missing. */
+export function writeResultsFile(folder: string, results: unknown): void {
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
 }

@@ -19,11 +19,16 @@ const createCaller = createCallerFactory(appRouter);
 export async function findLocalTeam(server: RunningApiServer): Promise<LocalTeam | null> {
   if (server.localOwner !== null) {
     const { userId, teamId, projectId } = server.localOwner;
-    return { userId, teamId, projectId, caller: createCaller({ db: server.db, actor: { kind: "user", userId } }) };
+    return {
+      userId,
+      teamId,
+      projectId,
+      caller: createCaller({ store: server.store, actor: { kind: "user", userId } }),
+    };
   }
-  const owner = await server.db.user.findUnique({ where: { email: LOCAL_OWNER_EMAIL }, select: { id: true } });
+  const owner = await server.store.db.user.findUnique({ where: { email: LOCAL_OWNER_EMAIL }, select: { id: true } });
   if (owner === null) return null;
-  const caller = createCaller({ db: server.db, actor: { kind: "user", userId: owner.id } });
+  const caller = createCaller({ store: server.store, actor: { kind: "user", userId: owner.id } });
   const teams = (await caller.team.listMine()).filter((team) => team.role === "owner" || team.role === "admin");
   const team = teams.find((candidate) => candidate.name === "Local") ?? teams[0];
   if (team === undefined) return null;

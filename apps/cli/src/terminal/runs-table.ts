@@ -1,3 +1,4 @@
+import type { ReportedProgress } from "@deadweight/protocol";
 import { formatDuration } from "./format-duration.js";
 
 /** What the status table shows of a run (dates as the API sends them: ISO strings, or Dates in-process). */
@@ -9,7 +10,7 @@ export interface RunStatusRow {
   readonly maxAttempts: number;
   readonly worker: string | null;
   readonly completedStages: readonly string[];
-  readonly progress?: unknown;
+  readonly progress?: ReportedProgress | null;
   readonly errorMessage: string | null;
   readonly resultRowCount: number;
   readonly queuedAt: string | Date;
@@ -24,19 +25,6 @@ export interface RunAttemptRow {
   readonly endedAt: string | Date | null;
   readonly outcome: string | null;
   readonly error: string | null;
-}
-
-/** Progress as heartbeats carry it; every field optional. */
-interface ReportedProgress {
-  readonly stage?: string;
-  readonly epoch?: number;
-  readonly epochs?: number;
-  readonly batch?: number;
-  readonly batches?: number;
-  readonly loss?: number;
-  readonly accuracy?: number;
-  readonly etaSeconds?: number;
-  readonly message?: string;
 }
 
 const GAP = "  ";
@@ -76,7 +64,7 @@ export function renderAttemptsTable(attempts: readonly RunAttemptRow[]): string 
 }
 
 function stageOf(run: RunStatusRow): string {
-  if (run.status === "running") return (run.progress as ReportedProgress | null)?.stage ?? "starting";
+  if (run.status === "running") return run.progress?.stage ?? "starting";
   if (run.status === "queued" && run.completedStages.length > 0) {
     return `resumes after ${run.completedStages[run.completedStages.length - 1]}`;
   }
@@ -84,7 +72,7 @@ function stageOf(run: RunStatusRow): string {
 }
 
 function progressOf(run: RunStatusRow, now: Date): string {
-  const progress = (run.progress ?? null) as ReportedProgress | null;
+  const progress = run.progress ?? null;
   switch (run.status) {
     case "queued":
       return `waiting ${formatDuration((now.getTime() - new Date(run.queuedAt).getTime()) / 1000)}`;
@@ -115,7 +103,7 @@ export function describeProgress(progress: ReportedProgress): string {
 }
 
 /** Loss and accuracy while training, else the stage's message; "" when there is neither. */
-export function progressDetail(progress: ReportedProgress): string {
+export function progressDetail(progress: Partial<ReportedProgress>): string {
   if (progress.loss !== undefined || progress.accuracy !== undefined) {
     return [
       progress.loss === undefined ? "" : `loss ${progress.loss.toFixed(3)}`,

@@ -1,6 +1,10 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/config/config-error.js";
-import { parsePruneArguments } from "../../src/config/prune-arguments.js";
+import { loadExperimentConfig } from "../../src/config/load-experiment-config.js";
+import { PRUNE_USAGE, parsePruneArguments } from "../../src/config/prune-arguments.js";
 
 describe("parsePruneArguments", () => {
   it("maps every flag onto the config's nested fields", () => {
@@ -76,8 +80,91 @@ describe("parsePruneArguments", () => {
     [["--grid", "depth=3"], /--grid: "depth=3" is not a key=values pair/],
     [["--hidden", ""], /--hidden: the list is empty/],
     [["--no-such-flag"], /Unknown option '--no-such-flag'/],
+    [["--budget-bytes", "40kB"], /--budget-bytes: "40kB" is not a number/],
+    [["--budget-drop", "half"], /--budget-drop: "half" is not a number/],
+    [["--budget-latency", ""], /--budget-latency: "" is not a number/],
+    [["--recover", "two"], /--recover: "two" is not a number/],
+    [["--dtypes", "float32,,uint8"], /--dtypes: "float32,,uint8" has an empty entry/],
   ])("rejects %j with a message naming the flag", (argv, message) => {
     expect(() => parsePruneArguments(argv)).toThrow(ConfigError);
     expect(() => parsePruneArguments(argv)).toThrow(message);
+  });
+});
+
+describe("parsePruneArguments' deployment flags", () => {
+  it("map onto the config's deployment section", () => {
+    const { overrides } = parsePruneArguments([
+      "--budget-bytes",
+      "40000",
+      "--budget-drop",
+      "0.5",
+      "--budget-latency",
+      "0.02",
+      "--dtypes",
+      "float16, uint8",
+      "--recover",
+      "2",
+      "--recover-rows",
+      "pareto",
+      "--bundles",
+      "pareto",
+    ]);
+    expect(overrides).toEqual({
+      deployment: {
+        budget: { maxBytes: 40000, maxAccuracyDropPoints: 0.5, maxLatencyMsPerSample: 0.02 },
+        dtypes: ["float16", "uint8"],
+        recoveryEpochs: 2,
+        recover: "pareto",
+        bundles: "pareto",
+      },
+    });
+  });
+
+  it("leave the config's deployment defaults alone when absent: no budget, every dtype, no recovery", () => {
+    expect(parsePruneArguments([]).overrides).toEqual({});
+    expect(loadExperimentConfig(undefined, {}).deployment).toEqual({
+      dtypes: ["float32", "float16", "uint8"],
+      recoveryEpochs: 0,
+      recover: "answer",
+      bundles: "answer",
+    });
+  });
+
+  it("lay a budget flag over the config file's budget, field by field", () => {
+    const path = join(mkdtempSync(join(tmpdir(), "deadweight-prune-args-")), "experiment.json");
+    writeFileSync(path, JSON.stringify({ deployment: { budget: { maxBytes: 1000, maxAccuracyDropPoints: 2 } } }));
+    const { overrides } = parsePruneArguments(["--budget-drop", "0.5"]);
+    expect(loadExperimentConfig(path, overrides).deployment.budget).toEqual({
+      maxBytes: 1000,
+      maxAccuracyDropPoints: 0.5,
+    });
+  });
+
+  it.each([
+    [["--recover-rows", "all"], /deployment\.recover: /],
+    [["--bundles", "every"], /deployment\.bundles: /],
+    [["--dtypes", "float64"], /deployment\.dtypes\[0\]: /],
+    [["--dtypes", "uint8,uint8"], /deployment\.dtypes: each dtype may appear only once/],
+    [["--budget-drop", "0.5"], /deployment\.budget\.maxBytes: /],
+    [["--budget-bytes", "0"], /deployment\.budget\.maxBytes: /],
+    [["--recover", "1.5"], /deployment\.recoveryEpochs: /],
+  ])("refuse %j through the config's validation, naming the field", (argv, message) => {
+    const { overrides } = parsePruneArguments(argv);
+    expect(() => loadExperimentConfig(undefined, overrides)).toThrow(ConfigError);
+    expect(() => loadExperimentConfig(undefined, overrides)).toThrow(message);
+  });
+
+  it("are in the usage", () => {
+    for (const flag of [
+      "--budget-bytes",
+      "--budget-drop",
+      "--budget-latency",
+      "--dtypes",
+      "--recover ",
+      "--recover-rows",
+      "--bundles",
+    ]) {
+      expect(PRUNE_USAGE).toContain(flag);
+    }
   });
 });

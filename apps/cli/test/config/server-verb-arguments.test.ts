@@ -159,7 +159,7 @@ describe("parsePlatformArguments", () => {
       dataDir: undefined,
       port: 4100,
       worker: true,
-      dashboard: "built",
+      dashboard: "on",
     });
   });
 

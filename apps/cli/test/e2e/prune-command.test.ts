@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +17,21 @@ function temporaryFolder(): string {
 
 function readJson(path: string) {
   return JSON.parse(readFileSync(path, "utf8"));
+}
+
+/** Three well separated blobs of 100 points each (3 features, classes red/green/blue) as a CSV file in `folder`. */
+function writeBlobsCsv(folder: string): string {
+  const csv = join(folder, "blobs.csv");
+  const lines = ["x1,x2,x3,kind"];
+  // Deterministic pseudo-noise keeps the file stable.
+  for (let i = 0; i < 300; i++) {
+    const kind = ["red", "green", "blue"][i % 3] as string;
+    const centre = (i % 3) * 3;
+    const noise = (k: number) => (((i * 7919 + k * 104729) % 1000) / 1000 - 0.5) * 0.8;
+    lines.push(`${centre + noise(1)},${-centre + noise(2)},${noise(3)},${kind}`);
+  }
+  writeFileSync(csv, `${lines.join("\n")}\n`);
+  return csv;
 }
 
 describe("deadweight prune on a small MNIST configuration", () => {
@@ -145,16 +161,7 @@ describe("deadweight prune on a small MNIST configuration", () => {
 describe("deadweight prune on a CSV dataset", () => {
   it("trains, sweeps and writes results for a numeric CSV with named classes", () => {
     const folder = temporaryFolder();
-    const csv = join(folder, "blobs.csv");
-    const lines = ["x1,x2,x3,kind"];
-    // Three well separated blobs; deterministic pseudo-noise keeps the file stable.
-    for (let i = 0; i < 300; i++) {
-      const kind = ["red", "green", "blue"][i % 3] as string;
-      const centre = (i % 3) * 3;
-      const noise = (k: number) => (((i * 7919 + k * 104729) % 1000) / 1000 - 0.5) * 0.8;
-      lines.push(`${centre + noise(1)},${-centre + noise(2)},${noise(3)},${kind}`);
-    }
-    writeFileSync(csv, `${lines.join("\n")}\n`);
+    const csv = writeBlobsCsv(folder);
     const out = join(folder, "run");
     const run = runDeadweight([
       "prune",
@@ -179,6 +186,135 @@ describe("deadweight prune on a CSV dataset", () => {
     const results = readJson(join(out, "results.json"));
     expect(results.dataset.classNames).toEqual(["blue", "green", "red"]);
     expect(results.base.testAccuracy).toBeGreaterThan(0.9);
+  });
+});
+
+describe("deadweight prune deploys like a worker: verified bundles and a model card under --out", () => {
+  interface BundleFile {
+    name: string;
+    bytes: number;
+    sha256: string;
+  }
+  interface RowBundle {
+    weights: string;
+    dtype: string;
+    bytes: number;
+    testCorrect: number;
+    exported: { files: BundleFile[]; verification: { correct: number; samples: number; backend: string } } | null;
+  }
+  const folder = temporaryFolder();
+  const csv = writeBlobsCsv(folder);
+  const prune = (name: string, deployment: string[]) => {
+    const out = join(folder, name);
+    // 240 training rows (24 held out for validation), 60 test rows, a 3-16-8-3 network: seconds per run.
+    const run = runDeadweight([
+      "prune",
+      "--dataset",
+      `csv:${csv}`,
+      "--hidden",
+      "16,8",
+      "--epochs",
+      "20",
+      "--batch-size",
+      "16",
+      "--learning-rate",
+      "0.01",
+      "--grid",
+      "mean=0,0.2",
+      "std=0.5",
+      "--dtypes",
+      "float32,uint8",
+      ...deployment,
+      "--out",
+      out,
+    ]);
+    return { run, out, results: run.status === 0 ? readJson(join(out, "results.json")) : null };
+  };
+  let fits: ReturnType<typeof prune>;
+  let tooSmall: ReturnType<typeof prune>;
+
+  beforeAll(() => {
+    fits = prune("fits", ["--budget-bytes", "100000", "--budget-drop", "5", "--recover", "1"]);
+    tooSmall = prune("too-small", ["--budget-bytes", "100"]);
+  });
+
+  it("answers a budget that fits with the most accurate bundle, fine-tuned and measured again, and says so", () => {
+    const { run, results } = fits;
+    expect(run.stderr).not.toMatch(/error/i);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toContain("deploy: fine-tuning 1 row(s) for 1 epoch(s)");
+    expect(run.stdout).toContain("deployment budget: fits");
+    expect(run.stdout).toMatch(/is the most accurate option within 100,000 bytes, at most 5 points lost/);
+    const { deployment } = results;
+    expect(deployment).toMatchObject({ basis: "budget", budget: { maxBytes: 100000, maxAccuracyDropPoints: 5 } });
+    expect(deployment.answer.fits).toBe(true);
+    expect(deployment.answer.best.bytes).toBeLessThanOrEqual(100000);
+    expect(deployment.note).toBeNull();
+    expect(deployment.rows.some((row: { recovery: unknown }) => row.recovery !== null)).toBe(true);
+  });
+
+  it("writes the chosen bundles as the worker stores them, byte for byte as verified in a fresh process", async () => {
+    const { run, out, results } = fits;
+    const { chosen, rows } = results.deployment;
+    const row = rows.find((entry: { rowKey: string }) => entry.rowKey === chosen.rowKey);
+    const exported: RowBundle[] = row.bundles.filter(
+      (bundle: RowBundle) => bundle.weights === chosen.weights && bundle.exported !== null,
+    );
+    expect(exported.map((bundle) => bundle.dtype)).toEqual(["float32", "uint8"]);
+    for (const bundle of exported) {
+      const verification = bundle.exported!.verification;
+      expect(verification.correct).toBe(bundle.testCorrect);
+      expect(verification.samples).toBe(60);
+      expect(verification.backend).toBe("wasm");
+      let total = 0;
+      for (const file of bundle.exported!.files) {
+        expect(file.name).toMatch(
+          new RegExp(`^bundles/${chosen.rowKey}/${chosen.weights}/${bundle.dtype}/(model\\.json|weights\\.bin)$`),
+        );
+        const bytes = readFileSync(join(out, file.name));
+        expect(createHash("sha256").update(bytes).digest("hex")).toBe(file.sha256);
+        total += bytes.length;
+      }
+      expect(total).toBe(bundle.bytes);
+      expect(run.stdout).toContain(`bundles/${chosen.rowKey}/${chosen.weights}/${bundle.dtype}/`);
+    }
+    expect(run.stdout).toMatch(/verified \d+\/60 correct \(wasm, TF\.js 4\.22\.0\)/);
+  });
+
+  it("writes the chosen candidate's model card beside its bundles, the same card results.json records", () => {
+    const { run, out, results } = fits;
+    const { chosen, modelCard } = results.deployment;
+    const name = `bundles/${chosen.rowKey}/${chosen.weights}/model-card.json`;
+    const card = readJson(join(out, name));
+    expect(card).toEqual(modelCard);
+    expect(card.candidateId).toBe(`${chosen.rowKey}/${chosen.weights}`);
+    expect(card.weights).toBe(chosen.weights);
+    expect(card.source).toEqual({ runId: null, description: expect.stringContaining("deadweight prune on CSV") });
+    expect(card.latencyMsPerSample).toBeGreaterThan(0);
+    for (const bundle of card.bundles) {
+      expect(bundle.verification).not.toBeNull();
+      expect(
+        statSync(join(out, "bundles", chosen.rowKey, chosen.weights, bundle.folder, "weights.bin")).size,
+      ).toBeGreaterThan(0);
+    }
+    expect(run.stdout).toContain(`model card of ${chosen.rowKey}/${chosen.weights}: ${name}`);
+  });
+
+  it("says clearly when nothing fits, names what the closest bundle misses, and still deploys it with a card", () => {
+    const { run, out, results } = tooSmall;
+    expect(run.stderr).not.toMatch(/error/i);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("deployment budget: nothing fits");
+    expect(run.stdout).toMatch(/Nothing fits 100 bytes\. Closest: .* over the byte budget\./);
+    const { answer, chosen } = results.deployment;
+    expect(answer.fits).toBe(false);
+    expect(answer.missing).toEqual([
+      { constraint: "maxBytes", limit: 100, actual: answer.closest.bytes, excess: answer.closest.bytes - 100 },
+    ]);
+    expect(chosen).not.toBeNull();
+    expect(readJson(join(out, `bundles/${chosen.rowKey}/${chosen.weights}/model-card.json`)).candidateId).toBe(
+      `${chosen.rowKey}/${chosen.weights}`,
+    );
   });
 });
 

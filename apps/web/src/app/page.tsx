@@ -6,11 +6,11 @@ import { signedInPage } from "@/server/page-session";
 export default async function HomePage({ searchParams }: { readonly searchParams: Promise<{ team?: string }> }) {
   const { team: chosenTeam } = await searchParams;
   const { api } = await signedInPage();
-  const teams = await api.team.listMine();
+  const teams = await api.team.listMine.query();
   // The team switcher sends ?team=<id>: that team first.
   const ordered = [...teams].sort((a, b) => Number(b.id === chosenTeam) - Number(a.id === chosenTeam));
   for (const team of ordered) {
-    const projects = await api.project.list({ teamId: team.id, limit: 1 });
+    const projects = await api.project.list.query({ teamId: team.id, limit: 1 });
     const first = projects.items[0];
     if (first !== undefined) redirect(`/projects/${first.id}`);
   }

@@ -13,11 +13,3 @@ export type ExperimentListPage = RouterOutputs["experiment"]["list"];
 export type CandidateView = RouterOutputs["candidate"]["list"][number];
 export type ArtifactView = RouterOutputs["artifact"]["list"]["items"][number];
 export type CandidateEvent = RouterOutputs["candidate"]["history"]["items"][number];
-
-/**
- * A server component's in-process API answer in the shape the browser's client gets (JSON), so it
- * can seed the client's query cache without a second request.
- */
-export function asTransported<T>(value: unknown): T {
-  return JSON.parse(JSON.stringify(value)) as T;
-}

@@ -1,30 +1,54 @@
-import type { AppCaller, UserActor } from "@deadweight/api";
-import { TRPCError } from "@trpc/server";
+import type { AppRouter } from "@deadweight/api";
+import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
 import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
-import { dashboardHost } from "./dashboard-host";
+import { apiUrl } from "./env";
+
+/** The API as a page request's sender: the same tRPC routes the browser calls, over HTTP. */
+export type PageApi = ReturnType<typeof createTRPCClient<AppRouter>>;
 
 export interface SignedInPage {
-  readonly actor: UserActor;
-  /** The API, called in-process as the person who asked for the page. */
-  readonly api: AppCaller;
+  /** Who asked for the page. */
+  readonly me: { readonly id: string; readonly name: string; readonly email: string };
+  /** The API, called as the person who asked for the page (their cookie or token goes along). */
+  readonly api: PageApi;
+}
+
+/** A client of the API that presents the page request's credentials. */
+async function pageApi(): Promise<PageApi> {
+  // headers() first: it marks the page as rendered per request, never prerendered at build time.
+  const incoming = await headers();
+  const credentials: Record<string, string> = {};
+  for (const name of ["cookie", "authorization"]) {
+    const value = incoming.get(name);
+    if (value !== null) credentials[name] = value;
+  }
+  return createTRPCClient<AppRouter>({
+    links: [httpBatchLink({ url: `${apiUrl()}/api/trpc`, headers: credentials, maxURLLength: 4_000 })],
+  });
 }
 
 /** The signed-in person behind this page request; anyone else is sent to the sign-in page. */
 export async function signedInPage(): Promise<SignedInPage> {
-  // headers() first: it marks the page as rendered per request, never prerendered at build time.
-  const requestHeaders = new Headers(await headers());
-  const session = await dashboardHost().sessionFor(requestHeaders);
-  if (session.actor.kind !== "user") redirect("/sign-in");
-  return { actor: session.actor, api: session.caller };
+  const api = await pageApi();
+  try {
+    const me = await api.team.me.query();
+    return { me, api };
+  } catch (error) {
+    if (isCode(error, "UNAUTHORIZED")) redirect("/sign-in");
+    throw error;
+  }
 }
 
 /** Whether the request comes from someone signed in (for pages that anonymous people may see). */
 export async function isSignedIn(): Promise<boolean> {
-  // headers() first: it marks the page as rendered per request, never prerendered at build time.
-  const requestHeaders = new Headers(await headers());
-  const session = await dashboardHost().sessionFor(requestHeaders);
-  return session.actor.kind === "user";
+  try {
+    await (await pageApi()).team.me.query();
+    return true;
+  } catch (error) {
+    if (isCode(error, "UNAUTHORIZED")) return false;
+    throw error;
+  }
 }
 
 /** An API answer for a page, or the 404 page when the object does not exist for this person (another team's, say). */
@@ -32,7 +56,11 @@ export async function orNotFound<T>(answer: Promise<T>): Promise<T> {
   try {
     return await answer;
   } catch (error) {
-    if (error instanceof TRPCError && error.code === "NOT_FOUND") notFound();
+    if (isCode(error, "NOT_FOUND")) notFound();
     throw error;
   }
+}
+
+function isCode(error: unknown, code: string): boolean {
+  return error instanceof TRPCClientError && (error.data as { code?: string } | undefined)?.code === code;
 }

@@ -1,5 +1,4 @@
-import type { AppCaller } from "@deadweight/api";
-import { orNotFound } from "./page-session";
+import { orNotFound, type PageApi } from "./page-session";
 
 export type TeamRoleName = "owner" | "admin" | "member" | "viewer";
 
@@ -13,8 +12,11 @@ export interface ProjectAccess {
 }
 
 /** The project (404 when it is not this person's) and what their role lets them do in it. */
-export async function projectAccess(api: AppCaller, projectId: string): Promise<ProjectAccess> {
-  const [project, teams] = await Promise.all([orNotFound(api.project.get({ projectId })), api.team.listMine()]);
+export async function projectAccess(api: PageApi, projectId: string): Promise<ProjectAccess> {
+  const [project, teams] = await Promise.all([
+    orNotFound(api.project.get.query({ projectId })),
+    api.team.listMine.query(),
+  ]);
   const role = (teams.find((team) => team.id === project.teamId)?.role ?? "viewer") as TeamRoleName;
   return {
     project: { id: project.id, name: project.name, teamId: project.teamId },

@@ -1,23 +1,31 @@
-import type { Db } from "@deadweight/db";
+import type { StoreChangeFeed } from "../store/store-changes.js";
 import type { Actor } from "./actor.js";
 
 /**
- * A per-database memo of the facts every request needs before doing its work: which actor a token
+ * A per-store memo of the facts every request needs before doing its work: which actor a token
  * stands for, a person's role in a team, and which team an object belongs to. Without it each
  * request paid two to four extra queries (most of a list's cost).
  *
  * Correctness: the team an object belongs to never changes, so those entries never go stale.
- * Tokens and roles do change: every change to a membership or a token calls `forgetPeople()`, so a
- * revocation or a demotion applies to the very next request; entries also expire after 30 s in
- * case the database is changed by another process.
+ * Tokens and roles do change: every change to a membership or a token publishes a "people" change
+ * that makes every cache of the store forget them (forgettingPeopleAfter), so a revocation or a
+ * demotion applies to the very next request on this server; entries also expire after TTL_MS, which
+ * bounds how long another server of a shared store can act on a stale role if a change message is lost.
  */
 export class AccessCache {
+  private readonly unsubscribe: () => void;
   private readonly tokens = new Map<string, { actor: Actor; lastUsedAt: number; expiresAt: number }>();
   private readonly roles = new Map<string, { role: string | null; expiresAt: number }>();
   private readonly owners = new Map<string, unknown>();
 
   static readonly TTL_MS = 30_000;
   static readonly MAX_ENTRIES = 20_000;
+
+  constructor(changes: StoreChangeFeed) {
+    this.unsubscribe = changes.subscribe((change) => {
+      if (change.kind === "people") this.forgetPeople();
+    });
+  }
 
   token(tokenHash: string, now: number) {
     const entry = this.tokens.get(tokenHash);
@@ -52,29 +60,26 @@ export class AccessCache {
     this.roles.clear();
   }
 
+  close(): void {
+    this.unsubscribe();
+    this.forgetPeople();
+    this.owners.clear();
+  }
+
   private bounded<K, V>(map: Map<K, V>): Map<K, V> {
     if (map.size >= AccessCache.MAX_ENTRIES) map.clear();
     return map;
   }
 }
 
-const caches = new WeakMap<Db, AccessCache>();
-
-/** The cache of one database client (tests open many databases in one process). */
-export function accessCacheFor(db: Db): AccessCache {
-  let cache = caches.get(db);
-  if (cache === undefined) {
-    cache = new AccessCache();
-    caches.set(db, cache);
-  }
-  return cache;
-}
-
-/** Runs a change to memberships or tokens, then drops the cached roles and tokens of that database. */
-export async function forgettingPeopleAfter<T>(db: Db, change: () => Promise<T>): Promise<T> {
+/**
+ * Runs a change to memberships or tokens, then tells every cache of the store (this process's and,
+ * on a shared store, the other servers') to drop its roles and tokens.
+ */
+export async function forgettingPeopleAfter<T>(changes: StoreChangeFeed, change: () => Promise<T>): Promise<T> {
   try {
     return await change();
   } finally {
-    accessCacheFor(db).forgetPeople();
+    changes.publish({ kind: "people" });
   }
 }

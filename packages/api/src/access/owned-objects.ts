@@ -1,6 +1,6 @@
-import { type Db, readConnectionFor } from "@deadweight/db";
+import type { StoreReads } from "@deadweight/db";
 import { AppError } from "../errors/app-error.js";
-import { accessCacheFor } from "./access-cache.js";
+import type { Store } from "../store/store.js";
 import type { UserActor, WorkerActor } from "./actor.js";
 import { requireTeamRole, type TeamRole } from "./team-roles.js";
 
@@ -15,97 +15,111 @@ export interface ProjectAccess {
   readonly role: TeamRole;
 }
 
-export async function accessProject(db: Db, actor: UserActor, projectId: string, minimum: TeamRole) {
-  const project = owned<ProjectOwner>(db, "project", projectId);
+export async function accessProject(store: Store, actor: UserActor, projectId: string, minimum: TeamRole) {
+  const project = await owned(store, "project", projectId);
   if (project === undefined) throw AppError.notFound("project", projectId);
-  const role = await requireTeamRole(db, actor, project.teamId, minimum, { type: "project", id: projectId });
+  const role = await requireTeamRole(store, actor, project.teamId, minimum, { type: "project", id: projectId });
   return { teamId: project.teamId, projectId, role } satisfies ProjectAccess;
 }
 
-export async function accessExperiment(db: Db, actor: UserActor, experimentId: string, minimum: TeamRole) {
-  const experiment = owned<ExperimentOwner>(db, "experiment", experimentId);
+export async function accessExperiment(store: Store, actor: UserActor, experimentId: string, minimum: TeamRole) {
+  const experiment = await owned(store, "experiment", experimentId);
   if (experiment === undefined) throw AppError.notFound("experiment", experimentId);
-  const role = await requireTeamRole(db, actor, experiment.teamId, minimum, { type: "experiment", id: experimentId });
+  const role = await requireTeamRole(store, actor, experiment.teamId, minimum, {
+    type: "experiment",
+    id: experimentId,
+  });
   return { teamId: experiment.teamId, projectId: experiment.projectId, experimentId, role };
 }
 
-export async function accessRun(db: Db, actor: UserActor, runId: string, minimum: TeamRole) {
-  const run = owned<RunOwner>(db, "run", runId);
+export async function accessRun(store: Store, actor: UserActor, runId: string, minimum: TeamRole) {
+  const run = await owned(store, "run", runId);
   if (run === undefined) throw AppError.notFound("run", runId);
-  const role = await requireTeamRole(db, actor, run.teamId, minimum, { type: "run", id: runId });
+  const role = await requireTeamRole(store, actor, run.teamId, minimum, { type: "run", id: runId });
   return { teamId: run.teamId, projectId: run.projectId, experimentId: run.experimentId, runId, role };
 }
 
 /** A run of the worker token's own team; any other run is NOT_FOUND, exactly as if it did not exist. */
-export async function accessRunAsWorker(db: Db, worker: WorkerActor, runId: string) {
-  const run = owned<RunOwner>(db, "run", runId);
+export async function accessRunAsWorker(store: Store, worker: WorkerActor, runId: string) {
+  const run = await owned(store, "run", runId);
   if (run === undefined || run.teamId !== worker.teamId) throw AppError.notFound("run", runId);
   return { teamId: worker.teamId, projectId: run.projectId, experimentId: run.experimentId, runId };
 }
 
-export async function accessResultRow(db: Db, actor: UserActor, resultRowId: string, minimum: TeamRole) {
-  const row = owned<ResultRowOwner>(db, "result-row", resultRowId);
+export async function accessResultRow(store: Store, actor: UserActor, resultRowId: string, minimum: TeamRole) {
+  const row = await owned(store, "result-row", resultRowId);
   if (row === undefined) throw AppError.notFound("result row", resultRowId);
-  const role = await requireTeamRole(db, actor, row.teamId, minimum, { type: "result row", id: resultRowId });
+  const role = await requireTeamRole(store, actor, row.teamId, minimum, { type: "result row", id: resultRowId });
   return { teamId: row.teamId, projectId: row.projectId, runId: row.runId, resultRowId, role };
 }
 
-export async function accessArtifact(db: Db, actor: UserActor, artifactId: string, minimum: TeamRole) {
-  const artifact = owned<ArtifactOwner>(db, "artifact", artifactId);
+export async function accessArtifact(store: Store, actor: UserActor, artifactId: string, minimum: TeamRole) {
+  const artifact = await owned(store, "artifact", artifactId);
   if (artifact === undefined) throw AppError.notFound("artifact", artifactId);
-  const role = await requireTeamRole(db, actor, artifact.teamId, minimum, { type: "artifact", id: artifactId });
+  const role = await requireTeamRole(store, actor, artifact.teamId, minimum, { type: "artifact", id: artifactId });
   return { teamId: artifact.teamId, projectId: artifact.projectId, runId: artifact.runId, artifactId, role };
 }
 
 /** An artifact of a run of the worker token's own team (a resumed run downloads its stored base model). */
-export async function accessArtifactAsWorker(db: Db, worker: WorkerActor, artifactId: string) {
-  const artifact = owned<ArtifactOwner>(db, "artifact", artifactId);
+export async function accessArtifactAsWorker(store: Store, worker: WorkerActor, artifactId: string) {
+  const artifact = await owned(store, "artifact", artifactId);
   if (artifact === undefined || artifact.teamId !== worker.teamId) throw AppError.notFound("artifact", artifactId);
   return { teamId: worker.teamId, projectId: artifact.projectId, runId: artifact.runId, artifactId };
 }
 
-interface ProjectOwner {
-  readonly teamId: string;
-}
-interface ExperimentOwner extends ProjectOwner {
-  readonly projectId: string;
-}
-interface RunOwner extends ExperimentOwner {
-  readonly experimentId: string;
-}
-interface ResultRowOwner extends ExperimentOwner {
-  readonly runId: string;
-}
-interface ArtifactOwner extends ExperimentOwner {
-  readonly runId: string;
-}
-
-// Who owns each kind of object, by its id: one indexed lookup per join, on the read connection (see
-// @deadweight/db's read-connection.ts). Through Prisma, this first lookup of each object cost about
-// a millisecond of CPU (query compilation and plan interpretation), the largest part of a first
-// result.rows of a run.
-const OWNER_SQL = {
-  project: `SELECT "teamId" FROM "Project" WHERE "id" = ?`,
-  experiment: `SELECT p."teamId", e."projectId" FROM "Experiment" e JOIN "Project" p ON p."id" = e."projectId"
-WHERE e."id" = ?`,
-  run: `SELECT p."teamId", e."projectId", r."experimentId" FROM "Run" r
-JOIN "Experiment" e ON e."id" = r."experimentId" JOIN "Project" p ON p."id" = e."projectId" WHERE r."id" = ?`,
-  "result-row": `SELECT p."teamId", e."projectId", x."runId" FROM "ResultRow" x JOIN "Run" r ON r."id" = x."runId"
-JOIN "Experiment" e ON e."id" = r."experimentId" JOIN "Project" p ON p."id" = e."projectId" WHERE x."id" = ?`,
-  artifact: `SELECT p."teamId", e."projectId", a."runId" FROM "Artifact" a JOIN "Run" r ON r."id" = a."runId"
-JOIN "Experiment" e ON e."id" = r."experimentId" JOIN "Project" p ON p."id" = e."projectId" WHERE a."id" = ?`,
+// Who owns each kind of object, by its id: one indexed lookup per join on the read path. Through
+// Prisma, this first lookup of each object cost about a millisecond of CPU (query compilation and
+// plan interpretation), the largest part of a first result.rows of a run.
+const OWNER_QUERIES = {
+  project: (reads: StoreReads, id: string) =>
+    reads.selectFrom("Project").select("teamId").where("id", "=", id).executeTakeFirst(),
+  experiment: (reads: StoreReads, id: string) =>
+    reads
+      .selectFrom("Experiment as e")
+      .innerJoin("Project as p", "p.id", "e.projectId")
+      .select(["p.teamId", "e.projectId"])
+      .where("e.id", "=", id)
+      .executeTakeFirst(),
+  run: (reads: StoreReads, id: string) =>
+    reads
+      .selectFrom("Run as r")
+      .innerJoin("Experiment as e", "e.id", "r.experimentId")
+      .innerJoin("Project as p", "p.id", "e.projectId")
+      .select(["p.teamId", "e.projectId", "r.experimentId"])
+      .where("r.id", "=", id)
+      .executeTakeFirst(),
+  "result-row": (reads: StoreReads, id: string) =>
+    reads
+      .selectFrom("ResultRow as x")
+      .innerJoin("Run as r", "r.id", "x.runId")
+      .innerJoin("Experiment as e", "e.id", "r.experimentId")
+      .innerJoin("Project as p", "p.id", "e.projectId")
+      .select(["p.teamId", "e.projectId", "x.runId"])
+      .where("x.id", "=", id)
+      .executeTakeFirst(),
+  artifact: (reads: StoreReads, id: string) =>
+    reads
+      .selectFrom("Artifact as a")
+      .innerJoin("Run as r", "r.id", "a.runId")
+      .innerJoin("Experiment as e", "e.id", "r.experimentId")
+      .innerJoin("Project as p", "p.id", "e.projectId")
+      .select(["p.teamId", "e.projectId", "a.runId"])
+      .where("a.id", "=", id)
+      .executeTakeFirst(),
 } as const;
+
+type OwnerKind = keyof typeof OWNER_QUERIES;
+type OwnerOf<K extends OwnerKind> = NonNullable<Awaited<ReturnType<(typeof OWNER_QUERIES)[K]>>>;
 
 /**
  * Which team (and project, run...) an object belongs to never changes, so the lookup is made once
- * per object and kept in the access cache. Missing objects are not remembered: they may be created later.
+ * per object and kept in the store's access cache. Missing objects are not remembered: they may be created later.
  */
-function owned<T>(db: Db, kind: keyof typeof OWNER_SQL, id: string): T | undefined {
-  const cache = accessCacheFor(db);
+async function owned<K extends OwnerKind>(store: Store, kind: K, id: string): Promise<OwnerOf<K> | undefined> {
   const key = `${kind}:${id}`;
-  const known = cache.owner<T>(key);
+  const known = store.access.owner<OwnerOf<K>>(key);
   if (known !== undefined) return known;
-  const loaded = readConnectionFor(db).get<T>(OWNER_SQL[kind], [id]);
-  if (loaded !== undefined) cache.rememberOwner(key, loaded);
+  const loaded = (await OWNER_QUERIES[kind](store.reads, id)) as OwnerOf<K> | undefined;
+  if (loaded !== undefined) store.access.rememberOwner(key, loaded);
   return loaded;
 }

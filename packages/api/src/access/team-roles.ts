@@ -1,6 +1,5 @@
-import { type Db, readConnectionFor } from "@deadweight/db";
 import { AppError } from "../errors/app-error.js";
-import { accessCacheFor } from "./access-cache.js";
+import type { Store } from "../store/store.js";
 import type { UserActor } from "./actor.js";
 
 /** Team roles, weakest first: viewers read, members create and run, admins manage people and tokens. */
@@ -22,14 +21,14 @@ export function roleAtLeast(role: TeamRole, minimum: TeamRole): boolean {
  * whose role is too weak gets FORBIDDEN saying which role is needed.
  */
 export async function requireTeamRole(
-  db: Db,
+  store: Store,
   actor: UserActor,
   teamId: string,
   minimum: TeamRole,
   what: { readonly type: string; readonly id: string },
 ): Promise<TeamRole> {
   const role =
-    actor.tokenTeamId !== undefined && actor.tokenTeamId !== teamId ? null : roleIn(db, teamId, actor.userId);
+    actor.tokenTeamId !== undefined && actor.tokenTeamId !== teamId ? null : await roleIn(store, teamId, actor.userId);
   if (role === null || !isTeamRole(role)) throw AppError.notFound(what.type, what.id);
   if (!roleAtLeast(role, minimum)) {
     throw new AppError(
@@ -40,19 +39,21 @@ export async function requireTeamRole(
   return role;
 }
 
-const ROLE_SQL = `SELECT "role" FROM "Membership" WHERE "teamId" = ? AND "userId" = ?`;
-
 /**
- * A person's role in a team (null: not a member), through the access cache. Read on the read
- * connection (see @deadweight/db's read-connection.ts): every change to a membership is committed
- * before the cache is told to forget, so the next lookup sees it.
+ * A person's role in a team (null: not a member), through the store's access cache. Every change to
+ * a membership is committed before the caches are told to forget, so the next lookup sees it.
  */
-function roleIn(db: Db, teamId: string, userId: string): string | null {
-  const cache = accessCacheFor(db);
+async function roleIn(store: Store, teamId: string, userId: string): Promise<string | null> {
   const now = Date.now();
-  const cached = cache.role(teamId, userId, now);
+  const cached = store.access.role(teamId, userId, now);
   if (cached !== undefined) return cached.role;
-  const role = readConnectionFor(db).get<{ role: string }>(ROLE_SQL, [teamId, userId])?.role ?? null;
-  cache.rememberRole(teamId, userId, role, now);
+  const membership = await store.reads
+    .selectFrom("Membership")
+    .select("role")
+    .where("teamId", "=", teamId)
+    .where("userId", "=", userId)
+    .executeTakeFirst();
+  const role = membership?.role ?? null;
+  store.access.rememberRole(teamId, userId, role, now);
   return role;
 }

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
-import { type Db, readConnectionFor, storedDateTimeOrNull } from "@deadweight/db";
-import { accessCacheFor } from "../access/access-cache.js";
+import { storedDateTimeOrNull } from "@deadweight/db";
 import type { Actor } from "../access/actor.js";
 import { AppError } from "../errors/app-error.js";
+import type { Store } from "../store/store.js";
 
 /** Kinds of API token: "user" acts as its creator (within its team); "worker" only claims and reports runs. */
 export const API_TOKEN_KINDS = ["user", "worker"] as const;
@@ -36,39 +36,30 @@ export function hashApiToken(token: string): string {
   return createHash("sha256").update(token, "utf8").digest("hex");
 }
 
-const TOKEN_SQL = `SELECT "id", "teamId", "createdById", "name", "kind", "revokedAt", "lastUsedAt"
-FROM "ApiToken" WHERE "tokenHash" = ?`;
-
-interface StoredApiToken {
-  readonly id: string;
-  readonly teamId: string;
-  readonly createdById: string;
-  readonly name: string;
-  readonly kind: string;
-  readonly revokedAt: string | number | null;
-  readonly lastUsedAt: string | number | null;
-}
-
 /**
  * The actor a bearer token stands for: a user token acts as its creator, limited to its team; a
  * worker token as the team's worker. Unknown or revoked tokens fail with UNAUTHORIZED (a request that
  * presents bad credentials is refused, never downgraded to anonymous). Records the use time.
  */
-export async function resolveApiToken(db: Db, token: string, now = new Date()): Promise<Actor> {
+export async function resolveApiToken(store: Store, token: string, now = new Date()): Promise<Actor> {
   const tokenHash = hashApiToken(token);
-  const cache = accessCacheFor(db);
+  const cache = store.access;
   const cached = cache.token(tokenHash, now.getTime());
   if (cached !== undefined && now.getTime() - cached.lastUsedAt < LAST_USED_RESOLUTION_MS) return cached.actor;
-  // On the read connection (see @deadweight/db's read-connection.ts): when the cache expires, every
-  // request in flight with the token looks it up at once, and through Prisma each lookup cost about
-  // a millisecond of CPU. A revocation is committed before the cache forgets the token.
-  const stored = readConnectionFor(db).get<StoredApiToken>(TOKEN_SQL, [tokenHash]);
+  // On the read path: when the cache expires, every request in flight with the token looks it up at
+  // once, and through Prisma each lookup cost about a millisecond of CPU. A revocation is committed
+  // before the caches forget the token.
+  const stored = await store.reads
+    .selectFrom("ApiToken")
+    .select(["id", "teamId", "createdById", "name", "kind", "revokedAt", "lastUsedAt"])
+    .where("tokenHash", "=", tokenHash)
+    .executeTakeFirst();
   if (stored === undefined || stored.revokedAt !== null) {
     throw new AppError("UNAUTHORIZED", "this API token is not valid (unknown or revoked); create a new one");
   }
   let lastUsedAt = storedDateTimeOrNull(stored.lastUsedAt)?.getTime() ?? null;
   if (lastUsedAt === null || now.getTime() - lastUsedAt >= LAST_USED_RESOLUTION_MS) {
-    await db.apiToken.update({ where: { id: stored.id }, data: { lastUsedAt: now }, select: { id: true } });
+    await store.db.apiToken.update({ where: { id: stored.id }, data: { lastUsedAt: now }, select: { id: true } });
     lastUsedAt = now.getTime();
   }
   const actor: Actor =

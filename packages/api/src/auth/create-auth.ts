@@ -1,6 +1,6 @@
-import type { Db } from "@deadweight/db";
 import { prismaAdapter } from "better-auth/adapters/prisma";
 import { betterAuth } from "better-auth/minimal";
+import type { Store } from "../store/store.js";
 
 /**
  * The header the HTTP server sets to the socket's peer address (overwriting whatever a client
@@ -24,13 +24,13 @@ export interface AuthOptions {
 }
 
 /** better-auth over the tracking store (users, password accounts, sessions) with email + password sign-in. */
-export function createAuth(db: Db, options: AuthOptions) {
+export function createAuth(store: Store, options: AuthOptions) {
   return betterAuth({
     appName: "Deadweight",
     baseURL: options.baseURL,
     basePath: "/api/auth",
     secret: options.secret,
-    database: prismaAdapter(db, { provider: "sqlite" }),
+    database: prismaAdapter(store.db, { provider: store.provider }),
     emailAndPassword: { enabled: true, minPasswordLength: 8 },
     trustedOrigins: [...(options.trustedOrigins ?? [])],
     rateLimit: { enabled: options.rateLimit ?? true, storage: "memory" },

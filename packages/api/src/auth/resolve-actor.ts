@@ -1,11 +1,11 @@
-import type { Db } from "@deadweight/db";
 import type { Actor } from "../access/actor.js";
 import { AppError } from "../errors/app-error.js";
+import type { Store } from "../store/store.js";
 import { resolveApiToken } from "./api-tokens.js";
 import type { Auth } from "./create-auth.js";
 
 export interface ResolveActorDeps {
-  readonly db: Db;
+  readonly store: Store;
   readonly auth: Auth;
 }
 
@@ -16,17 +16,17 @@ export interface ResolveActorDeps {
  */
 export async function resolveActor(headers: Headers, deps: ResolveActorDeps): Promise<Actor> {
   const authorization = headers.get("authorization");
-  if (authorization !== null) return actorOfAuthorization(authorization, deps.db);
+  if (authorization !== null) return actorOfAuthorization(authorization, deps.store);
   const session = await deps.auth.api.getSession({ headers });
   if (session === null) return { kind: "anonymous" };
   return { kind: "user", userId: session.user.id };
 }
 
 /** The owner of an Authorization header's value ("Bearer <API token>"); UNAUTHORIZED when malformed, unknown or revoked. */
-export async function actorOfAuthorization(authorization: string, db: Db): Promise<Actor> {
+export async function actorOfAuthorization(authorization: string, store: Store): Promise<Actor> {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
   if (match === null) {
     throw new AppError("UNAUTHORIZED", "the Authorization header must be 'Bearer <API token>'");
   }
-  return resolveApiToken(db, match[1]!);
+  return resolveApiToken(store, match[1]!);
 }

@@ -1,19 +1,18 @@
 import { Readable } from "node:stream";
-import type { Db } from "@deadweight/db";
+import { uploadArtifactInput } from "@deadweight/protocol";
 import { ZodError, type z } from "zod";
 import type { Actor, SignedInActor } from "../access/actor.js";
-import type { ArtifactStore } from "../artifacts/artifact-store.js";
 import { ARTIFACT_HTTP_PATH, type ArtifactView } from "../domain/artifacts/artifact-view.js";
 import { getArtifact } from "../domain/artifacts/get-artifact.js";
 import { openArtifactDownload } from "../domain/artifacts/open-artifact-download.js";
-import { uploadArtifact, uploadArtifactInput } from "../domain/artifacts/upload-artifact.js";
+import { uploadArtifact } from "../domain/artifacts/upload-artifact.js";
 import { AppError } from "../errors/app-error.js";
 import { asAppError, httpStatusOf } from "../errors/error-mapping.js";
+import type { Store } from "../store/store.js";
 
 export interface ArtifactRequestContext {
-  readonly db: Db;
+  readonly store: Store;
   readonly actor: Actor;
-  readonly store: ArtifactStore;
   /** Uploads larger than this are refused with 413 (from Content-Length, or while streaming). */
   readonly maxUploadBytes: number;
 }
@@ -85,7 +84,7 @@ async function handleUpload(request: Request, url: URL, actor: SignedInActor, co
     expectedSha256: request.headers.get("x-content-sha256") ?? undefined,
   });
   const declaredSizeBytes = contentLengthOf(request.headers);
-  const recorded = await uploadArtifact(context.db, context.store, actor, input, {
+  const recorded = await uploadArtifact(context.store, actor, input, {
     // preventCancel: refusing an upload must not tear down the connection before the answer is sent.
     // (Node's web streams have values(); the cast keeps this compiling under the DOM lib the dashboard uses.)
     body:
@@ -113,7 +112,7 @@ async function handleDownload(
 ) {
   // Answers that need no bytes skip reading (and verifying) the file.
   if (request.method === "HEAD" || request.headers.has("if-none-match")) {
-    const artifact = await getArtifact(context.db, actor, { artifactId });
+    const artifact = await getArtifact(context.store, actor, { artifactId });
     if (matchesEtag(request.headers, artifact)) {
       const headers = downloadHeaders(artifact);
       headers.delete("content-length");
@@ -121,7 +120,7 @@ async function handleDownload(
     }
     if (request.method === "HEAD") return new Response(null, { status: 200, headers: downloadHeaders(artifact) });
   }
-  const download = await openArtifactDownload(context.db, context.store, actor, { artifactId });
+  const download = await openArtifactDownload(context.store, actor, { artifactId });
   // Readable.toWeb's type is node's web stream; Response takes the same class under undici's name.
   const body = Readable.toWeb(download.stream) as unknown as ReadableStream<Uint8Array>;
   return new Response(body, { status: 200, headers: downloadHeaders(download.artifact) });

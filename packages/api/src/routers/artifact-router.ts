@@ -6,6 +6,6 @@ import { router, userProcedure } from "../trpc/trpc.js";
 export const artifactRouter = router({
   list: userProcedure
     .input(listRunArtifactsInput)
-    .query(({ ctx, input }) => listRunArtifacts(ctx.db, ctx.actor, input)),
-  get: userProcedure.input(getArtifactInput).query(({ ctx, input }) => getArtifact(ctx.db, ctx.actor, input)),
+    .query(({ ctx, input }) => listRunArtifacts(ctx.store, ctx.actor, input)),
+  get: userProcedure.input(getArtifactInput).query(({ ctx, input }) => getArtifact(ctx.store, ctx.actor, input)),
 });

@@ -5,5 +5,5 @@ import { router, userProcedure } from "../trpc/trpc.js";
 export const auditRouter = router({
   list: userProcedure
     .input(listAuditEntriesInput)
-    .query(({ ctx, input }) => listAuditEntries(ctx.db, ctx.actor, input)),
+    .query(({ ctx, input }) => listAuditEntries(ctx.store, ctx.actor, input)),
 });

@@ -11,19 +11,19 @@ export const candidateRouter = router({
   /** The most accurate exported (verified) bundle that fits a device budget, or the closest and what it misses. */
   fitBudget: userProcedure
     .input(fitDeviceBudgetInput)
-    .query(({ ctx, input }) => fitDeviceBudget(ctx.db, ctx.actor, input)),
+    .query(({ ctx, input }) => fitDeviceBudget(ctx.store, ctx.actor, input)),
   /** The smallest model within an accuracy drop and size limits, or the closest miss explained. */
   findSmallest: userProcedure
     .input(findSmallestCandidateInput)
-    .query(({ ctx, input }) => findSmallestCandidate(ctx.db, ctx.actor, input)),
+    .query(({ ctx, input }) => findSmallestCandidate(ctx.store, ctx.actor, input)),
   promote: userProcedure
     .input(promoteCandidateInput)
-    .mutation(({ ctx, input }) => promoteCandidate(ctx.db, ctx.actor, input)),
+    .mutation(({ ctx, input }) => promoteCandidate(ctx.store, ctx.actor, input)),
   demote: userProcedure
     .input(demoteCandidateInput)
-    .mutation(({ ctx, input }) => demoteCandidate(ctx.db, ctx.actor, input)),
-  list: userProcedure.input(listCandidatesInput).query(({ ctx, input }) => listCandidates(ctx.db, ctx.actor, input)),
+    .mutation(({ ctx, input }) => demoteCandidate(ctx.store, ctx.actor, input)),
+  list: userProcedure.input(listCandidatesInput).query(({ ctx, input }) => listCandidates(ctx.store, ctx.actor, input)),
   history: userProcedure
     .input(listCandidateHistoryInput)
-    .query(({ ctx, input }) => listCandidateHistory(ctx.db, ctx.actor, input)),
+    .query(({ ctx, input }) => listCandidateHistory(ctx.store, ctx.actor, input)),
 });

@@ -3,5 +3,5 @@ import { router, userProcedure } from "../trpc/trpc.js";
 
 /** Side-by-side runs: configuration differences and aligned trade-off series (viewers read). */
 export const compareRouter = router({
-  runs: userProcedure.input(compareRunsInput).query(({ ctx, input }) => compareRuns(ctx.db, ctx.actor, input)),
+  runs: userProcedure.input(compareRunsInput).query(({ ctx, input }) => compareRuns(ctx.store, ctx.actor, input)),
 });

@@ -7,7 +7,9 @@ import { router, userProcedure } from "../trpc/trpc.js";
 export const experimentRouter = router({
   create: userProcedure
     .input(createExperimentInput)
-    .mutation(({ ctx, input }) => createExperiment(ctx.db, ctx.actor, input)),
-  list: userProcedure.input(listExperimentsInput).query(({ ctx, input }) => listExperiments(ctx.db, ctx.actor, input)),
-  get: userProcedure.input(getExperimentInput).query(({ ctx, input }) => getExperiment(ctx.db, ctx.actor, input)),
+    .mutation(({ ctx, input }) => createExperiment(ctx.store, ctx.actor, input)),
+  list: userProcedure
+    .input(listExperimentsInput)
+    .query(({ ctx, input }) => listExperiments(ctx.store, ctx.actor, input)),
+  get: userProcedure.input(getExperimentInput).query(({ ctx, input }) => getExperiment(ctx.store, ctx.actor, input)),
 });

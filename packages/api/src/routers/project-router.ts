@@ -5,7 +5,9 @@ import { router, userProcedure } from "../trpc/trpc.js";
 
 /** Projects of a team: viewers read, members create. */
 export const projectRouter = router({
-  create: userProcedure.input(createProjectInput).mutation(({ ctx, input }) => createProject(ctx.db, ctx.actor, input)),
-  list: userProcedure.input(listProjectsInput).query(({ ctx, input }) => listProjects(ctx.db, ctx.actor, input)),
-  get: userProcedure.input(getProjectInput).query(({ ctx, input }) => getProject(ctx.db, ctx.actor, input)),
+  create: userProcedure
+    .input(createProjectInput)
+    .mutation(({ ctx, input }) => createProject(ctx.store, ctx.actor, input)),
+  list: userProcedure.input(listProjectsInput).query(({ ctx, input }) => listProjects(ctx.store, ctx.actor, input)),
+  get: userProcedure.input(getProjectInput).query(({ ctx, input }) => getProject(ctx.store, ctx.actor, input)),
 });

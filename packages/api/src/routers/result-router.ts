@@ -4,8 +4,8 @@ import { router, userProcedure } from "../trpc/trpc.js";
 
 /** What runs produced (viewers read). Workers write through recordRunResults in their own procedures. */
 export const resultRouter = router({
-  rows: userProcedure.input(getRunResultsInput).query(({ ctx, input }) => getRunResults(ctx.db, ctx.actor, input)),
+  rows: userProcedure.input(getRunResultsInput).query(({ ctx, input }) => getRunResults(ctx.store, ctx.actor, input)),
   layerStats: userProcedure
     .input(getRunLayerStatsInput)
-    .query(({ ctx, input }) => getRunLayerStats(ctx.db, ctx.actor, input)),
+    .query(({ ctx, input }) => getRunLayerStats(ctx.store, ctx.actor, input)),
 });

@@ -6,8 +6,8 @@ import { router, userProcedure } from "../trpc/trpc.js";
 
 /** Runs of experiments: viewers read, members queue and cancel. */
 export const runRouter = router({
-  queue: userProcedure.input(queueRunInput).mutation(({ ctx, input }) => queueRun(ctx.db, ctx.actor, input)),
-  list: userProcedure.input(listRunsInput).query(({ ctx, input }) => listRuns(ctx.db, ctx.actor, input)),
-  get: userProcedure.input(getRunInput).query(({ ctx, input }) => getRun(ctx.db, ctx.actor, input)),
-  cancel: userProcedure.input(cancelRunInput).mutation(({ ctx, input }) => cancelRun(ctx.db, ctx.actor, input)),
+  queue: userProcedure.input(queueRunInput).mutation(({ ctx, input }) => queueRun(ctx.store, ctx.actor, input)),
+  list: userProcedure.input(listRunsInput).query(({ ctx, input }) => listRuns(ctx.store, ctx.actor, input)),
+  get: userProcedure.input(getRunInput).query(({ ctx, input }) => getRun(ctx.store, ctx.actor, input)),
+  cancel: userProcedure.input(cancelRunInput).mutation(({ ctx, input }) => cancelRun(ctx.store, ctx.actor, input)),
 });

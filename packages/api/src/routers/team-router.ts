@@ -21,40 +21,40 @@ const role = z.enum(TEAM_ROLES);
 
 /** Teams, their members and API tokens; plus `me`, the signed-in person. */
 export const teamRouter = router({
-  me: userProcedure.query(({ ctx }) => getMe(ctx.db, ctx.actor)),
+  me: userProcedure.query(({ ctx }) => getMe(ctx.store, ctx.actor)),
 
   create: userProcedure
     .input(z.object({ name: displayName }))
-    .mutation(({ ctx, input }) => createTeam(ctx.db, ctx.actor, input)),
+    .mutation(({ ctx, input }) => createTeam(ctx.store, ctx.actor, input)),
 
-  listMine: userProcedure.query(({ ctx }) => listMyTeams(ctx.db, ctx.actor)),
+  listMine: userProcedure.query(({ ctx }) => listMyTeams(ctx.store, ctx.actor)),
 
-  get: userProcedure.input(z.object({ teamId: id })).query(({ ctx, input }) => getTeam(ctx.db, ctx.actor, input)),
+  get: userProcedure.input(z.object({ teamId: id })).query(({ ctx, input }) => getTeam(ctx.store, ctx.actor, input)),
 
   members: router({
     list: userProcedure
       .input(pageInput.extend({ teamId: id }))
-      .query(({ ctx, input }) => listMembers(ctx.db, ctx.actor, input)),
+      .query(({ ctx, input }) => listMembers(ctx.store, ctx.actor, input)),
     add: userProcedure
       .input(z.object({ teamId: id, email: z.email().max(320), role }))
-      .mutation(({ ctx, input }) => addMember(ctx.db, ctx.actor, input)),
+      .mutation(({ ctx, input }) => addMember(ctx.store, ctx.actor, input)),
     changeRole: userProcedure
       .input(z.object({ teamId: id, userId: id, role }))
-      .mutation(({ ctx, input }) => changeMemberRole(ctx.db, ctx.actor, input)),
+      .mutation(({ ctx, input }) => changeMemberRole(ctx.store, ctx.actor, input)),
     remove: userProcedure
       .input(z.object({ teamId: id, userId: id }))
-      .mutation(({ ctx, input }) => removeMember(ctx.db, ctx.actor, input)),
+      .mutation(({ ctx, input }) => removeMember(ctx.store, ctx.actor, input)),
   }),
 
   tokens: router({
     create: userProcedure
       .input(z.object({ teamId: id, name: displayName, kind: z.enum(API_TOKEN_KINDS) }))
-      .mutation(({ ctx, input }) => createApiToken(ctx.db, ctx.actor, input)),
+      .mutation(({ ctx, input }) => createApiToken(ctx.store, ctx.actor, input)),
     list: userProcedure
       .input(pageInput.extend({ teamId: id, includeRevoked: z.boolean().default(true) }))
-      .query(({ ctx, input }) => listApiTokens(ctx.db, ctx.actor, input)),
+      .query(({ ctx, input }) => listApiTokens(ctx.store, ctx.actor, input)),
     revoke: userProcedure
       .input(z.object({ tokenId: id }))
-      .mutation(({ ctx, input }) => revokeApiToken(ctx.db, ctx.actor, input)),
+      .mutation(({ ctx, input }) => revokeApiToken(ctx.store, ctx.actor, input)),
   }),
 });

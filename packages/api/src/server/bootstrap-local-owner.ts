@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import type { Db } from "@deadweight/db";
 import { recordAudit } from "../audit/record-audit.js";
 import type { Auth } from "../auth/create-auth.js";
 import { uniqueTeamSlug } from "../domain/teams/team-slug.js";
+import type { Store } from "../store/store.js";
 
 /** better-auth accepts only emails with a dot in the domain, so not plain owner@localhost. */
 export const LOCAL_OWNER_EMAIL = "owner@deadweight.localhost";
@@ -21,16 +21,16 @@ export interface LocalOwner {
  * better-auth, so it is hashed like any other), a team "Local" it owns and a project "Demo", so a
  * person on this machine can sign in with no setup. Returns null when the store already has users.
  */
-export async function bootstrapLocalOwner(db: Db, auth: Auth): Promise<LocalOwner | null> {
-  if ((await db.user.count()) > 0) return null;
+export async function bootstrapLocalOwner(store: Store, auth: Auth): Promise<LocalOwner | null> {
+  if ((await store.db.user.count()) > 0) return null;
   const password = randomBytes(18).toString("base64url");
   const { user } = await auth.api.signUpEmail({
     body: { email: LOCAL_OWNER_EMAIL, password, name: "Local owner" },
   });
   // Sign-up also opens a session nobody holds; it would only be a stray credential.
-  await db.session.deleteMany({ where: { userId: user.id } });
+  await store.db.session.deleteMany({ where: { userId: user.id } });
   const actor = { kind: "user", userId: user.id } as const;
-  const { teamId, projectId } = await db.$transaction(async (tx) => {
+  const { teamId, projectId } = await store.db.$transaction(async (tx) => {
     const team = await tx.team.create({
       data: {
         name: "Local",

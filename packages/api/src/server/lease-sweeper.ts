@@ -1,5 +1,5 @@
-import type { Db } from "@deadweight/db";
 import { type ExpiredLeaseReport, requeueExpiredLeases } from "../domain/queue/requeue-expired-leases.js";
+import type { Store } from "../store/store.js";
 
 /** How often the server looks for runs whose worker stopped heartbeating, unless told otherwise. */
 export const DEFAULT_LEASE_SWEEP_INTERVAL_MS = 5_000;
@@ -21,7 +21,7 @@ export interface LeaseSweeper {
  * Runs requeueExpiredLeases for every team on a timer, so a dead worker's run goes back to the
  * queue even when no worker claims. One sweep at a time; the timer never keeps the process alive.
  */
-export function startLeaseSweeper(db: Db, options: LeaseSweeperOptions = {}): LeaseSweeper {
+export function startLeaseSweeper(store: Store, options: LeaseSweeperOptions = {}): LeaseSweeper {
   const intervalMs = options.intervalMs ?? DEFAULT_LEASE_SWEEP_INTERVAL_MS;
   const onError = options.onError ?? ((error: unknown) => console.error("lease sweep failed:", error));
   let stopped = false;
@@ -29,7 +29,7 @@ export function startLeaseSweeper(db: Db, options: LeaseSweeperOptions = {}): Le
   let sweeping: Promise<void> = Promise.resolve();
 
   const tick = () => {
-    sweeping = requeueExpiredLeases(db)
+    sweeping = requeueExpiredLeases(store)
       .then((report) => {
         if (report.requeued.length + report.failed.length + report.canceledClosed > 0) options.onSweep?.(report);
       })

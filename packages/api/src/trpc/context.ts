@@ -1,11 +1,12 @@
-import type { Db } from "@deadweight/db";
 import type { Actor } from "../access/actor.js";
+import type { Store } from "../store/store.js";
 
 /**
- * What every procedure receives. The database is injected (a real SQLite file in tests too), so
- * routers can be called through createCaller without HTTP.
+ * What every procedure receives: the store it works on (database, read path, artifacts, caches) and
+ * who is asking. Both are explicit, so routers can be called through createCaller against a real
+ * store without HTTP.
  */
 export interface ApiContext {
-  readonly db: Db;
+  readonly store: Store;
   readonly actor: Actor;
 }

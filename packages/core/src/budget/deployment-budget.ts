@@ -15,14 +15,20 @@ export type BudgetConstraint = keyof DeploymentBudget;
 export interface BudgetCandidate {
   /** The sweep row id ("mean0.1-std0.4"), or any id the caller uses. */
   readonly id: string;
-  /** Median forward-pass time of one sample (storage dtype does not change it: TF.js computes in float32). */
-  readonly latencyMsPerSample: number;
+  /**
+   * Median forward-pass time of one sample (storage dtype does not change it: TF.js computes in
+   * float32); null when it was not measured, and then the candidate meets no latency limit.
+   */
+  readonly latencyMsPerSample: number | null;
   readonly bundles: readonly {
     readonly weightDtype: WeightDtype;
     /** Real bytes on disk of the bundle's files. */
     readonly bytes: number;
-    /** Base accuracy minus this bundle's accuracy after reloading, in points. */
-    readonly accuracyDropPoints: number;
+    /**
+     * Base accuracy minus this bundle's accuracy after reloading, in points; null when that accuracy
+     * was not measured, and then the bundle meets no accuracy limit.
+     */
+    readonly accuracyDropPoints: number | null;
   }[];
 }
 
@@ -31,8 +37,9 @@ export interface BudgetOption {
   readonly candidateId: string;
   readonly weightDtype: WeightDtype;
   readonly bytes: number;
-  readonly accuracyDropPoints: number;
-  readonly latencyMsPerSample: number;
+  /** null: not measured (see BudgetCandidate). */
+  readonly accuracyDropPoints: number | null;
+  readonly latencyMsPerSample: number | null;
 }
 
 /**
@@ -46,12 +53,15 @@ export interface BindingConstraint {
   readonly limitsNeeded: { readonly maxBytes?: number; readonly maxLatencyMsPerSample?: number };
 }
 
-/** How far an option is from meeting one constraint, in the constraint's unit (bytes, points, ms). */
+/**
+ * How far an option is from meeting one constraint, in the constraint's unit (bytes, points, ms).
+ * A missing measurement never meets a limit: `actual` and `excess` are then null.
+ */
 export interface Shortfall {
   readonly constraint: BudgetConstraint;
   readonly limit: number;
-  readonly actual: number;
-  readonly excess: number;
+  readonly actual: number | null;
+  readonly excess: number | null;
 }
 
 /** The answer to a budget query. */

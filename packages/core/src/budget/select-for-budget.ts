@@ -16,7 +16,10 @@ import type {
  * limit never binds: it only decides whether anything fits). Nothing fits: the closest option, the
  * one missing the fewest limits by the smallest relative margin (bytes and latency over their limit
  * as a fraction of it; accuracy points over the limit divided by the limit, or by 1 point if the limit
- * is smaller), and what it lacks. Throws INVALID_OPTION on a malformed budget or an empty candidate list.
+ * is smaller), and what it lacks. A missing measurement (a null latency or accuracy) never meets a
+ * limit: the option misses that limit, the explanation says which measurement it lacks, and among
+ * options missing equally many limits one with fewer missing measurements is closer. Throws
+ * INVALID_OPTION on a malformed budget or an empty candidate list.
  */
 export function selectForBudget(candidates: readonly BudgetCandidate[], budget: DeploymentBudget): BudgetAnswer {
   assertValidBudget(budget);
@@ -40,7 +43,16 @@ export function selectForBudget(candidates: readonly BudgetCandidate[], budget: 
   const best = mostAccurate(feasible);
   if (best !== null) {
     const binding = bindingConstraints(options, budget, best);
-    return { fits: true, best, binding, explanation: explainFit(best, budget, binding) };
+    // Options that only missing measurements keep out, and that might be more accurate than `best`.
+    const unmeasured = options.filter((option) => {
+      const missed = shortfalls(option, budget);
+      return (
+        missed.length > 0 &&
+        missed.every(isUnmeasured) &&
+        (option.accuracyDropPoints === null || isMoreAccurate(option, best))
+      );
+    });
+    return { fits: true, best, binding, explanation: explainFit(best, budget, binding, unmeasured) };
   }
   const closest = [...options].sort((a, b) => compareCloseness(a, b, budget))[0] as BudgetOption;
   const missing = shortfalls(closest, budget);
@@ -49,8 +61,10 @@ export function selectForBudget(candidates: readonly BudgetCandidate[], budget: 
 
 function shortfalls(option: BudgetOption, budget: DeploymentBudget): Shortfall[] {
   const found: Shortfall[] = [];
-  const check = (constraint: BudgetConstraint, limit: number | undefined, actual: number) => {
-    if (limit !== undefined && actual > limit) found.push({ constraint, limit, actual, excess: actual - limit });
+  const check = (constraint: BudgetConstraint, limit: number | undefined, actual: number | null) => {
+    if (limit === undefined) return;
+    if (actual === null) found.push({ constraint, limit, actual: null, excess: null });
+    else if (actual > limit) found.push({ constraint, limit, actual, excess: actual - limit });
   };
   check("maxBytes", budget.maxBytes, option.bytes);
   check("maxAccuracyDropPoints", budget.maxAccuracyDropPoints, option.accuracyDropPoints);
@@ -58,16 +72,33 @@ function shortfalls(option: BudgetOption, budget: DeploymentBudget): Shortfall[]
   return found;
 }
 
-/** Smallest accuracy drop; ties: fewer bytes, then lower latency, then input order. */
+function isUnmeasured(shortfall: Shortfall): boolean {
+  return shortfall.actual === null;
+}
+
+/** Whether `option` has a measured accuracy better than `than`'s (any measured one beats an unmeasured one). */
+function isMoreAccurate(option: BudgetOption, than: BudgetOption): boolean {
+  return (
+    option.accuracyDropPoints !== null &&
+    (than.accuracyDropPoints === null || option.accuracyDropPoints < than.accuracyDropPoints)
+  );
+}
+
+/** Ascending order with unmeasured values last. */
+function compareMeasured(a: number | null, b: number | null): number {
+  if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
+  return a - b;
+}
+
+/** Smallest accuracy drop (unmeasured last); ties: fewer bytes, then lower latency, then input order. */
 function mostAccurate(options: readonly BudgetOption[]): BudgetOption | null {
   let best: BudgetOption | null = null;
   for (const option of options) {
     if (
       best === null ||
-      option.accuracyDropPoints < best.accuracyDropPoints ||
-      (option.accuracyDropPoints === best.accuracyDropPoints &&
-        (option.bytes < best.bytes ||
-          (option.bytes === best.bytes && option.latencyMsPerSample < best.latencyMsPerSample)))
+      (compareMeasured(option.accuracyDropPoints, best.accuracyDropPoints) ||
+        option.bytes - best.bytes ||
+        compareMeasured(option.latencyMsPerSample, best.latencyMsPerSample)) < 0
     ) {
       best = option;
     }
@@ -85,10 +116,15 @@ function bindingConstraints(
   budget: DeploymentBudget,
   best: BudgetOption,
 ): BindingConstraint[] {
-  const better = options.filter((option) => option.accuracyDropPoints < best.accuracyDropPoints);
+  // Relaxing a limit cannot admit an option that lacks the measurement the limit needs.
+  const better = options.filter(
+    (option) => isMoreAccurate(option, best) && !shortfalls(option, budget).some(isUnmeasured),
+  );
   const binding: BindingConstraint[] = [];
   for (const constraint of ["maxBytes", "maxLatencyMsPerSample"] as const) {
-    const value = (option: BudgetOption) => (constraint === "maxBytes" ? option.bytes : option.latencyMsPerSample);
+    // Measured for every option that misses only this limit (see `better`).
+    const value = (option: BudgetOption) =>
+      (constraint === "maxBytes" ? option.bytes : option.latencyMsPerSample) as number;
     const missingOnlyThis = better.filter((option) => {
       const missed = shortfalls(option, budget);
       return missed.length === 1 && missed[0]?.constraint === constraint;
@@ -97,7 +133,7 @@ function bindingConstraints(
       (chosen, option) =>
         chosen === null ||
         value(option) < value(chosen) ||
-        (value(option) === value(chosen) && option.accuracyDropPoints < chosen.accuracyDropPoints)
+        (value(option) === value(chosen) && isMoreAccurate(option, chosen))
           ? option
           : chosen,
       null,
@@ -108,11 +144,12 @@ function bindingConstraints(
   }
   if (binding.length === 0 && better.length > 0) {
     // Better options exist but each misses both limits (the accuracy limit cannot exclude a more accurate one).
+    // Each misses the latency limit by a measured amount, so each has a latency.
     const step = better.reduce((chosen, option) => (option.bytes < chosen.bytes ? option : chosen));
     binding.push({
       constraints: ["maxBytes", "maxLatencyMsPerSample"],
       nextBetter: step,
-      limitsNeeded: { maxBytes: step.bytes, maxLatencyMsPerSample: step.latencyMsPerSample },
+      limitsNeeded: { maxBytes: step.bytes, maxLatencyMsPerSample: step.latencyMsPerSample as number },
     });
   }
   return binding;
@@ -122,18 +159,23 @@ function compareCloseness(a: BudgetOption, b: BudgetOption, budget: DeploymentBu
   const missedA = shortfalls(a, budget);
   const missedB = shortfalls(b, budget);
   if (missedA.length !== missedB.length) return missedA.length - missedB.length;
+  const unmeasured = missedA.filter(isUnmeasured).length - missedB.filter(isUnmeasured).length;
+  if (unmeasured !== 0) return unmeasured;
   const margin = relativeMargin(missedA) - relativeMargin(missedB);
   if (margin !== 0) return margin;
   if (a.bytes !== b.bytes) return a.bytes - b.bytes;
-  return a.accuracyDropPoints - b.accuracyDropPoints;
+  return compareMeasured(a.accuracyDropPoints, b.accuracyDropPoints);
 }
 
+/** Summed relative excess of the measured shortfalls (unmeasured ones are compared apart). */
 function relativeMargin(missed: readonly Shortfall[]): number {
   return missed.reduce(
     (sum, shortfall) =>
-      sum +
-      shortfall.excess /
-        (shortfall.constraint === "maxAccuracyDropPoints" ? Math.max(shortfall.limit, 1) : shortfall.limit),
+      shortfall.excess === null
+        ? sum
+        : sum +
+          shortfall.excess /
+            (shortfall.constraint === "maxAccuracyDropPoints" ? Math.max(shortfall.limit, 1) : shortfall.limit),
     0,
   );
 }
@@ -141,13 +183,51 @@ function relativeMargin(missed: readonly Shortfall[]): number {
 function describeOption(option: BudgetOption): string {
   const drop = option.accuracyDropPoints;
   const accuracy =
-    drop === 0 ? "as accurate as the base" : `${formatPoints(Math.abs(drop))} ${drop > 0 ? "below" : "above"} the base`;
-  return `${option.candidateId} as ${option.weightDtype} (${formatBytes(option.bytes)}, ${accuracy}, ${formatMs(option.latencyMsPerSample)} per sample)`;
+    drop === null
+      ? "accuracy not measured"
+      : drop === 0
+        ? "as accurate as the base"
+        : `${formatPoints(Math.abs(drop))} ${drop > 0 ? "below" : "above"} the base`;
+  const latency =
+    option.latencyMsPerSample === null ? "latency not measured" : `${formatMs(option.latencyMsPerSample)} per sample`;
+  return `${option.candidateId} as ${option.weightDtype} (${formatBytes(option.bytes)}, ${accuracy}, ${latency})`;
 }
 
-function explainFit(best: BudgetOption, budget: DeploymentBudget, binding: readonly BindingConstraint[]): string {
+/** The measurement a limit is checked against: "latency" or "accuracy" (bytes are always known). */
+function measurementOf(constraint: BudgetConstraint): string {
+  return constraint === "maxLatencyMsPerSample"
+    ? "latency"
+    : constraint === "maxAccuracyDropPoints"
+      ? "accuracy"
+      : "size";
+}
+
+function unmeasuredOf(option: BudgetOption, budget: DeploymentBudget): string {
+  return shortfalls(option, budget)
+    .filter(isUnmeasured)
+    .map((shortfall) => measurementOf(shortfall.constraint))
+    .join(" or ");
+}
+
+function explainFit(
+  best: BudgetOption,
+  budget: DeploymentBudget,
+  binding: readonly BindingConstraint[],
+  unmeasured: readonly BudgetOption[],
+): string {
   const head = `${describeOption(best)} is the most accurate option within ${describeBudget(budget)}.`;
-  if (binding.length === 0) return `${head} No limit binds: no option is more accurate.`;
+  const setAside =
+    unmeasured.length === 0
+      ? ""
+      : ` Left out, as a missing measurement meets no limit: ${unmeasured
+          .map(
+            (option) =>
+              `${option.candidateId} as ${option.weightDtype} (no ${unmeasuredOf(option, budget)} measurement)`,
+          )
+          .join(", ")}.`;
+  if (binding.length === 0) {
+    return `${head} No limit binds: no ${unmeasured.length === 0 ? "" : "measured "}option is more accurate.${setAside}`;
+  }
   const reasons = binding.map((entry) => {
     const needs = entry.constraints.map((constraint) =>
       constraint === "maxBytes"
@@ -159,18 +239,27 @@ function explainFit(best: BudgetOption, budget: DeploymentBudget, binding: reado
     );
     return `${names.join(" and ")} ${entry.constraints.length > 1 ? "bind together" : "binds"}: ${needs.join(" and ")} would allow ${describeOption(entry.nextBetter)}`;
   });
-  return `${head} ${capitalise(reasons.join("; "))}.`;
+  return `${head} ${capitalise(reasons.join("; "))}.${setAside}`;
 }
 
 function explainMiss(closest: BudgetOption, budget: DeploymentBudget, missing: readonly Shortfall[]): string {
-  const lacks = missing.map((shortfall) =>
-    shortfall.constraint === "maxBytes"
-      ? `${formatBytes(shortfall.excess)} over the byte budget`
-      : shortfall.constraint === "maxAccuracyDropPoints"
-        ? `${formatPoints(shortfall.excess)} more accuracy lost than allowed`
-        : `${formatMs(shortfall.excess)} per sample slower than allowed`,
+  const over = missing.flatMap((shortfall) =>
+    shortfall.excess === null
+      ? []
+      : [
+          shortfall.constraint === "maxBytes"
+            ? `${formatBytes(shortfall.excess)} over the byte budget`
+            : shortfall.constraint === "maxAccuracyDropPoints"
+              ? `${formatPoints(shortfall.excess)} more accuracy lost than allowed`
+              : `${formatMs(shortfall.excess)} per sample slower than allowed`,
+        ],
   );
-  return `Nothing fits ${describeBudget(budget)}. Closest: ${describeOption(closest)}, which is ${lacks.join(" and ")}.`;
+  const unmeasured = unmeasuredOf(closest, budget);
+  const lacks = [
+    ...(over.length === 0 ? [] : [`is ${over.join(" and ")}`]),
+    ...(unmeasured === "" ? [] : [`has no ${unmeasured} measurement, and a missing measurement meets no limit`]),
+  ];
+  return `Nothing fits ${describeBudget(budget)}. Closest: ${describeOption(closest)}, which ${lacks.join(" and ")}.`;
 }
 
 function describeBudget(budget: DeploymentBudget): string {
@@ -222,10 +311,13 @@ function assertValidBudget(budget: DeploymentBudget): void {
 function assertValidOption(option: BudgetOption): void {
   const problem = !(Number.isInteger(option.bytes) && option.bytes >= 0)
     ? `bytes must be a non-negative integer, got ${option.bytes}`
-    : !Number.isFinite(option.accuracyDropPoints)
-      ? `accuracyDropPoints must be finite, got ${option.accuracyDropPoints}`
-      : !(Number.isFinite(option.latencyMsPerSample) && option.latencyMsPerSample >= 0)
-        ? `latencyMsPerSample must be a non-negative number, got ${option.latencyMsPerSample}`
+    : !(option.accuracyDropPoints === null || Number.isFinite(option.accuracyDropPoints))
+      ? `accuracyDropPoints must be finite (or null when not measured), got ${option.accuracyDropPoints}`
+      : !(
+            option.latencyMsPerSample === null ||
+            (Number.isFinite(option.latencyMsPerSample) && option.latencyMsPerSample >= 0)
+          )
+        ? `latencyMsPerSample must be a non-negative number (or null when not measured), got ${option.latencyMsPerSample}`
         : null;
   if (problem !== null) {
     throw new DeadweightError(

@@ -37,7 +37,8 @@ export interface ModelCardInput {
     readonly seconds: number;
     readonly baseTrainingSeconds: number;
   } | null;
-  readonly latencyMsPerSample: number;
+  /** null when the candidate's latency was not measured. */
+  readonly latencyMsPerSample: number | null;
   /** One entry per stored dtype: what measureModelBundle measured, where it was written, how it was verified. */
   readonly bundles: readonly ModelCardBundleInput[];
   readonly split: SplitRecord;

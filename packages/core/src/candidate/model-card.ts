@@ -71,8 +71,11 @@ export interface ModelCard {
         })
       | null;
   };
-  /** Median milliseconds of a batch-1 forward pass (the same for every storage dtype: TF.js computes in float32). */
-  readonly latencyMsPerSample: number;
+  /**
+   * Median milliseconds of a batch-1 forward pass (the same for every storage dtype: TF.js computes
+   * in float32); null when it was not measured: the card claims no latency it did not see.
+   */
+  readonly latencyMsPerSample: number | null;
   /** Real bytes on disk per stored dtype. */
   readonly bytesPerDtype: Partial<Record<WeightDtype, number>>;
   readonly bundles: ModelCardBundle[];

@@ -4,6 +4,7 @@ import { assertValidDataset } from "../data/dataset.js";
 import { DeadweightError } from "../errors.js";
 import { exportLayersModel, type LayersModelFiles } from "../export/layers-model-files.js";
 import type { HiddenActivation } from "../model/mlp-spec.js";
+import type { MlpWeights } from "../model/mlp-weights.js";
 import type { TrainingProgress, TrainingSummary } from "../model/train-mlp.js";
 import type { ActivationStats } from "../stats/activation-stats.js";
 import { runThresholdSweep } from "../sweep/run-threshold-sweep.js";
@@ -41,6 +42,8 @@ export interface ExperimentResult {
   readonly backend: BackendInfo;
   readonly split: SplitRecord;
   readonly training: TrainingSummary;
+  /** The trained, unpruned network: with `stats` and `rows`, what deployCandidates prunes, recovers and exports. */
+  readonly weights: MlpWeights;
   readonly base: BaseModelMetrics;
   readonly rows: SweepRow[];
   readonly stats: ActivationStats;
@@ -112,6 +115,7 @@ export async function runExperiment(
     backend,
     split: split.record,
     training,
+    weights,
     base: sweep.base,
     rows: sweep.rows,
     stats,

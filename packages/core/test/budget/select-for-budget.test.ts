@@ -221,3 +221,91 @@ describe("selectForBudget", () => {
     }
   });
 });
+
+/**
+ * A missing measurement never meets a limit. Two candidates:
+ *   measured (0.05 ms):  uint8 4000 bytes / 1.00 point lost
+ *   unmeasured (no latency): float32 3000 bytes / 0.10, float16 2000 bytes / accuracy not measured
+ * The unmeasured one is smaller and more accurate: only a "0" read for its missing numbers would choose it.
+ */
+const PARTLY_MEASURED: BudgetCandidate[] = [
+  { id: "measured", latencyMsPerSample: 0.05, bundles: [{ weightDtype: "uint8", bytes: 4000, accuracyDropPoints: 1 }] },
+  {
+    id: "unmeasured",
+    latencyMsPerSample: null,
+    bundles: [
+      { weightDtype: "float32", bytes: 3000, accuracyDropPoints: 0.1 },
+      { weightDtype: "float16", bytes: 2000, accuracyDropPoints: null },
+    ],
+  },
+];
+
+describe("selectForBudget with missing measurements", () => {
+  it("does not let a candidate without a latency fit a latency limit, and says it was left out for that", () => {
+    const answer = fitting(selectForBudget(PARTLY_MEASURED, { maxBytes: 5000, maxLatencyMsPerSample: 1 }));
+    expect(answer.best.candidateId).toBe("measured");
+    // Relaxing a limit cannot admit a candidate that lacks the measurement: nothing binds.
+    expect(answer.binding).toEqual([]);
+    expect(answer.explanation).toBe(
+      "measured as uint8 (4,000 bytes, 1 points below the base, 0.05 ms per sample) is the most accurate option within 5,000 bytes, at most 1 ms per sample. " +
+        "No limit binds: no measured option is more accurate. " +
+        "Left out, as a missing measurement meets no limit: unmeasured as float32 (no latency measurement), unmeasured as float16 (no latency measurement).",
+    );
+  });
+
+  it("does not let a bundle without an accuracy fit an accuracy limit", () => {
+    // A small bundle whose reloaded accuracy was never measured, beside a larger measured one.
+    const candidates: BudgetCandidate[] = [
+      PARTLY_MEASURED[0]!,
+      {
+        id: "quiet",
+        latencyMsPerSample: 0.01,
+        bundles: [{ weightDtype: "float16", bytes: 2000, accuracyDropPoints: null }],
+      },
+    ];
+    const roomy = fitting(selectForBudget(candidates, { maxBytes: 5000, maxAccuracyDropPoints: 5 }));
+    expect(roomy.best.candidateId).toBe("measured");
+    expect(roomy.explanation).toContain(
+      "Left out, as a missing measurement meets no limit: quiet as float16 (no accuracy measurement).",
+    );
+
+    const tight = missing(selectForBudget([candidates[1]!], { maxBytes: 2500, maxAccuracyDropPoints: 5 }));
+    expect(tight.closest).toMatchObject({ candidateId: "quiet", weightDtype: "float16" });
+    expect(tight.missing).toEqual([{ constraint: "maxAccuracyDropPoints", limit: 5, actual: null, excess: null }]);
+    expect(tight.explanation).toBe(
+      "Nothing fits 2,500 bytes, at most 5 points lost. Closest: quiet as float16 (2,000 bytes, accuracy not measured, 0.01 ms per sample), which has no accuracy measurement, and a missing measurement meets no limit.",
+    );
+  });
+
+  it("counts a missing measurement as one more missed limit, and prefers a measured miss to an unmeasured one", () => {
+    // 1000 bytes and 1 ms: "measured" misses the bytes only (3000 over); "unmeasured" float16 misses
+    // the bytes (1000 over) and has no latency: one limit more, so not closer despite fewer bytes.
+    const answer = missing(selectForBudget(PARTLY_MEASURED, { maxBytes: 1000, maxLatencyMsPerSample: 1 }));
+    expect(answer.closest.candidateId).toBe("measured");
+    // Equal counts: the unmeasured float32 (bytes over by 2000, no latency) against the float16 (bytes
+    // over by 1000, no latency, and no accuracy under a drop limit): the float32 misses fewer.
+    const both = missing(
+      selectForBudget([PARTLY_MEASURED[1]!], { maxBytes: 1000, maxLatencyMsPerSample: 1, maxAccuracyDropPoints: 5 }),
+    );
+    expect(both.closest.weightDtype).toBe("float32");
+    expect(both.explanation).toContain(
+      "which is 2,000 bytes over the byte budget and has no latency measurement, and a missing measurement meets no limit.",
+    );
+  });
+
+  it("without a limit on it, a missing measurement neither excludes an option nor makes it the most accurate", () => {
+    const answer = fitting(selectForBudget(PARTLY_MEASURED, { maxBytes: 2500 }));
+    expect(answer.best).toEqual({
+      candidateId: "unmeasured",
+      weightDtype: "float16",
+      bytes: 2000,
+      accuracyDropPoints: null,
+      latencyMsPerSample: null,
+    });
+    expect(answer.explanation).toContain(
+      "unmeasured as float16 (2,000 bytes, accuracy not measured, latency not measured)",
+    );
+    // With room for a measured accuracy, the measured one wins over the unmeasured one.
+    expect(fitting(selectForBudget(PARTLY_MEASURED, { maxBytes: 5000 })).best.weightDtype).toBe("float32");
+  });
+});

@@ -135,6 +135,13 @@ describe("buildModelCard", () => {
     expect(Object.keys(card.bytesPerDtype)).toEqual(["float32"]);
   });
 
+  it("claims no latency when none was measured: null, not 0", async () => {
+    const [float32] = await measuredBundles();
+    const card = buildModelCard({ ...cardInput([asCardBundle(float32 as MeasuredBundle)]), latencyMsPerSample: null });
+    expect(card.latencyMsPerSample).toBeNull();
+    expect(JSON.parse(JSON.stringify(card)).latencyMsPerSample).toBeNull();
+  });
+
   it("carries a fresh-process verification of the written bundle, whose files are the card's", async () => {
     const testSetFile = join(ROOT, "test.bin");
     await writeBinaryDatasetFile(testSetFile, TEST);

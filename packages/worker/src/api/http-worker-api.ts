@@ -1,4 +1,5 @@
 import type { AppRouter } from "@deadweight/api";
+import { claimReply, heartbeatReply, MAX_CLAIM_WAIT_SECONDS } from "@deadweight/protocol";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import { downloadArtifactBytes, uploadArtifactBytes } from "../artifacts/artifact-transfer.js";
 import { isServerCallError } from "./server-call-error.js";
@@ -14,7 +15,7 @@ import type { WorkerApi } from "./worker-api.js";
 /** Waits before the second and third try of a report that failed on the way (server restarting, network blip). */
 const RETRY_DELAYS_MS = [500, 1_500];
 /** The longest a claim may wait on the server for work (the server's limit for waitSeconds). */
-const MAX_CLAIM_WAIT_MS = 30_000;
+const MAX_CLAIM_WAIT_MS = MAX_CLAIM_WAIT_SECONDS * 1000;
 
 /**
  * The WorkerApi over HTTP: tRPC's `worker` router with a worker token, and the artifact routes.
@@ -61,14 +62,16 @@ export function createHttpWorkerApi(connection: ServerConnection, retryDelaysMs 
     }
   };
   return {
+    // Answers are parsed with the protocol's schemas: the wire carries times as ISO text.
     claim: (input, signal) =>
-      call("claiming a run", () => claimClient.worker.claim.mutate(input, signal === undefined ? {} : { signal })),
+      call("claiming a run", () =>
+        claimClient.worker.claim
+          .mutate(input, signal === undefined ? {} : { signal })
+          .then((reply) => (reply === null ? null : claimReply.parse(reply))),
+      ),
     heartbeat: (input) =>
       call(`heartbeat of run ${input.runId}`, () =>
-        client.worker.heartbeat.mutate(input).then((reply) => ({
-          leaseExpiresAt: reply.leaseExpiresAt ?? new Date(),
-          cancelRequested: reply.cancelRequested,
-        })),
+        client.worker.heartbeat.mutate(input).then((reply) => heartbeatReply.parse(reply)),
       ),
     completeStage: (input) =>
       retried(() =>

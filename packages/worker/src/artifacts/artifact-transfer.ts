@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { StoredArtifact } from "@deadweight/protocol";
 import { ServerCallError } from "../api/server-call-error.js";
 import {
   authorisationHeaders,
@@ -7,7 +8,7 @@ import {
   type ServerConnection,
   toServerCallError,
 } from "../api/server-connection.js";
-import type { ArtifactUpload, StoredArtifact, UploadedArtifact } from "../api/worker-api.js";
+import type { ArtifactUpload, UploadedArtifact } from "../api/worker-api.js";
 
 /** Artifact bytes move over plain HTTP beside tRPC; models can take a while on a slow link. */
 const TRANSFER_TIMEOUT_MS = 5 * 60_000;

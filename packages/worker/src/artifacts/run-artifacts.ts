@@ -1,6 +1,7 @@
 import { type ActivationStatsDocument, type LayersModelFiles, WEIGHTS_FILE_NAME } from "@deadweight/core";
+import type { RunAttemptRef, StoredArtifact } from "@deadweight/protocol";
 import { isServerCallError } from "../api/server-call-error.js";
-import type { RunAttemptRef, StoredArtifact, WorkerApi } from "../api/worker-api.js";
+import type { WorkerApi } from "../api/worker-api.js";
 
 /**
  * A run's artifacts on the server, named like the CLI's run folder: models/<id>/model.json and

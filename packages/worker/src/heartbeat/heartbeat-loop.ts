@@ -1,5 +1,6 @@
+import type { RunAttemptRef, RunProgress } from "@deadweight/protocol";
 import { isServerCallError, type ServerCallErrorKind } from "../api/server-call-error.js";
-import type { RunAttemptRef, RunProgress, WorkerApi } from "../api/worker-api.js";
+import type { WorkerApi } from "../api/worker-api.js";
 import { nextBeat } from "./heartbeat-schedule.js";
 
 /** Answers that mean the run is no longer this worker's to report; anything else is retried. */

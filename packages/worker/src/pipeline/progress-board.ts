@@ -1,4 +1,4 @@
-import type { RunProgress, TrainingTracePoint } from "../api/worker-api.js";
+import type { RunProgress, TrainingTracePoint } from "@deadweight/protocol";
 
 /** The server keeps progress messages to 500 characters. */
 const MAX_MESSAGE_LENGTH = 500;

@@ -1,4 +1,4 @@
-import type { ClaimedRun, StoredArtifact } from "../api/worker-api.js";
+import type { ClaimedRun, StoredArtifact } from "@deadweight/protocol";
 import { BASE_MODEL_ID, modelArtifactNames, storedModel } from "../artifacts/run-artifacts.js";
 
 /** What an attempt can take over from earlier attempts of the same run. */

@@ -1,4 +1,5 @@
-import type { Claim, RunOutcome, WorkerApi } from "../api/worker-api.js";
+import type { RunOutcome } from "@deadweight/protocol";
+import type { Claim, WorkerApi } from "../api/worker-api.js";
 import { startHeartbeat } from "../heartbeat/heartbeat-loop.js";
 import { ProgressBoard } from "./progress-board.js";
 import { runPipeline } from "./run-pipeline.js";

@@ -1,4 +1,4 @@
-import type { PipelineStage } from "../api/worker-api.js";
+import type { RunStage } from "@deadweight/protocol";
 import { planResume } from "./resume-plan.js";
 import type { StageContext } from "./stage-context.js";
 import { StageFailure } from "./stage-failure.js";
@@ -19,7 +19,7 @@ export async function runPipeline(context: StageContext): Promise<void> {
   const { run, api, signal } = context;
   const timings: Record<string, number> = {};
   const stage = async <T>(
-    name: PipelineStage,
+    name: RunStage,
     work: () => Promise<T>,
     isNewWork: (result: T) => boolean = () => true,
   ): Promise<T> => {

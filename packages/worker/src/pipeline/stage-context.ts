@@ -1,4 +1,5 @@
-import type { ClaimedRun, RunAttemptRef, WorkerApi } from "../api/worker-api.js";
+import type { ClaimedRun, RunAttemptRef } from "@deadweight/protocol";
+import type { WorkerApi } from "../api/worker-api.js";
 import type { ProgressBoard } from "./progress-board.js";
 
 /** What every stage of a run's pipeline works with. */

@@ -1,12 +1,12 @@
 import { DeadweightError, type DeadweightErrorCode } from "@deadweight/core";
+import type { RunStage } from "@deadweight/protocol";
 import { isServerCallError } from "../api/server-call-error.js";
-import type { PipelineStage } from "../api/worker-api.js";
 
 /** A stage of the pipeline failed: carries the stage so the run's error says where. */
 export class StageFailure extends Error {
-  readonly stage: PipelineStage;
+  readonly stage: RunStage;
 
-  constructor(stage: PipelineStage, cause: unknown) {
+  constructor(stage: RunStage, cause: unknown) {
     super(`${stage}: ${describe(cause)}`, { cause });
     this.name = "StageFailure";
     this.stage = stage;

@@ -107,11 +107,19 @@ describe("cancel", () => {
       "models/base/weights.bin",
       "stats.json",
     ]);
-    // Nothing lands after the cancel: the sweep's results are not recorded.
-    await new Promise((resolve) => setTimeout(resolve, 6_000));
+    // Nothing lands after the cancel: the sweep's results are not recorded. The sweep cannot be
+    // interrupted, so it goes on after the cancel is reported; the worker process exits only once it
+    // has run to its end (its last step is the one that would record results), so wait for the exit.
+    worker.process.kill("SIGTERM");
+    await waitFor(
+      "the worker to exit once the canceled sweep has run out",
+      () => worker.process.exitCode !== null || worker.process.signalCode !== null,
+      40_000,
+    );
+    expect(await worker.exited).toEqual({ code: 0, signal: null });
     expect((await platform.owner.result.rows({ runId })).rows).toEqual([]);
     expect((await platform.run(runId)).status).toBe("canceled");
-  }, 50_000);
+  }, 100_000);
 });
 
 describe("SIGTERM", () => {

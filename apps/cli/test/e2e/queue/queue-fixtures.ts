@@ -41,7 +41,7 @@ export async function startTestPlatform(): Promise<TestPlatform> {
     await server.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
-  const owner = createCaller({ db: server.db, actor: { kind: "user", userId: localOwner.userId } });
+  const owner = createCaller({ store: server.store, actor: { kind: "user", userId: localOwner.userId } });
   return {
     server,
     url: server.url,

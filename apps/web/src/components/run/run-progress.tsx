@@ -1,19 +1,17 @@
 "use client";
 
-import type { RunProgress as ReportedProgress } from "@deadweight/api";
+import { type ReportedProgress, RUN_STAGES } from "@deadweight/protocol";
 import { Alert, Group, Paper, Progress, Stack, Stepper, Text } from "@mantine/core";
 import { formatAccuracy, formatSeconds } from "@/lib/format";
 import type { RunDetails } from "@/lib/router-outputs";
 import { TrainingCurveChart } from "./training-curve-chart";
 
-const STAGES = ["load", "train", "statistics", "sweep", "export", "deploy"] as const;
-
 /** Where the pipeline is: stages done, the current epoch and batch, loss, accuracy, ETA, and the training curves. */
 export function RunProgress({ run }: { readonly run: RunDetails }) {
-  const progress = (run.progress ?? {}) as Partial<ReportedProgress>;
+  const progress: Partial<ReportedProgress> = run.progress ?? {};
   const live = run.status === "running";
   const done = new Set(run.completedStages);
-  const active = STAGES.findIndex((stage) => !done.has(stage));
+  const active = RUN_STAGES.findIndex((stage) => !done.has(stage));
   const fraction =
     progress.stage === "train" && progress.epochs && progress.batches && progress.epoch !== undefined
       ? ((progress.epoch - 1 + (progress.batch ?? 0) / progress.batches) / progress.epochs) * 100
@@ -22,8 +20,8 @@ export function RunProgress({ run }: { readonly run: RunDetails }) {
   return (
     <Paper withBorder p="md" aria-label="Progress" data-testid="run-progress">
       <Stack gap="sm">
-        <Stepper active={run.status === "succeeded" ? STAGES.length : Math.max(active, 0)} size="xs">
-          {STAGES.map((stage) => (
+        <Stepper active={run.status === "succeeded" ? RUN_STAGES.length : Math.max(active, 0)} size="xs">
+          {RUN_STAGES.map((stage) => (
             <Stepper.Step key={stage} label={stage} loading={live && run.stage === stage && !done.has(stage)} />
           ))}
         </Stepper>

@@ -1,3 +1,5 @@
+import { ARTIFACT_HTTP_PATH } from "@deadweight/protocol";
+
 /** What a reader of an artifact's metadata sees: explicit, so a new column never leaks by accident. */
 export const artifactSelect = {
   id: true,
@@ -25,7 +27,7 @@ export interface ArtifactView {
   readonly downloadPath: string;
 }
 
-export const ARTIFACT_HTTP_PATH = "/api/artifacts";
+export { ARTIFACT_HTTP_PATH };
 
 export function toArtifactView(artifact: Omit<ArtifactView, "downloadPath">): ArtifactView {
   return { ...artifact, downloadPath: `${ARTIFACT_HTTP_PATH}/${encodeURIComponent(artifact.id)}` };

@@ -1,8 +1,8 @@
-import type { Db } from "@deadweight/db";
+import { objectId } from "@deadweight/protocol";
 import { z } from "zod";
 import type { SignedInActor } from "../../access/actor.js";
 import { accessArtifact, accessArtifactAsWorker } from "../../access/owned-objects.js";
-import { objectId } from "../../inputs/object-id.js";
+import type { Store } from "../../store/store.js";
 import { type ArtifactView, artifactSelect, toArtifactView } from "./artifact-view.js";
 
 export const getArtifactInput = z.object({ artifactId: objectId });
@@ -12,9 +12,12 @@ export type GetArtifactInput = z.output<typeof getArtifactInput>;
  * One artifact's metadata (viewer or higher, or a worker token of the run's team); another team's
  * artifact is NOT_FOUND.
  */
-export async function getArtifact(db: Db, actor: SignedInActor, input: GetArtifactInput): Promise<ArtifactView> {
-  if (actor.kind === "worker") await accessArtifactAsWorker(db, actor, input.artifactId);
-  else await accessArtifact(db, actor, input.artifactId, "viewer");
-  const artifact = await db.artifact.findUniqueOrThrow({ where: { id: input.artifactId }, select: artifactSelect });
+export async function getArtifact(store: Store, actor: SignedInActor, input: GetArtifactInput): Promise<ArtifactView> {
+  if (actor.kind === "worker") await accessArtifactAsWorker(store, actor, input.artifactId);
+  else await accessArtifact(store, actor, input.artifactId, "viewer");
+  const artifact = await store.db.artifact.findUniqueOrThrow({
+    where: { id: input.artifactId },
+    select: artifactSelect,
+  });
   return toArtifactView(artifact);
 }

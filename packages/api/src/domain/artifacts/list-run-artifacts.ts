@@ -1,10 +1,9 @@
-import type { Db } from "@deadweight/db";
+import { artifactKindInput, objectId } from "@deadweight/protocol";
 import type { z } from "zod";
 import type { UserActor } from "../../access/actor.js";
 import { accessRun } from "../../access/owned-objects.js";
-import { objectId } from "../../inputs/object-id.js";
 import { type Page, pageInput, pageQuery, toPage } from "../../pagination/cursor-page.js";
-import { artifactKindInput } from "./artifact-inputs.js";
+import type { Store } from "../../store/store.js";
 import { type ArtifactView, artifactSelect, toArtifactView } from "./artifact-view.js";
 
 export const listRunArtifactsInput = pageInput.extend({
@@ -18,12 +17,12 @@ export type ListRunArtifactsInput = z.output<typeof listRunArtifactsInput>;
 
 /** A run's artifacts by name (viewer or higher). */
 export async function listRunArtifacts(
-  db: Db,
+  store: Store,
   actor: UserActor,
   input: ListRunArtifactsInput,
 ): Promise<Page<ArtifactView>> {
-  await accessRun(db, actor, input.runId, "viewer");
-  const artifacts = await db.artifact.findMany({
+  await accessRun(store, actor, input.runId, "viewer");
+  const artifacts = await store.db.artifact.findMany({
     where: {
       runId: input.runId,
       ...(input.kind === undefined ? {} : { kind: input.kind }),

@@ -1,8 +1,7 @@
 import type { Readable } from "node:stream";
-import type { Db } from "@deadweight/db";
 import type { SignedInActor } from "../../access/actor.js";
-import type { ArtifactStore } from "../../artifacts/artifact-store.js";
 import { AppError } from "../../errors/app-error.js";
+import type { Store } from "../../store/store.js";
 import type { ArtifactView } from "./artifact-view.js";
 import { type GetArtifactInput, getArtifact } from "./get-artifact.js";
 
@@ -17,14 +16,13 @@ export interface ArtifactDownload {
  * matching the recorded sha256 fail with an INTERNAL error naming the artifact, before any byte is sent.
  */
 export async function openArtifactDownload(
-  db: Db,
-  store: ArtifactStore,
+  store: Store,
   actor: SignedInActor,
   input: GetArtifactInput,
 ): Promise<ArtifactDownload> {
-  const artifact = await getArtifact(db, actor, input);
+  const artifact = await getArtifact(store, actor, input);
   try {
-    const opened = await store.open(artifact.sha256, { expectedSizeBytes: artifact.sizeBytes });
+    const opened = await store.artifacts.open(artifact.sha256, { expectedSizeBytes: artifact.sizeBytes });
     return { artifact, stream: opened.stream };
   } catch (error) {
     if (error instanceof AppError) {

@@ -1,10 +1,10 @@
-import { type Db, Prisma } from "@deadweight/db";
+import { Prisma } from "@deadweight/db";
+import { artifactKindInput, artifactNameInput, contentTypeInput, objectId, sha256Input } from "@deadweight/protocol";
 import { z } from "zod";
 import type { Actor } from "../../access/actor.js";
 import { type DbOrTransaction, recordAudit } from "../../audit/record-audit.js";
 import { AppError } from "../../errors/app-error.js";
-import { objectId } from "../../inputs/object-id.js";
-import { artifactKindInput, artifactNameInput, contentTypeInput, sha256Input } from "./artifact-inputs.js";
+import type { Store } from "../../store/store.js";
 import { type ArtifactView, artifactSelect, toArtifactView } from "./artifact-view.js";
 
 export const recordArtifactInput = z.object({
@@ -35,14 +35,14 @@ export interface RecordedArtifact {
  * Access is the caller's job: `run` must already be authorised.
  */
 export async function recordArtifact(
-  db: Db,
+  store: Store,
   actor: Actor,
   run: AuthorisedRun,
   input: RecordArtifactInput,
 ): Promise<RecordedArtifact> {
-  if (input.resultRowId !== undefined) await assertRowOfRun(db, run.runId, input.resultRowId);
+  if (input.resultRowId !== undefined) await assertRowOfRun(store.db, run.runId, input.resultRowId);
   const create = () =>
-    db.$transaction(async (tx) => {
+    store.db.$transaction(async (tx) => {
       const existing = await findExisting(tx, run.runId, input);
       if (existing !== null) return existing;
       const artifact = await tx.artifact.create({
@@ -78,7 +78,7 @@ export async function recordArtifact(
     // The same name uploaded twice at once: the unique index lets one win; the other is then a
     // retry (same bytes) or a conflict, decided as if it had come second.
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-      const existing = await findExisting(db, run.runId, input);
+      const existing = await findExisting(store.db, run.runId, input);
       if (existing !== null) return existing;
     }
     throw error;

@@ -1,33 +1,11 @@
-import type { Db } from "@deadweight/db";
-import { z } from "zod";
+import type { UploadArtifactInput } from "@deadweight/protocol";
 import type { SignedInActor } from "../../access/actor.js";
 import { accessRun, accessRunAsWorker } from "../../access/owned-objects.js";
-import type { ArtifactStore } from "../../artifacts/artifact-store.js";
 import { AppError } from "../../errors/app-error.js";
-import { objectId } from "../../inputs/object-id.js";
+import type { Store } from "../../store/store.js";
 import { requireRunningRun } from "../queue/held-run.js";
-import { artifactKindInput, artifactNameInput, contentTypeInput, sha256Input } from "./artifact-inputs.js";
 import { artifactSelect, toArtifactView } from "./artifact-view.js";
 import { assertRowOfRun, nameTaken, type RecordedArtifact, recordArtifact, rowIdOfKey } from "./record-artifact.js";
-
-export const uploadArtifactInput = z.object({
-  runId: objectId,
-  name: artifactNameInput,
-  kind: artifactKindInput,
-  resultRowId: objectId.optional(),
-  /** The row by its key within the run ("mean0.1-std0.4"), for uploaders that do not know row ids (workers). */
-  resultRowKey: z.string().min(1, "must not be empty").max(200, "must be at most 200 characters").optional(),
-  contentType: contentTypeInput.default("application/octet-stream"),
-  /** The sha256 the uploader computed; the bytes must hash to it. */
-  expectedSha256: sha256Input.optional(),
-  /** Worker tokens only: the claim (attempt) the worker holds the run under; refused if that claim ended. */
-  attempt: z
-    .string()
-    .regex(/^[1-9]\d{0,8}$/, "must be the attempt number the claim returned (1 or more)")
-    .transform(Number)
-    .optional(),
-});
-export type UploadArtifactInput = z.output<typeof uploadArtifactInput>;
 
 export interface ArtifactUpload {
   /** The bytes; null when the request had no body. */
@@ -44,26 +22,25 @@ export interface ArtifactUpload {
  * returns the existing record; with other bytes it is a CONFLICT.
  */
 export async function uploadArtifact(
-  db: Db,
-  store: ArtifactStore,
+  store: Store,
   actor: SignedInActor,
   input: UploadArtifactInput,
   upload: ArtifactUpload,
 ): Promise<RecordedArtifact> {
   let run: { readonly teamId: string; readonly runId: string };
   if (actor.kind === "worker") {
-    run = await accessRunAsWorker(db, actor, input.runId);
-    await requireRunningRun(db, run.runId, input.attempt);
+    run = await accessRunAsWorker(store, actor, input.runId);
+    await requireRunningRun(store.db, run.runId, input.attempt);
   } else {
-    run = await accessRun(db, actor, input.runId, "member");
+    run = await accessRun(store, actor, input.runId, "member");
   }
   // Everything that can be refused without the bytes is refused before reading them.
   if (input.resultRowId !== undefined && input.resultRowKey !== undefined) {
     throw new AppError("BAD_REQUEST", "resultRowKey: give resultRowId or resultRowKey, not both", "resultRowKey");
   }
-  if (input.resultRowId !== undefined) await assertRowOfRun(db, run.runId, input.resultRowId);
+  if (input.resultRowId !== undefined) await assertRowOfRun(store.db, run.runId, input.resultRowId);
   const resultRowId =
-    input.resultRowKey === undefined ? input.resultRowId : await rowIdOfKey(db, run.runId, input.resultRowKey);
+    input.resultRowKey === undefined ? input.resultRowId : await rowIdOfKey(store.db, run.runId, input.resultRowKey);
   if (upload.declaredSizeBytes !== undefined && upload.declaredSizeBytes > upload.maxBytes) {
     throw new AppError(
       "PAYLOAD_TOO_LARGE",
@@ -71,7 +48,7 @@ export async function uploadArtifact(
     );
   }
   if (input.expectedSha256 !== undefined) {
-    const existing = await db.artifact.findUnique({
+    const existing = await store.db.artifact.findUnique({
       where: { runId_name: { runId: run.runId, name: input.name } },
       select: artifactSelect,
     });
@@ -85,12 +62,12 @@ export async function uploadArtifact(
   }
   if (upload.body === null || upload.declaredSizeBytes === 0) throw emptyBody();
 
-  const stored = await store.put(upload.body, {
+  const stored = await store.artifacts.put(upload.body, {
     maxBytes: upload.maxBytes,
     ...(input.expectedSha256 === undefined ? {} : { expectedSha256: input.expectedSha256 }),
   });
   if (stored.sizeBytes === 0) throw emptyBody();
-  return recordArtifact(db, actor, run, {
+  return recordArtifact(store, actor, run, {
     ...(resultRowId === undefined ? {} : { resultRowId }),
     kind: input.kind,
     name: input.name,

@@ -1,10 +1,11 @@
-import type { Db, Prisma } from "@deadweight/db";
+import type { Prisma } from "@deadweight/db";
+import { objectId } from "@deadweight/protocol";
 import { z } from "zod";
 import type { UserActor } from "../../access/actor.js";
 import { requireTeamRole } from "../../access/team-roles.js";
 import { dateRangeInput, dateRangeWhere } from "../../inputs/date-range.js";
-import { objectId } from "../../inputs/object-id.js";
 import { type Page, pageInput, pageQuery, toPage } from "../../pagination/cursor-page.js";
+import type { Store } from "../../store/store.js";
 
 export const listAuditEntriesInput = pageInput.extend({
   teamId: objectId,
@@ -31,11 +32,11 @@ export interface AuditEntryView {
 
 /** A team's audit log, newest first (admin or higher: it shows who did what). */
 export async function listAuditEntries(
-  db: Db,
+  store: Store,
   actor: UserActor,
   input: ListAuditEntriesInput,
 ): Promise<Page<AuditEntryView>> {
-  await requireTeamRole(db, actor, input.teamId, "admin", { type: "team", id: input.teamId });
+  await requireTeamRole(store, actor, input.teamId, "admin", { type: "team", id: input.teamId });
   const createdAt = dateRangeWhere(input.created);
   const where: Prisma.AuditEntryWhereInput = {
     teamId: input.teamId,
@@ -48,7 +49,7 @@ export async function listAuditEntries(
     ...(input.targetId === undefined ? {} : { targetId: input.targetId }),
     ...(createdAt === undefined ? {} : { createdAt }),
   };
-  const rows = await db.auditEntry.findMany({
+  const rows = await store.db.auditEntry.findMany({
     where,
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     select: {

@@ -1,10 +1,10 @@
-import type { Db } from "@deadweight/db";
+import { objectId } from "@deadweight/protocol";
 import { z } from "zod";
 import type { UserActor } from "../../access/actor.js";
 import { accessProject } from "../../access/owned-objects.js";
 import { recordAudit } from "../../audit/record-audit.js";
 import { AppError } from "../../errors/app-error.js";
-import { objectId } from "../../inputs/object-id.js";
+import type { Store } from "../../store/store.js";
 import { candidateAliasInput, candidateNoteInput } from "./candidate-inputs.js";
 import { type CandidateEventView, candidateEventSelect, toCandidateEventView } from "./candidate-view.js";
 import { nextCandidateEventTime } from "./next-event-time.js";
@@ -22,12 +22,12 @@ export type DemoteCandidateInput = z.output<typeof demoteCandidateInput>;
  * the row the alias pointed at, and the note.
  */
 export async function demoteCandidate(
-  db: Db,
+  store: Store,
   actor: UserActor,
   input: DemoteCandidateInput,
 ): Promise<CandidateEventView> {
-  const project = await accessProject(db, actor, input.projectId, "member");
-  return db.$transaction(async (tx) => {
+  const project = await accessProject(store, actor, input.projectId, "member");
+  return store.db.$transaction(async (tx) => {
     const candidate = await tx.candidate.findUnique({
       where: { projectId_alias: { projectId: input.projectId, alias: input.alias } },
       select: { id: true, resultRowId: true, resultRow: { select: tradeOffRowSelect } },

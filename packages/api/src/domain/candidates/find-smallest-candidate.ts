@@ -1,8 +1,9 @@
-import type { Db, Prisma } from "@deadweight/db";
+import type { Prisma } from "@deadweight/db";
+import { objectId } from "@deadweight/protocol";
 import { z } from "zod";
 import type { UserActor } from "../../access/actor.js";
 import { accessProject } from "../../access/owned-objects.js";
-import { objectId } from "../../inputs/object-id.js";
+import type { Store } from "../../store/store.js";
 import { type TradeOffSnapshot, tradeOffOf, tradeOffRowSelect } from "./trade-off-snapshot.js";
 
 export const findSmallestCandidateInput = z.object({
@@ -64,11 +65,11 @@ const SMALLEST_FIRST = [
  * would need); if neither exists, the most accurate row of all.
  */
 export async function findSmallestCandidate(
-  db: Db,
+  store: Store,
   actor: UserActor,
   input: FindSmallestCandidateInput,
 ): Promise<SmallestCandidateAnswer> {
-  await accessProject(db, actor, input.projectId, "viewer");
+  await accessProject(store, actor, input.projectId, "viewer");
 
   const projectRows = {
     status: "ok",
@@ -84,8 +85,8 @@ export async function findSmallestCandidate(
   } satisfies Prisma.ResultRowWhereInput;
 
   const [consideredRows, best] = await Promise.all([
-    db.resultRow.count({ where: projectRows }),
-    db.resultRow.findFirst({
+    store.db.resultRow.count({ where: projectRows }),
+    store.db.resultRow.findFirst({
       where: { AND: [projectRows, withinAccuracy, withinSize] },
       orderBy: SMALLEST_FIRST,
       select: tradeOffRowSelect,
@@ -98,17 +99,21 @@ export async function findSmallestCandidate(
   const closestRow =
     consideredRows === 0
       ? null
-      : ((await db.resultRow.findFirst({
+      : ((await store.db.resultRow.findFirst({
           where: { AND: [projectRows, withinSize] },
           orderBy: mostAccurateFirst,
           select: tradeOffRowSelect,
         })) ??
-        (await db.resultRow.findFirst({
+        (await store.db.resultRow.findFirst({
           where: { AND: [projectRows, withinAccuracy] },
           orderBy: SMALLEST_FIRST,
           select: tradeOffRowSelect,
         })) ??
-        (await db.resultRow.findFirst({ where: projectRows, orderBy: mostAccurateFirst, select: tradeOffRowSelect })));
+        (await store.db.resultRow.findFirst({
+          where: projectRows,
+          orderBy: mostAccurateFirst,
+          select: tradeOffRowSelect,
+        })));
   if (closestRow === null) {
     return {
       candidate: null,

@@ -1,9 +1,9 @@
-import type { Db } from "@deadweight/db";
+import { objectId } from "@deadweight/protocol";
 import type { z } from "zod";
 import type { UserActor } from "../../access/actor.js";
 import { accessProject } from "../../access/owned-objects.js";
-import { objectId } from "../../inputs/object-id.js";
 import { type Page, pageInput, pageQuery, toPage } from "../../pagination/cursor-page.js";
+import type { Store } from "../../store/store.js";
 import { candidateAliasInput } from "./candidate-inputs.js";
 import { type CandidateEventView, candidateEventSelect, toCandidateEventView } from "./candidate-view.js";
 
@@ -19,12 +19,12 @@ export type ListCandidateHistoryInput = z.output<typeof listCandidateHistoryInpu
  * the numbers at that moment (viewer or higher).
  */
 export async function listCandidateHistory(
-  db: Db,
+  store: Store,
   actor: UserActor,
   input: ListCandidateHistoryInput,
 ): Promise<Page<CandidateEventView>> {
-  await accessProject(db, actor, input.projectId, "viewer");
-  const events = await db.candidateEvent.findMany({
+  await accessProject(store, actor, input.projectId, "viewer");
+  const events = await store.db.candidateEvent.findMany({
     where: { projectId: input.projectId, ...(input.alias === undefined ? {} : { alias: input.alias }) },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     ...pageQuery(input),

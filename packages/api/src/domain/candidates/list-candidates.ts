@@ -1,8 +1,8 @@
-import type { Db } from "@deadweight/db";
+import { objectId } from "@deadweight/protocol";
 import { z } from "zod";
 import type { UserActor } from "../../access/actor.js";
 import { accessProject } from "../../access/owned-objects.js";
-import { objectId } from "../../inputs/object-id.js";
+import type { Store } from "../../store/store.js";
 import type { CandidateView } from "./candidate-view.js";
 import { tradeOffOf, tradeOffRowSelect } from "./trade-off-snapshot.js";
 
@@ -13,9 +13,13 @@ export type ListCandidatesInput = z.output<typeof listCandidatesInput>;
  * The aliases a project currently assigns, by alias, with their rows' numbers (viewer or higher).
  * Not paginated: a project holds a handful of aliases, not thousands.
  */
-export async function listCandidates(db: Db, actor: UserActor, input: ListCandidatesInput): Promise<CandidateView[]> {
-  await accessProject(db, actor, input.projectId, "viewer");
-  const candidates = await db.candidate.findMany({
+export async function listCandidates(
+  store: Store,
+  actor: UserActor,
+  input: ListCandidatesInput,
+): Promise<CandidateView[]> {
+  await accessProject(store, actor, input.projectId, "viewer");
+  const candidates = await store.db.candidate.findMany({
     where: { projectId: input.projectId },
     orderBy: { alias: "asc" },
     select: { id: true, alias: true, note: true, promotedAt: true, resultRow: { select: tradeOffRowSelect } },
@@ -23,7 +27,7 @@ export async function listCandidates(db: Db, actor: UserActor, input: ListCandid
   if (candidates.length === 0) return [];
 
   // Who made each current assignment: the newest promotion or move of the alias.
-  const assignments = await db.candidateEvent.findMany({
+  const assignments = await store.db.candidateEvent.findMany({
     where: {
       projectId: input.projectId,
       alias: { in: candidates.map((candidate) => candidate.alias) },

@@ -1,10 +1,11 @@
-import { type Db, Prisma } from "@deadweight/db";
+import { Prisma } from "@deadweight/db";
+import { objectId } from "@deadweight/protocol";
 import { z } from "zod";
 import type { UserActor } from "../../access/actor.js";
 import { accessProject, accessResultRow } from "../../access/owned-objects.js";
 import { recordAudit } from "../../audit/record-audit.js";
 import { AppError } from "../../errors/app-error.js";
-import { objectId } from "../../inputs/object-id.js";
+import type { Store } from "../../store/store.js";
 import { candidateAliasInput, candidateNoteInput } from "./candidate-inputs.js";
 import {
   type CandidateEventView,
@@ -34,13 +35,13 @@ export interface CandidateChange {
  * Either way the event stores the row's trade-off numbers and the note.
  */
 export async function promoteCandidate(
-  db: Db,
+  store: Store,
   actor: UserActor,
   input: PromoteCandidateInput,
 ): Promise<CandidateChange> {
-  const project = await accessProject(db, actor, input.projectId, "member");
+  const project = await accessProject(store, actor, input.projectId, "member");
   // Another team's row is NOT_FOUND, exactly like a missing one.
-  const row = await accessResultRow(db, actor, input.resultRowId, "viewer");
+  const row = await accessResultRow(store, actor, input.resultRowId, "viewer");
   if (row.projectId !== project.projectId) {
     throw new AppError(
       "BAD_REQUEST",
@@ -50,7 +51,7 @@ export async function promoteCandidate(
   }
 
   try {
-    return await db.$transaction(async (tx) => {
+    return await store.db.$transaction(async (tx) => {
       const promoted = await tx.resultRow.findUniqueOrThrow({
         where: { id: input.resultRowId },
         select: tradeOffRowSelect,

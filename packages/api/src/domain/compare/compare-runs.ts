@@ -1,10 +1,11 @@
 import type { BaseModelMetrics } from "@deadweight/core";
-import { type Db, readConnectionFor, storedDateTime } from "@deadweight/db";
+import { type StoreReads, storedDateTime } from "@deadweight/db";
+import { objectId } from "@deadweight/protocol";
 import { z } from "zod";
 import type { UserActor } from "../../access/actor.js";
 import { requireTeamRole } from "../../access/team-roles.js";
 import { AppError } from "../../errors/app-error.js";
-import { objectId } from "../../inputs/object-id.js";
+import type { Store } from "../../store/store.js";
 import type { RunStatus } from "../runs/run-status.js";
 import { type ConfigField, configDifferences } from "./config-differences.js";
 import { parsedConfig } from "./parsed-configs.js";
@@ -59,11 +60,9 @@ export interface RunComparison {
  * with the differing fields marked, and their size/accuracy trade-offs ready to overlay on one
  * plot. Any run the actor cannot read is NOT_FOUND, named, exactly as if it did not exist.
  */
-export async function compareRuns(db: Db, actor: UserActor, input: CompareRunsInput): Promise<RunComparison> {
-  // One statement for all runs instead of one access check each: compare must stay fast at 50 runs.
-  // Reads go through the read connection (see @deadweight/db's read-connection.ts for why not Prisma).
-  const reader = readConnectionFor(db);
-  const stored = reader.all<StoredRun>(RUNS_SQL, [JSON.stringify(input.runIds)]);
+export async function compareRuns(store: Store, actor: UserActor, input: CompareRunsInput): Promise<RunComparison> {
+  // One query for all runs instead of one access check each: compare must stay fast at 50 runs.
+  const stored = await storedRunsQuery(store.reads, input.runIds);
   const byId = new Map(stored.map((run) => [run.id, run]));
   // In the order given, so the id named is the first unreadable one whether it is missing or
   // another team's: which id gets named must not reveal that a foreign run exists.
@@ -73,14 +72,14 @@ export async function compareRuns(db: Db, actor: UserActor, input: CompareRunsIn
     const run = byId.get(id);
     if (run === undefined) throw AppError.notFound("run", id);
     if (!readableTeams.has(run.teamId)) {
-      await requireTeamRole(db, actor, run.teamId, "viewer", { type: "run", id });
+      await requireTeamRole(store, actor, run.teamId, "viewer", { type: "run", id });
       readableTeams.add(run.teamId);
     }
     runs.push(run);
   }
 
   // Only now that every run is known to be readable are their rows read.
-  const points = tradeOffPoints(reader, input.runIds, input.size);
+  const points = await tradeOffPoints(store.reads, store.tradeOffs, input.runIds, input.size);
   const bases = runs.map((run) =>
     run.baseMetrics === null ? null : (JSON.parse(run.baseMetrics) as BaseModelMetrics),
   );
@@ -115,20 +114,25 @@ export async function compareRuns(db: Db, actor: UserActor, input: CompareRunsIn
   };
 }
 
-const RUNS_SQL = `SELECT r."id", r."status", r."seed", r."queuedAt", r."baseMetrics", e."id" AS "experimentId",
-  e."name" AS "experimentName", e."projectId", e."config", p."teamId"
-FROM "Run" r JOIN "Experiment" e ON e."id" = r."experimentId" JOIN "Project" p ON p."id" = e."projectId"
-WHERE r."id" IN (SELECT value FROM json_each(?))`;
-
-interface StoredRun {
-  readonly id: string;
-  readonly status: string;
-  readonly seed: number | null;
-  readonly queuedAt: string | number;
-  readonly baseMetrics: string | null;
-  readonly experimentId: string;
-  readonly experimentName: string;
-  readonly projectId: string;
-  readonly config: string;
-  readonly teamId: string;
+function storedRunsQuery(reads: StoreReads, runIds: readonly string[]) {
+  return reads
+    .selectFrom("Run as r")
+    .innerJoin("Experiment as e", "e.id", "r.experimentId")
+    .innerJoin("Project as p", "p.id", "e.projectId")
+    .select([
+      "r.id",
+      "r.status",
+      "r.seed",
+      "r.queuedAt",
+      "r.baseMetrics",
+      "e.id as experimentId",
+      "e.name as experimentName",
+      "e.projectId",
+      "e.config",
+      "p.teamId",
+    ])
+    .where("r.id", "in", runIds)
+    .execute();
 }
+
+type StoredRun = Awaited<ReturnType<typeof storedRunsQuery>>[number];

@@ -5,14 +5,14 @@ import {
   type BudgetOption,
   selectForBudget,
 } from "@deadweight/core/tensor-free";
-import type { Db } from "@deadweight/db";
+import type { RowBundle, WeightVersion } from "@deadweight/protocol";
+import { objectId } from "@deadweight/protocol";
 import { z } from "zod";
 import type { UserActor } from "../../access/actor.js";
 import { accessProject } from "../../access/owned-objects.js";
 import { AppError } from "../../errors/app-error.js";
-import { objectId } from "../../inputs/object-id.js";
+import type { Store } from "../../store/store.js";
 import { type ArtifactView, artifactSelect, toArtifactView } from "../artifacts/artifact-view.js";
-import type { RowBundle, WeightVersion } from "./deployment-inputs.js";
 
 export const fitDeviceBudgetInput = z.object({
   projectId: objectId,
@@ -68,9 +68,13 @@ export interface DeviceBudgetFit {
  * Only exported bundles count: each was reloaded in a fresh process and verified, so the answer is
  * always downloadable. The choice uses validation accuracy (the test set is never used to choose).
  */
-export async function fitDeviceBudget(db: Db, actor: UserActor, input: FitDeviceBudgetInput): Promise<DeviceBudgetFit> {
-  await accessProject(db, actor, input.projectId, "viewer");
-  const rows = await db.resultRow.findMany({
+export async function fitDeviceBudget(
+  store: Store,
+  actor: UserActor,
+  input: FitDeviceBudgetInput,
+): Promise<DeviceBudgetFit> {
+  await accessProject(store, actor, input.projectId, "viewer");
+  const rows = await store.db.resultRow.findMany({
     where: {
       bundles: { not: null },
       run: {
@@ -108,11 +112,13 @@ export async function fitDeviceBudget(db: Db, actor: UserActor, input: FitDevice
       const candidateId = `"${row.run.experiment.name}" ${row.rowKey} (${weights}, run …${row.runId.slice(-6)})`;
       candidates.push({
         id: candidateId,
-        latencyMsPerSample: row.latencyMsPerSample ?? 0,
+        // A missing measurement never satisfies a limit: the core counts null as a miss.
+        latencyMsPerSample: row.latencyMsPerSample,
         bundles: ofVersion.map((bundle) => ({
           weightDtype: bundle.dtype,
           bytes: bundle.bytes,
-          accuracyDropPoints: (base.validationAccuracy - (bundle.validationAccuracy ?? 0)) * 100,
+          accuracyDropPoints:
+            bundle.validationAccuracy === null ? null : (base.validationAccuracy - bundle.validationAccuracy) * 100,
         })),
       });
       for (const bundle of ofVersion) {
@@ -153,7 +159,7 @@ export async function fitDeviceBudget(db: Db, actor: UserActor, input: FitDevice
   const chosen = deployable.get(`${option.candidateId}/${option.weightDtype}`)!;
   const { fileNames, ...bundle } = chosen;
   const cardName = `bundles/${chosen.rowKey}/${chosen.weights}/model-card.json`;
-  const artifacts = await db.artifact.findMany({
+  const artifacts = await store.db.artifact.findMany({
     where: { runId: chosen.runId, name: { in: [...fileNames, cardName] } },
     select: artifactSelect,
     orderBy: { name: "asc" },

@@ -1,9 +1,9 @@
-import type { Db } from "@deadweight/db";
+import type { RecordDeploymentInput } from "@deadweight/protocol";
 import type { WorkerActor } from "../../access/actor.js";
 import { accessRunAsWorker } from "../../access/owned-objects.js";
 import { AppError } from "../../errors/app-error.js";
+import type { Store } from "../../store/store.js";
 import { requireHeldRun } from "../queue/held-run.js";
-import type { RecordDeploymentInput } from "./deployment-inputs.js";
 
 export interface RecordedDeployment {
   readonly rowsUpdated: number;
@@ -16,16 +16,16 @@ export interface RecordedDeployment {
  * and nothing is written.
  */
 export async function recordDeployment(
-  db: Db,
+  store: Store,
   worker: WorkerActor,
   input: RecordDeploymentInput,
 ): Promise<RecordedDeployment> {
-  await accessRunAsWorker(db, worker, input.runId);
+  await accessRunAsWorker(store, worker, input.runId);
   const keys = input.rows.map((row) => row.rowKey);
   if (new Set(keys).size !== keys.length) {
     throw new AppError("BAD_REQUEST", "rows: each rowKey may appear only once", "rows");
   }
-  return db.$transaction(async (tx) => {
+  const recorded = await store.db.$transaction(async (tx) => {
     await requireHeldRun(tx, input.runId, input.attempt);
     const stored = await tx.resultRow.findMany({
       where: { runId: input.runId, rowKey: { in: keys } },
@@ -64,4 +64,6 @@ export async function recordDeployment(
     });
     return { rowsUpdated: input.rows.length };
   });
+  store.changes.publish({ kind: "run-results", runId: input.runId });
+  return recorded;
 }

@@ -1,11 +1,10 @@
-import type { Db } from "@deadweight/db";
 import { experimentConfigSchema } from "@deadweight/experiment-config";
+import { objectId } from "@deadweight/protocol";
 import { z } from "zod";
 import type { UserActor } from "../../access/actor.js";
 import { accessProject } from "../../access/owned-objects.js";
 import { recordAudit } from "../../audit/record-audit.js";
-import { objectId } from "../../inputs/object-id.js";
-import { signalRunsQueued } from "../queue/queued-run-signal.js";
+import type { Store } from "../../store/store.js";
 import { experimentTagsInput } from "./experiment-tags.js";
 import { type ExperimentDetails, getExperiment } from "./get-experiment.js";
 
@@ -26,12 +25,12 @@ export type CreateExperimentInput = z.output<typeof createExperimentInput>;
  * own seed, in one transaction: an experiment never exists without the runs that were asked for.
  */
 export async function createExperiment(
-  db: Db,
+  store: Store,
   actor: UserActor,
   input: CreateExperimentInput,
 ): Promise<ExperimentDetails> {
-  const { teamId } = await accessProject(db, actor, input.projectId, "member");
-  const experimentId = await db.$transaction(async (tx) => {
+  const { teamId } = await accessProject(store, actor, input.projectId, "member");
+  const experimentId = await store.db.$transaction(async (tx) => {
     const experiment = await tx.experiment.create({
       data: {
         projectId: input.projectId,
@@ -61,6 +60,6 @@ export async function createExperiment(
     });
     return experiment.id;
   });
-  if (input.runs > 0) signalRunsQueued(db, teamId);
-  return getExperiment(db, actor, { experimentId });
+  if (input.runs > 0) store.changes.publish({ kind: "runs-queued", teamId });
+  return getExperiment(store, actor, { experimentId });
 }

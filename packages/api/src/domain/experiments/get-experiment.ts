@@ -1,9 +1,9 @@
-import type { Db } from "@deadweight/db";
 import type { ExperimentConfig } from "@deadweight/experiment-config";
+import { objectId } from "@deadweight/protocol";
 import { z } from "zod";
 import type { UserActor } from "../../access/actor.js";
 import { accessExperiment } from "../../access/owned-objects.js";
-import { objectId } from "../../inputs/object-id.js";
+import type { Store } from "../../store/store.js";
 import { RUN_STATUSES, type RunStatus } from "../runs/run-status.js";
 import { type RunSummary, runSummarySelect, toRunSummary } from "../runs/run-view.js";
 import { type ExperimentListItem, experimentListSelect, toExperimentListItem } from "./experiment-view.js";
@@ -25,15 +25,19 @@ export interface ExperimentDetails extends ExperimentListItem {
 }
 
 /** One experiment with its full configuration and a summary of its runs (viewer or higher). */
-export async function getExperiment(db: Db, actor: UserActor, input: GetExperimentInput): Promise<ExperimentDetails> {
-  await accessExperiment(db, actor, input.experimentId, "viewer");
+export async function getExperiment(
+  store: Store,
+  actor: UserActor,
+  input: GetExperimentInput,
+): Promise<ExperimentDetails> {
+  await accessExperiment(store, actor, input.experimentId, "viewer");
   const [experiment, statusCounts, recent] = await Promise.all([
-    db.experiment.findUniqueOrThrow({
+    store.db.experiment.findUniqueOrThrow({
       where: { id: input.experimentId },
       select: { ...experimentListSelect, config: true },
     }),
-    db.run.groupBy({ by: ["status"], where: { experimentId: input.experimentId }, _count: { _all: true } }),
-    db.run.findMany({
+    store.db.run.groupBy({ by: ["status"], where: { experimentId: input.experimentId }, _count: { _all: true } }),
+    store.db.run.findMany({
       where: { experimentId: input.experimentId },
       orderBy: [{ queuedAt: "desc" }, { id: "desc" }],
       take: RECENT_RUNS,

@@ -1,10 +1,12 @@
-import { type Db, dateTimeParameter, readConnectionFor, storedDateTime, storedDateTimeOrNull } from "@deadweight/db";
+import { type StoreReads, storedDateTime, storedDateTimeOrNull } from "@deadweight/db";
+import { objectId } from "@deadweight/protocol";
+import { sql } from "kysely";
 import { z } from "zod";
 import type { UserActor } from "../../access/actor.js";
 import { accessProject } from "../../access/owned-objects.js";
 import { dateRangeInput } from "../../inputs/date-range.js";
-import { objectId } from "../../inputs/object-id.js";
 import { type Page, pageInput, pageQuery, toPage } from "../../pagination/cursor-page.js";
+import type { Store } from "../../store/store.js";
 import { type RunStatus, runStatusInput } from "../runs/run-status.js";
 import { experimentTagsInput } from "./experiment-tags.js";
 import type { ExperimentListItem } from "./experiment-view.js";
@@ -31,86 +33,141 @@ export type ListExperimentsInput = z.output<typeof listExperimentsInput>;
 /**
  * A project's experiments, filtered, sorted and paginated (viewer or higher).
  *
- * One SQL statement on the read connection (see @deadweight/db's read-connection.ts for why not
- * Prisma) returns the page with each experiment's creator, tags, run count and latest run. The
- * search is a literal substring ignoring ASCII case (SQLite's LIKE with % and _ escaped). The page
- * after a cursor holds the rows strictly after the cursor's (sort field, id), whether or not the
- * cursor's experiment still matches the filters; a cursor naming no experiment gives an empty page.
+ * On the read path: one query picks the page and returns each experiment with its creator, run count
+ * and latest run; a second reads the page's tags. The search is a literal
+ * substring ignoring case (% and _ match themselves). The page after a cursor holds the rows
+ * strictly after the cursor's (sort field, id), whether or not the cursor's experiment still
+ * matches the filters; a cursor naming no experiment gives an empty page.
  */
 export async function listExperiments(
-  db: Db,
+  store: Store,
   actor: UserActor,
   input: ListExperimentsInput,
 ): Promise<Page<ExperimentListItem>> {
-  await accessProject(db, actor, input.projectId, "viewer");
-  const { sql, parameters } = experimentPageStatement(input);
-  const rows = readConnectionFor(db).tuples<ExperimentPageRow>(sql, parameters);
-  return toPage(rows.map(toListItem), input);
+  await accessProject(store, actor, input.projectId, "viewer");
+  const rows = await experimentPageQuery(store.reads, input, store.dateParameter).execute();
+  // Tags are written with their experiment, in one transaction, and never change: no snapshot needed.
+  const tags =
+    rows.length === 0
+      ? []
+      : await store.reads
+          .selectFrom("ExperimentTag")
+          .select(["experimentId", "tag"])
+          .where(
+            "experimentId",
+            "in",
+            rows.map((row) => row.id),
+          )
+          .orderBy("tag")
+          .execute();
+  const tagsOf = new Map<string, string[]>();
+  for (const { experimentId, tag } of tags) {
+    const list = tagsOf.get(experimentId) ?? [];
+    list.push(tag);
+    tagsOf.set(experimentId, list);
+  }
+  return toPage(
+    rows.map((row) => toListItem(row, tagsOf.get(row.id) ?? [])),
+    input,
+  );
 }
 
-// Only these two strings are ever spliced into the SQL, so the statement texts form a small set
-// and each is prepared once.
-const SORT_COLUMNS = { createdAt: `"createdAt"`, name: `"name"` } as const;
-
-function experimentPageStatement(input: ListExperimentsInput): { sql: string; parameters: unknown[] } {
-  const conditions = [`e."projectId" = ?`];
-  const parameters: unknown[] = [input.projectId];
-  if (input.dataset !== undefined) {
-    conditions.push(`e."dataset" = ?`);
-    parameters.push(input.dataset);
-  }
+function experimentPageQuery(
+  reads: StoreReads,
+  input: ListExperimentsInput,
+  dateParameter: (date: Date) => Date | string,
+) {
+  const column = input.sort.field;
+  const direction = input.sort.direction;
+  let page = reads.selectFrom("Experiment as e").select("e.id").where("e.projectId", "=", input.projectId);
+  if (input.dataset !== undefined) page = page.where("e.dataset", "=", input.dataset);
   if (input.status !== undefined) {
-    conditions.push(`EXISTS (SELECT 1 FROM "Run" r WHERE r."experimentId" = e."id" AND r."status" = ?)`);
-    parameters.push(input.status);
-  }
-  if (input.created?.from !== undefined) {
-    conditions.push(`e."createdAt" >= ?`);
-    parameters.push(dateTimeParameter(input.created.from));
-  }
-  if (input.created?.to !== undefined) {
-    conditions.push(`e."createdAt" <= ?`);
-    parameters.push(dateTimeParameter(input.created.to));
-  }
-  if (input.tags !== undefined && input.tags.length > 0) {
-    // Every wanted tag is present: no wanted tag lacks a matching row.
-    conditions.push(
-      `NOT EXISTS (SELECT 1 FROM json_each(?) wanted WHERE NOT EXISTS (SELECT 1 FROM "ExperimentTag" t WHERE t."experimentId" = e."id" AND t."tag" = wanted.value))`,
+    const status = input.status;
+    page = page.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom("Run as r").select("r.id").whereRef("r.experimentId", "=", "e.id").where("r.status", "=", status),
+      ),
     );
-    parameters.push(JSON.stringify(input.tags));
+  }
+  if (input.created?.from !== undefined) page = page.where("e.createdAt", ">=", dateParameter(input.created.from));
+  if (input.created?.to !== undefined) page = page.where("e.createdAt", "<=", dateParameter(input.created.to));
+  // Every wanted tag is present.
+  for (const tag of input.tags ?? []) {
+    page = page.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom("ExperimentTag as t")
+          .select("t.tag")
+          .whereRef("t.experimentId", "=", "e.id")
+          .where("t.tag", "=", tag),
+      ),
+    );
   }
   if (input.search !== undefined) {
-    const pattern = `%${likeLiteral(input.search)}%`;
-    conditions.push(`(e."name" LIKE ? ESCAPE '\\' OR e."description" LIKE ? ESCAPE '\\')`);
-    parameters.push(pattern, pattern);
+    const pattern = `%${likeLiteral(input.search.toLowerCase())}%`;
+    page = page.where(
+      sql<boolean>`(lower(${sql.ref("e.name")}) LIKE ${pattern} ESCAPE '\\' OR lower(${sql.ref("e.description")}) LIKE ${pattern} ESCAPE '\\')`,
+    );
   }
-  const column = SORT_COLUMNS[input.sort.field];
-  const direction = input.sort.direction === "asc" ? "ASC" : "DESC";
   if (input.cursor !== undefined) {
     // Strictly after the cursor's row, not "from it, skipping one" (Prisma's way): when the cursor's
     // experiment no longer matches the filters, skipping one would drop a row that does. A cursor
     // naming no experiment compares with NULL, so the page is empty.
-    conditions.push(
-      `(e.${column}, e."id") ${direction === "ASC" ? ">" : "<"} (SELECT c.${column}, c."id" FROM "Experiment" c WHERE c."id" = ?)`,
+    const after = direction === "asc" ? sql.raw(">") : sql.raw("<");
+    page = page.where(
+      sql<boolean>`(${sql.ref(`e.${column}`)}, ${sql.ref("e.id")}) ${after} (SELECT ${sql.ref(`c.${column}`)}, ${sql.ref("c.id")} FROM ${sql.table("Experiment")} c WHERE ${sql.ref("c.id")} = ${input.cursor})`,
     );
-    parameters.push(input.cursor);
   }
-  parameters.push(pageQuery(input).take);
-  // The page is chosen on the experiments alone, so the per-experiment subqueries run only for its
-  // rows. The columns are in the order of ExperimentPageRow.
-  const sql = `SELECT x."id", x."projectId", x."name", x."description", x."dataset", x."createdAt", x."updatedAt",
-  u."id" AS "creatorId", u."name" AS "creatorName",
-  (SELECT json_group_array(t."tag" ORDER BY t."tag") FROM "ExperimentTag" t WHERE t."experimentId" = x."id") AS "tags",
-  (SELECT COUNT(*) FROM "Run" r WHERE r."experimentId" = x."id") AS "runCount",
-  lr."id" AS "runId", lr."seed" AS "runSeed", lr."status" AS "runStatus", lr."attempt" AS "runAttempt",
-  lr."stage" AS "runStage", lr."queuedAt" AS "runQueuedAt", lr."startedAt" AS "runStartedAt",
-  lr."finishedAt" AS "runFinishedAt"
-FROM (SELECT e."id" FROM "Experiment" e WHERE ${conditions.join(" AND ")}
-      ORDER BY e.${column} ${direction}, e."id" ${direction} LIMIT ?) page
-JOIN "Experiment" x ON x."id" = page."id"
-JOIN "user" u ON u."id" = x."createdById"
-LEFT JOIN "Run" lr ON lr."id" = (SELECT r."id" FROM "Run" r WHERE r."experimentId" = x."id" ORDER BY r."queuedAt" DESC, r."id" DESC LIMIT 1)
-ORDER BY x.${column} ${direction}, x."id" ${direction}`;
-  return { sql, parameters };
+  const chosen = page
+    .orderBy(`e.${column}`, direction)
+    .orderBy("e.id", direction)
+    .limit(pageQuery(input).take)
+    .as("page");
+  // The page is chosen on the experiments alone, so the per-experiment subqueries run only for its rows.
+  return reads
+    .selectFrom(chosen)
+    .innerJoin("Experiment as x", "x.id", "page.id")
+    .innerJoin("user as u", "u.id", "x.createdById")
+    .leftJoin("Run as lr", (join) =>
+      join.on((eb) =>
+        eb(
+          "lr.id",
+          "=",
+          eb
+            .selectFrom("Run as r")
+            .select("r.id")
+            .whereRef("r.experimentId", "=", "x.id")
+            .orderBy("r.queuedAt", "desc")
+            .orderBy("r.id", "desc")
+            .limit(1),
+        ),
+      ),
+    )
+    .select((eb) => [
+      "x.id",
+      "x.projectId",
+      "x.name",
+      "x.description",
+      "x.dataset",
+      "x.createdAt",
+      "x.updatedAt",
+      "u.id as creatorId",
+      "u.name as creatorName",
+      eb
+        .selectFrom("Run as r")
+        .select((count) => count.fn.countAll<number | string | bigint>().as("n"))
+        .whereRef("r.experimentId", "=", "x.id")
+        .as("runCount"),
+      "lr.id as runId",
+      "lr.seed as runSeed",
+      "lr.status as runStatus",
+      "lr.attempt as runAttempt",
+      "lr.stage as runStage",
+      "lr.queuedAt as runQueuedAt",
+      "lr.startedAt as runStartedAt",
+      "lr.finishedAt as runFinishedAt",
+    ])
+    .orderBy(`x.${column}`, direction)
+    .orderBy("x.id", direction);
 }
 
 /** `text` matched literally inside a LIKE pattern that declares ESCAPE '\'. */
@@ -118,77 +175,34 @@ function likeLiteral(text: string): string {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }
 
-type StoredDateTime = string | number;
+type ExperimentPageRow = Awaited<ReturnType<ReturnType<typeof experimentPageQuery>["execute"]>>[number];
 
-/** The columns the page statement selects, in order (read as tuples: no object per row). */
-type ExperimentPageRow = [
-  id: string,
-  projectId: string,
-  name: string,
-  description: string,
-  dataset: string,
-  createdAt: StoredDateTime,
-  updatedAt: StoredDateTime,
-  creatorId: string,
-  creatorName: string,
-  /** JSON array, sorted. */
-  tags: string,
-  runCount: number,
-  runId: string | null,
-  runSeed: number | null,
-  runStatus: string | null,
-  runAttempt: number | null,
-  runStage: string | null,
-  runQueuedAt: StoredDateTime | null,
-  runStartedAt: StoredDateTime | null,
-  runFinishedAt: StoredDateTime | null,
-];
-
-function toListItem([
-  id,
-  projectId,
-  name,
-  description,
-  dataset,
-  createdAt,
-  updatedAt,
-  creatorId,
-  creatorName,
-  tags,
-  runCount,
-  runId,
-  runSeed,
-  runStatus,
-  runAttempt,
-  runStage,
-  runQueuedAt,
-  runStartedAt,
-  runFinishedAt,
-]: ExperimentPageRow): ExperimentListItem {
+function toListItem(row: ExperimentPageRow, tags: string[]): ExperimentListItem {
   return {
-    id,
-    projectId,
-    name,
-    description,
-    dataset,
-    createdAt: storedDateTime(createdAt),
-    updatedAt: storedDateTime(updatedAt),
-    createdBy: { id: creatorId, name: creatorName },
-    tags: JSON.parse(tags) as string[],
-    runCount,
+    id: row.id,
+    projectId: row.projectId,
+    name: row.name,
+    description: row.description,
+    dataset: row.dataset,
+    createdAt: storedDateTime(row.createdAt),
+    updatedAt: storedDateTime(row.updatedAt),
+    createdBy: { id: row.creatorId, name: row.creatorName },
+    tags,
+    // PostgreSQL counts in bigint, which its driver returns as text.
+    runCount: Number(row.runCount ?? 0),
     latestRun:
-      runId === null
+      row.runId === null
         ? null
         : {
-            id: runId,
-            experimentId: id,
-            seed: runSeed,
-            status: runStatus as RunStatus,
-            attempt: runAttempt as number,
-            stage: runStage,
-            queuedAt: storedDateTime(runQueuedAt as StoredDateTime),
-            startedAt: storedDateTimeOrNull(runStartedAt),
-            finishedAt: storedDateTimeOrNull(runFinishedAt),
+            id: row.runId,
+            experimentId: row.id,
+            seed: row.runSeed,
+            status: row.runStatus as RunStatus,
+            attempt: row.runAttempt as number,
+            stage: row.runStage,
+            queuedAt: storedDateTime(row.runQueuedAt as Date | string | number),
+            startedAt: storedDateTimeOrNull(row.runStartedAt),
+            finishedAt: storedDateTimeOrNull(row.runFinishedAt),
           },
   };
 }

@@ -1,10 +1,11 @@
-import { type Db, Prisma } from "@deadweight/db";
+import { Prisma } from "@deadweight/db";
+import { objectId } from "@deadweight/protocol";
 import { z } from "zod";
 import type { UserActor } from "../../access/actor.js";
 import { requireTeamRole } from "../../access/team-roles.js";
 import { recordAudit } from "../../audit/record-audit.js";
 import { AppError } from "../../errors/app-error.js";
-import { objectId } from "../../inputs/object-id.js";
+import type { Store } from "../../store/store.js";
 import { type ProjectView, projectSelect } from "./project-view.js";
 
 const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -24,8 +25,8 @@ export const createProjectInput = z.object({
 export type CreateProjectInput = z.output<typeof createProjectInput>;
 
 /** Creates a project in a team (member or higher); its slug is unique within the team. */
-export async function createProject(db: Db, actor: UserActor, input: CreateProjectInput): Promise<ProjectView> {
-  await requireTeamRole(db, actor, input.teamId, "member", { type: "team", id: input.teamId });
+export async function createProject(store: Store, actor: UserActor, input: CreateProjectInput): Promise<ProjectView> {
+  await requireTeamRole(store, actor, input.teamId, "member", { type: "team", id: input.teamId });
   const slug = input.slug ?? slugOf(input.name);
   if (!SLUG_PATTERN.test(slug)) {
     throw new AppError(
@@ -41,7 +42,7 @@ export async function createProject(db: Db, actor: UserActor, input: CreateProje
       "slug",
     );
   try {
-    return await db.$transaction(async (tx) => {
+    return await store.db.$transaction(async (tx) => {
       const existing = await tx.project.findUnique({
         where: { teamId_slug: { teamId: input.teamId, slug } },
         select: { id: true },

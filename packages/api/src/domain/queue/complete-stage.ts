@@ -1,25 +1,16 @@
-import type { Db } from "@deadweight/db";
-import { z } from "zod";
+import type { CompleteStageInput } from "@deadweight/protocol";
 import type { WorkerActor } from "../../access/actor.js";
 import { accessRunAsWorker } from "../../access/owned-objects.js";
-import { claimReportInput } from "./claim-report-input.js";
+import type { Store } from "../../store/store.js";
 import { requireHeldRun } from "./held-run.js";
-import { runStageInput } from "./run-stages.js";
-
-export const completeStageInput = claimReportInput.extend({
-  stage: runStageInput,
-  /** How long the stage took, kept in the run's timings under the stage's name. */
-  seconds: z.number().nonnegative("must be 0 or more"),
-});
-export type CompleteStageInput = z.output<typeof completeStageInput>;
 
 /**
  * Records that a stage of a held run is done, so a later attempt resumes after it, and its duration.
  * Idempotent: reporting a stage again keeps one entry (and the latest duration).
  */
-export async function completeStage(db: Db, worker: WorkerActor, input: CompleteStageInput): Promise<void> {
-  await accessRunAsWorker(db, worker, input.runId);
-  await db.$transaction(async (tx) => {
+export async function completeStage(store: Store, worker: WorkerActor, input: CompleteStageInput): Promise<void> {
+  await accessRunAsWorker(store, worker, input.runId);
+  await store.db.$transaction(async (tx) => {
     // Read, check and write in one transaction: SQLite serialises writers, so the check still holds at the write.
     await requireHeldRun(tx, input.runId, input.attempt);
     const { completedStages, timings } = await tx.run.findUniqueOrThrow({

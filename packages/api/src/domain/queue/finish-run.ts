@@ -1,28 +1,10 @@
-import type { Db } from "@deadweight/db";
-import { z } from "zod";
+import type { FinishRunInput } from "@deadweight/protocol";
 import type { WorkerActor } from "../../access/actor.js";
 import { accessRunAsWorker } from "../../access/owned-objects.js";
 import type { DbOrTransaction } from "../../audit/record-audit.js";
-import { claimReportInput } from "./claim-report-input.js";
+import type { Store } from "../../store/store.js";
 import { type HeldRun, loadHeldRun, lostHold, stillHeld } from "./held-run.js";
-import { signalRunsQueued } from "./queued-run-signal.js";
 import { closeAttempt, type RunAttemptOutcome } from "./run-attempts.js";
-
-export const finishRunInput = z.discriminatedUnion("outcome", [
-  claimReportInput.extend({ outcome: z.literal("succeeded") }),
-  claimReportInput.extend({
-    outcome: z.literal("failed"),
-    /** What went wrong, for the person reading the run: what was wrong and what to do. */
-    error: z.string().trim().min(1, "must say what went wrong").max(10_000, "must be at most 10000 characters"),
-    /** True for a passing trouble (network, out of memory): the run is tried again while attempts are left. */
-    retryable: z.boolean(),
-  }),
-  /** The worker stopped because the run was canceled (or it chose to cancel it). */
-  claimReportInput.extend({ outcome: z.literal("canceled") }),
-  /** The worker is shutting down: the run goes back to the queue without using up an attempt. */
-  claimReportInput.extend({ outcome: z.literal("released") }),
-]);
-export type FinishRunInput = z.output<typeof finishRunInput>;
 
 /**
  * Ends the worker's claim on a run: succeeded, failed (a retryable failure goes back to the queue
@@ -31,9 +13,9 @@ export type FinishRunInput = z.output<typeof finishRunInput>;
  * person canceled stays canceled whatever the worker reports. Repeating a finish that was already
  * applied (a retry after a lost answer) does nothing.
  */
-export async function finishRun(db: Db, worker: WorkerActor, input: FinishRunInput): Promise<void> {
-  await accessRunAsWorker(db, worker, input.runId);
-  const requeued = await db.$transaction(async (tx) => {
+export async function finishRun(store: Store, worker: WorkerActor, input: FinishRunInput): Promise<void> {
+  await accessRunAsWorker(store, worker, input.runId);
+  const requeued = await store.db.$transaction(async (tx) => {
     const now = new Date();
     const run = await loadHeldRun(tx, input.runId);
     const error = input.outcome === "failed" ? input.error : null;
@@ -54,7 +36,7 @@ export async function finishRun(db: Db, worker: WorkerActor, input: FinishRunInp
     return ending.run.status === "queued";
   });
   // A released or retryable run is claimable again: wake the claims waiting for work.
-  if (requeued) signalRunsQueued(db, worker.teamId);
+  if (requeued) store.changes.publish({ kind: "runs-queued", teamId: worker.teamId });
 }
 
 function endingOf(run: HeldRun, input: FinishRunInput, now: Date) {

@@ -1,5 +1,4 @@
-import type { Db } from "@deadweight/db";
-import { signalRunsQueued } from "./queued-run-signal.js";
+import type { Store } from "../../store/store.js";
 import { closeAttempt } from "./run-attempts.js";
 
 /** A claim whose lease ran out: the run, the attempt it was at, and who held it. */
@@ -27,11 +26,11 @@ export interface ExpiredLeaseReport {
  * that lands at the same moment wins cleanly.
  */
 export async function requeueExpiredLeases(
-  db: Db,
+  store: Store,
   options: { readonly teamId?: string; readonly now?: Date } = {},
 ): Promise<ExpiredLeaseReport> {
   const now = options.now ?? new Date();
-  const expired = await db.run.findMany({
+  const expired = await store.db.run.findMany({
     where: {
       status: { in: ["running", "canceled"] },
       leaseExpiresAt: { lt: now },
@@ -46,7 +45,7 @@ export async function requeueExpiredLeases(
     const lease = run.leaseExpiresAt as Date;
     const who = run.worker === null ? "the worker" : `worker "${run.worker}"`;
     const exhausted = run.attempt >= run.maxAttempts;
-    const changed = await db.$transaction(async (tx) => {
+    const changed = await store.db.$transaction(async (tx) => {
       const taken = await tx.run.updateMany({
         where: { id: run.id, status: run.status, attempt: run.attempt, leaseExpiresAt: { lt: now } },
         data:
@@ -80,6 +79,6 @@ export async function requeueExpiredLeases(
     else requeued.push(entry);
   }
   // Runs back in the queue: wake the claims waiting for work (of every team: the sweep may span several).
-  if (requeued.length > 0) signalRunsQueued(db, options.teamId);
+  if (requeued.length > 0) store.changes.publish({ kind: "runs-queued", teamId: options.teamId ?? null });
   return { requeued, failed, canceledClosed };
 }

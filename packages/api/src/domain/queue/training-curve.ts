@@ -1,18 +1,5 @@
-import { z } from "zod";
+import type { TrainingTracePoint } from "@deadweight/protocol";
 
-const count = z.number().int("must be a whole number").nonnegative("must be 0 or more");
-
-/** One reported training step: the running loss and accuracy at a batch of an epoch. */
-export const trainingTracePointInput = z.object({
-  epoch: count,
-  batch: count,
-  loss: z.number().refine(Number.isFinite, "must be a finite number"),
-  accuracy: z.number().min(0, "must be a fraction in [0, 1]").max(1, "must be a fraction in [0, 1]"),
-});
-export type TrainingTracePoint = z.output<typeof trainingTracePointInput>;
-
-/** At most this many points per heartbeat. */
-export const MAX_TRACE_POINTS_PER_REPORT = 500;
 /** A run keeps at most this many points; past it, every other point of the older half is dropped. */
 export const MAX_TRAINING_CURVE_POINTS = 4_000;
 

@@ -1,9 +1,9 @@
 import type { ActivationStats } from "@deadweight/core";
-import type { Db } from "@deadweight/db";
+import { objectId } from "@deadweight/protocol";
 import { z } from "zod";
 import type { UserActor } from "../../access/actor.js";
 import { accessRun } from "../../access/owned-objects.js";
-import { objectId } from "../../inputs/object-id.js";
+import type { Store } from "../../store/store.js";
 import { decodeLayerStats } from "./layer-stats-encoding.js";
 
 export const getRunLayerStatsInput = z.object({
@@ -18,12 +18,12 @@ export type GetRunLayerStatsInput = z.output<typeof getRunLayerStatsInput>;
  * at float32 precision). No layers until the worker reports (viewer or higher).
  */
 export async function getRunLayerStats(
-  db: Db,
+  store: Store,
   actor: UserActor,
   input: GetRunLayerStatsInput,
 ): Promise<ActivationStats & { readonly runId: string }> {
-  await accessRun(db, actor, input.runId, "viewer");
-  const stored = await db.runLayerStats.findMany({
+  await accessRun(store, actor, input.runId, "viewer");
+  const stored = await store.db.runLayerStats.findMany({
     where: {
       runId: input.runId,
       ...(input.layerIndexes === undefined ? {} : { layerIndex: { in: input.layerIndexes } }),

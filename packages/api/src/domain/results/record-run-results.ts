@@ -1,9 +1,9 @@
 import type { SweepRow } from "@deadweight/core";
-import type { Db } from "@deadweight/db";
+import type { RunResultsInput } from "@deadweight/protocol";
 import type { DbOrTransaction } from "../../audit/record-audit.js";
 import { AppError } from "../../errors/app-error.js";
+import type { Store } from "../../store/store.js";
 import { type EncodedLayerStats, encodeLayerStats } from "./layer-stats-encoding.js";
-import type { RunResultsInput } from "./run-results-input.js";
 
 export interface RecordedRunResults {
   readonly runId: string;
@@ -19,10 +19,14 @@ export interface RecordedRunResults {
  * point at them). Does not change the run's status: finishing a run is the worker's call. Takes
  * no actor: the worker procedure calling it checks that the run belongs to its token's team.
  */
-export async function recordRunResults(db: Db, runId: string, input: RunResultsInput): Promise<RecordedRunResults> {
+export async function recordRunResults(
+  store: Store,
+  runId: string,
+  input: RunResultsInput,
+): Promise<RecordedRunResults> {
   const layers = prepareLayers(input);
   checkRowIds(input.rows);
-  return db.$transaction((tx) => writeRunResults(tx, runId, input, layers));
+  return store.db.$transaction((tx) => writeRunResults(tx, runId, input, layers));
 }
 
 /** recordRunResults for a caller already inside a transaction (e.g. one that also finishes the run). */

@@ -1,6 +1,6 @@
 import type { PruningThreshold, SweepRow } from "@deadweight/core";
 import type { Prisma } from "@deadweight/db";
-import type { RowBundle, RowRecovery } from "../deployment/deployment-inputs.js";
+import type { RowBundle, RowRecovery } from "@deadweight/protocol";
 
 /** Every stored field of a result row; threshold and keptNeurons are decoded by toResultRowView. */
 export const resultRowSelect = {
@@ -26,6 +26,9 @@ export const resultRowSelect = {
   recovery: true,
   bundles: true,
 } satisfies Prisma.ResultRowSelect;
+
+/** The same fields as column names, for the read path. */
+export const RESULT_ROW_COLUMNS = Object.keys(resultRowSelect) as Array<keyof typeof resultRowSelect>;
 
 /**
  * One sweep row as stored: the core's SweepRow (its id is stored as rowKey; a missing note is null)

@@ -1,11 +1,11 @@
-import type { Db } from "@deadweight/db";
 import { z } from "zod";
 import type { UserActor } from "../../access/actor.js";
 import { accessRun } from "../../access/owned-objects.js";
 import { recordAudit } from "../../audit/record-audit.js";
 import { AppError } from "../../errors/app-error.js";
-import { objectId } from "../../inputs/object-id.js";
+import { objectId } from "@deadweight/protocol";
 import { type RunSummary, runSummarySelect, toRunSummary } from "./run-view.js";
+import type { Store } from "../../store/store.js";
 
 export const cancelRunInput = z.object({ runId: objectId });
 export type CancelRunInput = z.output<typeof cancelRunInput>;
@@ -14,9 +14,9 @@ export type CancelRunInput = z.output<typeof cancelRunInput>;
  * Cancels a queued or running run (member or higher). Everything already stored (progress,
  * results, statistics, artifacts) stays; a worker holding the run sees the status on its next report.
  */
-export async function cancelRun(db: Db, actor: UserActor, input: CancelRunInput): Promise<RunSummary> {
-  const { teamId } = await accessRun(db, actor, input.runId, "member");
-  return db.$transaction(async (tx) => {
+export async function cancelRun(store: Store, actor: UserActor, input: CancelRunInput): Promise<RunSummary> {
+  const { teamId } = await accessRun(store, actor, input.runId, "member");
+  return store.db.$transaction(async (tx) => {
     // Conditional on the status so a worker finishing the run at the same moment wins cleanly.
     const canceled = await tx.run.updateMany({
       where: { id: input.runId, status: { in: ["queued", "running"] } },

@@ -1,13 +1,13 @@
-import type { RunDeployment } from "../deployment/deployment-inputs.js";
+import type { ReportedProgress, RunDeployment } from "@deadweight/protocol";
 import type { TrainingCurve } from "../queue/training-curve.js";
 import type { BackendInfo, BaseModelMetrics, SplitRecord } from "@deadweight/core";
-import type { Db } from "@deadweight/db";
 import { z } from "zod";
 import type { UserActor } from "../../access/actor.js";
 import { accessRun } from "../../access/owned-objects.js";
-import { objectId } from "../../inputs/object-id.js";
+import { objectId } from "@deadweight/protocol";
 import { type RunAttemptView, runAttemptSelect, toRunAttemptView } from "../queue/run-attempts.js";
 import type { RunStatus } from "./run-status.js";
+import type { Store } from "../../store/store.js";
 
 export const getRunInput = z.object({ runId: objectId });
 export type GetRunInput = z.output<typeof getRunInput>;
@@ -28,8 +28,8 @@ export interface RunDetails {
   readonly completedStages: string[];
   /** Every claim of the run by a worker, oldest first: who, when, and how it ended. */
   readonly attempts: RunAttemptView[];
-  /** The worker's progress document (stage-specific), as reported. */
-  readonly progress: unknown;
+  /** The worker's latest progress report (the worker protocol's), null before the first. */
+  readonly progress: ReportedProgress | null;
   /** The deploy stage's outcome (budget answer, exported candidate, model card); null before it ran. */
   readonly deployment: RunDeployment | null;
   /** Loss and accuracy as training went, for the latest attempt that trained; null before training. */
@@ -48,9 +48,9 @@ export interface RunDetails {
 }
 
 /** Everything known about one run (viewer or higher); JSON documents come back parsed. */
-export async function getRun(db: Db, actor: UserActor, input: GetRunInput): Promise<RunDetails> {
-  const { projectId } = await accessRun(db, actor, input.runId, "viewer");
-  const { progress, trainingCurve, deployment, backend, timings, baseMetrics, split, status, completedStages, attempts, _count, ...run } = await db.run.findUniqueOrThrow({
+export async function getRun(store: Store, actor: UserActor, input: GetRunInput): Promise<RunDetails> {
+  const { projectId } = await accessRun(store, actor, input.runId, "viewer");
+  const { progress, trainingCurve, deployment, backend, timings, baseMetrics, split, status, completedStages, attempts, _count, ...run } = await store.db.run.findUniqueOrThrow({
     where: { id: input.runId },
     select: {
       id: true,
@@ -85,7 +85,7 @@ export async function getRun(db: Db, actor: UserActor, input: GetRunInput): Prom
     status: status as RunStatus,
     completedStages: JSON.parse(completedStages) as string[],
     attempts: attempts.map(toRunAttemptView),
-    progress: parseDocument(progress),
+    progress: parseDocument(progress) as ReportedProgress | null,
     trainingCurve: parseDocument(trainingCurve) as TrainingCurve | null,
     deployment: parseDocument(deployment) as RunDeployment | null,
     backend: parseDocument(backend) as BackendInfo | null,

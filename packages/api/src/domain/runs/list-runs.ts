@@ -1,13 +1,14 @@
-import type { Db, Prisma } from "@deadweight/db";
+import type { Prisma } from "@deadweight/db";
 import { z } from "zod";
 import type { UserActor } from "../../access/actor.js";
 import { accessExperiment, accessProject } from "../../access/owned-objects.js";
 import { requireTeamRole } from "../../access/team-roles.js";
 import { dateRangeInput, dateRangeWhere } from "../../inputs/date-range.js";
-import { objectId } from "../../inputs/object-id.js";
+import { objectId } from "@deadweight/protocol";
 import { type Page, pageInput, pageQuery, toPage } from "../../pagination/cursor-page.js";
 import { runStatusInput } from "./run-status.js";
 import { type RunSummary, runSummarySelect, toRunSummary } from "./run-view.js";
+import type { Store } from "../../store/store.js";
 
 export const listRunsInput = pageInput
   .extend({
@@ -32,21 +33,21 @@ export const listRunsInput = pageInput
 export type ListRunsInput = z.output<typeof listRunsInput>;
 
 /** Runs of a team, project or experiment, newest first (viewer or higher). */
-export async function listRuns(db: Db, actor: UserActor, input: ListRunsInput): Promise<Page<RunSummary>> {
+export async function listRuns(store: Store, actor: UserActor, input: ListRunsInput): Promise<Page<RunSummary>> {
   let scope: Prisma.RunWhereInput;
   if (input.experimentId !== undefined) {
-    await accessExperiment(db, actor, input.experimentId, "viewer");
+    await accessExperiment(store, actor, input.experimentId, "viewer");
     scope = { experimentId: input.experimentId };
   } else if (input.projectId !== undefined) {
-    await accessProject(db, actor, input.projectId, "viewer");
+    await accessProject(store, actor, input.projectId, "viewer");
     scope = { experiment: { projectId: input.projectId } };
   } else {
     const teamId = input.teamId as string;
-    await requireTeamRole(db, actor, teamId, "viewer", { type: "team", id: teamId });
+    await requireTeamRole(store, actor, teamId, "viewer", { type: "team", id: teamId });
     scope = { experiment: { project: { teamId } } };
   }
   const queuedAt = dateRangeWhere(input.queued);
-  const rows = await db.run.findMany({
+  const rows = await store.db.run.findMany({
     where: {
       ...scope,
       ...(input.status === undefined ? {} : { status: input.status }),

@@ -1,12 +1,11 @@
-import type { Db } from "@deadweight/db";
 import type { ExperimentConfig } from "@deadweight/experiment-config";
 import { z } from "zod";
 import type { UserActor } from "../../access/actor.js";
 import { accessExperiment } from "../../access/owned-objects.js";
 import { recordAudit } from "../../audit/record-audit.js";
-import { signalRunsQueued } from "../queue/queued-run-signal.js";
-import { objectId } from "../../inputs/object-id.js";
+import { objectId } from "@deadweight/protocol";
 import { type RunSummary, runSummarySelect, toRunSummary } from "./run-view.js";
+import type { Store } from "../../store/store.js";
 
 export const queueRunInput = z.object({
   experimentId: objectId,
@@ -19,9 +18,9 @@ export const queueRunInput = z.object({
 export type QueueRunInput = z.output<typeof queueRunInput>;
 
 /** Queues another run of an experiment (member or higher). */
-export async function queueRun(db: Db, actor: UserActor, input: QueueRunInput): Promise<RunSummary> {
-  const { teamId } = await accessExperiment(db, actor, input.experimentId, "member");
-  const queued = await db.$transaction(async (tx) => {
+export async function queueRun(store: Store, actor: UserActor, input: QueueRunInput): Promise<RunSummary> {
+  const { teamId } = await accessExperiment(store, actor, input.experimentId, "member");
+  const queued = await store.db.$transaction(async (tx) => {
     let seed = input.seed;
     if (seed === undefined) {
       const [experiment, used] = await Promise.all([
@@ -45,6 +44,6 @@ export async function queueRun(db: Db, actor: UserActor, input: QueueRunInput): 
     });
     return toRunSummary(run);
   });
-  signalRunsQueued(db, teamId);
+  store.changes.publish({ kind: "runs-queued", teamId });
   return queued;
 }

@@ -1,9 +1,9 @@
-import type { Db } from "@deadweight/db";
 import { forgettingPeopleAfter } from "../../access/access-cache.js";
 import type { UserActor } from "../../access/actor.js";
 import { requireTeamRole, type TeamRole } from "../../access/team-roles.js";
 import { recordAudit } from "../../audit/record-audit.js";
 import { AppError } from "../../errors/app-error.js";
+import type { Store } from "../../store/store.js";
 import { memberSelect, toMemberView } from "./member-view.js";
 import { requireOwnerForOwnerRole } from "./owner-rules.js";
 
@@ -14,13 +14,13 @@ export interface AddMemberInput {
 }
 
 /** Adds an existing user (found by email) to the team with a role; admins only, owners to add an owner. */
-export async function addMember(db: Db, actor: UserActor, input: AddMemberInput) {
-  const actorRole = await requireTeamRole(db, actor, input.teamId, "admin", { type: "team", id: input.teamId });
+export async function addMember(store: Store, actor: UserActor, input: AddMemberInput) {
+  const actorRole = await requireTeamRole(store, actor, input.teamId, "admin", { type: "team", id: input.teamId });
   requireOwnerForOwnerRole(actorRole, input.role);
   const email = input.email.trim().toLowerCase();
   // Roles and tokens are cached per request path: forget them once this change is committed.
-  return forgettingPeopleAfter(db, () =>
-    db.$transaction(async (tx) => {
+  return forgettingPeopleAfter(store.changes, () =>
+    store.db.$transaction(async (tx) => {
       const user = await tx.user.findUnique({ where: { email }, select: { id: true } });
       if (user === null) {
         throw new AppError("NOT_FOUND", `no user has the email ${email}; they need to sign up first`, "email");

@@ -1,9 +1,9 @@
-import type { Db } from "@deadweight/db";
 import { forgettingPeopleAfter } from "../../access/access-cache.js";
 import type { UserActor } from "../../access/actor.js";
 import { isTeamRole, requireTeamRole, type TeamRole } from "../../access/team-roles.js";
 import { recordAudit } from "../../audit/record-audit.js";
 import { AppError } from "../../errors/app-error.js";
+import type { Store } from "../../store/store.js";
 import { memberSelect, toMemberView } from "./member-view.js";
 import { requireAnotherOwner, requireOwnerForOwnerRole } from "./owner-rules.js";
 
@@ -14,13 +14,13 @@ export interface ChangeMemberRoleInput {
 }
 
 /** Gives a member another role; admins only, owners for anything touching the owner role; never the last owner. */
-export async function changeMemberRole(db: Db, actor: UserActor, input: ChangeMemberRoleInput) {
-  const actorRole = await requireTeamRole(db, actor, input.teamId, "admin", { type: "team", id: input.teamId });
+export async function changeMemberRole(store: Store, actor: UserActor, input: ChangeMemberRoleInput) {
+  const actorRole = await requireTeamRole(store, actor, input.teamId, "admin", { type: "team", id: input.teamId });
   // One transaction per change: the server's transactions are serialised, so two owners demoting
   // each other at once cannot both pass the "another owner remains" check.
   // Roles and tokens are cached per request path: forget them once this change is committed.
-  return forgettingPeopleAfter(db, () =>
-    db.$transaction(async (tx) => {
+  return forgettingPeopleAfter(store.changes, () =>
+    store.db.$transaction(async (tx) => {
       const target = await tx.membership.findUnique({
         where: { teamId_userId: { teamId: input.teamId, userId: input.userId } },
         select: { role: true },

@@ -1,7 +1,7 @@
-import type { Db } from "@deadweight/db";
 import type { UserActor } from "../../access/actor.js";
 import { requireTeamRole } from "../../access/team-roles.js";
 import { type PageInput, pageQuery, toPage } from "../../pagination/cursor-page.js";
+import type { Store } from "../../store/store.js";
 import { memberSelect, toMemberView } from "./member-view.js";
 
 export interface ListMembersInput extends PageInput {
@@ -9,9 +9,9 @@ export interface ListMembersInput extends PageInput {
 }
 
 /** A page of a team's members, oldest first; any member may read it. */
-export async function listMembers(db: Db, actor: UserActor, input: ListMembersInput) {
-  await requireTeamRole(db, actor, input.teamId, "viewer", { type: "team", id: input.teamId });
-  const rows = await db.membership.findMany({
+export async function listMembers(store: Store, actor: UserActor, input: ListMembersInput) {
+  await requireTeamRole(store, actor, input.teamId, "viewer", { type: "team", id: input.teamId });
+  const rows = await store.db.membership.findMany({
     where: { teamId: input.teamId },
     select: memberSelect,
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],

@@ -1,9 +1,9 @@
-import type { Db } from "@deadweight/db";
 import { forgettingPeopleAfter } from "../../access/access-cache.js";
 import type { UserActor } from "../../access/actor.js";
 import { isTeamRole, requireTeamRole } from "../../access/team-roles.js";
 import { recordAudit } from "../../audit/record-audit.js";
 import { AppError } from "../../errors/app-error.js";
+import type { Store } from "../../store/store.js";
 import { requireAnotherOwner, requireOwnerForOwnerRole } from "./owner-rules.js";
 
 export interface RemoveMemberInput {
@@ -15,15 +15,15 @@ export interface RemoveMemberInput {
  * Removes a member (admins; owners to remove an owner; anyone may leave). Never removes the last
  * owner. Revokes the API tokens the person created for this team: someone who left must not keep a key.
  */
-export async function removeMember(db: Db, actor: UserActor, input: RemoveMemberInput) {
+export async function removeMember(store: Store, actor: UserActor, input: RemoveMemberInput) {
   const leaving = input.userId === actor.userId;
-  const actorRole = await requireTeamRole(db, actor, input.teamId, leaving ? "viewer" : "admin", {
+  const actorRole = await requireTeamRole(store, actor, input.teamId, leaving ? "viewer" : "admin", {
     type: "team",
     id: input.teamId,
   });
   // Roles and tokens are cached per request path: forget them once this change is committed.
-  return forgettingPeopleAfter(db, () =>
-    db.$transaction(async (tx) => {
+  return forgettingPeopleAfter(store.changes, () =>
+    store.db.$transaction(async (tx) => {
       const target = await tx.membership.findUnique({
         where: { teamId_userId: { teamId: input.teamId, userId: input.userId } },
         select: { role: true },

@@ -1,10 +1,10 @@
-import type { Db } from "@deadweight/db";
 import type { UserActor } from "../../access/actor.js";
 import { AppError } from "../../errors/app-error.js";
+import type { Store } from "../../store/store.js";
 
 /** The signed-in person, and the token's team when they called with an API token. */
-export async function getMe(db: Db, actor: UserActor) {
-  const user = await db.user.findUnique({
+export async function getMe(store: Store, actor: UserActor) {
+  const user = await store.db.user.findUnique({
     where: { id: actor.userId },
     select: { id: true, name: true, email: true, emailVerified: true, createdAt: true },
   });

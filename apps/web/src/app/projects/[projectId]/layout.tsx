@@ -13,11 +13,11 @@ export default async function ProjectLayout({
   const { projectId } = await params;
   const { api } = await signedInPage();
   const [me, teams, project] = await Promise.all([
-    api.team.me(),
-    api.team.listMine(),
-    orNotFound(api.project.get({ projectId })),
+    api.team.me.query(),
+    api.team.listMine.query(),
+    orNotFound(api.project.get.query({ projectId })),
   ]);
-  const projects = await api.project.list({ teamId: project.teamId, limit: 100 });
+  const projects = await api.project.list.query({ teamId: project.teamId, limit: 100 });
   return (
     <AppFrame
       user={{ name: me.name, email: me.email }}

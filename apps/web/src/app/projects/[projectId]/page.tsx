@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import { asTransported, type ExperimentListPage } from "@/lib/router-outputs";
 import { signedInPage } from "@/server/page-session";
 import { projectAccess } from "@/server/project-access";
 import { ExperimentsView } from "./experiments-view";
@@ -10,12 +9,6 @@ export default async function ExperimentsPage({ params }: { readonly params: Pro
   const { projectId } = await params;
   const { api } = await signedInPage();
   const access = await projectAccess(api, projectId);
-  const firstPage = await api.experiment.list({ projectId, limit: 25 });
-  return (
-    <ExperimentsView
-      projectId={projectId}
-      canEdit={access.canEdit}
-      firstPage={asTransported<ExperimentListPage>(firstPage)}
-    />
-  );
+  const firstPage = await api.experiment.list.query({ projectId, limit: 25 });
+  return <ExperimentsView projectId={projectId} canEdit={access.canEdit} firstPage={firstPage} />;
 }

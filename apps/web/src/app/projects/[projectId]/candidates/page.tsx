@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
 import { CandidatesView } from "@/components/candidates/candidates-view";
-import { asTransported, type RouterOutputs } from "@/lib/router-outputs";
 import { signedInPage } from "@/server/page-session";
 import { projectAccess } from "@/server/project-access";
 
@@ -11,15 +10,15 @@ export default async function CandidatesPage({ params }: { readonly params: Prom
   const { api } = await signedInPage();
   const access = await projectAccess(api, projectId);
   const [candidates, history] = await Promise.all([
-    api.candidate.list({ projectId }),
-    api.candidate.history({ projectId, limit: 50 }),
+    api.candidate.list.query({ projectId }),
+    api.candidate.history.query({ projectId, limit: 50 }),
   ]);
   return (
     <CandidatesView
       projectId={projectId}
       canEdit={access.canEdit}
-      initialCandidates={asTransported<RouterOutputs["candidate"]["list"]>(candidates)}
-      initialHistory={asTransported<RouterOutputs["candidate"]["history"]>(history)}
+      initialCandidates={candidates}
+      initialHistory={history}
     />
   );
 }

@@ -2,7 +2,7 @@ import { Alert, Anchor, Stack, Title } from "@mantine/core";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { CompareView } from "@/components/compare/compare-view";
-import { asTransported, type RunComparison } from "@/lib/router-outputs";
+import type { RunComparison } from "@/lib/router-outputs";
 import { signedInPage } from "@/server/page-session";
 import { projectAccess } from "@/server/project-access";
 
@@ -36,7 +36,7 @@ export default async function ComparePage({
   }
   let comparison: RunComparison;
   try {
-    comparison = asTransported<RunComparison>(await api.compare.runs({ runIds, size: "bytes" }));
+    comparison = await api.compare.runs.query({ runIds, size: "bytes" });
   } catch (error) {
     return (
       <Alert color="red" title="These runs cannot be compared">

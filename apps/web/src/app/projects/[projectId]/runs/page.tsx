@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { asTransported, type RouterOutputs } from "@/lib/router-outputs";
+import { type RouterOutputs } from "@/lib/router-outputs";
 import { signedInPage } from "@/server/page-session";
 import { projectAccess } from "@/server/project-access";
 import { RunsView } from "./runs-view";
@@ -11,7 +11,7 @@ async function experimentNamesOf(api: Awaited<ReturnType<typeof signedInPage>>["
   const names: Record<string, string> = {};
   let cursor: string | undefined;
   for (let page = 0; page < 10; page++) {
-    const answer = await api.experiment.list({ projectId, limit: 100, ...(cursor === undefined ? {} : { cursor }) });
+    const answer = await api.experiment.list.query({ projectId, limit: 100, ...(cursor === undefined ? {} : { cursor }) });
     for (const experiment of answer.items) names[experiment.id] = experiment.name;
     if (answer.nextCursor === null) break;
     cursor = answer.nextCursor;
@@ -24,14 +24,14 @@ export default async function RunsPage({ params }: { readonly params: Promise<{ 
   const { api } = await signedInPage();
   await projectAccess(api, projectId);
   const [firstPage, experimentNames] = await Promise.all([
-    api.run.list({ projectId, limit: 100 }),
+    api.run.list.query({ projectId, limit: 100 }),
     experimentNamesOf(api, projectId),
   ]);
   return (
     <RunsView
       projectId={projectId}
       experimentNames={experimentNames}
-      firstPage={asTransported<RouterOutputs["run"]["list"]>(firstPage)}
+      firstPage={firstPage}
     />
   );
 }

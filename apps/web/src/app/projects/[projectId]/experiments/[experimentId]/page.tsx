@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { asTransported, type RouterOutputs } from "@/lib/router-outputs";
 import { orNotFound, signedInPage } from "@/server/page-session";
 import { projectAccess } from "@/server/project-access";
 import { ExperimentView } from "./experiment-view";
@@ -16,16 +15,9 @@ export default async function ExperimentPage({
   const { api } = await signedInPage();
   const [access, experiment] = await Promise.all([
     projectAccess(api, projectId),
-    orNotFound(api.experiment.get({ experimentId })),
+    orNotFound(api.experiment.get.query({ experimentId })),
   ]);
   if (experiment.projectId !== projectId) notFound();
-  const runs = await api.run.list({ experimentId, limit: 100 });
-  return (
-    <ExperimentView
-      projectId={projectId}
-      canEdit={access.canEdit}
-      experiment={asTransported<RouterOutputs["experiment"]["get"]>(experiment)}
-      firstRuns={asTransported<RouterOutputs["run"]["list"]>(runs)}
-    />
-  );
+  const runs = await api.run.list.query({ experimentId, limit: 100 });
+  return <ExperimentView projectId={projectId} canEdit={access.canEdit} experiment={experiment} firstRuns={runs} />;
 }

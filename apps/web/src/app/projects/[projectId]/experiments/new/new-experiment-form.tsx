@@ -17,71 +17,18 @@ import {
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
+import {
+  type Criterion,
+  draftOf,
+  type ExperimentDraft,
+  type FieldErrors,
+  submissionOf,
+} from "@/components/experiments/experiment-draft";
 import { api } from "@/lib/api-client";
 import { errorMessageOf, fieldErrorsOf } from "@/lib/api-errors";
 
-type Criterion = "meanStd" | "stdFold" | "apoz" | "rank";
-
-/** The form's text, as typed; turned into the experiment configuration on submit. */
-interface Draft {
-  name: string;
-  description: string;
-  tags: string;
-  dataset: string;
-  validationFraction: string;
-  maxTrainSamples: string;
-  maxTestSamples: string;
-  hidden: string;
-  activation: "relu" | "tanh";
-  epochs: string;
-  batchSize: string;
-  learningRate: string;
-  criterion: Criterion;
-  means: string;
-  stds: string;
-  apoz: string;
-  keepFractions: string;
-  seed: string;
-  runs: string;
-  budgetKilobytes: string;
-  maxDropPoints: string;
-  maxLatencyMicroseconds: string;
-  dtypes: string[];
-  recoveryEpochs: string;
-  recover: "answer" | "pareto";
-  bundles: "answer" | "pareto";
-}
-
-const DEFAULTS: Draft = {
-  name: "",
-  description: "",
-  tags: "",
-  dataset: "mnist",
-  validationFraction: "0.1",
-  maxTrainSamples: "",
-  maxTestSamples: "",
-  hidden: "512, 256, 128",
-  activation: "relu",
-  epochs: "5",
-  batchSize: "128",
-  learningRate: "0.001",
-  criterion: "meanStd",
-  means: "0, 0.05, 0.1, 0.2, 0.3, 0.5",
-  stds: "0.05, 0.1, 0.2, 0.4, 1",
-  apoz: "0.5, 0.7, 0.8, 0.9, 0.95, 0.99",
-  keepFractions: "0.1, 0.2, 0.3, 0.5, 0.7, 0.9",
-  seed: "42",
-  runs: "1",
-  budgetKilobytes: "",
-  maxDropPoints: "",
-  maxLatencyMicroseconds: "",
-  dtypes: ["float32", "float16", "uint8"],
-  recoveryEpochs: "0",
-  recover: "answer",
-  bundles: "answer",
-};
-
-type FieldErrors = Record<string, string>;
+/** The schema's defaults (the CLI's with no flags): the form keeps none of its own. */
+const INITIAL_DRAFT = draftOf();
 
 /** How the summary above the form names each field (the API names them by input path). */
 const FIELD_LABELS: Record<string, string> = {
@@ -127,98 +74,10 @@ function onInputs(errors: FieldErrors): FieldErrors {
   return placed;
 }
 
-/** Parses the draft; problems are reported per field with the same paths the API uses. */
-function configOf(draft: Draft): { input: unknown; errors: FieldErrors } {
-  const errors: FieldErrors = {};
-  const number = (path: string, text: string, optional = false): number | undefined => {
-    if (text.trim() === "") {
-      if (!optional) errors[path] = "required";
-      return undefined;
-    }
-    const value = Number(text);
-    if (!Number.isFinite(value)) errors[path] = `"${text}" is not a number`;
-    return value;
-  };
-  const list = (path: string, text: string): number[] => {
-    const parts = text
-      .split(/[\s,]+/)
-      .map((part) => part.trim())
-      .filter((part) => part !== "");
-    const bad = parts.find((part) => !Number.isFinite(Number(part)));
-    if (bad !== undefined) errors[path] = `"${bad}" is not a number (separate values with commas)`;
-    else if (parts.length === 0) errors[path] = "give at least one value";
-    return parts.map(Number);
-  };
-  const maxTrainSamples = number("config.split.maxTrainSamples", draft.maxTrainSamples, true);
-  const maxTestSamples = number("config.split.maxTestSamples", draft.maxTestSamples, true);
-  const pruning: Record<string, unknown> = { criterion: draft.criterion };
-  if (draft.criterion === "meanStd" || draft.criterion === "stdFold") {
-    pruning.stds = list("config.pruning.stds", draft.stds);
-    if (draft.criterion === "meanStd") pruning.means = list("config.pruning.means", draft.means);
-  } else if (draft.criterion === "apoz") {
-    pruning.apoz = list("config.pruning.apoz", draft.apoz);
-  } else {
-    pruning.keepFractions = list("config.pruning.keepFractions", draft.keepFractions);
-  }
-  const budgetKilobytes = number("config.deployment.budget.maxBytes", draft.budgetKilobytes, true);
-  const maxDropPoints = number("config.deployment.budget.maxAccuracyDropPoints", draft.maxDropPoints, true);
-  const maxLatencyMicroseconds = number(
-    "config.deployment.budget.maxLatencyMsPerSample",
-    draft.maxLatencyMicroseconds,
-    true,
-  );
-  if (budgetKilobytes === undefined && (maxDropPoints !== undefined || maxLatencyMicroseconds !== undefined)) {
-    errors["config.deployment.budget.maxBytes"] = "set the device budget too (the other limits refine it)";
-  }
-  if (draft.dtypes.length === 0) errors["config.deployment.dtypes"] = "choose at least one";
-  const deployment = {
-    ...(budgetKilobytes === undefined
-      ? {}
-      : {
-          budget: {
-            maxBytes: Math.round(budgetKilobytes * 1024),
-            ...(maxDropPoints === undefined ? {} : { maxAccuracyDropPoints: maxDropPoints }),
-            ...(maxLatencyMicroseconds === undefined ? {} : { maxLatencyMsPerSample: maxLatencyMicroseconds / 1000 }),
-          },
-        }),
-    dtypes: draft.dtypes,
-    recoveryEpochs: number("config.deployment.recoveryEpochs", draft.recoveryEpochs),
-    recover: draft.recover,
-    bundles: draft.bundles,
-  };
-  const input = {
-    name: draft.name,
-    description: draft.description,
-    tags: draft.tags
-      .split(",")
-      .map((tag) => tag.trim())
-      .filter((tag) => tag !== ""),
-    runs: number("runs", draft.runs),
-    config: {
-      dataset: draft.dataset.trim(),
-      split: {
-        validationFraction: number("config.split.validationFraction", draft.validationFraction),
-        ...(maxTrainSamples === undefined ? {} : { maxTrainSamples }),
-        ...(maxTestSamples === undefined ? {} : { maxTestSamples }),
-      },
-      model: { hidden: list("config.model.hidden", draft.hidden), activation: draft.activation },
-      training: {
-        epochs: number("config.training.epochs", draft.epochs),
-        batchSize: number("config.training.batchSize", draft.batchSize),
-        learningRate: number("config.training.learningRate", draft.learningRate),
-      },
-      pruning,
-      deployment,
-      seed: number("config.seed", draft.seed),
-    },
-  };
-  return { input, errors };
-}
-
 /** Creates an experiment and queues its runs; every field's problem is shown beside it. */
 export function NewExperimentForm({ projectId }: { readonly projectId: string }) {
   const router = useRouter();
-  const [draft, setDraft] = useState<Draft>(DEFAULTS);
+  const [draft, setDraft] = useState<ExperimentDraft>(INITIAL_DRAFT);
   const [localErrors, setLocalErrors] = useState<FieldErrors>({});
   const create = useMutation({
     mutationFn: (input: unknown) =>
@@ -239,10 +98,10 @@ export function NewExperimentForm({ projectId }: { readonly projectId: string })
   const unplaced = create.error !== null && Object.keys(serverErrors).length === 0;
 
   const set =
-    <K extends keyof Draft>(key: K) =>
-    (value: Draft[K]) =>
+    <K extends keyof ExperimentDraft>(key: K) =>
+    (value: ExperimentDraft[K]) =>
       setDraft((current) => ({ ...current, [key]: value }));
-  const text = (key: keyof Draft, path: string, label: string, description?: string) => (
+  const text = (key: keyof ExperimentDraft, path: string, label: string, description?: string) => (
     <TextInput
       label={label}
       description={description}
@@ -254,7 +113,7 @@ export function NewExperimentForm({ projectId }: { readonly projectId: string })
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const { input, errors: found } = configOf(draft);
+    const { input, errors: found } = submissionOf(draft);
     setLocalErrors(found);
     if (Object.keys(found).length > 0) return;
     create.mutate(input);
@@ -309,7 +168,7 @@ export function NewExperimentForm({ projectId }: { readonly projectId: string })
             <NativeSelect
               label="Activation"
               value={draft.activation}
-              onChange={(event) => set("activation")(event.currentTarget.value as Draft["activation"])}
+              onChange={(event) => set("activation")(event.currentTarget.value as ExperimentDraft["activation"])}
               data={["relu", "tanh"]}
             />
             {text("epochs", "config.training.epochs", "Epochs")}
@@ -383,7 +242,7 @@ export function NewExperimentForm({ projectId }: { readonly projectId: string })
             <NativeSelect
               label="Fine-tune"
               value={draft.recover}
-              onChange={(event) => set("recover")(event.currentTarget.value as Draft["recover"])}
+              onChange={(event) => set("recover")(event.currentTarget.value as ExperimentDraft["recover"])}
               data={[
                 { value: "answer", label: "the budget's answer (else the suggested row)" },
                 { value: "pareto", label: "every Pareto row" },
@@ -392,7 +251,7 @@ export function NewExperimentForm({ projectId }: { readonly projectId: string })
             <NativeSelect
               label="Export verified bundles of"
               value={draft.bundles}
-              onChange={(event) => set("bundles")(event.currentTarget.value as Draft["bundles"])}
+              onChange={(event) => set("bundles")(event.currentTarget.value as ExperimentDraft["bundles"])}
               data={[
                 { value: "answer", label: "the budget's answer (else the suggested row)" },
                 { value: "pareto", label: "every Pareto row" },

@@ -3,7 +3,6 @@ import { notFound } from "next/navigation";
 import { RunView } from "@/components/run/run-view";
 import {
   type ArtifactView,
-  asTransported,
   type LayerStatsResult,
   type RouterOutputs,
   type RunDetails,
@@ -16,23 +15,23 @@ export const metadata: Metadata = { title: "Run" };
 export default async function RunPage({ params }: { readonly params: Promise<{ projectId: string; runId: string }> }) {
   const { projectId, runId } = await params;
   const { api } = await signedInPage();
-  const [access, run] = await Promise.all([projectAccess(api, projectId), orNotFound(api.run.get({ runId }))]);
+  const [access, run] = await Promise.all([projectAccess(api, projectId), orNotFound(api.run.get.query({ runId }))]);
   if (run.projectId !== projectId) notFound();
   const [experiment, results, stats, artifacts] = await Promise.all([
-    api.experiment.get({ experimentId: run.experimentId }),
-    api.result.rows({ runId }),
-    api.result.layerStats({ runId }),
-    api.artifact.list({ runId, limit: 100 }),
+    api.experiment.get.query({ experimentId: run.experimentId }),
+    api.result.rows.query({ runId }),
+    api.result.layerStats.query({ runId }),
+    api.artifact.list.query({ runId, limit: 100 }),
   ]);
   return (
     <RunView
       projectId={projectId}
       canEdit={access.canEdit}
-      experiment={{ id: experiment.id, name: experiment.name, config: asTransported<Record<string, unknown>>(experiment.config) }}
-      initialRun={asTransported<RunDetails>(run)}
-      initialResults={asTransported<RouterOutputs["result"]["rows"]>(results)}
-      initialStats={asTransported<LayerStatsResult>(stats)}
-      initialArtifacts={asTransported<ArtifactView[]>(artifacts.items)}
+      experiment={{ id: experiment.id, name: experiment.name, config: experiment.config }}
+      initialRun={run}
+      initialResults={results}
+      initialStats={stats}
+      initialArtifacts={artifacts.items}
     />
   );
 }

@@ -1,10 +1,9 @@
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../src/open-database.js";
-import { readConnectionFor } from "../src/read-connection.js";
 import { dateTimeParameter, storedBoolean, storedDateTime, storedDateTimeOrNull } from "../src/stored-values.js";
 
 // A zone far from UTC, so a stored time read as local time instead of UTC cannot pass unnoticed.
@@ -24,28 +23,31 @@ async function seededRun(db: ReturnType<typeof openDatabase>["db"]) {
   return db.run.create({ data: { experimentId: experiment.id, seed: null } });
 }
 
-describe("readConnectionFor", () => {
+describe("the read path", () => {
   it("reads what Prisma committed, including the write just made", async () => {
     const opened = openDatabase(freshFile());
-    const reader = readConnectionFor(opened.db);
-    expect(reader.get<{ n: number }>(`SELECT COUNT(*) AS n FROM "Team"`)).toEqual({ n: 0 });
+    const count = async () =>
+      (
+        await opened.reads
+          .selectFrom("Team")
+          .select((q) => q.fn.countAll<number>().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n;
+    expect(await count()).toBe(0);
     for (let i = 0; i < 5; i++) {
       await opened.db.team.create({ data: { name: `T${i}`, slug: `t${i}` } });
-      expect(reader.get<{ n: number }>(`SELECT COUNT(*) AS n FROM "Team"`)).toEqual({ n: i + 1 });
+      expect(await count()).toBe(i + 1);
     }
-    expect(reader.tuples<[string]>(`SELECT "slug" FROM "Team" ORDER BY "slug" LIMIT 2`)).toEqual([["t0"], ["t1"]]);
-    // One connection per database client, opened once.
-    expect(readConnectionFor(opened.db)).toBe(reader);
+    const slugs = await opened.reads.selectFrom("Team").select("slug").orderBy("slug").limit(2).execute();
+    expect(slugs).toEqual([{ slug: "t0" }, { slug: "t1" }]);
     await opened.close();
   });
 
   it("cannot write", async () => {
     const opened = openDatabase(freshFile());
-    expect(() =>
-      readConnectionFor(opened.db).all(
-        `INSERT INTO "Team" ("id", "name", "slug") VALUES ('x', 'x', 'x') RETURNING "id"`,
-      ),
-    ).toThrow(/readonly/);
+    await expect(opened.reads.insertInto("Team").values({ id: "x", name: "x", slug: "x" }).execute()).rejects.toThrow(
+      /readonly/,
+    );
     expect(await opened.db.team.count()).toBe(0);
     await opened.close();
   });
@@ -53,63 +55,41 @@ describe("readConnectionFor", () => {
   it("gives a snapshot that commits made meanwhile do not change", async () => {
     const file = freshFile();
     const opened = openDatabase(file);
-    const reader = readConnectionFor(opened.db);
     await opened.db.team.create({ data: { name: "before", slug: "before" } });
-    const count = () => reader.get<{ n: number }>(`SELECT COUNT(*) AS n FROM "Team"`)?.n;
     const writer = new Database(file);
     const insert = writer.prepare(`INSERT INTO "Team" ("id", "name", "slug") VALUES (?, ?, ?)`);
-    const seen = reader.snapshot(() => {
-      const first = count();
+    const seen = await opened.snapshot(async (reads) => {
+      const count = async () => (await reads.selectFrom("Team").select("id").execute()).length;
+      const first = await count();
       insert.run("t-during", "during", "during");
-      return [first, count()];
+      return [first, await count()];
     });
     expect(seen).toEqual([1, 1]);
-    expect(count()).toBe(2);
+    expect((await opened.reads.selectFrom("Team").select("id").execute()).length).toBe(2);
     writer.close();
     await opened.close();
   });
 
-  it("has a data version that changes with every commit made elsewhere, and holds still within a snapshot", async () => {
+  it("compares DateTime columns with the parameter form this database stores", async () => {
+    const opened = openDatabase(freshFile());
+    const team = await opened.db.team.create({ data: { name: "dated", slug: "dated" } });
+    const createdSince = (moment: Date) =>
+      opened.reads.selectFrom("Team").select("id").where("createdAt", ">=", opened.dateParameter(moment)).execute();
+    expect(await createdSince(new Date(team.createdAt.getTime()))).toEqual([{ id: team.id }]);
+    expect(await createdSince(new Date(team.createdAt.getTime() + 1))).toEqual([]);
+    await opened.close();
+  });
+
+  it("is closed with the database, and closing twice is harmless", async () => {
     const file = freshFile();
     const opened = openDatabase(file);
-    const reader = readConnectionFor(opened.db);
-    const before = reader.dataVersion();
-    expect(reader.dataVersion()).toBe(before);
-
-    await opened.db.team.create({ data: { name: "by Prisma", slug: "by-prisma" } });
-    const afterPrisma = reader.dataVersion();
-    expect(afterPrisma).not.toBe(before);
-
-    // Another process's writer, committing in the middle of a snapshot: the snapshot keeps the
-    // version (and the rows) it started with; the next read sees both change.
-    const writer = new Database(file);
-    const insert = writer.prepare(`INSERT INTO "Team" ("id", "name", "slug") VALUES (?, ?, ?)`);
-    const count = () => reader.get<{ n: number }>(`SELECT COUNT(*) AS n FROM "Team"`)?.n;
-    const seen = reader.snapshot(() => {
-      const version = reader.dataVersion();
-      const rows = count();
-      insert.run("t-during", "during", "during");
-      return { version, rows, versionAfterCommit: reader.dataVersion(), rowsAfterCommit: count() };
-    });
-    expect(seen).toEqual({ version: afterPrisma, rows: 1, versionAfterCommit: afterPrisma, rowsAfterCommit: 1 });
-    expect(reader.dataVersion()).not.toBe(afterPrisma);
-    expect(count()).toBe(2);
-
-    // A write transaction that changes nothing is no new version.
-    const settled = reader.dataVersion();
-    writer.prepare(`UPDATE "Team" SET "name" = 'x' WHERE "id" = 'no-such-team'`).run();
-    expect(reader.dataVersion()).toBe(settled);
-    writer.close();
+    await opened.db.team.create({ data: { name: "T", slug: "t" } });
+    await opened.reads.selectFrom("Team").select("id").execute();
+    expect(existsSync(`${file}-wal`)).toBe(true);
     await opened.close();
-  });
-
-  it("is closed with the database, and refuses clients not opened by openDatabase", async () => {
-    const opened = openDatabase(freshFile());
-    readConnectionFor(opened.db);
     await opened.close();
-    expect(() => readConnectionFor(opened.db)).toThrow(/is closed/);
-    const stranger = Object.create(opened.db) as typeof opened.db;
-    expect(() => readConnectionFor(stranger)).toThrow(/not opened with openDatabase/);
+    // SQLite removes the write-ahead log when the last connection to the file closes.
+    expect(existsSync(`${file}-wal`)).toBe(false);
   });
 });
 
@@ -145,22 +125,24 @@ describe("stored values", () => {
       "2026-11-28",
       1_790_000_000_123,
     ];
-    const reader = readConnectionFor(opened.db);
     for (const form of forms) {
       await opened.db.$executeRawUnsafe(`UPDATE "Run" SET "startedAt" = ? WHERE "id" = ?`, form, run.id);
       const viaPrisma = await opened.db.run.findUniqueOrThrow({ where: { id: run.id }, select: { startedAt: true } });
-      const stored = reader.get<{ startedAt: string | number }>(`SELECT "startedAt" FROM "Run" WHERE "id" = ?`, [
-        run.id,
-      ]);
-      expect(storedDateTime(stored?.startedAt as string | number), String(form)).toEqual(viaPrisma.startedAt);
+      const stored = await opened.reads
+        .selectFrom("Run")
+        .select("startedAt")
+        .where("id", "=", run.id)
+        .executeTakeFirstOrThrow();
+      expect(storedDateTime(stored.startedAt as string | number), String(form)).toEqual(viaPrisma.startedAt);
     }
     expect(storedDateTimeOrNull(null)).toBeNull();
 
-    const row = reader.get<{ pareto: number; validationAccuracy: number; testAccuracy: number; latency: null }>(
-      `SELECT "pareto", "validationAccuracy", "testAccuracy", "latencyMsPerSample" AS "latency" FROM "ResultRow"`,
-    );
+    const row = await opened.reads
+      .selectFrom("ResultRow")
+      .select(["pareto", "validationAccuracy", "testAccuracy", "latencyMsPerSample as latency"])
+      .executeTakeFirstOrThrow();
     const viaPrisma = await opened.db.resultRow.findFirstOrThrow();
-    expect(storedBoolean(row?.pareto as number)).toBe(viaPrisma.pareto);
+    expect(storedBoolean(row.pareto)).toBe(viaPrisma.pareto);
     expect(row).toEqual({
       pareto: 1,
       validationAccuracy: viaPrisma.validationAccuracy,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { claimReportInput } from "../queue/claim-report-input.js";
+import { claimReportInput } from "./claim-report.js";
 
 const fraction = z.number().min(0, "must be a fraction in [0, 1]").max(1, "must be a fraction in [0, 1]");
 const count = z.number().int("must be a whole number").nonnegative("must be 0 or more");
@@ -95,3 +95,6 @@ export const recordDeploymentInput = claimReportInput.extend({
   deployment: runDeploymentInput,
 });
 export type RecordDeploymentInput = z.output<typeof recordDeploymentInput>;
+
+/** What a deploy stage reports (recordDeployment's input without the claim). */
+export type DeploymentReport = Omit<RecordDeploymentInput, "runId" | "attempt">;

@@ -7,6 +7,7 @@ import type {
   SweepRow,
 } from "@deadweight/core";
 import { z } from "zod";
+import { claimReportInput } from "./claim-report.js";
 
 /**
  * What a worker reports when a run's sweep is done: the core's ExperimentResult minus the models
@@ -119,3 +120,7 @@ export const runResultsInput = z.object({
   timings: z.record(z.string(), z.number().nonnegative("must be 0 or more")),
 });
 export type RunResultsInput = z.output<typeof runResultsInput>;
+
+/** A held run's results, reported once its sweep is done (idempotent: a retry stores nothing twice). */
+export const recordWorkerResultsInput = claimReportInput.extend({ results: runResultsInput });
+export type RecordWorkerResultsInput = z.output<typeof recordWorkerResultsInput>;

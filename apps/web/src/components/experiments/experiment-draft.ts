@@ -1,0 +1,178 @@
+import { defaultExperimentConfig, type ExperimentConfig } from "@deadweight/experiment-config";
+
+export type Criterion = ExperimentConfig["pruning"]["criterion"];
+
+/** The New-experiment form's text, as typed; turned into the experiment configuration on submit. */
+export interface ExperimentDraft {
+  name: string;
+  description: string;
+  tags: string;
+  dataset: string;
+  validationFraction: string;
+  maxTrainSamples: string;
+  maxTestSamples: string;
+  hidden: string;
+  activation: ExperimentConfig["model"]["activation"];
+  epochs: string;
+  batchSize: string;
+  learningRate: string;
+  criterion: Criterion;
+  means: string;
+  stds: string;
+  apoz: string;
+  keepFractions: string;
+  seed: string;
+  runs: string;
+  budgetKilobytes: string;
+  maxDropPoints: string;
+  maxLatencyMicroseconds: string;
+  dtypes: string[];
+  recoveryEpochs: string;
+  recover: ExperimentConfig["deployment"]["recover"];
+  bundles: ExperimentConfig["deployment"]["bundles"];
+}
+
+/** Problems found in a draft, keyed by the input path the API uses ("config.training.epochs"). */
+export type FieldErrors = Record<string, string>;
+
+/** What the form sends to `experiment.create` (the project comes from the page). */
+export interface ExperimentSubmission {
+  readonly name: string;
+  readonly description: string;
+  readonly tags: string[];
+  readonly runs: number | undefined;
+  readonly config: Record<string, unknown>;
+}
+
+const optionalText = (value: number | undefined) => (value === undefined ? "" : String(value));
+const listText = (values: readonly number[]) => values.join(", ");
+
+/**
+ * The form's starting text for a configuration, by default the schema's own defaults (the CLI's
+ * with no flags): the form keeps no defaults of its own. Every field the form shows is filled in.
+ */
+export function draftOf(config: ExperimentConfig = defaultExperimentConfig()): ExperimentDraft {
+  const budget = config.deployment.budget;
+  return {
+    name: "",
+    description: "",
+    tags: "",
+    dataset: config.dataset,
+    validationFraction: String(config.split.validationFraction),
+    maxTrainSamples: optionalText(config.split.maxTrainSamples),
+    maxTestSamples: optionalText(config.split.maxTestSamples),
+    hidden: listText(config.model.hidden),
+    activation: config.model.activation,
+    epochs: String(config.training.epochs),
+    batchSize: String(config.training.batchSize),
+    learningRate: String(config.training.learningRate),
+    criterion: config.pruning.criterion,
+    means: listText(config.pruning.means),
+    stds: listText(config.pruning.stds),
+    apoz: listText(config.pruning.apoz),
+    keepFractions: listText(config.pruning.keepFractions),
+    seed: String(config.seed),
+    // Not part of the configuration: how many runs the experiment queues at once.
+    runs: "1",
+    budgetKilobytes: budget === undefined ? "" : String(budget.maxBytes / 1024),
+    maxDropPoints: optionalText(budget?.maxAccuracyDropPoints),
+    maxLatencyMicroseconds: optionalText(
+      budget?.maxLatencyMsPerSample === undefined ? undefined : budget.maxLatencyMsPerSample * 1000,
+    ),
+    dtypes: [...config.deployment.dtypes],
+    recoveryEpochs: String(config.deployment.recoveryEpochs),
+    recover: config.deployment.recover,
+    bundles: config.deployment.bundles,
+  };
+}
+
+/**
+ * Parses the draft into what the form submits; problems are reported per field with the same paths
+ * the API uses. Only the chosen criterion's grid is sent: the others stay at the schema's defaults.
+ */
+export function submissionOf(draft: ExperimentDraft): { input: ExperimentSubmission; errors: FieldErrors } {
+  const errors: FieldErrors = {};
+  const number = (path: string, text: string, optional = false): number | undefined => {
+    if (text.trim() === "") {
+      if (!optional) errors[path] = "required";
+      return undefined;
+    }
+    const value = Number(text);
+    if (!Number.isFinite(value)) errors[path] = `"${text}" is not a number`;
+    return value;
+  };
+  const list = (path: string, text: string): number[] => {
+    const parts = text
+      .split(/[\s,]+/)
+      .map((part) => part.trim())
+      .filter((part) => part !== "");
+    const bad = parts.find((part) => !Number.isFinite(Number(part)));
+    if (bad !== undefined) errors[path] = `"${bad}" is not a number (separate values with commas)`;
+    else if (parts.length === 0) errors[path] = "give at least one value";
+    return parts.map(Number);
+  };
+  const maxTrainSamples = number("config.split.maxTrainSamples", draft.maxTrainSamples, true);
+  const maxTestSamples = number("config.split.maxTestSamples", draft.maxTestSamples, true);
+  const pruning: Record<string, unknown> = { criterion: draft.criterion };
+  if (draft.criterion === "meanStd" || draft.criterion === "stdFold") {
+    pruning.stds = list("config.pruning.stds", draft.stds);
+    if (draft.criterion === "meanStd") pruning.means = list("config.pruning.means", draft.means);
+  } else if (draft.criterion === "apoz") {
+    pruning.apoz = list("config.pruning.apoz", draft.apoz);
+  } else {
+    pruning.keepFractions = list("config.pruning.keepFractions", draft.keepFractions);
+  }
+  const budgetKilobytes = number("config.deployment.budget.maxBytes", draft.budgetKilobytes, true);
+  const maxDropPoints = number("config.deployment.budget.maxAccuracyDropPoints", draft.maxDropPoints, true);
+  const maxLatencyMicroseconds = number(
+    "config.deployment.budget.maxLatencyMsPerSample",
+    draft.maxLatencyMicroseconds,
+    true,
+  );
+  if (budgetKilobytes === undefined && (maxDropPoints !== undefined || maxLatencyMicroseconds !== undefined)) {
+    errors["config.deployment.budget.maxBytes"] = "set the device budget too (the other limits refine it)";
+  }
+  if (draft.dtypes.length === 0) errors["config.deployment.dtypes"] = "choose at least one";
+  const deployment = {
+    ...(budgetKilobytes === undefined
+      ? {}
+      : {
+          budget: {
+            maxBytes: Math.round(budgetKilobytes * 1024),
+            ...(maxDropPoints === undefined ? {} : { maxAccuracyDropPoints: maxDropPoints }),
+            ...(maxLatencyMicroseconds === undefined ? {} : { maxLatencyMsPerSample: maxLatencyMicroseconds / 1000 }),
+          },
+        }),
+    dtypes: draft.dtypes,
+    recoveryEpochs: number("config.deployment.recoveryEpochs", draft.recoveryEpochs),
+    recover: draft.recover,
+    bundles: draft.bundles,
+  };
+  const input: ExperimentSubmission = {
+    name: draft.name,
+    description: draft.description,
+    tags: draft.tags
+      .split(",")
+      .map((tag) => tag.trim())
+      .filter((tag) => tag !== ""),
+    runs: number("runs", draft.runs),
+    config: {
+      dataset: draft.dataset.trim(),
+      split: {
+        validationFraction: number("config.split.validationFraction", draft.validationFraction),
+        ...(maxTrainSamples === undefined ? {} : { maxTrainSamples }),
+        ...(maxTestSamples === undefined ? {} : { maxTestSamples }),
+      },
+      model: { hidden: list("config.model.hidden", draft.hidden), activation: draft.activation },
+      training: {
+        epochs: number("config.training.epochs", draft.epochs),
+        batchSize: number("config.training.batchSize", draft.batchSize),
+        learningRate: number("config.training.learningRate", draft.learningRate),
+      },
+      pruning,
+      deployment,
+      seed: number("config.seed", draft.seed),
+    },
+  };
+  return { input, errors };
+}

@@ -1,0 +1,67 @@
+import { type ExperimentConfig, experimentConfigSchema } from "@deadweight/experiment-config";
+import { describe, expect, it } from "vitest";
+import {
+  type Criterion,
+  draftOf,
+  type ExperimentDraft,
+  submissionOf,
+} from "../src/components/experiments/experiment-draft";
+
+// The CLI validates its config file and flags with the same schema (apps/cli/src/config/load-experiment-config.ts),
+// so `experimentConfigSchema.parse({})` is exactly what `deadweight prune` runs with no flags.
+const CLI_DEFAULTS = experimentConfigSchema.parse({});
+
+/** What the API stores for a form submitted as it stands: the submission validated and defaulted. */
+function submittedConfig(draft: ExperimentDraft): ExperimentConfig {
+  const { input, errors } = submissionOf(draft);
+  expect(errors).toEqual({});
+  return experimentConfigSchema.parse(input.config);
+}
+
+describe("the New-experiment form's draft", () => {
+  it("submits, untouched, exactly the configuration the CLI runs with no flags", () => {
+    // No exceptions: the page adds only the project id, which sits beside the configuration, not in it.
+    expect(submittedConfig(draftOf())).toEqual(CLI_DEFAULTS);
+    expect(submissionOf(draftOf()).input.runs).toBe(1);
+  });
+
+  it.each<Criterion>(["meanStd", "stdFold", "apoz", "rank"])(
+    "sweeps the CLI's default grid when only the criterion is switched to %s",
+    (criterion) => {
+      expect(submittedConfig({ ...draftOf(), criterion })).toEqual(
+        experimentConfigSchema.parse({ pruning: { criterion } }),
+      );
+    },
+  );
+
+  // Every field the form shows, away from its default. Not shown by the form, so left at their defaults:
+  // labelColumn, pruning.score, export, backend and out (a CLI output folder, meaningless on a server).
+  const CHANGED = experimentConfigSchema.parse({
+    dataset: "idx:/data/fashion",
+    split: { validationFraction: 0.2, maxTrainSamples: 3000, maxTestSamples: 1000 },
+    model: { hidden: [32, 16], activation: "tanh" },
+    training: { epochs: 1, batchSize: 64, learningRate: 0.003 },
+    pruning: { means: [0, 0.25], stds: [0.5, 2] },
+    deployment: {
+      budget: { maxBytes: 40 * 1024, maxAccuracyDropPoints: 5, maxLatencyMsPerSample: 0.25 },
+      dtypes: ["uint8"],
+      recoveryEpochs: 1,
+      recover: "pareto",
+      bundles: "pareto",
+    },
+    seed: 7,
+  });
+
+  it("shows any configuration so that submitting it unchanged gives the same configuration back", () => {
+    expect(submittedConfig(draftOf(CHANGED))).toEqual(CHANGED);
+  });
+
+  it.each([
+    { pruning: { criterion: "stdFold", stds: [0.3] } },
+    { pruning: { criterion: "apoz", apoz: [0.6, 0.9] } },
+    { pruning: { criterion: "rank", keepFractions: [0.25, 0.5] } },
+  ])("gives back the grid of $pruning.criterion", (changed) => {
+    const config = experimentConfigSchema.parse(changed);
+    expect(submittedConfig(draftOf(config))).toEqual(config);
+  });
+});
