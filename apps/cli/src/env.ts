@@ -1,3 +1,5 @@
+import { type S3Settings, s3SettingsFromEnv } from "@deadweight/api";
+
 /**
  * The only place the CLI reads process.env. An unset variable and an empty one mean the same:
  * not given.
@@ -11,6 +13,12 @@ export interface CliEnv {
   readonly dataDir: string | undefined;
   /** DEADWEIGHT_PORT: the port `deadweight platform` listens on (default 4100). */
   readonly port: string | undefined;
+  /** DEADWEIGHT_DATABASE_URL: the platform's database (a postgres:// URL; default the data directory's SQLite file). */
+  readonly databaseUrl: string | undefined;
+  /** DEADWEIGHT_ARTIFACTS: where artifact bytes go (a folder or s3://bucket/prefix). */
+  readonly artifacts: string | undefined;
+  /** The S3 service of an s3:// artifacts location, from the usual AWS_* variables. */
+  readonly s3: S3Settings;
 }
 
 export function cliEnvFrom(source: Readonly<Record<string, string | undefined>>): CliEnv {
@@ -23,6 +31,9 @@ export function cliEnvFrom(source: Readonly<Record<string, string | undefined>>)
     token: value("DEADWEIGHT_TOKEN"),
     dataDir: value("DEADWEIGHT_DATA_DIR"),
     port: value("DEADWEIGHT_PORT"),
+    databaseUrl: value("DEADWEIGHT_DATABASE_URL"),
+    artifacts: value("DEADWEIGHT_ARTIFACTS"),
+    s3: s3SettingsFromEnv(source),
   };
 }
 

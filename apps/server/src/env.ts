@@ -1,3 +1,4 @@
+import { type S3Settings, s3SettingsFromEnv } from "@deadweight/api";
 import { z } from "zod";
 
 // An unset variable and an empty one mean the same: use the default.
@@ -21,6 +22,10 @@ const serverEnvSchema = z.object({
     z.url({ error: "expected the URL people use to reach the server, e.g. http://host:4100" }),
   ),
   DEADWEIGHT_DASHBOARD: optional(z.enum(["on", "dev", "off"], { error: 'expected "on", "dev" or "off"' })),
+  DEADWEIGHT_DATABASE_URL: optional(
+    z.string().regex(/^postgres(ql)?:\/\//i, "expected a postgres:// URL, e.g. postgres://user:password@host:5432/deadweight"),
+  ),
+  DEADWEIGHT_ARTIFACTS: optional(z.string()),
 });
 
 export interface ServerEnv {
@@ -33,6 +38,12 @@ export interface ServerEnv {
   readonly publicURL: string | undefined;
   /** Whether the dashboard is served beside the API (default "on"). */
   readonly dashboard: "on" | "dev" | "off";
+  /** Unset: <dataDir>/deadweight.db (SQLite). A postgres:// URL lets several servers share the store. */
+  readonly database: string | undefined;
+  /** Unset: <dataDir>/artifacts. A folder or s3://bucket/prefix. */
+  readonly artifacts: string | undefined;
+  /** The S3 service of an s3:// artifacts location, from the AWS_* variables. */
+  readonly s3: S3Settings;
 }
 
 export const DEFAULT_HOST = "127.0.0.1";
@@ -45,7 +56,7 @@ export function parseServerEnv(source: Readonly<Record<string, string | undefine
     const problems = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0]);
       // A secret's value must not end up in logs, even a wrong one.
-      const shown = name.includes("SECRET") ? "(hidden)" : JSON.stringify(source[name]);
+      const shown = name.includes("SECRET") || name.includes("DATABASE_URL") ? "(hidden)" : JSON.stringify(source[name]);
       return `  ${name}=${shown}: ${issue.message}`;
     });
     throw new Error(`invalid environment:\n${problems.join("\n")}`);
@@ -58,6 +69,9 @@ export function parseServerEnv(source: Readonly<Record<string, string | undefine
     authSecret: env.DEADWEIGHT_AUTH_SECRET,
     publicURL: env.DEADWEIGHT_PUBLIC_URL,
     dashboard: env.DEADWEIGHT_DASHBOARD ?? "on",
+    database: env.DEADWEIGHT_DATABASE_URL,
+    artifacts: env.DEADWEIGHT_ARTIFACTS,
+    s3: s3SettingsFromEnv(source),
   };
 }
 

@@ -14,6 +14,9 @@ let server: RunningApiServer;
 try {
   server = await startPlatformServer({
     dashboard: env.dashboard,
+    ...(env.database === undefined ? {} : { database: env.database }),
+    ...(env.artifacts === undefined ? {} : { artifacts: env.artifacts }),
+    s3: env.s3,
     host: env.host,
     port: env.port,
     ...(env.dataDir === undefined ? {} : { dataDir: env.dataDir }),

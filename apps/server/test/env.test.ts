@@ -10,6 +10,9 @@ describe("the server's environment", () => {
       authSecret: undefined,
       publicURL: undefined,
       dashboard: "on",
+      database: undefined,
+      artifacts: undefined,
+      s3: {},
     });
     expect(parseServerEnv({ DEADWEIGHT_PORT: "", DEADWEIGHT_HOST: "" })).toMatchObject({
       host: "127.0.0.1",
@@ -27,6 +30,10 @@ describe("the server's environment", () => {
         DEADWEIGHT_AUTH_SECRET: secret,
         DEADWEIGHT_PUBLIC_URL: "https://deadweight.example.com",
         DEADWEIGHT_DASHBOARD: "off",
+        DEADWEIGHT_DATABASE_URL: "postgres://dw:secret@db.internal:5432/deadweight",
+        DEADWEIGHT_ARTIFACTS: "s3://models/deadweight",
+        AWS_ENDPOINT_URL: "http://minio.internal:9000",
+        AWS_REGION: "eu-west-1",
       }),
     ).toEqual({
       dataDir: "/srv/deadweight",
@@ -35,6 +42,9 @@ describe("the server's environment", () => {
       authSecret: secret,
       publicURL: "https://deadweight.example.com",
       dashboard: "off",
+      database: "postgres://dw:secret@db.internal:5432/deadweight",
+      artifacts: "s3://models/deadweight",
+      s3: { endpoint: "http://minio.internal:9000", region: "eu-west-1" },
     });
   });
 

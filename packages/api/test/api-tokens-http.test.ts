@@ -6,7 +6,7 @@ import { signUp } from "./sign-in.js";
 import { createTestDatabase } from "./test-database.js";
 import { apiClient, startTestServer } from "./test-server.js";
 
-const { store, db } = createTestDatabase();
+const { store, db } = await createTestDatabase();
 const server = await startTestServer(store);
 
 const adminCookie = await signUp(server.url, {

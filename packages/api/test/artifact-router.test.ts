@@ -8,7 +8,7 @@ import { createPerson, createTeam } from "./people.js";
 import { createExperiment, createProject, createResultRow, createRun } from "./result-fixtures.js";
 import { createTestDatabase } from "./test-database.js";
 
-const { store, db } = createTestDatabase();
+const { store, db } = await createTestDatabase();
 const callerFor = createCallerFactory(router({ artifact: artifactRouter }));
 const as = (actor: Actor) => callerFor({ store, actor }).artifact;
 

@@ -3,13 +3,15 @@ import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Actor, UserActor } from "../src/access/actor.js";
+import { createArtifactStore } from "../src/artifacts/artifact-store.js";
 import { handleArtifactRequest } from "../src/http/artifact-routes.js";
 import { createPerson, createTeam } from "./people.js";
 import { createExperiment, createProject, createResultRow, createRun } from "./result-fixtures.js";
 import { createTestDatabase } from "./test-database.js";
 
-const { store, db } = createTestDatabase();
-const artifacts = store.artifacts;
+const { store, db, folder } = await createTestDatabase();
+// The folder the store keeps its bytes in, looked at from outside (incoming files, tampering).
+const artifacts = createArtifactStore(folder);
 const MAX_UPLOAD_BYTES = 8 * 1024 * 1024;
 
 let member: UserActor;

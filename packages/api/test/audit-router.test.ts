@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase } from "./test-database.js";
 import { createStaffedTeam, expectBadField, rejectionOf, smallConfig } from "./tracking-fixtures.js";
 
-const { store } = createTestDatabase();
+const { store } = await createTestDatabase();
 
 let staff: Awaited<ReturnType<typeof createStaffedTeam>>;
 let runId: string;

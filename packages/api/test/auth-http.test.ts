@@ -5,7 +5,7 @@ import { cookieFrom, postJson, signIn, signUp } from "./sign-in.js";
 import { createTestDatabase } from "./test-database.js";
 import { apiClient, startTestServer } from "./test-server.js";
 
-const { store, db } = createTestDatabase();
+const { store, db } = await createTestDatabase();
 const server = await startTestServer(store);
 const ada = { email: "ada@example.test", password: "correct horse battery", name: "Ada" };
 // better-auth allows 3 sign-ins per 10 s per address: tests reuse this cookie instead of signing in again.

@@ -7,7 +7,7 @@ import { createPerson, createTeam } from "./people.js";
 import { createExperiment, createProject, createResultRow, createRun } from "./result-fixtures.js";
 import { createTestDatabase } from "./test-database.js";
 
-const { store, db } = createTestDatabase();
+const { store, db } = await createTestDatabase();
 const callerFor = createCallerFactory(router({ candidate: candidateRouter }));
 const as = (actor: Actor) => callerFor({ store, actor }).candidate;
 

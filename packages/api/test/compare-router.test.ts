@@ -10,7 +10,7 @@ import {
   sweepRowsFixture,
 } from "./tracking-fixtures.js";
 
-const { store } = createTestDatabase();
+const { store } = await createTestDatabase();
 
 let staff: Awaited<ReturnType<typeof createStaffedTeam>>;
 let other: Awaited<ReturnType<typeof createStaffedTeam>>;

@@ -5,7 +5,7 @@ import { createQueueTeam, queueRuns } from "./queue-fixtures.js";
 import { createTestDatabase } from "./test-database.js";
 import { runResultsFixture } from "./tracking-fixtures.js";
 
-const { store, db } = createTestDatabase();
+const { store, db } = await createTestDatabase();
 
 const SHA = "a".repeat(64);
 const verification = {

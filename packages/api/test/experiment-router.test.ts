@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase } from "./test-database.js";
 import { createStaffedTeam, expectBadField, rejectionOf, smallConfig } from "./tracking-fixtures.js";
 
-const { store, db } = createTestDatabase();
+const { store, db } = await createTestDatabase();
 
 describe("experiment.create", () => {
   it("stores the full validated configuration, tags, and queues one run per seed", async () => {

@@ -12,7 +12,7 @@ import { createStaffedTeam, smallConfig, sweepRowsFixture } from "./tracking-fix
 // tell. Each answer over HTTP is compared, byte for byte, with what the adapter gives for the same
 // request and caller.
 
-const { store, db } = createTestDatabase();
+const { store, db } = await createTestDatabase();
 const server = await startTestServer(store);
 let headers: Record<string, string>;
 let actor: Actor;

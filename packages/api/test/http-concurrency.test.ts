@@ -4,7 +4,7 @@ import { createTestDatabase } from "./test-database.js";
 import { apiClient, startTestServer } from "./test-server.js";
 import { createStaffedTeam, smallConfig } from "./tracking-fixtures.js";
 
-const { store, db } = createTestDatabase();
+const { store, db } = await createTestDatabase();
 
 describe("20 parallel writers over HTTP", () => {
   it("all succeed: no SQLITE_BUSY reaches a caller and nothing is lost", async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createTestDatabase } from "./test-database.js";
 import { createStaffedTeam, expectBadField, rejectionOf } from "./tracking-fixtures.js";
 
-const { store, db } = createTestDatabase();
+const { store, db } = await createTestDatabase();
 
 describe("project router", () => {
   it("lets a member create a project, deriving the slug from the name, and records it in the audit log", async () => {

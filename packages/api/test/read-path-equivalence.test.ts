@@ -27,7 +27,7 @@ import {
   listExperimentsWithPrisma,
   ownerWithPrisma,
 } from "./prisma-reference-reads.js";
-import { createTestDatabase } from "./test-database.js";
+import { createTestDatabase, TEST_STORE } from "./test-database.js";
 import { rejectionOf, runResultsFixture, smallConfig, sweepRowsFixture } from "./tracking-fixtures.js";
 
 // experiment.list, result.rows, compare.runs and the access checks read through the typed read path
@@ -39,7 +39,7 @@ import { rejectionOf, runResultsFixture, smallConfig, sweepRowsFixture } from ".
 // A zone far from UTC, so a stored time read as local time instead of UTC cannot pass unnoticed.
 process.env.TZ = "Pacific/Chatham";
 
-const { store, db } = createTestDatabase();
+const { store, db } = await createTestDatabase();
 
 let viewer: UserActor;
 let outsider: UserActor;
@@ -142,15 +142,33 @@ beforeAll(async () => {
   await db.resultRow.updateMany({ where: { runId: runIds[2], rowKey: "mid" }, data: { testAccuracy: null } });
   // Times in the other forms a DateTime column can hold: SQLite's CURRENT_TIMESTAMP text (rows
   // written by SQL defaults), a bare date, and epoch milliseconds.
-  await db.$executeRawUnsafe(
-    `UPDATE "Experiment" SET "createdAt" = '2026-02-15 12:00:00' WHERE "id" = ?`,
-    experimentIds[2] as string,
-  );
-  await db.$executeRawUnsafe(`UPDATE "Experiment" SET "updatedAt" = '2026-03-02' WHERE "id" = ?`, experimentIds[3]);
-  await db.$executeRawUnsafe(
-    `UPDATE "Run" SET "startedAt" = 1777536000000, "finishedAt" = '2026-05-01 08:00:05.250' WHERE "id" = ?`,
-    runIds[runIds.length - 1] as string,
-  );
+  if (TEST_STORE === "sqlite") {
+    // Forms Prisma never writes but reads (SQL text, a bare date, epoch milliseconds): rows written by
+    // SQL defaults or other tools hold them.
+    await db.$executeRawUnsafe(
+      `UPDATE "Experiment" SET "createdAt" = '2026-02-15 12:00:00' WHERE "id" = ?`,
+      experimentIds[2] as string,
+    );
+    await db.$executeRawUnsafe(`UPDATE "Experiment" SET "updatedAt" = '2026-03-02' WHERE "id" = ?`, experimentIds[3]);
+    await db.$executeRawUnsafe(
+      `UPDATE "Run" SET "startedAt" = 1777536000000, "finishedAt" = '2026-05-01 08:00:05.250' WHERE "id" = ?`,
+      runIds[runIds.length - 1] as string,
+    );
+  } else {
+    // PostgreSQL has one form (TIMESTAMP): the same instants.
+    await db.experiment.update({
+      where: { id: experimentIds[2] as string },
+      data: { createdAt: new Date("2026-02-15T12:00:00Z") },
+    });
+    await db.experiment.update({
+      where: { id: experimentIds[3] as string },
+      data: { updatedAt: new Date("2026-03-02T00:00:00Z") },
+    });
+    await db.run.update({
+      where: { id: runIds[runIds.length - 1] as string },
+      data: { startedAt: new Date(1777536000000), finishedAt: new Date("2026-05-01T08:00:05.250Z") },
+    });
+  }
 
   const foreignExperiment = await db.experiment.create({
     data: { projectId: foreignProjectId, name: "theirs", dataset: "mnist", config: "{}", createdById: outsider.userId },
@@ -522,9 +540,9 @@ describe("reads after writes", () => {
     expect(again.series[0]?.points).toBe(first.series[0]?.points);
     expect(Object.isFrozen(first.series[0]?.points[0])).toBe(true);
 
-    // Raw SQL, as a program outside the API would write: nothing tells the cache, so until the entry
+    // Written around the API, as another program would: nothing tells the cache, so until the entry
     // expires (TradeOffPointsCache.TTL_MS) compare still answers what it read.
-    await db.$executeRawUnsafe(`UPDATE "ResultRow" SET "bytes" = 7 WHERE "runId" = ? AND "rowKey" = 'mid'`, runId);
+    await db.resultRow.updateMany({ where: { runId, rowKey: "mid" }, data: { bytes: 7 } });
     expect((await compareRuns(store, viewer, input)).series[0]?.points).toBe(first.series[0]?.points);
     // The change every write of a run's results publishes: the next compare reads the run again.
     store.changes.publish({ kind: "run-results", runId });

@@ -5,7 +5,7 @@ import { cookieFrom, postJson } from "./sign-in.js";
 import { createTestDatabase } from "./test-database.js";
 import { startTestServer } from "./test-server.js";
 
-const { store } = createTestDatabase();
+const { store } = await createTestDatabase();
 
 describe("the admission rule", () => {
   it("tells loopback addresses from network ones", () => {

@@ -12,7 +12,7 @@ import {
   sweepRowsFixture,
 } from "./tracking-fixtures.js";
 
-const { store, db } = createTestDatabase();
+const { store, db } = await createTestDatabase();
 
 async function queuedRun() {
   const staff = await createStaffedTeam(store, "Results");

@@ -3,7 +3,7 @@ import { recordRunResults } from "../src/domain/results/record-run-results.js";
 import { createTestDatabase } from "./test-database.js";
 import { createStaffedTeam, expectBadField, rejectionOf, runResultsFixture, smallConfig } from "./tracking-fixtures.js";
 
-const { store, db } = createTestDatabase();
+const { store, db } = await createTestDatabase();
 
 async function experimentIn(staff: Awaited<ReturnType<typeof createStaffedTeam>>, runs = 1, seed = 7) {
   const project = await staff.member.project.create({ teamId: staff.team.id, name: `P ${Math.random()}` });

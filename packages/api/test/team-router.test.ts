@@ -7,7 +7,7 @@ import { expectInvalidInput, expectTrpcError } from "./expect-trpc-error.js";
 import { createPerson, createTeam } from "./people.js";
 import { createTestDatabase } from "./test-database.js";
 
-const { store, db } = createTestDatabase();
+const { store, db } = await createTestDatabase();
 const createCaller = createCallerFactory(appRouter);
 const as = (actor: UserActor) => createCaller({ store, actor });
 

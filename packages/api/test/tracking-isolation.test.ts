@@ -5,7 +5,7 @@ import { createPerson } from "./people.js";
 import { createTestDatabase } from "./test-database.js";
 import { callerFor, createStaffedTeam, rejectionOf, runResultsFixture, smallConfig } from "./tracking-fixtures.js";
 
-const { store, db } = createTestDatabase();
+const { store, db } = await createTestDatabase();
 
 /** Team B's objects, which members of team A must not be able to tell apart from missing ones. */
 const theirs = { teamId: "", projectId: "", experimentId: "", runId: "" };

@@ -11,7 +11,7 @@ import { smallConfig } from "./tracking-fixtures.js";
 // No assertion here depends on how fast the machine is. Waiting claims never look at the queue
 // again on their own in this store (their re-check comes after ten minutes, longer than any wait),
 // so a claim that gets a run was woken by the queueing; "it is waiting now" is observed, not hoped.
-const { store, db } = createTestDatabase({ queueRecheckMs: 10 * 60_000 });
+const { store, db } = await createTestDatabase({ queueRecheckMs: 10 * 60_000 });
 
 /** Resolves once `count` claims of the team wait for work (polling with a deadline). */
 async function untilWaiting(on: Store, teamId: string, count = 1): Promise<void> {
@@ -82,7 +82,7 @@ describe("worker.claim with waitSeconds (long poll)", () => {
 
   it("still finds a run queued without a signal (another server process) at its next re-check", async () => {
     // Here claims look again every 50 ms: nothing but that re-check can find the run below.
-    const rechecking = createTestDatabase({ queueRecheckMs: 50 }).store;
+    const rechecking = (await createTestDatabase({ queueRecheckMs: 50 })).store;
     const team = await createQueueTeam(rechecking, "Wait unsignalled");
     const [runId] = (await queueRuns(rechecking, team, 1)) as [string];
     const held = await team.worker.worker.claim({ workerName: "holder" });
@@ -129,7 +129,7 @@ describe("worker.claim with waitSeconds (long poll)", () => {
   });
 
   it("ends every wait at once when the server shuts down", async () => {
-    const closing = createTestDatabase({ queueRecheckMs: 10 * 60_000 }).store;
+    const closing = (await createTestDatabase({ queueRecheckMs: 10 * 60_000 })).store;
     const team = await createQueueTeam(closing, "Wait shutdown");
     const { answer: claiming } = await waitingClaim(team, 30, closing);
     closing.queuedRuns.stop();

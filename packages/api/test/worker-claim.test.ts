@@ -4,7 +4,7 @@ import { createQueueTeam, queueRuns, workerOf } from "./queue-fixtures.js";
 import { createTestDatabase } from "./test-database.js";
 import { callerFor } from "./tracking-fixtures.js";
 
-const { store, db } = createTestDatabase();
+const { store, db } = await createTestDatabase();
 
 describe("worker.claim", () => {
   it("hands each of 10 queued runs to exactly one of two racing workers", async () => {

@@ -4,7 +4,7 @@ import { createQueueTeam, queueRuns } from "./queue-fixtures.js";
 import { createTestDatabase } from "./test-database.js";
 import { runResultsFixture, sweepRowsFixture } from "./tracking-fixtures.js";
 
-const { store, db } = createTestDatabase();
+const { store, db } = await createTestDatabase();
 
 async function claimOne(team: Awaited<ReturnType<typeof createQueueTeam>>, workerName = "gpu-1") {
   const claimed = await team.worker.worker.claim({ workerName });

@@ -8,10 +8,13 @@ import { generateApiToken } from "../src/auth/api-tokens.js";
 import type { AppRouter } from "../src/root.js";
 import { startApiServer } from "../src/server/start-api-server.js";
 import { createQueueTeam, expireLease, queueRuns } from "./queue-fixtures.js";
+import { testDatabaseLocation } from "./test-database.js";
 import { apiClient } from "./test-server.js";
 
 // The standalone server as deployed (migrations, HTTP, artifact store, lease sweeper), on a throwaway folder.
+const database = await testDatabaseLocation();
 const server = await startApiServer({
+  ...(database === undefined ? {} : { database }),
   dataDir: mkdtempSync(join(tmpdir(), "deadweight-worker-http-")),
   authRateLimit: false,
   leaseSweepIntervalMs: 50,

@@ -6,7 +6,7 @@ import { createQueueTeam, expireLease, queueRuns, workerOf } from "./queue-fixtu
 import { createTestDatabase } from "./test-database.js";
 import { callerFor } from "./tracking-fixtures.js";
 
-const { store, db } = createTestDatabase();
+const { store, db } = await createTestDatabase();
 
 describe("worker.heartbeat", () => {
   it("extends the lease by the claimed length and stores progress people can read", async () => {

@@ -74,13 +74,14 @@ export function applyMigrations(file: string, directory = MIGRATIONS_DIRECTORY):
   }
 }
 
-interface Migration {
+export interface Migration {
   readonly name: string;
   readonly sql: string;
   readonly checksum: string;
 }
 
-function listMigrations(directory: string): Migration[] {
+/** The migration folders of `directory` in name order, each with its SQL and Prisma's checksum of it. */
+export function listMigrations(directory: string): Migration[] {
   if (!existsSync(directory)) throw new Error(`migrations folder ${directory} does not exist`);
   return readdirSync(directory, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && existsSync(join(directory, entry.name, "migration.sql")))

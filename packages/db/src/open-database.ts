@@ -10,11 +10,11 @@ import { dateTimeParameter } from "./stored-values.js";
 export type Db = PrismaClient;
 
 /** Which database engine holds the store. */
-export type StoreProvider = "sqlite";
+export type StoreProvider = "sqlite" | "postgresql";
 
 export interface OpenedDatabase {
   readonly provider: StoreProvider;
-  /** Where the data is, for people (a file path; never a password). */
+  /** Where the data is, for people (a file path or a URL without its password). */
   readonly location: string;
   readonly db: Db;
   /** The typed read path (see reads/store-reads.ts). */

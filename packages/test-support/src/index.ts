@@ -1,2 +1,3 @@
 export * from "./deadweight-error-assertions.js";
 export * from "./idx-file-bytes.js";
+export * from "./postgres-server.js";

@@ -33,9 +33,12 @@ export async function platformCommand(
   let server: RunningApiServer;
   try {
     server = await startPlatformServer({
-      host: "127.0.0.1",
+      host: args.host,
       port: args.port,
       ...(args.dataDir === undefined ? {} : { dataDir: args.dataDir }),
+      ...(args.database === undefined ? {} : { database: args.database }),
+      ...(args.artifacts === undefined ? {} : { artifacts: args.artifacts }),
+      s3: args.s3,
       dashboard: args.dashboard,
       log: say,
     });

@@ -23,7 +23,7 @@ export class AccessCache {
 
   constructor(changes: StoreChangeFeed) {
     this.unsubscribe = changes.subscribe((change) => {
-      if (change.kind === "people") this.forgetPeople();
+      if (change.kind === "people" || change.kind === "resync") this.forgetPeople();
     });
   }
 

@@ -27,9 +27,13 @@ export interface OpenedContent {
   readonly sizeBytes: number;
 }
 
-/** Artifact bytes on disk, content-addressed: <dataDir>/artifacts/<first 2 hex>/<sha256>. */
+/**
+ * Artifact bytes, content-addressed by sha256: a local folder (createArtifactStore) or an
+ * S3-compatible bucket (createS3ArtifactStore). Both promise the same behaviour.
+ */
 export interface ArtifactStore {
-  readonly root: string;
+  /** Where the bytes live, for people: a folder or s3://bucket/prefix. */
+  readonly location: string;
   /** Streams `source` into the store while hashing and counting; identical content is stored once. */
   put(source: AsyncIterable<Uint8Array>, options: PutOptions): Promise<StoredContent>;
   /**
@@ -37,27 +41,38 @@ export interface ArtifactStore {
    * size and still hashes to its name; INTERNAL with a clear message otherwise.
    */
   open(sha256: string, options?: { readonly expectedSizeBytes?: number }): Promise<OpenedContent>;
+  /** Releases what the store holds open (an S3 client); absent for a folder. */
+  close?(): void;
+}
+
+/** Artifact bytes on disk, content-addressed: <root>/<first 2 hex>/<sha256>. */
+export interface LocalArtifactStore extends ArtifactStore {
+  readonly root: string;
   /** Where the content named `sha256` lives (or would live). */
   pathOf(sha256: string): string;
 }
 
 const READ_CHUNK_BYTES = 1024 * 1024;
 
-export function createArtifactStore(dataDir: string): ArtifactStore {
-  const root = join(dataDir, "artifacts");
+/** The embedded default: the artifact bytes in <dataDir>/artifacts. */
+export function createArtifactStore(dataDir: string): LocalArtifactStore {
+  return createFolderArtifactStore(join(dataDir, "artifacts"));
+}
+
+/** Artifact bytes in the folder `root` (created when the first artifact arrives). */
+export function createFolderArtifactStore(root: string): LocalArtifactStore {
   // Incoming files live under the store's root, on the same file system as their final place, so
   // the final rename is atomic: a reader never sees a half-written artifact.
   const incoming = join(root, ".incoming");
 
   function pathOf(sha256: string): string {
     // The name becomes a path: anything but a sha256 (e.g. "../") must never reach the file system.
-    if (!SHA256_PATTERN.test(sha256))
-      throw new AppError("BAD_REQUEST", `sha256: "${sha256}" is not 64 lowercase hex digits`, "sha256");
+    assertSha256Name(sha256);
     return join(root, sha256.slice(0, 2), sha256);
   }
 
   async function put(source: AsyncIterable<Uint8Array>, options: PutOptions): Promise<StoredContent> {
-    if (options.expectedSha256 !== undefined) pathOf(options.expectedSha256);
+    if (options.expectedSha256 !== undefined) assertSha256Name(options.expectedSha256);
     await mkdir(incoming, { recursive: true });
     const temporary = join(incoming, `${randomUUID()}.part`);
     const hash = createHash("sha256");
@@ -79,11 +94,7 @@ export function createArtifactStore(dataDir: string): ArtifactStore {
       file = undefined;
       const sha256 = hash.digest("hex");
       if (options.expectedSha256 !== undefined && options.expectedSha256 !== sha256) {
-        throw new AppError(
-          "BAD_REQUEST",
-          `sha256: the content was announced as sha256 ${options.expectedSha256} but its bytes hash to ${sha256}; the upload was corrupted or the announced hash is wrong`,
-          "sha256",
-        );
+        throw announcedHashMismatch(options.expectedSha256, sha256);
       }
       const target = pathOf(sha256);
       await mkdir(join(root, sha256.slice(0, 2)), { recursive: true });
@@ -107,12 +118,7 @@ export function createArtifactStore(dataDir: string): ArtifactStore {
     try {
       file = await open(path, "r");
     } catch (error) {
-      if (isMissing(error)) {
-        throw new AppError(
-          "INTERNAL",
-          `the stored bytes of sha256 ${sha256} are missing from the artifact store; upload the artifact again`,
-        );
-      }
+      if (isMissing(error)) throw missingContent(sha256);
       throw error;
     }
     try {
@@ -135,14 +141,42 @@ export function createArtifactStore(dataDir: string): ArtifactStore {
     }
   }
 
-  return { root, put, open: openContent, pathOf };
+  return { location: root, root, put, open: openContent, pathOf };
+}
+
+/** BAD_REQUEST unless `sha256` is 64 lowercase hex digits (names become paths and keys). */
+export function assertSha256Name(sha256: string): void {
+  if (!SHA256_PATTERN.test(sha256))
+    throw new AppError("BAD_REQUEST", `sha256: "${sha256}" is not 64 lowercase hex digits`, "sha256");
+}
+
+/** The BAD_REQUEST of content whose bytes do not hash to the sha256 its uploader announced. */
+export function announcedHashMismatch(announced: string, actual: string): AppError {
+  return new AppError(
+    "BAD_REQUEST",
+    `sha256: the content was announced as sha256 ${announced} but its bytes hash to ${actual}; the upload was corrupted or the announced hash is wrong`,
+    "sha256",
+  );
+}
+
+/** The INTERNAL error of content the metadata names but the store no longer has. */
+export function missingContent(sha256: string): AppError {
+  return new AppError(
+    "INTERNAL",
+    `the stored bytes of sha256 ${sha256} are missing from the artifact store; upload the artifact again`,
+  );
+}
+
+/** The INTERNAL error of stored content that no longer matches its name; `where` it was changed. */
+export function damagedContent(sha256: string, what: string, where: string): AppError {
+  return new AppError(
+    "INTERNAL",
+    `the stored bytes of sha256 ${sha256} are damaged (${what}); they were changed ${where}, upload the artifact again`,
+  );
 }
 
 function damaged(sha256: string, what: string): AppError {
-  return new AppError(
-    "INTERNAL",
-    `the stored bytes of sha256 ${sha256} are damaged (${what}); they were changed on disk, upload the artifact again`,
-  );
+  return damagedContent(sha256, what, "on disk");
 }
 
 async function hashOfFile(file: FileHandle, size: number): Promise<string> {

@@ -30,7 +30,7 @@ export async function bootstrapLocalOwner(store: Store, auth: Auth): Promise<Loc
   // Sign-up also opens a session nobody holds; it would only be a stray credential.
   await store.db.session.deleteMany({ where: { userId: user.id } });
   const actor = { kind: "user", userId: user.id } as const;
-  const { teamId, projectId } = await store.db.$transaction(async (tx) => {
+  const { teamId, projectId } = await store.transaction(async (tx) => {
     const team = await tx.team.create({
       data: {
         name: "Local",

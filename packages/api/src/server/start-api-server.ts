@@ -4,7 +4,8 @@ import { fileURLToPath } from "node:url";
 import type { Auth } from "../auth/create-auth.js";
 import type { Exposure } from "../http/request-admission.js";
 import { type NodePageHandler, type RunningHttpServer, startHttpServer } from "../http/start-http-server.js";
-import { openLocalStore, type Store } from "../store/store.js";
+import type { S3Settings } from "../artifacts/s3-artifact-store.js";
+import { openStore, type Store } from "../store/store.js";
 import { loadOrCreateAuthSecret } from "./auth-secret.js";
 import { bootstrapLocalOwner, type LocalOwner } from "./bootstrap-local-owner.js";
 import { DEFAULT_LEASE_SWEEP_INTERVAL_MS, type LeaseSweeper, startLeaseSweeper } from "./lease-sweeper.js";
@@ -24,6 +25,15 @@ export interface DashboardHost {
 export interface ApiServerOptions {
   /** Holds deadweight.db, artifacts/ and auth-secret; default DEFAULT_DATA_DIRECTORY. */
   readonly dataDir?: string;
+  /**
+   * The tracking store's database: a SQLite file (default <dataDir>/deadweight.db) or a postgres://
+   * URL, which several servers can share (replicas).
+   */
+  readonly database?: string;
+  /** Where artifact bytes go: a folder (default <dataDir>/artifacts) or s3://bucket/prefix. */
+  readonly artifacts?: string;
+  /** The S3 service of an s3:// artifacts location (endpoint, region, credentials). */
+  readonly s3?: S3Settings;
   /** Default 127.0.0.1 (this machine only); see http/request-admission.ts for other addresses. */
   readonly host?: string;
   /** Default 0: any free port (read it from `url`). */
@@ -76,13 +86,20 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ru
   mkdirSync(join(dataDir, "artifacts"), { recursive: true, mode: 0o700 });
 
   const authSecret = options.authSecret ?? loadOrCreateAuthSecret(join(dataDir, "auth-secret")).secret;
-  const store = openLocalStore(dataDir);
+  const store = await openStore({
+    dataDir,
+    ...(options.database === undefined ? {} : { database: options.database }),
+    ...(options.artifacts === undefined ? {} : { artifacts: options.artifacts }),
+    ...(options.s3 === undefined ? {} : { s3: options.s3 }),
+    log,
+  });
   const { migrations } = store;
   log(
     migrations.applied.length > 0
       ? `database ${store.location}: applied ${migrations.applied.length} migration(s): ${migrations.applied.join(", ")}`
       : `database ${store.location}: migrations already applied (${migrations.alreadyApplied.length}), nothing to do`,
   );
+  log(`artifacts in ${store.artifacts.location}`);
 
   let http: RunningHttpServer;
   try {

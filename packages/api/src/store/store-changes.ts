@@ -9,7 +9,9 @@ export type StoreChange =
   /** A run's stored results changed (rows recorded again, deployment recorded). */
   | { readonly kind: "run-results"; readonly runId: string }
   /** A membership, role or API token changed somewhere: cached roles and tokens are stale. */
-  | { readonly kind: "people" };
+  | { readonly kind: "people" }
+  /** Changes from other servers may have been missed (the feed's connection was lost): drop every cache. */
+  | { readonly kind: "resync" };
 
 export type StoreChangeListener = (change: StoreChange) => void;
 

@@ -23,7 +23,7 @@ export async function createApiToken(store: Store, actor: UserActor, input: Crea
     throw new AppError("FORBIDDEN", "API tokens cannot create API tokens; sign in to create one");
   }
   const generated = generateApiToken();
-  return store.db.$transaction(async (tx) => {
+  return store.transaction(async (tx) => {
     const stored = await tx.apiToken.create({
       data: {
         teamId: input.teamId,

@@ -20,7 +20,7 @@ export async function revokeApiToken(store: Store, actor: UserActor, input: Revo
   await requireTeamRole(store, actor, token.teamId, "admin", { type: "API token", id: input.tokenId });
   // Roles and tokens are cached per request path: forget them once this change is committed.
   return forgettingPeopleAfter(store.changes, () =>
-    store.db.$transaction(async (tx) => {
+    store.transaction(async (tx) => {
       const revoked = await tx.apiToken.updateMany({
         where: { id: input.tokenId, revokedAt: null },
         data: { revokedAt: new Date() },

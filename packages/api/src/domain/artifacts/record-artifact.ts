@@ -42,7 +42,7 @@ export async function recordArtifact(
 ): Promise<RecordedArtifact> {
   if (input.resultRowId !== undefined) await assertRowOfRun(store.db, run.runId, input.resultRowId);
   const create = () =>
-    store.db.$transaction(async (tx) => {
+    store.transaction(async (tx) => {
       const existing = await findExisting(tx, run.runId, input);
       if (existing !== null) return existing;
       const artifact = await tx.artifact.create({

@@ -27,7 +27,7 @@ export async function demoteCandidate(
   input: DemoteCandidateInput,
 ): Promise<CandidateEventView> {
   const project = await accessProject(store, actor, input.projectId, "member");
-  return store.db.$transaction(async (tx) => {
+  return store.transaction(async (tx) => {
     const candidate = await tx.candidate.findUnique({
       where: { projectId_alias: { projectId: input.projectId, alias: input.alias } },
       select: { id: true, resultRowId: true, resultRow: { select: tradeOffRowSelect } },

@@ -51,7 +51,7 @@ export async function promoteCandidate(
   }
 
   try {
-    return await store.db.$transaction(async (tx) => {
+    return await store.transaction(async (tx) => {
       const promoted = await tx.resultRow.findUniqueOrThrow({
         where: { id: input.resultRowId },
         select: tradeOffRowSelect,

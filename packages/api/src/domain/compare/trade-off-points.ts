@@ -103,6 +103,7 @@ export class TradeOffPointsCache {
   /** When each run's results last changed, on this cache's own clock (a counter). */
   private readonly changedAt = new Map<string, number>();
   private clock = 0;
+  private everythingChangedAt = 0;
   private readonly unsubscribe: () => void;
 
   /** Bounds the memory: 4,000 runs of 30 rows, on one axis or the other, take about 25 MB. */
@@ -119,6 +120,7 @@ export class TradeOffPointsCache {
   ) {
     this.unsubscribe = changes.subscribe((change) => {
       if (change.kind === "run-results") this.forgetRun(change.runId);
+      if (change.kind === "resync") this.forgetAll();
     });
   }
 
@@ -135,17 +137,29 @@ export class TradeOffPointsCache {
 
   /** Keeps points read after `readStarted` (see now), unless the run's results changed since. */
   set(size: SizeAxis, runId: string, points: readonly TradeOffPointView[], readStarted: number): void {
-    if ((this.changedAt.get(runId) ?? 0) > readStarted) return;
+    if ((this.changedAt.get(runId) ?? this.everythingChangedAt) > readStarted) return;
     if (this.entries.size >= TradeOffPointsCache.MAX_ENTRIES) this.entries.clear();
     this.entries.set(`${size}:${runId}`, { points, expiresAt: this.time() + TradeOffPointsCache.TTL_MS });
   }
 
   forgetRun(runId: string): void {
     this.clock += 1;
-    if (this.changedAt.size >= TradeOffPointsCache.MAX_ENTRIES) this.changedAt.clear();
+    if (this.changedAt.size >= TradeOffPointsCache.MAX_ENTRIES) {
+      // Forgetting when runs changed must not let an older read in: count it as a change of everything.
+      this.changedAt.clear();
+      this.everythingChangedAt = this.clock;
+    }
     this.changedAt.set(runId, this.clock);
     this.entries.delete(`bytes:${runId}`);
     this.entries.delete(`parameters:${runId}`);
+  }
+
+  /** Drops every entry, and keeps out points whose read started before now. */
+  forgetAll(): void {
+    this.clock += 1;
+    this.changedAt.clear();
+    this.everythingChangedAt = this.clock;
+    this.entries.clear();
   }
 
   close(): void {

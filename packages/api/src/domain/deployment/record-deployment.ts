@@ -25,7 +25,7 @@ export async function recordDeployment(
   if (new Set(keys).size !== keys.length) {
     throw new AppError("BAD_REQUEST", "rows: each rowKey may appear only once", "rows");
   }
-  const recorded = await store.db.$transaction(async (tx) => {
+  const recorded = await store.transaction(async (tx) => {
     await requireHeldRun(tx, input.runId, input.attempt);
     const stored = await tx.resultRow.findMany({
       where: { runId: input.runId, rowKey: { in: keys } },

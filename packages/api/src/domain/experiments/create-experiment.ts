@@ -30,7 +30,7 @@ export async function createExperiment(
   input: CreateExperimentInput,
 ): Promise<ExperimentDetails> {
   const { teamId } = await accessProject(store, actor, input.projectId, "member");
-  const experimentId = await store.db.$transaction(async (tx) => {
+  const experimentId = await store.transaction(async (tx) => {
     const experiment = await tx.experiment.create({
       data: {
         projectId: input.projectId,

@@ -42,7 +42,7 @@ export async function createProject(store: Store, actor: UserActor, input: Creat
       "slug",
     );
   try {
-    return await store.db.$transaction(async (tx) => {
+    return await store.transaction(async (tx) => {
       const existing = await tx.project.findUnique({
         where: { teamId_slug: { teamId: input.teamId, slug } },
         select: { id: true },

@@ -48,7 +48,7 @@ async function claimNow(store: Store, worker: WorkerActor, input: ClaimRunInput)
   await requeueExpiredLeases(store, { teamId: worker.teamId });
   // Pick and take in one transaction: SQLite serialises writers (and this client serialises its
   // transactions), so no other claimer can take the same run between the read and the write.
-  const claimed = await store.db.$transaction(async (tx) => {
+  const claimed = await store.transaction(async (tx) => {
     const next = await tx.run.findFirst({
       where: { status: "queued", experiment: { project: { teamId: worker.teamId } } },
       orderBy: [{ queuedAt: "asc" }, { id: "asc" }],

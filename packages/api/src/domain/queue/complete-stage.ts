@@ -10,7 +10,7 @@ import { requireHeldRun } from "./held-run.js";
  */
 export async function completeStage(store: Store, worker: WorkerActor, input: CompleteStageInput): Promise<void> {
   await accessRunAsWorker(store, worker, input.runId);
-  await store.db.$transaction(async (tx) => {
+  await store.transaction(async (tx) => {
     // Read, check and write in one transaction: SQLite serialises writers, so the check still holds at the write.
     await requireHeldRun(tx, input.runId, input.attempt);
     const { completedStages, timings } = await tx.run.findUniqueOrThrow({

@@ -15,7 +15,7 @@ import { closeAttempt, type RunAttemptOutcome } from "./run-attempts.js";
  */
 export async function finishRun(store: Store, worker: WorkerActor, input: FinishRunInput): Promise<void> {
   await accessRunAsWorker(store, worker, input.runId);
-  const requeued = await store.db.$transaction(async (tx) => {
+  const requeued = await store.transaction(async (tx) => {
     const now = new Date();
     const run = await loadHeldRun(tx, input.runId);
     const error = input.outcome === "failed" ? input.error : null;

@@ -13,7 +13,7 @@ import { appendToTrainingCurve } from "./training-curve.js";
 export async function heartbeatRun(store: Store, worker: WorkerActor, input: HeartbeatRunInput): Promise<Heartbeat> {
   await accessRunAsWorker(store, worker, input.runId);
   // Read, check and write in one transaction: SQLite serialises writers, so the check still holds at the write.
-  return store.db.$transaction(async (tx) => {
+  return store.transaction(async (tx) => {
     const run = await loadHeldRun(tx, input.runId);
     if (run.status === "canceled") return { leaseExpiresAt: null, cancelRequested: true };
     if (!stillHeld(run, input.attempt)) throw await lostHold(tx, run, input.attempt);

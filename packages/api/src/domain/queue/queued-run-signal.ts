@@ -24,6 +24,7 @@ export class QueuedRunSignal {
   ) {
     this.unsubscribe = changes.subscribe((change) => {
       if (change.kind === "runs-queued") this.wake(change.teamId);
+      if (change.kind === "resync") this.wake(null);
     });
   }
 

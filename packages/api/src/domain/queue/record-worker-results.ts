@@ -15,7 +15,7 @@ export async function recordWorkerResults(
   input: RecordWorkerResultsInput,
 ): Promise<RecordedRunResults> {
   await accessRunAsWorker(store, worker, input.runId);
-  const recorded = await store.db.$transaction(async (tx) => {
+  const recorded = await store.transaction(async (tx) => {
     await requireHeldRun(tx, input.runId, input.attempt);
     return storeRunResults(tx, input.runId, input.results);
   });

@@ -45,7 +45,7 @@ export async function requeueExpiredLeases(
     const lease = run.leaseExpiresAt as Date;
     const who = run.worker === null ? "the worker" : `worker "${run.worker}"`;
     const exhausted = run.attempt >= run.maxAttempts;
-    const changed = await store.db.$transaction(async (tx) => {
+    const changed = await store.transaction(async (tx) => {
       const taken = await tx.run.updateMany({
         where: { id: run.id, status: run.status, attempt: run.attempt, leaseExpiresAt: { lt: now } },
         data:

@@ -26,7 +26,7 @@ export async function recordRunResults(
 ): Promise<RecordedRunResults> {
   const layers = prepareLayers(input);
   checkRowIds(input.rows);
-  return store.db.$transaction((tx) => writeRunResults(tx, runId, input, layers));
+  return store.transaction((tx) => writeRunResults(tx, runId, input, layers));
 }
 
 /** recordRunResults for a caller already inside a transaction (e.g. one that also finishes the run). */

@@ -16,7 +16,7 @@ export type CancelRunInput = z.output<typeof cancelRunInput>;
  */
 export async function cancelRun(store: Store, actor: UserActor, input: CancelRunInput): Promise<RunSummary> {
   const { teamId } = await accessRun(store, actor, input.runId, "member");
-  return store.db.$transaction(async (tx) => {
+  return store.transaction(async (tx) => {
     // Conditional on the status so a worker finishing the run at the same moment wins cleanly.
     const canceled = await tx.run.updateMany({
       where: { id: input.runId, status: { in: ["queued", "running"] } },

@@ -20,7 +20,7 @@ export type QueueRunInput = z.output<typeof queueRunInput>;
 /** Queues another run of an experiment (member or higher). */
 export async function queueRun(store: Store, actor: UserActor, input: QueueRunInput): Promise<RunSummary> {
   const { teamId } = await accessExperiment(store, actor, input.experimentId, "member");
-  const queued = await store.db.$transaction(async (tx) => {
+  const queued = await store.transaction(async (tx) => {
     let seed = input.seed;
     if (seed === undefined) {
       const [experiment, used] = await Promise.all([

@@ -20,7 +20,7 @@ export async function addMember(store: Store, actor: UserActor, input: AddMember
   const email = input.email.trim().toLowerCase();
   // Roles and tokens are cached per request path: forget them once this change is committed.
   return forgettingPeopleAfter(store.changes, () =>
-    store.db.$transaction(async (tx) => {
+    store.transaction(async (tx) => {
       const user = await tx.user.findUnique({ where: { email }, select: { id: true } });
       if (user === null) {
         throw new AppError("NOT_FOUND", `no user has the email ${email}; they need to sign up first`, "email");

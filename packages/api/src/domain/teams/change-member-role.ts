@@ -20,7 +20,7 @@ export async function changeMemberRole(store: Store, actor: UserActor, input: Ch
   // each other at once cannot both pass the "another owner remains" check.
   // Roles and tokens are cached per request path: forget them once this change is committed.
   return forgettingPeopleAfter(store.changes, () =>
-    store.db.$transaction(async (tx) => {
+    store.transaction(async (tx) => {
       const target = await tx.membership.findUnique({
         where: { teamId_userId: { teamId: input.teamId, userId: input.userId } },
         select: { role: true },

@@ -17,7 +17,7 @@ export async function createTeam(store: Store, actor: UserActor, input: CreateTe
   }
   // Roles and tokens are cached per request path: forget them once this change is committed.
   return forgettingPeopleAfter(store.changes, () =>
-    store.db.$transaction(async (tx) => {
+    store.transaction(async (tx) => {
       const slug = await uniqueTeamSlug(tx, input.name);
       const team = await tx.team.create({
         data: { name: input.name, slug, memberships: { create: { userId: actor.userId, role: "owner" } } },

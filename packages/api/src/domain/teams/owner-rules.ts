@@ -14,6 +14,11 @@ export function requireOwnerForOwnerRole(actorRole: TeamRole, ...involvedRoles: 
 
 /** Fails when taking the owner role away from `userId` would leave the team with no owner. */
 export async function requireAnotherOwner(db: DbOrTransaction, teamId: string, userId: string): Promise<void> {
+  // Written, not only read: two owners demoting each other at once on PostgreSQL would each see the
+  // other still an owner (different rows); both writing the team's row makes the second one conflict
+  // and start again, when it sees it would leave no owner.
+  const team = await db.team.findUniqueOrThrow({ where: { id: teamId }, select: { name: true } });
+  await db.team.update({ where: { id: teamId }, data: { name: team.name }, select: { id: true } });
   const otherOwners = await db.membership.count({ where: { teamId, role: "owner", userId: { not: userId } } });
   if (otherOwners === 0) {
     throw new AppError(

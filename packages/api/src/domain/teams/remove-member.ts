@@ -23,7 +23,7 @@ export async function removeMember(store: Store, actor: UserActor, input: Remove
   });
   // Roles and tokens are cached per request path: forget them once this change is committed.
   return forgettingPeopleAfter(store.changes, () =>
-    store.db.$transaction(async (tx) => {
+    store.transaction(async (tx) => {
       const target = await tx.membership.findUnique({
         where: { teamId_userId: { teamId: input.teamId, userId: input.userId } },
         select: { role: true },
