@@ -23,7 +23,9 @@ const serverEnvSchema = z.object({
   ),
   DEADWEIGHT_DASHBOARD: optional(z.enum(["on", "dev", "off"], { error: 'expected "on", "dev" or "off"' })),
   DEADWEIGHT_DATABASE_URL: optional(
-    z.string().regex(/^postgres(ql)?:\/\//i, "expected a postgres:// URL, e.g. postgres://user:password@host:5432/deadweight"),
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//i, "expected a postgres:// URL, e.g. postgres://user:password@host:5432/deadweight"),
   ),
   DEADWEIGHT_ARTIFACTS: optional(z.string()),
 });
@@ -56,7 +58,8 @@ export function parseServerEnv(source: Readonly<Record<string, string | undefine
     const problems = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0]);
       // A secret's value must not end up in logs, even a wrong one.
-      const shown = name.includes("SECRET") || name.includes("DATABASE_URL") ? "(hidden)" : JSON.stringify(source[name]);
+      const shown =
+        name.includes("SECRET") || name.includes("DATABASE_URL") ? "(hidden)" : JSON.stringify(source[name]);
       return `  ${name}=${shown}: ${issue.message}`;
     });
     throw new Error(`invalid environment:\n${problems.join("\n")}`);

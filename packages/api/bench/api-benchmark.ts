@@ -8,7 +8,10 @@
  * --warm-up-requests more of each (not reported): the server reaches its steady state (measured here:
  * on this 2-core machine the HTTP stack, tRPC and Kysely take about a thousand requests of a kind to be
  * compiled by V8; after 100, CPU per request was still twice the steady state).
- * Usage: npx tsx bench/api-benchmark.ts [--requests 400] [--cold-requests 100] [--warm-up-requests 1000] [--clients 20]
+ * The same data and load on the embedded SQLite store and on PostgreSQL (a server this script starts
+ * on loopback, as the tests do), one after the other in the same run.
+ * Usage: npx tsx bench/api-benchmark.ts [--stores sqlite,postgres] [--requests 400] [--cold-requests 100]
+ *        [--warm-up-requests 1000] [--clients 20]
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -17,7 +20,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { openDatabase } from "@deadweight/db";
+import { type OpenedDatabase, openDatabase, openPostgresDatabase } from "@deadweight/db";
+import { createTestPostgresDatabase, startTestPostgres } from "@deadweight/test-support";
 import { generateApiToken } from "../src/auth/api-tokens.js";
 
 const { values } = parseArgs({
@@ -26,6 +30,7 @@ const { values } = parseArgs({
     "cold-requests": { type: "string", default: "100" },
     "warm-up-requests": { type: "string", default: "1000" },
     clients: { type: "string", default: "20" },
+    stores: { type: "string", default: "sqlite,postgres" },
   },
 });
 const REQUESTS_PER_WORKLOAD = Number(values.requests);
@@ -36,66 +41,97 @@ const EXPERIMENTS = 100;
 const RUNS_PER_EXPERIMENT = 10;
 const ROWS_PER_RUN = 30;
 
-const dataDir = mkdtempSync(join(tmpdir(), "deadweight-api-bench-"));
-const seeded = await seed(dataDir);
-const server = await startServerProcess(dataDir);
+type StoreKind = "sqlite" | "postgres";
+const STORES = values.stores.split(",").map((name) => name.trim()) as StoreKind[];
+for (const kind of STORES) {
+  if (kind !== "sqlite" && kind !== "postgres") throw new Error(`--stores: "${kind}" is not sqlite or postgres`);
+}
+
+// The same data and clients on each store, one after the other in this run (figures comparable).
+const postgres = STORES.includes("postgres") ? await startTestPostgres() : null;
+const byStore: Record<string, unknown> = {};
 try {
-  const headers = { authorization: `Bearer ${seeded.token}` };
-  const query = async (path: string, input: unknown): Promise<number> => {
-    const url = `${server.url}/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`;
-    const response = await fetch(url, { headers });
-    if (!response.ok) throw new Error(`${path}: HTTP ${response.status} ${await response.text()}`);
-    return (await response.arrayBuffer()).byteLength;
-  };
-  const pick = <T>(items: readonly T[]) => items[Math.floor(Math.random() * items.length)] as T;
-  const sortFields = ["createdAt", "name"] as const;
-  const workloads = {
-    experimentList: () =>
-      query("experiment.list", {
-        projectId: seeded.projectId,
-        limit: 25,
-        sort: { field: pick(sortFields), direction: pick(["asc", "desc"] as const) },
-      }),
-    runResults: () => query("result.rows", { runId: pick(seeded.runIds) }),
-    compare20Runs: () => {
-      const runIds = new Set<string>();
-      while (runIds.size < 20) runIds.add(pick(seeded.runIds));
-      return query("compare.runs", { runIds: [...runIds] });
-    },
-  };
-
-  // The fresh server first: also the warm-up (JIT, SQLite page cache) of the measured pass below.
-  const coldStart = {
-    note: `the first ${COLD_REQUESTS} requests of each workload on a fresh server; not counted against the targets`,
-    experimentList: await measure(server, COLD_REQUESTS, workloads.experimentList),
-    runResults: await measure(server, COLD_REQUESTS, workloads.runResults),
-    compare20Runs: await measure(server, COLD_REQUESTS, workloads.compare20Runs),
-  };
-  for (const workload of Object.values(workloads)) await measure(server, WARM_UP_REQUESTS, workload);
-  const list = await measure(server, REQUESTS_PER_WORKLOAD, workloads.experimentList);
-  const results = await measure(server, REQUESTS_PER_WORKLOAD, workloads.runResults);
-  const compare = await measure(server, REQUESTS_PER_WORKLOAD, workloads.compare20Runs);
-
-  const report = {
-    benchmark: "api-http-loopback",
-    note: `experimentList, runResults and compare20Runs are measured on the same server after the coldStart pass and ${WARM_UP_REQUESTS} more requests of each workload (its steady state)`,
-    stored: { runs: seeded.runIds.length, resultRows: seeded.runIds.length * ROWS_PER_RUN },
-    concurrentClients: CLIENTS,
-    requestsPerWorkload: REQUESTS_PER_WORKLOAD,
-    experimentList: list,
-    runResults: results,
-    compare20Runs: compare,
-    targets: {
-      compareP95Ms: { target: "<= 100", met: compare.p95Ms <= 100 },
-      listP95Ms: { target: "<= 50", met: list.p95Ms <= 50 },
-    },
-    coldStart,
-  };
-  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  for (const kind of STORES) byStore[kind] = await benchmarkStore(kind);
 } finally {
-  server.process.kill("SIGTERM");
-  await new Promise((resolve) => server.process.once("exit", resolve));
-  rmSync(dataDir, { recursive: true, force: true });
+  await postgres?.stop();
+}
+process.stdout.write(
+  `${JSON.stringify(
+    {
+      benchmark: "api-http-loopback",
+      note: `per store: experimentList, runResults and compare20Runs are measured on the same server after the coldStart pass and ${WARM_UP_REQUESTS} more requests of each workload (its steady state)`,
+      concurrentClients: CLIENTS,
+      requestsPerWorkload: REQUESTS_PER_WORKLOAD,
+      ...byStore,
+    },
+    null,
+    2,
+  )}\n`,
+);
+
+async function benchmarkStore(kind: StoreKind) {
+  const dataDir = mkdtempSync(join(tmpdir(), "deadweight-api-bench-"));
+  const database =
+    postgres === null || kind === "sqlite" ? undefined : await createTestPostgresDatabase(postgres.url, "bench");
+  const opened =
+    database === undefined ? openDatabase(join(dataDir, "deadweight.db")) : await openPostgresDatabase(database);
+  const seeded = await seed(opened);
+  await opened.close();
+  const server = await startServerProcess(dataDir, database);
+  try {
+    const headers = { authorization: `Bearer ${seeded.token}` };
+    const query = async (path: string, input: unknown): Promise<number> => {
+      const url = `${server.url}/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`;
+      const response = await fetch(url, { headers });
+      if (!response.ok) throw new Error(`${path}: HTTP ${response.status} ${await response.text()}`);
+      return (await response.arrayBuffer()).byteLength;
+    };
+    const pick = <T>(items: readonly T[]) => items[Math.floor(Math.random() * items.length)] as T;
+    const sortFields = ["createdAt", "name"] as const;
+    const workloads = {
+      experimentList: () =>
+        query("experiment.list", {
+          projectId: seeded.projectId,
+          limit: 25,
+          sort: { field: pick(sortFields), direction: pick(["asc", "desc"] as const) },
+        }),
+      runResults: () => query("result.rows", { runId: pick(seeded.runIds) }),
+      compare20Runs: () => {
+        const runIds = new Set<string>();
+        while (runIds.size < 20) runIds.add(pick(seeded.runIds));
+        return query("compare.runs", { runIds: [...runIds] });
+      },
+    };
+
+    // The fresh server first: also the warm-up (JIT, SQLite page cache) of the measured pass below.
+    const coldStart = {
+      note: `the first ${COLD_REQUESTS} requests of each workload on a fresh server; not counted against the targets`,
+      experimentList: await measure(server, COLD_REQUESTS, workloads.experimentList),
+      runResults: await measure(server, COLD_REQUESTS, workloads.runResults),
+      compare20Runs: await measure(server, COLD_REQUESTS, workloads.compare20Runs),
+    };
+    for (const workload of Object.values(workloads)) await measure(server, WARM_UP_REQUESTS, workload);
+    const list = await measure(server, REQUESTS_PER_WORKLOAD, workloads.experimentList);
+    const results = await measure(server, REQUESTS_PER_WORKLOAD, workloads.runResults);
+    const compare = await measure(server, REQUESTS_PER_WORKLOAD, workloads.compare20Runs);
+
+    return {
+      store: kind,
+      stored: { runs: seeded.runIds.length, resultRows: seeded.runIds.length * ROWS_PER_RUN },
+      experimentList: list,
+      runResults: results,
+      compare20Runs: compare,
+      targets: {
+        compareP95Ms: { target: "<= 100", met: compare.p95Ms <= 100 },
+        listP95Ms: { target: "<= 50", met: list.p95Ms <= 50 },
+      },
+      coldStart,
+    };
+  } finally {
+    server.process.kill("SIGTERM");
+    await new Promise((resolve) => server.process.once("exit", resolve));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -135,9 +171,8 @@ async function measure(server: BenchServer, total: number, request: () => Promis
   };
 }
 
-/** 100 experiments x 10 runs x 30 rows, a team, its admin and a user API token, written straight to SQLite. */
-async function seed(directory: string) {
-  const opened = openDatabase(join(directory, "deadweight.db"));
+/** 100 experiments x 10 runs x 30 rows, a team, its admin and a user API token, written straight to the database. */
+async function seed(opened: OpenedDatabase) {
   const db = opened.db;
   const userId = randomUUID();
   await db.user.create({ data: { id: userId, name: "Bench Admin", email: "bench@example.test" } });
@@ -219,7 +254,6 @@ async function seed(directory: string) {
       }
     });
   }
-  await opened.close();
   return { token: generated.token, projectId: project.id, runIds };
 }
 
@@ -230,15 +264,19 @@ interface BenchServer {
   cpuMicros(): Promise<number>;
 }
 
-async function startServerProcess(directory: string): Promise<BenchServer> {
+async function startServerProcess(directory: string, database: string | undefined): Promise<BenchServer> {
   const script = fileURLToPath(new URL("./serve-for-benchmark.ts", import.meta.url));
   // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof") profiles the server process.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter((arg) => arg !== "");
-  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", script, directory], {
-    cwd: fileURLToPath(new URL("..", import.meta.url)),
-    // The IPC channel answers CPU usage questions (see serve-for-benchmark.ts).
-    stdio: ["ignore", "pipe", "inherit", "ipc"],
-  });
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, "--import", "tsx", script, directory, ...(database === undefined ? [] : [database])],
+    {
+      cwd: fileURLToPath(new URL("..", import.meta.url)),
+      // The IPC channel answers CPU usage questions (see serve-for-benchmark.ts).
+      stdio: ["ignore", "pipe", "inherit", "ipc"],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let output = "";
     child.stdout?.on("data", (chunk: Buffer) => {

@@ -40,6 +40,7 @@ export * from "./routers/team-router.js";
 export * from "./server/bootstrap-local-owner.js";
 export * from "./server/lease-sweeper.js";
 export * from "./server/start-api-server.js";
+export * from "./store/copy-store.js";
 export * from "./store/store.js";
 export * from "./store/store-changes.js";
 export type * from "./trpc/context.js";

@@ -4,12 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buffer } from "node:stream/consumers";
 import { ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { startS3Server, type TestS3Server } from "@deadweight/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openArtifactStore } from "../src/artifacts/open-artifact-store.js";
 import { createS3ArtifactStore, type S3ArtifactStore, type S3Settings } from "../src/artifacts/s3-artifact-store.js";
 import { AppError } from "../src/errors/app-error.js";
 import { chunked, describeArtifactStoreBehaviour, randomBytes, sha256Of } from "./artifact-store-behaviour.js";
-import { startS3Server, type TestS3Server } from "./s3-server.js";
 
 const work = mkdtempSync(join(tmpdir(), "deadweight-s3-artifact-store-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));

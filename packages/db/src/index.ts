@@ -1,7 +1,7 @@
 export * from "./apply-migrations.js";
+export * from "./apply-postgres-migrations.js";
 export { Prisma } from "./generated/client.js";
 export type * from "./generated/models.js";
-export * from "./apply-postgres-migrations.js";
 export * from "./open-database.js";
 export * from "./open-postgres-database.js";
 export * from "./postgres-connection.js";

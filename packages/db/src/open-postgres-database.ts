@@ -1,9 +1,8 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
-import type { OpenedDatabase } from "./open-database.js";
 import { applyPostgresMigrations } from "./apply-postgres-migrations.js";
-import type { Db } from "./open-database.js";
 import { PrismaClient as PostgresPrismaClient } from "./generated-postgres/client.js";
+import type { Db, OpenedDatabase } from "./open-database.js";
 import { postgresConnectionProblem, postgresPoolConfig, redactedPostgresUrl } from "./postgres-connection.js";
 import { openPostgresReads } from "./reads/open-postgres-reads.js";
 
@@ -13,8 +12,10 @@ export class StoreDatabaseError extends Error {
 }
 
 export interface PostgresDatabaseOptions {
-  /** Connections of Prisma's pool and of the read path's pool, each; default 10. */
+  /** Connections of Prisma's pool (writes); default 10. */
   readonly poolSize?: number;
+  /** Connections of the read path's pool; default 20 (a server's concurrent reads queue on it). */
+  readonly readPoolSize?: number;
 }
 
 /**
@@ -23,7 +24,10 @@ export interface PostgresDatabaseOptions {
  * path, each with its own pool. Fails with a StoreDatabaseError naming what to fix when the server
  * cannot be reached, refuses the credentials, or has no such database.
  */
-export async function openPostgresDatabase(url: string, options: PostgresDatabaseOptions = {}): Promise<OpenedDatabase> {
+export async function openPostgresDatabase(
+  url: string,
+  options: PostgresDatabaseOptions = {},
+): Promise<OpenedDatabase> {
   const location = redactedPostgresUrl(url);
   const poolSize = options.poolSize ?? 10;
   const migrator = new pg.Client(postgresPoolConfig(url, 1));
@@ -37,7 +41,7 @@ export async function openPostgresDatabase(url: string, options: PostgresDatabas
   } finally {
     await migrator.end().catch(() => {});
   }
-  const readPool = new pg.Pool(postgresPoolConfig(url, poolSize));
+  const readPool = new pg.Pool(postgresPoolConfig(url, options.readPoolSize ?? 20));
   // An idle pooled connection that the server drops must not take the process down.
   readPool.on("error", () => {});
   const reads = openPostgresReads(readPool);

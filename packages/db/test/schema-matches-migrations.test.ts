@@ -69,7 +69,9 @@ describe("PostgreSQL: the migrations produce the schema", () => {
 function sqliteCatalog(db: Database.Database) {
   const tables = (
     db
-      .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_prisma_migrations' ORDER BY name`)
+      .prepare(
+        `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_prisma_migrations' ORDER BY name`,
+      )
       .all() as { name: string }[]
   ).map((row) => row.name);
   return tables.map((table) => ({
@@ -93,13 +95,15 @@ function sqliteCatalog(db: Database.Database) {
 async function postgresCatalog(client: pg.Client) {
   const rows = async (sql: string) => (await client.query(sql)).rows;
   return {
-    columns: await rows(`SELECT table_name, column_name, data_type, is_nullable, column_default, character_maximum_length,
+    columns:
+      await rows(`SELECT table_name, column_name, data_type, is_nullable, column_default, character_maximum_length,
         numeric_precision, datetime_precision
       FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> '_prisma_migrations'
       ORDER BY table_name, column_name`),
     indexes: await rows(`SELECT tablename, indexname, indexdef FROM pg_indexes
       WHERE schemaname = 'public' AND tablename <> '_prisma_migrations' ORDER BY tablename, indexname`),
-    constraints: await rows(`SELECT c.conrelid::regclass::text AS table_name, c.conname, c.contype, pg_get_constraintdef(c.oid) AS definition
+    constraints:
+      await rows(`SELECT c.conrelid::regclass::text AS table_name, c.conname, c.contype, pg_get_constraintdef(c.oid) AS definition
       FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
       WHERE n.nspname = 'public' AND c.conrelid::regclass::text <> '_prisma_migrations'
       ORDER BY table_name, c.conname`),

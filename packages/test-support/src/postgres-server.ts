@@ -108,7 +108,9 @@ export async function startTestPostgres(): Promise<TestPostgres> {
 
 /** A new, empty database on the test server (its own per test file); returns its URL. */
 export async function createTestPostgresDatabase(serverUrl: string, prefix = "test"): Promise<string> {
-  const name = `${prefix}_${process.pid}_${Math.random().toString(36).slice(2, 10)}`.toLowerCase().replace(/[^a-z0-9_]/g, "_");
+  const name = `${prefix}_${process.pid}_${Math.random().toString(36).slice(2, 10)}`
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, "_");
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {

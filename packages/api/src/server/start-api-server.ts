@@ -1,10 +1,10 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { S3Settings } from "../artifacts/s3-artifact-store.js";
 import type { Auth } from "../auth/create-auth.js";
 import type { Exposure } from "../http/request-admission.js";
 import { type NodePageHandler, type RunningHttpServer, startHttpServer } from "../http/start-http-server.js";
-import type { S3Settings } from "../artifacts/s3-artifact-store.js";
 import { openStore, type Store } from "../store/store.js";
 import { loadOrCreateAuthSecret } from "./auth-secret.js";
 import { bootstrapLocalOwner, type LocalOwner } from "./bootstrap-local-owner.js";
