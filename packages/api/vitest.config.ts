@@ -2,8 +2,10 @@ import { defineConfig } from "vitest/config";
 
 // Every test file runs against both stores (a matrix): the embedded SQLite file, and a real
 // PostgreSQL server that the postgres project starts for the run (@deadweight/test-support). Files
-// about SQLite itself (its file surviving a SIGKILL) run on SQLite only.
+// about SQLite itself (its file surviving a SIGKILL) run on SQLite only; copying a store goes between
+// the two kinds, so it needs the PostgreSQL server and runs once.
 const SQLITE_ONLY = ["test/restart.test.ts"];
+const ACROSS_STORES = ["test/copy-store.test.ts"];
 
 export default defineConfig({
   test: {
@@ -13,7 +15,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
-      { extends: true, test: { name: "sqlite", env: { DEADWEIGHT_TEST_STORE: "sqlite" } } },
+      { extends: true, test: { name: "sqlite", env: { DEADWEIGHT_TEST_STORE: "sqlite" }, exclude: ACROSS_STORES } },
       {
         extends: true,
         test: {

@@ -22,10 +22,12 @@ import {
   type DeploymentBudget,
   expandThresholdGrid,
   exportVerifiedBundle,
+  featureScalingRecord,
   fineTunePrunedNetwork,
   initialiseBackend,
   type MeasuredBundle,
   type MlpWeights,
+  majorityClassOf,
   measureModelActivations,
   measureModelBundle,
   paretoFrontier,
@@ -286,6 +288,10 @@ const modelCard =
         }),
         split: split.record,
         backend,
+        // MNIST's pixels are divided by 255 as they load: nothing is scaled again, nothing folded.
+        inputs: { featureNames: null, scaling: featureScalingRecord(split) },
+        classNames: null,
+        majorityClass: majorityClassOf(split),
       });
 
 if (!values["keep-files"]) rmSync(folder, { recursive: true, force: true });

@@ -9,10 +9,13 @@
  *   each. Two sizes: "small" (the default prune run with 1 epoch instead of 5, ~25 s; the target,
  *   overhead <= 10%, applies to it) and "demo" (the platform's 1.5 s demo run, where the worker's
  *   fixed cost per run, ~25 HTTP calls and the model uploads, shows most).
+ * - replicas: the same two throughputs on PostgreSQL + an S3-compatible bucket (s3rver), served by 1 and
+ *   then by 2 API server processes (the empty-run clients and the workers spread over them).
  * Usage: pnpm --filter @deadweight/cli run bench:queue [-- --empty-runs 200 --small-runs 40 --repeats 3]
- *   [--only queue|overhead|demo] (a part alone: "overhead" is both sizes, "demo" the demo run only)
+ *   [--only queue|overhead|demo|replicas] (a part alone: "overhead" is both sizes, "demo" the demo run only)
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,6 +23,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { AppRouter } from "@deadweight/api";
+import { createTestPostgresDatabase, startStandaloneS3Server, startTestPostgres } from "@deadweight/test-support";
 import { createHttpWorkerApi } from "@deadweight/worker";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import { DEMO_EXPERIMENT } from "../src/platform/demo-experiment.js";
@@ -36,12 +40,13 @@ const EMPTY_RUNS = Number(values["empty-runs"]);
 const SMALL_RUNS = Number(values["small-runs"]);
 const REPEATS = Number(values.repeats);
 const ONLY = values.only;
-if (ONLY !== undefined && !["queue", "overhead", "demo"].includes(ONLY)) {
-  console.error(`--only "${ONLY}": expected queue, overhead or demo`);
+if (ONLY !== undefined && !["queue", "overhead", "demo", "replicas"].includes(ONLY)) {
+  console.error(`--only "${ONLY}": expected queue, overhead, demo or replicas`);
   process.exit(2);
 }
-const wanted = (part: "queue" | "small" | "demo") =>
-  ONLY === undefined || (part === "queue" ? ONLY === "queue" : ONLY === "overhead" || ONLY === part);
+const wanted = (part: "queue" | "small" | "demo" | "replicas") =>
+  ONLY === undefined ||
+  (part === "queue" || part === "replicas" ? ONLY === part : ONLY === "overhead" || ONLY === part);
 const WORKERS = 4;
 const CLI_BIN = fileURLToPath(new URL("../bin/deadweight.mjs", import.meta.url));
 const TSX_RUN = (script: string) => ["--import", "tsx", fileURLToPath(new URL(script, import.meta.url))];
@@ -54,10 +59,15 @@ process.on("exit", () => {
 });
 
 /** Starts a child and resolves with the payload of its first line starting with `marker`. */
-function startChild(args: string[], marker: string): Promise<{ child: ChildProcess; payload: unknown }> {
+function startChild(
+  args: string[],
+  marker: string,
+  env: Record<string, string> = {},
+): Promise<{ child: ChildProcess; payload: unknown }> {
   const child = spawn(process.execPath, args, {
     stdio: ["pipe", "pipe", "inherit"],
     cwd: fileURLToPath(new URL("..", import.meta.url)),
+    env: { ...process.env, ...env },
   });
   children.push(child);
   return new Promise((resolve, reject) => {
@@ -85,9 +95,24 @@ interface Served {
   readonly projectId: string;
 }
 
-async function startServer(name: string): Promise<{ served: Served; stop: () => Promise<void> }> {
+/** A shared store for replicas: a PostgreSQL database, a bucket, the session secret. */
+interface SharedStore {
+  readonly database: string;
+  readonly artifacts: string;
+  readonly env: Record<string, string>;
+}
+
+async function startServer(name: string, shared?: SharedStore): Promise<{ served: Served; stop: () => Promise<void> }> {
   const dataDir = join(scratch, name);
-  const { child, payload } = await startChild([...TSX_RUN("./serve-queue-for-benchmark.ts"), dataDir], "READY");
+  const { child, payload } = await startChild(
+    [
+      ...TSX_RUN("./serve-queue-for-benchmark.ts"),
+      dataDir,
+      ...(shared === undefined ? [] : [shared.database, shared.artifacts]),
+    ],
+    "READY",
+    shared?.env,
+  );
   return {
     served: payload as Served,
     stop: async () => {
@@ -185,14 +210,19 @@ const round = (value: number, digits = 3) => Number(value.toFixed(digits));
 const seconds = (from: string | Date, to: string | Date) => (new Date(to).getTime() - new Date(from).getTime()) / 1000;
 
 // 1. The queue alone: 4 clients claim and finish empty runs as fast as the server lets them.
-async function emptyRunThroughput() {
-  const { served, stop } = await startServer("empty");
+async function emptyRunThroughput(servers?: readonly Served[], stopAll?: () => Promise<void>) {
+  const started1 = servers === undefined ? await startServer("empty") : null;
+  const everyServer = servers ?? [started1!.served];
+  const served = everyServer[0]!;
+  const stop = stopAll ?? started1!.stop;
   await queueRuns(served, EMPTY_RUNS, {});
   const started = performance.now();
   let finished = 0;
   await Promise.all(
     Array.from({ length: WORKERS }, async (_, index) => {
-      const api = createHttpWorkerApi({ serverUrl: served.url, token: served.workerToken });
+      // Spread over the replicas: client i talks to replica i mod n.
+      const mine = everyServer[index % everyServer.length]!;
+      const api = createHttpWorkerApi({ serverUrls: [mine.url], token: served.workerToken });
       for (;;) {
         const claim = await api.claim({ workerName: `empty-${index}` });
         if (claim === null) return;
@@ -207,13 +237,22 @@ async function emptyRunThroughput() {
 }
 
 // 2. Trivially small real runs through 4 worker processes.
-async function smallRunThroughput() {
-  const { served, stop } = await startServer("small");
+async function smallRunThroughput(servers?: readonly Served[], stopAll?: () => Promise<void>) {
+  const started1 = servers === undefined ? await startServer("small") : null;
+  const everyServer = servers ?? [started1!.served];
+  const served = everyServer[0]!;
+  const stop = stopAll ?? started1!.stop;
   const csv = join(scratch, "small.csv");
   const lines = ["a,b,c,d,label"];
   for (let i = 0; i < 600; i++) lines.push(`${i % 2},${(i * 7) % 5},${(i * 3) % 4},${i % 3},${i % 2}`);
   writeFileSync(csv, `${lines.join("\n")}\n`);
-  const workers = Array.from({ length: WORKERS }, (_, index) => spawnWorker(served, `small-${index}`));
+  // Worker i starts on replica i mod n and fails over to the others.
+  const workers = Array.from({ length: WORKERS }, (_, index) =>
+    spawnWorker(
+      { ...served, url: everyServer.map((_, k) => everyServer[(index + k) % everyServer.length]!.url).join(",") },
+      `small-${index}`,
+    ),
+  );
   await Promise.all(workers.map(untilPolling));
   const runIds = await queueRuns(served, SMALL_RUNS, {
     dataset: `csv:${csv}`,
@@ -316,9 +355,58 @@ async function workerOverhead(description: string, config: Record<string, unknow
   };
 }
 
+// 4. The queue on PostgreSQL + a bucket, behind 1 and then 2 API server processes.
+async function replicaThroughput() {
+  const postgres = await startTestPostgres();
+  const s3 = await startStandaloneS3Server();
+  try {
+    const byReplicas: Record<string, unknown> = {};
+    for (const count of [1, 2]) {
+      const shared = async (part: string): Promise<SharedStore> => ({
+        database: await createTestPostgresDatabase(postgres.url, `queue_${part}_${count}`),
+        artifacts: `s3://${s3.bucket}/${part}-${count}`,
+        env: {
+          DEADWEIGHT_AUTH_SECRET: randomBytes(32).toString("base64url"),
+          AWS_ENDPOINT_URL: s3.endpoint,
+          AWS_REGION: "us-east-1",
+          AWS_ACCESS_KEY_ID: s3.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+        },
+      });
+      const replicasOf = async (part: string) => {
+        const store = await shared(part);
+        const started: Awaited<ReturnType<typeof startServer>>[] = [];
+        // One at a time: the first migrates the database and creates the tokens the others share.
+        for (let index = 0; index < count; index++) started.push(await startServer(`${part}-${count}-${index}`, store));
+        const first = started[0]!.served;
+        return {
+          servers: started.map((entry) => ({ ...first, url: entry.served.url })),
+          stop: async () => {
+            for (const entry of started) await entry.stop();
+          },
+        };
+      };
+      const empty = await replicasOf("empty");
+      const emptyRuns = await emptyRunThroughput(empty.servers, empty.stop);
+      const small = await replicasOf("small");
+      const smallRuns = await smallRunThroughput(small.servers, small.stop);
+      byReplicas[`${count} replica${count === 1 ? "" : "s"}`] = { empty: emptyRuns, small: smallRuns };
+    }
+    return {
+      store: "PostgreSQL (a server this benchmark starts) + s3rver on loopback",
+      note: "one machine: the replicas, the database, the bucket and the workers share its cores, so a second replica adds failover, not throughput, here",
+      ...byReplicas,
+    };
+  } finally {
+    await s3.discard();
+    await postgres.stop();
+  }
+}
+
 const result = {
   machine: { cpus: availableParallelism(), loadAverageAtStart: loadavg().map((value) => round(value, 2)) },
   ...(wanted("queue") ? { queue: { empty: await emptyRunThroughput(), small: await smallRunThroughput() } } : {}),
+  ...(wanted("replicas") ? { replicas: await replicaThroughput() } : {}),
   overhead: {
     ...(wanted("small")
       ? {

@@ -35,10 +35,10 @@ describe("the New-experiment form's draft", () => {
   );
 
   // Every field the form shows, away from its default. Not shown by the form, so left at their defaults:
-  // labelColumn, pruning.score, export, backend and out (a CLI output folder, meaningless on a server).
+  // labelColumn, header, pruning.score, export, backend and out (a CLI output folder, meaningless on a server).
   const CHANGED = experimentConfigSchema.parse({
     dataset: "idx:/data/fashion",
-    split: { validationFraction: 0.2, maxTrainSamples: 3000, maxTestSamples: 1000 },
+    split: { validationFraction: 0.2, maxTrainSamples: 3000, maxTestSamples: 1000, scale: "minmax" },
     model: { hidden: [32, 16], activation: "tanh" },
     training: { epochs: 1, batchSize: 64, learningRate: 0.003 },
     pruning: { means: [0, 0.25], stds: [0.5, 2] },

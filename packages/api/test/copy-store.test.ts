@@ -9,7 +9,6 @@ import { recordArtifact } from "../src/domain/artifacts/record-artifact.js";
 import { copyStore, StoreCopyError } from "../src/store/copy-store.js";
 import { openStore, type Store } from "../src/store/store.js";
 import { createQueueTeam, queueRuns } from "./queue-fixtures.js";
-import { TEST_STORE } from "./test-database.js";
 import { activationStatsFixture, callerFor, runResultsFixture } from "./tracking-fixtures.js";
 
 // Moving a team: the embedded store (SQLite + a folder) into PostgreSQL + an S3 bucket, and back.
@@ -106,7 +105,7 @@ async function everything(store: Store) {
   };
 }
 
-describe.runIf(TEST_STORE === "postgres")("copying a store", () => {
+describe("copying a store", () => {
   it("moves every row and artifact from SQLite and a folder into PostgreSQL and S3, and back", async () => {
     const before = await everything(source);
     const cloud = await onPostgres("moved");

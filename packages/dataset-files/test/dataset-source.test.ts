@@ -40,6 +40,8 @@ describe("loadDatasetSource", () => {
     expect(loaded.description).toBe(
       `CSV ${join(dir, "d.csv")} (last 20% of rows held out as test): 4 train + 1 test samples, 2 features, 2 classes`,
     );
+    // CSV features come as the file holds them: the configured scaling applies to them.
+    expect(loaded.alreadyScaled).toBeNull();
   });
 
   it("rejects an IDX folder that does not exist, naming it", () => {

@@ -1,6 +1,11 @@
 import type { ExperimentSettings } from "@deadweight/core";
 // The TF.js-free entry: the dashboard's New-experiment form imports these defaults into the browser.
-import { DEFAULT_THRESHOLD_GRID, type ThresholdGrid } from "@deadweight/core/tensor-free";
+import {
+  DEFAULT_THRESHOLD_GRID,
+  FEATURE_SCALING_METHODS,
+  type FeatureScalingMethod,
+  type ThresholdGrid,
+} from "@deadweight/core/tensor-free";
 import { z } from "zod";
 
 const DEFAULT_GRID = DEFAULT_THRESHOLD_GRID as Extract<ThresholdGrid, { kind: "meanStd" }>;
@@ -16,11 +21,23 @@ export const experimentConfigSchema = z
   .object({
     dataset: z.string().min(1).default("mnist").describe('"mnist", "idx:<folder>" or "csv:<train.csv>[,<test.csv>]"'),
     labelColumn: z.union([z.string().min(1), z.number().int().nonnegative()]).optional(),
+    /** Whether a CSV's first line is a header; absent: detected (a line of names is a header). */
+    header: z.enum(["yes", "no"]).optional(),
     split: z
       .object({
         validationFraction: z.number().gt(0).lt(1).default(0.1),
         maxTrainSamples: z.number().int().positive().optional(),
         maxTestSamples: z.number().int().positive().optional(),
+        /**
+         * How CSV features are scaled before the network, fitted on the training part only and folded
+         * into every exported model's first layer (so exported models take raw features): each
+         * feature standardised (mean 0, std 1), mapped to [0, 1] (min-max), or left raw. IDX/MNIST
+         * pixels are divided by 255 as they load and are not scaled again.
+         */
+        scale: z
+          .enum(FEATURE_SCALING_METHODS)
+          .default("standard")
+          .describe('"standard" (mean 0, std 1), "minmax" ([0, 1]) or "none"; fitted on the training part only'),
       })
       .strict()
       .prefault({}),
@@ -101,6 +118,15 @@ export type ExperimentConfig = z.infer<typeof experimentConfigSchema>;
 /** The configuration of `{}`: every default, the same one the CLI runs with no flags and the dashboard's form starts from. */
 export function defaultExperimentConfig(): ExperimentConfig {
   return experimentConfigSchema.parse({});
+}
+
+/**
+ * The feature scaling a run applies: the configured `split.scale` for features as the file holds
+ * them (CSV), "none" for features their loader already scaled (`alreadyScaled`: why, e.g. IDX
+ * pixels divided by 255; null for CSV).
+ */
+export function featureScalingOf(config: ExperimentConfig, alreadyScaled: string | null): FeatureScalingMethod {
+  return alreadyScaled === null ? config.split.scale : "none";
 }
 
 /** The sweep's thresholds for the configured criterion. */

@@ -28,14 +28,30 @@ export interface TestS3Server {
   stop(): Promise<void>;
 }
 
+export interface S3ServerOptions {
+  readonly directory?: string;
+  readonly port?: number;
+  readonly bucket?: string;
+}
+
 /**
  * A real s3rver on 127.0.0.1 (a free port unless `port` is given) with the bucket configured,
  * stopped after the test file; its directory is a fresh temporary one (removed after the file)
  * unless `directory` is given.
  */
-export async function startS3Server(
-  options: { readonly directory?: string; readonly port?: number; readonly bucket?: string } = {},
-): Promise<TestS3Server> {
+export async function startS3Server(options: S3ServerOptions = {}): Promise<TestS3Server> {
+  const server = await startStandaloneS3Server(options);
+  afterAll(() => server.discard());
+  return server;
+}
+
+/**
+ * startS3Server outside a test file (a benchmark): nothing is stopped for you; `discard()` stops it
+ * and removes its temporary directory.
+ */
+export async function startStandaloneS3Server(
+  options: S3ServerOptions = {},
+): Promise<TestS3Server & { discard(): Promise<void> }> {
   const directory = options.directory ?? mkdtempSync(join(tmpdir(), "deadweight-s3rver-"));
   const bucket = options.bucket ?? "deadweight-artifacts";
   const server = new S3rver({
@@ -65,10 +81,10 @@ export async function startS3Server(
     })();
     return stopping;
   };
-  afterAll(async () => {
+  const discard = async () => {
     await stop();
     if (options.directory === undefined) rmSync(directory, { recursive: true, force: true });
-  });
+  };
 
   return {
     endpoint: `http://127.0.0.1:${port}`,
@@ -90,5 +106,6 @@ export async function startS3Server(
       });
     },
     stop,
+    discard,
   };
 }

@@ -1,4 +1,5 @@
 export * from "./api/http-worker-api.js";
+export * from "./api/replica-failover.js";
 export * from "./api/server-call-error.js";
 export * from "./api/server-connection.js";
 export * from "./api/worker-api.js";

@@ -6,8 +6,11 @@ import { claimLoop } from "./claim/claim-loop.js";
 import type { AttemptReport } from "./pipeline/run-attempt.js";
 
 export interface WorkerOptions {
-  /** The Deadweight server, e.g. "http://127.0.0.1:4100". */
-  readonly serverUrl: string;
+  /**
+   * The Deadweight server, e.g. ["http://127.0.0.1:4100"], or several replicas of one platform (one
+   * shared store): calls go to the first until it stops answering, then to the next.
+   */
+  readonly serverUrls: readonly string[];
   /** A worker token of the team whose runs this worker runs. */
   readonly token: string;
   /** Shown in the runs it holds; default "<host>-<pid>". */
@@ -40,7 +43,8 @@ export const DEFAULT_LEASE_SECONDS = 30;
  * runs in progress) with a report per attempt; throws a ServerCallError when the token is refused.
  */
 export async function runWorker(options: WorkerOptions): Promise<AttemptReport[]> {
-  const serverUrl = normaliseServerUrl(options.serverUrl);
+  const serverUrls = options.serverUrls.map(normaliseServerUrl);
+  if (serverUrls.length === 0) throw new RangeError("serverUrls: give at least one server URL");
   const concurrency = options.concurrency ?? 1;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new RangeError(`concurrency must be a whole number of at least 1, got ${concurrency}`);
@@ -49,8 +53,12 @@ export async function runWorker(options: WorkerOptions): Promise<AttemptReport[]
   if (!(leaseSeconds >= 1)) throw new RangeError(`leaseSeconds must be at least 1, got ${leaseSeconds}`);
   const log = options.log ?? ((line: string) => console.error(line));
   const workerName = options.workerName ?? `${hostname()}-${process.pid}`;
-  const api = options.api ?? createHttpWorkerApi({ serverUrl, token: options.token });
-  log(`worker ${workerName}: polling ${serverUrl} for runs (concurrency ${concurrency}, lease ${leaseSeconds} s)`);
+  const api = options.api ?? createHttpWorkerApi({ serverUrls, token: options.token }, { log });
+  const [first, ...others] = serverUrls;
+  const failover = others.length === 0 ? "" : `; then ${others.join(", ")} if it stops answering`;
+  log(
+    `worker ${workerName}: polling ${first} for runs (concurrency ${concurrency}, lease ${leaseSeconds} s${failover})`,
+  );
   const reports = await claimLoop({
     api,
     workerName,

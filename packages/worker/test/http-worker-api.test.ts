@@ -29,14 +29,20 @@ async function flakyServer(failures: number) {
   });
   await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { paths, api: createHttpWorkerApi({ serverUrl: url, token: "dw_test" }, [10, 10]) };
+  // Waits between tries are recorded, not waited.
+  const pauses: number[] = [];
+  const pause = async (ms: number) => {
+    pauses.push(ms);
+  };
+  return { paths, pauses, api: createHttpWorkerApi({ serverUrl: url, token: "dw_test" }, { pause }) };
 }
 
 describe("createHttpWorkerApi", () => {
   it("tries an idempotent report again after a passing failure", async () => {
-    const { paths, api } = await flakyServer(2);
+    const { paths, pauses, api } = await flakyServer(2);
     await api.finish({ runId: "r1", attempt: 1, outcome: "succeeded" });
     expect(paths).toEqual(["/api/trpc/worker.finish", "/api/trpc/worker.finish", "/api/trpc/worker.finish"]);
+    expect(pauses).toEqual([500, 1_500]);
   });
 
   it("gives up after three tries with the server's answer", async () => {

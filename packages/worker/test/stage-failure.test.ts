@@ -1,7 +1,7 @@
 import { DeadweightError } from "@deadweight/core";
 import { describe, expect, it } from "vitest";
 import { ServerCallError } from "../src/api/server-call-error.js";
-import { failureOutcome, StageFailure } from "../src/pipeline/stage-failure.js";
+import { failureOutcome, isClaimEndedRefusal, StageFailure } from "../src/pipeline/stage-failure.js";
 
 describe("failureOutcome", () => {
   it.each(["INVALID_DATASET", "INVALID_MODEL_SPEC", "INVALID_THRESHOLD", "INVALID_OPTION", "NON_FINITE_LOSS"] as const)(
@@ -37,5 +37,19 @@ describe("failureOutcome", () => {
   it("keeps the message within what the server stores", () => {
     const long = new DeadweightError("INVALID_DATASET", "x".repeat(5000));
     expect(failureOutcome(new StageFailure("load", long)).error).toHaveLength(2000);
+  });
+});
+
+describe("isClaimEndedRefusal", () => {
+  it("recognizes a report refused because the claim ended, inside or outside a stage failure", () => {
+    const refused = new ServerCallError("conflict", "run r1 attempt 1 is no longer yours (it was canceled)", 409);
+    expect(isClaimEndedRefusal(refused)).toBe(true);
+    expect(isClaimEndedRefusal(new StageFailure("train", refused))).toBe(true);
+  });
+
+  it("leaves every other failure to the failure path", () => {
+    const offline = new ServerCallError("unreachable", "cannot reach the Deadweight server");
+    expect(isClaimEndedRefusal(new StageFailure("train", offline))).toBe(false);
+    expect(isClaimEndedRefusal(new StageFailure("train", new Error("conflict")))).toBe(false);
   });
 });

@@ -9,14 +9,16 @@ import {
   type DeploymentProgress,
   deployCandidates,
   type ExperimentResult,
+  type LearningCheck,
   runExperiment,
   SUGGESTION_MAX_VALIDATION_DROP,
   type SweepRow,
+  scaleDataSplit,
   splitDataset,
   suggestedRow,
 } from "@deadweight/core";
 import { type DatasetSource, loadDatasetSource, parseDatasetArgument } from "@deadweight/dataset-files";
-import { type ExperimentConfig, experimentSettingsOf } from "@deadweight/experiment-config";
+import { type ExperimentConfig, experimentSettingsOf, featureScalingOf } from "@deadweight/experiment-config";
 import { loadExperimentConfig } from "../config/load-experiment-config.js";
 import { PRUNE_USAGE, parsePruneArguments } from "../config/prune-arguments.js";
 import { buildResultsDocument, type ResultsDeployment } from "../output/run-documents.js";
@@ -25,6 +27,7 @@ import { writeResultsFile, writeRunFolder } from "../output/write-run-folder.js"
 import { renderDeploymentSummary } from "../terminal/deployment-summary.js";
 import { formatBytes } from "../terminal/format-bytes.js";
 import { formatDuration } from "../terminal/format-duration.js";
+import { renderLearningSummary } from "../terminal/learning-summary.js";
 import { renderNeuronScatter } from "../terminal/neuron-scatter.js";
 import { renderResultsTable } from "../terminal/results-table.js";
 import { experimentProgressRenderer } from "./experiment-progress.js";
@@ -52,10 +55,12 @@ export async function pruneCommand(argv: readonly string[], streams: CommandStre
 
   const loaded = loadDatasetSource(datasetSourceOf(config));
   streams.stderr.write(`dataset: ${loaded.description}\n`);
-  const split = splitDataset(loaded.train, loaded.test, config.split);
+  const scaling = featureScalingOf(config, loaded.alreadyScaled);
+  const split = scaleDataSplit(splitDataset(loaded.train, loaded.test, config.split), scaling);
   streams.stderr.write(
     `split: ${split.train.labels.length} train, ${split.validation.labels.length} validation (samples ${split.record.validation.from}-${split.record.validation.to - 1} of the training data), ${split.test.labels.length} test\n`,
   );
+  streams.stderr.write(`${describeScaling(scaling, loaded.alreadyScaled, split.train.labels.length)}\n`);
   streams.stderr.write(
     `model: ${[split.train.featureCount, ...config.model.hidden, split.train.classCount].join("-")} ${config.model.activation}, ${config.training.epochs} epochs, batch ${config.training.batchSize}, seed ${config.seed}\n`,
   );
@@ -91,7 +96,7 @@ export async function pruneCommand(argv: readonly string[], streams: CommandStre
   writeResultsFile(outFolder, resultsOf({ ...deployment.record, rows: deployment.rows, seconds: deploySeconds }));
   const totalSeconds = (performance.now() - started) / 1000;
 
-  const suggestion = suggestedRow(result.rows);
+  const suggestion = suggestedRow(result.rows, result.learning);
   const out = streams.stdout;
   out.write("\n");
   const box = suggestion?.threshold.kind === "meanStd" ? suggestion.threshold : undefined;
@@ -99,7 +104,8 @@ export async function pruneCommand(argv: readonly string[], streams: CommandStre
     out.write(`${renderNeuronScatter(layer, box === undefined ? {} : { threshold: box })}\n\n`);
   }
   out.write(`${renderResultsTable(result.base, result.rows, { colors: out.isTTY === true })}\n\n`);
-  out.write(`${describeSuggestion(suggestion, result.base.bytes)}\n`);
+  out.write(`${renderLearningSummary(result.learning, result.base)}\n`);
+  out.write(`${describeSuggestion(suggestion, result.base.bytes, result.learning)}\n`);
   const summary = renderDeploymentSummary(deployment, modelCardName);
   if (summary !== "") out.write(`${summary}\n`);
   out.write(
@@ -144,6 +150,7 @@ async function deploy(
       settings: config.deployment,
       training: { batchSize: config.training.batchSize, learningRate: config.training.learningRate, seed: config.seed },
       baseTrainingSeconds: result.training.seconds,
+      baseTraining: result.training,
       exportFolder: outFolder,
       testSetFile: join(scratch, "test-set.dwds"),
       card: {
@@ -169,11 +176,23 @@ async function deploy(
 
 function datasetSourceOf(config: ExperimentConfig): DatasetSource {
   const source = parseDatasetArgument(config.dataset);
-  if (source.kind === "csv" && config.labelColumn !== undefined) return { ...source, labelColumn: config.labelColumn };
-  return source;
+  if (source.kind !== "csv") return source;
+  return {
+    ...source,
+    ...(config.labelColumn === undefined ? {} : { labelColumn: config.labelColumn }),
+    ...(config.header === undefined ? {} : { header: config.header === "yes" }),
+  };
 }
 
-function describeSuggestion(row: SweepRow | null, baseBytes: number): string {
+function describeScaling(method: string, alreadyScaled: string | null, trainRows: number): string {
+  if (alreadyScaled !== null) return `scaling: none (${alreadyScaled})`;
+  if (method === "none") return "scaling: none (split.scale); the network sees the features as the file holds them";
+  return `scaling: ${method}, fitted on the ${trainRows} training rows only; folded into every exported model's first layer, so the models take raw features`;
+}
+
+function describeSuggestion(row: SweepRow | null, baseBytes: number, learning: LearningCheck): string {
+  if (learning.verdict === "did-not-learn")
+    return "suggested: none (the base model did not learn; see the warning above)";
   if (row === null) {
     return `no threshold keeps validation accuracy within ${SUGGESTION_MAX_VALIDATION_DROP} points of the base model`;
   }

@@ -19,7 +19,7 @@ export async function workerCommand(
     return;
   }
   await runWorker({
-    serverUrl: args.connection.serverUrl,
+    serverUrls: args.connection.serverUrls,
     token: args.connection.token,
     concurrency: args.concurrency,
     ...(args.workerName === undefined ? {} : { workerName: args.workerName }),

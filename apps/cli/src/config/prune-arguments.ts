@@ -20,6 +20,11 @@ Options (each also settable in a JSON file given with --config; flags win):
   --config <file.json>          experiment configuration (same field names as results.json "config")
   --dataset <source>            mnist | idx:<folder> | csv:<train.csv>[,<test.csv>]    (default mnist)
   --label-column <name|index>   CSV label column (default: the last column)
+  --header <yes|no>             whether the CSV's first line is a header           (default: detected)
+  --scale <standard|minmax|none>
+                                CSV feature scaling, fitted on the training rows only and folded
+                                into every exported model's first layer (which so takes raw
+                                features); IDX/MNIST pixels are already divided by 255 (default standard)
   --hidden <sizes>              hidden layer sizes, e.g. 512,256,128                   (default 512,256,128)
   --activation <relu|tanh>      hidden activation                                      (default relu)
   --epochs <n>                  training epochs                                        (default 5)
@@ -74,6 +79,8 @@ export function parsePruneArguments(argv: readonly string[]): PruneArguments {
         config: { type: "string" },
         dataset: { type: "string" },
         "label-column": { type: "string" },
+        header: { type: "string" },
+        scale: { type: "string" },
         hidden: { type: "string" },
         activation: { type: "string" },
         epochs: { type: "string" },
@@ -129,6 +136,8 @@ export function parsePruneArguments(argv: readonly string[]): PruneArguments {
   set("split.validationFraction", number("--validation-fraction", text("validation-fraction")));
   set("split.maxTrainSamples", number("--max-train-samples", text("max-train-samples")));
   set("split.maxTestSamples", number("--max-test-samples", text("max-test-samples")));
+  set("split.scale", text("scale"));
+  set("header", text("header"));
   set("pruning.criterion", text("criterion"));
   set("export", text("export"));
   set("backend", text("backend"));

@@ -1,4 +1,4 @@
-import type { ServerConnection } from "@deadweight/worker";
+import type { WorkerConnection } from "@deadweight/worker";
 import type { CliEnv } from "../env.js";
 import { ConfigError } from "./config-error.js";
 import { parseFlags } from "./parse-flags.js";
@@ -6,19 +6,23 @@ import {
   positiveInteger,
   positiveSeconds,
   SERVER_OPTIONS,
-  SERVER_USAGE,
-  serverConnectionOf,
+  WORKER_SERVER_USAGE,
+  workerConnectionOf,
 } from "./server-arguments.js";
 
-export const WORKER_USAGE = `deadweight worker --server <url> --token <worker token> [options]
+export const WORKER_USAGE = `deadweight worker --server <url>[,<url>...] --token <worker token> [options]
 
 Claims the team's queued runs from the server and runs them: load data -> train -> neuron
 statistics -> threshold sweep -> export, reporting progress, results and models as it goes.
 Datasets named idx:<folder> or csv:<file> are read on this machine. Ctrl-C (or SIGTERM) stops
 claiming, hands the run in progress back to the queue and exits.
 
+Given several API replicas of one platform (--server http://a:4100,http://b:4100), the worker
+sends every call to one of them and moves to the next when it stops answering (refused, reset,
+no answer in time, 502/503/504); it stays on the one that works and logs each move.
+
 Options:
-${SERVER_USAGE}
+${WORKER_SERVER_USAGE}
   --concurrency <n>             runs worked on at once                                  (default 1)
   --name <name>                 shown in the runs this worker holds                     (default <host>-<pid>)
   --lease <seconds>             lease asked for at each claim, renewed by heartbeats    (default 30; 5-600)
@@ -29,7 +33,7 @@ ${SERVER_USAGE}
 
 export interface WorkerArguments {
   readonly help: boolean;
-  readonly connection: ServerConnection | null;
+  readonly connection: WorkerConnection | null;
   readonly concurrency: number;
   readonly workerName: string | undefined;
   readonly leaseSeconds: number | undefined;
@@ -64,9 +68,7 @@ export function parseWorkerArguments(argv: readonly string[], env: Pick<CliEnv, 
   }
   return {
     help,
-    connection: help
-      ? null
-      : serverConnectionOf("worker", { server: text("server"), token: text("token") }, env, "worker"),
+    connection: help ? null : workerConnectionOf({ server: text("server"), token: text("token") }, env),
     concurrency: positiveInteger("--concurrency", text("concurrency")) ?? 1,
     workerName: name?.trim(),
     leaseSeconds,

@@ -28,6 +28,10 @@ export interface ResultsDocument {
   readonly split: ExperimentResult["split"];
   readonly training: ExperimentResult["training"];
   readonly base: ExperimentResult["base"];
+  /** Whether the base model learned: the majority-class rate beside its accuracy, the verdict and, if it failed, why. */
+  readonly learning: ExperimentResult["learning"];
+  /** The feature scaling the network was trained with, folded into every exported model (which so takes raw features). */
+  readonly featureScaling: ExperimentResult["featureScaling"];
   readonly rows: SweepRow[];
   readonly suggestedRowId: string | null;
   readonly timings: ExperimentResult["timings"] & { readonly total: number };
@@ -56,8 +60,10 @@ export function buildResultsDocument(input: {
     split: result.split,
     training: result.training,
     base: result.base,
+    learning: result.learning,
+    featureScaling: result.featureScaling,
     rows: result.rows,
-    suggestedRowId: suggestedRow(result.rows)?.id ?? null,
+    suggestedRowId: suggestedRow(result.rows, result.learning)?.id ?? null,
     timings: { ...result.timings, total: input.totalSeconds },
     models: Object.fromEntries([...result.models.keys()].map((id) => [id, `models/${id}`])),
     deployment: input.deployment ?? null,

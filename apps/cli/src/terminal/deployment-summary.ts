@@ -1,4 +1,4 @@
-import { bundleFolderName, type DeploymentOutcome, variantId } from "@deadweight/core";
+import { bundleFolderName, type DeploymentOutcome, isDidNotLearnNote, variantId } from "@deadweight/core";
 import { formatBytes } from "./format-bytes.js";
 
 /**
@@ -15,7 +15,12 @@ export function renderDeploymentSummary(outcome: DeploymentOutcome, modelCardNam
   } else if (chosen !== null) {
     lines.push(`deployment: no device budget, so the suggested row is deployed (${variantId(chosen)})`);
   }
-  if (record.note !== null) lines.push(`deployment: ${record.note}`);
+  if (isDidNotLearnNote(record.note)) {
+    // The warning above the table says why in full.
+    lines.push("deployment: nothing was measured or deployed, because the base model did not learn");
+  } else if (record.note !== null) {
+    lines.push(`deployment: ${record.note}`);
+  }
   if (exported.length > 0) {
     lines.push("bundles (each reloaded in a fresh process with plain TF.js and checked against its stored accuracy):");
     const answered = record.answer === null ? null : record.answer.fits ? record.answer.best : record.answer.closest;

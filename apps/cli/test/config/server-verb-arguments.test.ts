@@ -20,10 +20,32 @@ function refusal(action: () => unknown): string {
 }
 
 describe("cliEnvFrom", () => {
-  it("reads the server, token, data directory and port, treating empty values as unset", () => {
+  it("reads the server, token, data directory, port and store, treating empty values as unset", () => {
     expect(
       cliEnvFrom({ DEADWEIGHT_SERVER: " http://h:1 ", DEADWEIGHT_TOKEN: "", DEADWEIGHT_DATA_DIR: "/d", OTHER: "x" }),
-    ).toEqual({ server: "http://h:1", token: undefined, dataDir: "/d", port: undefined });
+    ).toEqual({
+      server: "http://h:1",
+      token: undefined,
+      dataDir: "/d",
+      port: undefined,
+      databaseUrl: undefined,
+      artifacts: undefined,
+      s3: {},
+    });
+    expect(
+      cliEnvFrom({
+        DEADWEIGHT_DATABASE_URL: "postgres://u:p@db:5432/x",
+        DEADWEIGHT_ARTIFACTS: "s3://bucket/prefix",
+        AWS_ENDPOINT_URL: "http://minio:9000",
+        AWS_REGION: "eu-west-1",
+        AWS_ACCESS_KEY_ID: "key",
+        AWS_SECRET_ACCESS_KEY: "secret",
+      }),
+    ).toMatchObject({
+      databaseUrl: "postgres://u:p@db:5432/x",
+      artifacts: "s3://bucket/prefix",
+      s3: { endpoint: "http://minio:9000", region: "eu-west-1", accessKeyId: "key", secretAccessKey: "secret" },
+    });
   });
 });
 
@@ -31,7 +53,7 @@ describe("parseWorkerArguments", () => {
   it("takes the server and token from flags (trailing slash dropped), with defaults for the rest", () => {
     expect(parseWorkerArguments(SERVER, NO_ENV)).toEqual({
       help: false,
-      connection: { serverUrl: "http://127.0.0.1:4100", token: "dw_abc" },
+      connection: { serverUrls: ["http://127.0.0.1:4100"], token: "dw_abc" },
       concurrency: 1,
       workerName: undefined,
       leaseSeconds: undefined,
@@ -42,8 +64,39 @@ describe("parseWorkerArguments", () => {
 
   it("falls back to DEADWEIGHT_SERVER and DEADWEIGHT_TOKEN; flags win", () => {
     const env = { server: "http://env:1", token: "dw_env" };
-    expect(parseWorkerArguments([], env).connection).toEqual({ serverUrl: "http://env:1", token: "dw_env" });
+    expect(parseWorkerArguments([], env).connection).toEqual({ serverUrls: ["http://env:1"], token: "dw_env" });
     expect(parseWorkerArguments(["--token", "dw_flag"], env).connection?.token).toBe("dw_flag");
+  });
+
+  it("takes a comma-separated list of API replicas, in order, from the flag or DEADWEIGHT_SERVER", () => {
+    expect(
+      parseWorkerArguments(["--server", "http://10.0.0.1:4100/, https://api-b.example:443/dw", "--token", "t"], NO_ENV)
+        .connection,
+    ).toEqual({ serverUrls: ["http://10.0.0.1:4100", "https://api-b.example/dw"], token: "t" });
+    expect(parseWorkerArguments([], { server: "http://a:1,http://b:2", token: "t" }).connection?.serverUrls).toEqual([
+      "http://a:1",
+      "http://b:2",
+    ]);
+  });
+
+  it("names the entry of the list that is wrong, and where the list came from", () => {
+    const worker = (server: string) =>
+      refusal(() => parseWorkerArguments(["--server", server, "--token", "t"], NO_ENV));
+    expect(worker("http://a:1,localhost:4100,http://c:3")).toBe(
+      'deadweight worker: --server: entry 2 of 3: "localhost:4100" is not an http(s) URL; give one like http://127.0.0.1:4100',
+    );
+    expect(worker("http://a:1,ftp://b")).toBe(
+      'deadweight worker: --server: entry 2 of 2: "ftp://b" is not an http(s) URL; give one like http://127.0.0.1:4100',
+    );
+    expect(worker("http://a:1,,http://c:3")).toBe(
+      "deadweight worker: --server: entry 2 of 3 is empty; separate the URLs with single commas, e.g. http://10.0.0.1:4100,http://10.0.0.2:4100",
+    );
+    expect(worker("http://a:1/,http://b:2,http://a:1")).toBe(
+      'deadweight worker: --server: entry 3 of 3, "http://a:1", repeats entry 1; list each server once',
+    );
+    expect(refusal(() => parseWorkerArguments([], { server: "http://a:1,not a url", token: "t" }))).toBe(
+      'deadweight worker: DEADWEIGHT_SERVER: entry 2 of 2: "not a url" is not a server URL; give one like http://127.0.0.1:4100',
+    );
   });
 
   it("reads concurrency, name, lease and poll", () => {
@@ -118,6 +171,16 @@ describe("parseSubmitArguments", () => {
     });
   });
 
+  it("talks to one server: a list of replicas is refused, naming the worker as the verb that takes one", () => {
+    expect(
+      refusal(() =>
+        parseSubmitArguments(["run.json", "--project", "p"], { server: "http://a:1,http://b:2", token: "t" }),
+      ),
+    ).toBe(
+      'deadweight submit: DEADWEIGHT_SERVER: "http://a:1,http://b:2" lists several servers; deadweight submit talks to one, give one URL (a list of replicas is for deadweight worker)',
+    );
+  });
+
   it("needs the config file and the project", () => {
     expect(refusal(() => parseSubmitArguments([...SERVER, "--project", "p1"], NO_ENV))).toMatch(
       /^deadweight submit: give the config file/,
@@ -152,19 +215,25 @@ describe("parseStatusArguments", () => {
   });
 });
 
+const PLATFORM_ENV = { dataDir: undefined, port: undefined, databaseUrl: undefined, artifacts: undefined, s3: {} };
+
 describe("parsePlatformArguments", () => {
   it("defaults to port 4100 and the API's data directory, with a local worker and the built dashboard", () => {
-    expect(parsePlatformArguments([], { dataDir: undefined, port: undefined })).toEqual({
+    expect(parsePlatformArguments([], PLATFORM_ENV)).toEqual({
       help: false,
       dataDir: undefined,
       port: 4100,
+      host: "127.0.0.1",
+      database: undefined,
+      artifacts: undefined,
+      s3: {},
       worker: true,
       dashboard: "on",
     });
   });
 
   it("serves the API only with --no-dashboard, Next.js's dev mode with --dashboard-dev, not both", () => {
-    const env = { dataDir: undefined, port: undefined };
+    const env = PLATFORM_ENV;
     expect(parsePlatformArguments(["--no-dashboard"], env).dashboard).toBe("off");
     expect(parsePlatformArguments(["--dashboard-dev"], env).dashboard).toBe("dev");
     expect(refusal(() => parsePlatformArguments(["--no-dashboard", "--dashboard-dev"], env))).toBe(
@@ -173,18 +242,58 @@ describe("parsePlatformArguments", () => {
   });
 
   it("takes DEADWEIGHT_DATA_DIR and DEADWEIGHT_PORT, flags winning", () => {
-    expect(parsePlatformArguments([], { dataDir: "/store", port: "0" })).toMatchObject({ dataDir: "/store", port: 0 });
-    expect(parsePlatformArguments(["--port", "4200", "--no-worker"], { dataDir: undefined, port: "0" })).toMatchObject({
+    expect(parsePlatformArguments([], { ...PLATFORM_ENV, dataDir: "/store", port: "0" })).toMatchObject({
+      dataDir: "/store",
+      port: 0,
+    });
+    expect(parsePlatformArguments(["--port", "4200", "--no-worker"], { ...PLATFORM_ENV, port: "0" })).toMatchObject({
       port: 4200,
       worker: false,
     });
   });
 
+  it("takes the store from flags or DEADWEIGHT_DATABASE_URL / DEADWEIGHT_ARTIFACTS, and S3's endpoint and region", () => {
+    const env = {
+      ...PLATFORM_ENV,
+      databaseUrl: "postgres://u:p@db:5432/from-env",
+      artifacts: "s3://from-env/x",
+      s3: { endpoint: "http://env:9000", accessKeyId: "key" },
+    };
+    expect(parsePlatformArguments(["--host", "0.0.0.0"], env)).toMatchObject({
+      host: "0.0.0.0",
+      database: "postgres://u:p@db:5432/from-env",
+      artifacts: "s3://from-env/x",
+      s3: { endpoint: "http://env:9000", accessKeyId: "key" },
+    });
+    expect(
+      parsePlatformArguments(
+        [
+          "--database",
+          "postgresql://a@b/c",
+          "--artifacts",
+          "/srv/bytes",
+          "--s3-endpoint",
+          "http://flag:9000",
+          "--s3-region",
+          "r",
+        ],
+        env,
+      ),
+    ).toMatchObject({
+      database: "postgresql://a@b/c",
+      artifacts: "/srv/bytes",
+      s3: { endpoint: "http://flag:9000", region: "r", accessKeyId: "key" },
+    });
+    expect(refusal(() => parsePlatformArguments(["--database", "mysql://x/y"], PLATFORM_ENV))).toMatch(
+      /^--database: "mysql:\/\/x\/y" is not a postgres:\/\/ URL/,
+    );
+  });
+
   it("names the setting holding a bad port", () => {
-    expect(refusal(() => parsePlatformArguments([], { dataDir: undefined, port: "http" }))).toBe(
+    expect(refusal(() => parsePlatformArguments([], { ...PLATFORM_ENV, port: "http" }))).toBe(
       'DEADWEIGHT_PORT: "http" is not a port number from 0 to 65535',
     );
-    expect(refusal(() => parsePlatformArguments(["--port", "70000"], { dataDir: undefined, port: undefined }))).toBe(
+    expect(refusal(() => parsePlatformArguments(["--port", "70000"], PLATFORM_ENV))).toBe(
       '--port: "70000" is not a port number from 0 to 65535',
     );
   });

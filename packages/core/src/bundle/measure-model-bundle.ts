@@ -2,7 +2,7 @@ import type { Dataset } from "../data/dataset.js";
 import type { MlpWeights } from "../model/mlp-weights.js";
 import { type BundleAccuracy, evaluateModelBundle } from "./evaluate-model-bundle.js";
 import { digestFiles, type FileDigest } from "./file-digest.js";
-import { bundleBytes, encodeModelBundle, type ModelBundle } from "./model-bundle.js";
+import { bundleBytes, encodeModelBundle, type ModelBundle, type ModelBundleOptions } from "./model-bundle.js";
 import type { WeightDtype } from "./weight-dtype.js";
 
 /** A bundle with what a deployment decision needs: its bytes, file digests and accuracy after reloading. */
@@ -23,8 +23,9 @@ export async function measureModelBundle(
   weightDtype: WeightDtype,
   datasets: { readonly test: Dataset; readonly validation?: Dataset },
   sourceName = `${weightDtype} bundle`,
+  options: ModelBundleOptions = {},
 ): Promise<MeasuredBundle> {
-  const bundle = await encodeModelBundle(weights, weightDtype);
+  const bundle = await encodeModelBundle(weights, weightDtype, options);
   const test = await evaluateModelBundle(bundle.model, datasets.test, { sourceName });
   const validation =
     datasets.validation === undefined

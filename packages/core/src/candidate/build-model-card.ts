@@ -3,7 +3,9 @@ import type { BundleAccuracy } from "../bundle/evaluate-model-bundle.js";
 import { compareDigests, type FileDigest } from "../bundle/file-digest.js";
 import type { WeightDtype } from "../bundle/weight-dtype.js";
 import type { SplitRecord } from "../data/data-split.js";
+import type { FeatureScalingRecord } from "../data/scale-data-split.js";
 import { DeadweightError } from "../errors.js";
+import type { MajorityClass } from "../learning/majority-class.js";
 import { hiddenLayerSizes, type MlpWeights, parameterCount } from "../model/mlp-weights.js";
 import type { PruningThreshold } from "../pruning/pruning-threshold.js";
 import type { BaseModelMetrics } from "../sweep/sweep-row.js";
@@ -18,6 +20,8 @@ export interface ModelCardBundleInput {
   readonly test: BundleAccuracy;
   readonly folder?: string;
   readonly verification?: BundleVerification;
+  /** Weights stored as float32 in a bundle of another dtype (a folded first layer in uint8); none when absent. */
+  readonly float32Weights?: readonly string[];
 }
 
 export interface ModelCardInput {
@@ -43,6 +47,12 @@ export interface ModelCardInput {
   readonly bundles: readonly ModelCardBundleInput[];
   readonly split: SplitRecord;
   readonly backend: BackendInfo;
+  /** What the bundles take: the features' names and the scaling folded into the first layer. */
+  readonly inputs: { readonly featureNames: readonly string[] | null; readonly scaling: FeatureScalingRecord };
+  /** Class index -> name when the data named its classes (e.g. CSV labels); null otherwise. */
+  readonly classNames: readonly string[] | null;
+  /** The baseline of always answering the training part's majority class; null when unknown. */
+  readonly majorityClass: MajorityClass | null;
 }
 
 /**
@@ -82,6 +92,7 @@ export function buildModelCard(input: ModelCardInput): ModelCard {
       testCorrect: entry.test.correct,
       testSamples: entry.test.samples,
       testAccuracyDropPoints: 100 * (base.testAccuracy - entry.test.accuracy),
+      float32Weights: [...(entry.float32Weights ?? [])],
       verification:
         verification === undefined
           ? null
@@ -95,8 +106,21 @@ export function buildModelCard(input: ModelCardInput): ModelCard {
       files: [...entry.files],
     };
   });
+  if (input.inputs.featureNames !== null && input.inputs.featureNames.length !== first.inputSize) {
+    throw new DeadweightError(
+      "INVALID_OPTION",
+      `candidate "${input.candidateId}": ${input.inputs.featureNames.length} feature names for ${first.inputSize} inputs`,
+    );
+  }
+  if (input.classNames !== null && input.classNames.length > last.outputSize) {
+    throw new DeadweightError(
+      "INVALID_OPTION",
+      `candidate "${input.candidateId}": ${input.classNames.length} class names for ${last.outputSize} outputs`,
+    );
+  }
   const kept = parameterCount(weights);
   const recovery = input.recovery;
+  const majority = input.majorityClass;
   return {
     format: "deadweight-model-card",
     formatVersion: 1,
@@ -111,10 +135,24 @@ export function buildModelCard(input: ModelCardInput): ModelCard {
       baseHiddenSizes: [...base.hiddenSizes],
       keptNeurons,
     },
+    inputs: {
+      featureNames: input.inputs.featureNames === null ? null : [...input.inputs.featureNames],
+      scaling: input.inputs.scaling,
+    },
+    classNames: input.classNames === null ? null : [...input.classNames],
     parameters: { kept, base: base.parameters, reductionPercent: (100 * (base.parameters - kept)) / base.parameters },
     weights: recovery === null ? "one-shot" : "recovered",
     accuracy: {
       base: { validation: base.validationAccuracy, test: base.testAccuracy },
+      majorityClass:
+        majority === null
+          ? null
+          : {
+              classIndex: majority.index,
+              className: majority.name,
+              validation: majority.validationRate,
+              test: majority.testRate,
+            },
       oneShot: { validation: input.oneShot.validationAccuracy, test: input.oneShot.testAccuracy },
       recovered:
         recovery === null

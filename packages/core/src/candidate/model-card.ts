@@ -2,6 +2,7 @@ import type { BackendInfo } from "../backend/compute-backend.js";
 import type { FileDigest } from "../bundle/file-digest.js";
 import type { WeightDtype } from "../bundle/weight-dtype.js";
 import type { SplitRecord } from "../data/data-split.js";
+import type { FeatureScalingRecord } from "../data/scale-data-split.js";
 import type { HiddenActivation } from "../model/mlp-spec.js";
 import type { PruningThreshold } from "../pruning/pruning-threshold.js";
 
@@ -24,6 +25,11 @@ export interface ModelCardBundle {
   readonly testSamples: number;
   /** Base test accuracy minus testAccuracy, in points. */
   readonly testAccuracyDropPoints: number;
+  /**
+   * Weights kept as float32 in a bundle of another dtype: the first layer of a uint8 bundle whose
+   * input scaling is folded in (its rows differ by the features' scales); empty otherwise.
+   */
+  readonly float32Weights: string[];
   /** The fresh-process check with plain TF.js, or null when the bundle was not verified. */
   readonly verification: {
     readonly backend: string;
@@ -56,11 +62,22 @@ export interface ModelCard {
     /** Neurons kept per hidden layer. */
     readonly keptNeurons: number[];
   };
+  /**
+   * What the bundles take: raw features, in this order (names when the data had a header), with the
+   * scaling the network was trained with folded into the first Dense layer (see FeatureScalingRecord).
+   */
+  readonly inputs: { readonly featureNames: string[] | null; readonly scaling: FeatureScalingRecord };
+  /** Output index -> class name when the data named its classes (sorted names: CSV labels); null otherwise. */
+  readonly classNames: string[] | null;
   readonly parameters: { readonly kept: number; readonly base: number; readonly reductionPercent: number };
   /** Which weights the bundles hold: straight after surgery, or after recovery fine-tuning. */
   readonly weights: "one-shot" | "recovered";
   readonly accuracy: {
     readonly base: SplitAccuracies;
+    /** Always answering the training part's most frequent class: what the base model had to beat. */
+    readonly majorityClass:
+      | (SplitAccuracies & { readonly classIndex: number; readonly className: string | null })
+      | null;
     readonly oneShot: SplitAccuracies;
     readonly recovered:
       | (SplitAccuracies & {

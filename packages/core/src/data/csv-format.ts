@@ -54,6 +54,8 @@ interface CsvTable {
   readonly labelCells: string[];
   /** The label column as error messages name it: `column 5 ("species")`. */
   readonly labelColumn: string;
+  /** The header's names of the feature columns, in order; null without a header. */
+  readonly featureNames: string[] | null;
 }
 
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -90,6 +92,7 @@ export function parseCsvDatasets(sources: readonly CsvSource[], options: Omit<Cs
   const classNames = chooseClassNames(tables, options.classNames);
   const labelsPerTable = tables.map((table) => mapLabels(table, classNames));
   const classCount = chooseClassCount(tables, labelsPerTable, classNames, options.classCount);
+  const featureNames = first.featureNames;
   const datasets = tables.map((table, index): Dataset => {
     const dataset = {
       name: table.name,
@@ -97,6 +100,8 @@ export function parseCsvDatasets(sources: readonly CsvSource[], options: Omit<Cs
       labels: labelsPerTable[index] as Int32Array,
       featureCount: table.featureCount,
       classCount,
+      ...(classNames === null ? {} : { classNames }),
+      ...(featureNames === null ? {} : { featureNames }),
     };
     assertValidDataset(dataset);
     return dataset;
@@ -113,6 +118,7 @@ function readCsvTable(text: string, options: CsvDatasetOptions): CsvTable {
       `dataset "${name}": the CSV has no rows; expected one sample per line`,
     );
   }
+  assertFirstLineFits(rows, name);
   const first = rows[0] as CsvRow;
   const columnCount = first.cells.length;
   if (columnCount < 2) {
@@ -156,7 +162,54 @@ function readCsvTable(text: string, options: CsvDatasetOptions): CsvTable {
       }
     });
   });
-  return { name, rows: dataRows, features, featureCount, labelCells, labelColumn };
+  const featureNames = header === null ? null : header.filter((_, column) => column !== labelIndex);
+  return { name, rows: dataRows, features, featureCount, labelCells, labelColumn, featureNames };
+}
+
+/**
+ * A first line that is neither a header nor a sample: some libraries ship CSVs that start with
+ * counts and class names ("569,30,malignant,benign"). Caught when it has another number of columns
+ * than every row after it, or when it counts them (rows, features) however many columns it has.
+ * Throws INVALID_DATASET naming the line, what it looks like, and the fix.
+ */
+function assertFirstLineFits(rows: readonly CsvRow[], name: string): void {
+  const [first, second, third] = rows as [CsvRow, CsvRow | undefined, CsvRow | undefined];
+  if (second === undefined) return;
+  const columns = second.cells.length;
+  const dataRows = rows.length - 1;
+  const [rowCount, featureCount, ...classNames] = first.cells;
+  const countLine =
+    rowCount !== undefined &&
+    featureCount !== undefined &&
+    /^\d+$/.test(rowCount) &&
+    /^\d+$/.test(featureCount) &&
+    Number(rowCount) === dataRows &&
+    Number(featureCount) === columns - 1 &&
+    // A sample of 2 features has one text cell after two numbers; a count line names 2 classes or more.
+    classNames.length >= 2 &&
+    classNames.every((cell) => !isNumberLike(cell));
+  // Only when the rows after it agree is the first line the odd one out (else the row check names the row).
+  const oddOneOut =
+    first.cells.length !== columns && (third === undefined || third.cells.length === second.cells.length);
+  if (!countLine && !oddOneOut) return;
+  const text = first.cells.join(",");
+  const shown = text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  const looksLike = countLine
+    ? ` It looks like a count line, as some libraries ship their CSVs: ${rowCount} rows and ${featureCount} features${
+        classNames.length > 0
+          ? `, then the class names ${classNames.map((className, index) => `"${className}" (label ${index})`).join(", ")}`
+          : ""
+      }.`
+    : "";
+  const tail = name.endsWith(".gz") ? `zcat ${name} | tail -n +2 > fixed.csv` : `tail -n +2 ${name} > fixed.csv`;
+  const what =
+    first.cells.length === columns
+      ? `counts the ${dataRows} rows after it`
+      : `has ${first.cells.length} columns but the ${dataRows} rows after it have ${columns}`;
+  throw new DeadweightError(
+    "INVALID_DATASET",
+    `dataset "${name}": line ${first.line} ("${shown}") ${what}, so it is neither a header nor a sample.${looksLike} Delete that line (e.g. \`${tail}\`) or replace it with a header of ${columns} column names.`,
+  );
 }
 
 function splitCsvRows(text: string, name: string): CsvRow[] {

@@ -1,5 +1,6 @@
 import { DeadweightError } from "../errors.js";
 import { type Dataset, datasetRange, sampleCount } from "./dataset.js";
+import type { FeatureScaling } from "./feature-scaling.js";
 
 /** Which samples of the source files each part of a split is: enough to reproduce it exactly. */
 export interface SplitRecord {
@@ -16,6 +17,19 @@ export interface DataSplit {
   readonly validation: Dataset;
   readonly test: Dataset;
   readonly record: SplitRecord;
+  /**
+   * Present when train, validation and test hold scaled features (scaleDataSplit): the scaling,
+   * fitted on the raw training part, and the raw parts. The network trains and is measured on the
+   * scaled parts; an exported model has the scaling folded into its first layer, so it takes, and
+   * is measured on, the raw ones.
+   */
+  readonly inputScaling?: SplitScaling;
+}
+
+/** A split's feature scaling and the parts as the source held them. */
+export interface SplitScaling {
+  readonly scaling: FeatureScaling;
+  readonly raw: { readonly train: Dataset; readonly validation: Dataset; readonly test: Dataset };
 }
 
 export interface SplitOptions {

@@ -11,6 +11,10 @@ export interface Dataset {
   readonly labels: Int32Array;
   readonly featureCount: number;
   readonly classCount: number;
+  /** Class index -> name when the source named its classes (CSV labels such as "benign"); absent otherwise. */
+  readonly classNames?: readonly string[];
+  /** Feature index -> name when the source named its columns (a CSV header); absent otherwise. */
+  readonly featureNames?: readonly string[];
 }
 
 /** The number of samples in a dataset. */
@@ -33,6 +37,8 @@ export function datasetRange(dataset: Dataset, from: number, to: number, name?: 
     labels: dataset.labels.subarray(from, to),
     featureCount: dataset.featureCount,
     classCount: dataset.classCount,
+    ...(dataset.classNames === undefined ? {} : { classNames: dataset.classNames }),
+    ...(dataset.featureNames === undefined ? {} : { featureNames: dataset.featureNames }),
   };
 }
 

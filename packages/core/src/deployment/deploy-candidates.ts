@@ -5,7 +5,10 @@ import { assertWeightDtype, type WeightDtype } from "../bundle/weight-dtype.js";
 import { buildModelCard, type ModelCardInput } from "../candidate/build-model-card.js";
 import type { ModelCard } from "../candidate/model-card.js";
 import type { DataSplit } from "../data/data-split.js";
+import { featureScalingRecord, rawSplitParts, splitFeatureScaling } from "../data/scale-data-split.js";
 import { DeadweightError } from "../errors.js";
+import { checkBaseModelLearning, type LearningCheck } from "../learning/learning-check.js";
+import { foldInputScaling } from "../model/fold-input-scaling.js";
 import type { MlpWeights } from "../model/mlp-weights.js";
 import type { TrainingProgress } from "../model/train-mlp.js";
 import { applyPruningPlan } from "../pruning/apply-pruning-plan.js";
@@ -33,12 +36,21 @@ export interface DeployCandidatesInput {
   readonly weights: MlpWeights;
   readonly stats: ActivationStats;
   readonly sweep: { readonly base: BaseModelMetrics; readonly rows: readonly SweepRow[] };
+  /**
+   * The split the network was trained on. When its features were scaled (scaleDataSplit), bundles
+   * get the scaling folded into their first layer and are measured and verified on the raw features.
+   */
   readonly split: DataSplit;
   readonly settings: DeploymentSettings;
   /** Recovery fine-tuning trains with the base model's batch size, learning rate and seed. */
   readonly training: { readonly batchSize: number; readonly learningRate: number; readonly seed: number };
   /** Seconds the base model trained; null when unknown (a resumed run loaded it): no recovery cost ratio then. */
   readonly baseTrainingSeconds: number | null;
+  /**
+   * The base model's training curve, for checkBaseModelLearning's loss criterion; absent or null when
+   * unknown (a resumed run loaded its base model): then only its accuracy is judged.
+   */
+  readonly baseTraining?: { readonly epochs: readonly { readonly loss: number }[] } | null;
   /** Folder the exported bundles are written to and verified in, as bundleFolderName below it. */
   readonly exportFolder: string;
   /** File the verifier's copy of the test set is written to (the caller removes it). */
@@ -73,7 +85,7 @@ export interface DeploymentRecord {
   readonly answer: BudgetAnswer | null;
   readonly chosen: { readonly rowKey: string; readonly weights: WeightVersion } | null;
   readonly modelCard: ModelCard | null;
-  /** Why nothing was chosen, for a person; null when something was. */
+  /** Why nothing was chosen, for a person (the base model did not learn: its learning check's message); null when something was. */
   readonly note: string | null;
 }
 
@@ -85,6 +97,8 @@ export interface DeploymentOutcome {
   readonly chosen: DeploymentVariant | null;
   /** The bundles written under exportFolder and verified there, in a fresh process with plain TF.js. */
   readonly exported: ExportedBundle[];
+  /** Whether the base model learned: a deployment of one that did not chooses, measures and writes nothing. */
+  readonly learning: LearningCheck;
 }
 
 /**
@@ -92,7 +106,9 @@ export interface DeploymentOutcome {
  * every configured dtype (real bytes, accuracy after reloading), answers the budget, fine-tunes the
  * rows to recover and measures them again, chooses a variant (the budget's answer, else the suggested
  * row's), writes the bundles to export under `exportFolder` and verifies them in ONE fresh process
- * (a mismatch throws VERIFICATION_FAILED), and builds the chosen variant's model card. Writes only
+ * (a mismatch throws VERIFICATION_FAILED), and builds the chosen variant's model card. Bundles take
+ * raw features (the split's scaling folded in). When the base model did not learn
+ * (checkBaseModelLearning), nothing is measured or chosen and the note says why. Writes only
  * `exportFolder` and `testSetFile`; stores and uploads nothing. Throws INVALID_OPTION, before any
  * work, on settings without dtypes, with a repeated or unknown dtype, or with a recoveryEpochs that
  * is not a whole number of epochs.
@@ -103,8 +119,33 @@ export async function deployCandidates(input: DeployCandidatesInput): Promise<De
   const { base } = sweep;
   const say = (message: string) => input.onProgress?.({ message });
   const budget = settings.budget ?? null;
-  const suggested = suggestedRow(sweep.rows);
+  const learning = checkBaseModelLearning({
+    split,
+    validationAccuracy: base.validationAccuracy,
+    epochLosses: input.baseTraining?.epochs.map((epoch) => epoch.loss) ?? null,
+    learningRate: input.training.learningRate,
+  });
+  if (learning.verdict === "did-not-learn") {
+    return {
+      record: {
+        basis: budget === null ? "suggestion" : "budget",
+        budget,
+        answer: null,
+        chosen: null,
+        modelCard: null,
+        note: learning.message,
+      },
+      rows: [],
+      variants: [],
+      chosen: null,
+      exported: [],
+      learning,
+    };
+  }
+  const suggested = suggestedRow(sweep.rows, learning);
   const candidates = rowsToMeasure(sweep.rows, suggested, settings);
+  const scaling = splitFeatureScaling(split);
+  const raw = rawSplitParts(split);
 
   const measure = async (
     row: SweepRow,
@@ -119,11 +160,14 @@ export async function deployCandidates(input: DeployCandidatesInput): Promise<De
       measured.set(
         dtype,
         await measureModelBundle(
-          network,
+          // What ships takes raw features: the scaling is folded in, and the bundle is measured on raw data.
+          foldInputScaling(network, scaling),
           dtype,
           // Validation accuracy too: budgets choose on it, here and in a project's budget queries later.
-          { test: split.test, validation: split.validation },
+          { test: raw.test, validation: raw.validation },
           `${row.id} ${dtype}`,
+          // A folded scaling makes the first kernel's rows too unequal for one uint8 range (see ModelBundleOptions).
+          { keepFirstLayerFloat32: scaling.method !== "none" },
         ),
       );
     }
@@ -186,6 +230,9 @@ export async function deployCandidates(input: DeployCandidatesInput): Promise<De
             source: input.card.source,
             split: split.record,
             backend: input.card.backend,
+            inputs: { featureNames: raw.train.featureNames ?? null, scaling: featureScalingRecord(split) },
+            classNames: raw.train.classNames ?? null,
+            majorityClass: learning.majorityClass,
           }),
         );
   return {
@@ -201,6 +248,7 @@ export async function deployCandidates(input: DeployCandidatesInput): Promise<De
     variants,
     chosen,
     exported,
+    learning,
   };
 }
 
@@ -234,7 +282,8 @@ async function exportAndVerify(
   );
   if (planned.length === 0) return [];
   const { join } = await import("node:path");
-  await writeBinaryDatasetFile(input.testSetFile, input.split.test);
+  // The bundles take raw features (scaling folded in): the verifier reads the test set as the source held it.
+  await writeBinaryDatasetFile(input.testSetFile, rawSplitParts(input.split).test);
   input.signal?.throwIfAborted();
   say(`verifying ${planned.length} bundle(s) in a fresh process with plain TF.js`);
   const verifications = await exportVerifiedBundles(

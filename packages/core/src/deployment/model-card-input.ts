@@ -1,4 +1,5 @@
 import type { BackendInfo } from "../backend/compute-backend.js";
+import { unquantizedWeightNames } from "../bundle/model-bundle.js";
 import type { ModelCardInput } from "../candidate/build-model-card.js";
 import type { SplitRecord } from "../data/data-split.js";
 import { DeadweightError } from "../errors.js";
@@ -20,6 +21,9 @@ export function modelCardInputOf(input: {
   readonly source: ModelCardInput["source"];
   readonly split: SplitRecord;
   readonly backend: BackendInfo;
+  readonly inputs: ModelCardInput["inputs"];
+  readonly classNames: ModelCardInput["classNames"];
+  readonly majorityClass: ModelCardInput["majorityClass"];
 }): ModelCardInput {
   const { chosen } = input;
   const { row, recovery } = chosen;
@@ -58,10 +62,14 @@ export function modelCardInputOf(input: {
         bytes: measured.bytes,
         files: measured.files,
         test: measured.test,
+        float32Weights: unquantizedWeightNames(measured.bundle),
         ...(verification === undefined ? {} : { verification, folder: dtype }),
       };
     }),
     split: input.split,
     backend: input.backend,
+    inputs: input.inputs,
+    classNames: input.classNames,
+    majorityClass: input.majorityClass,
   };
 }

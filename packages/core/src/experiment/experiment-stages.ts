@@ -2,6 +2,7 @@ import type { DataSplit } from "../data/data-split.js";
 import type { Dataset } from "../data/dataset.js";
 import { exportLayersModel, type LayersModelFiles } from "../export/layers-model-files.js";
 import { disposeDenseLayers, uploadDenseLayer } from "../model/dense-forward.js";
+import { foldInputScaling, type InputScaling } from "../model/fold-input-scaling.js";
 import { createMlpNetwork, readMlpWeights } from "../model/mlp-network.js";
 import type { HiddenActivation } from "../model/mlp-spec.js";
 import type { MlpWeights } from "../model/mlp-weights.js";
@@ -88,11 +89,20 @@ export function rowsToExport(rows: readonly SweepRow[], exportModels: "pareto" |
   );
 }
 
-/** The pruned model of one sweep row, in the TF.js layers format. */
+/**
+ * The trained base model in the TF.js layers format, taking raw features: `scaling` (the split's,
+ * splitFeatureScaling) is folded into its first layer.
+ */
+export function exportBaseModel(weights: MlpWeights, scaling: InputScaling): Promise<LayersModelFiles> {
+  return exportLayersModel(foldInputScaling(weights, scaling));
+}
+
+/** The pruned model of one sweep row, in the TF.js layers format, taking raw features (`scaling` folded in as exportBaseModel does). */
 export function exportPrunedModel(
   weights: MlpWeights,
   stats: ActivationStats,
   row: Pick<SweepRow, "threshold">,
+  scaling: InputScaling,
 ): Promise<LayersModelFiles> {
-  return exportLayersModel(applyPruningPlan(weights, planPruning(stats, row.threshold)));
+  return exportLayersModel(foldInputScaling(applyPruningPlan(weights, planPruning(stats, row.threshold)), scaling));
 }

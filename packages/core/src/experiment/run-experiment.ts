@@ -1,8 +1,10 @@
 import { type BackendInfo, type BackendPreference, initialiseBackend } from "../backend/compute-backend.js";
 import type { DataSplit, SplitRecord } from "../data/data-split.js";
 import { assertValidDataset } from "../data/dataset.js";
+import { type FeatureScalingRecord, featureScalingRecord, splitFeatureScaling } from "../data/scale-data-split.js";
 import { DeadweightError } from "../errors.js";
-import { exportLayersModel, type LayersModelFiles } from "../export/layers-model-files.js";
+import type { LayersModelFiles } from "../export/layers-model-files.js";
+import { checkBaseModelLearning, type LearningCheck } from "../learning/learning-check.js";
 import type { HiddenActivation } from "../model/mlp-spec.js";
 import type { MlpWeights } from "../model/mlp-weights.js";
 import type { TrainingProgress, TrainingSummary } from "../model/train-mlp.js";
@@ -10,7 +12,13 @@ import type { ActivationStats } from "../stats/activation-stats.js";
 import { runThresholdSweep } from "../sweep/run-threshold-sweep.js";
 import type { BaseModelMetrics, SweepRow } from "../sweep/sweep-row.js";
 import { expandThresholdGrid, type ThresholdGrid } from "../sweep/threshold-grid.js";
-import { exportPrunedModel, measureModelActivations, rowsToExport, trainBaseModel } from "./experiment-stages.js";
+import {
+  exportBaseModel,
+  exportPrunedModel,
+  measureModelActivations,
+  rowsToExport,
+  trainBaseModel,
+} from "./experiment-stages.js";
 
 /** Everything that defines an experiment apart from the data itself. */
 export interface ExperimentSettings {
@@ -45,17 +53,22 @@ export interface ExperimentResult {
   /** The trained, unpruned network: with `stats` and `rows`, what deployCandidates prunes, recovers and exports. */
   readonly weights: MlpWeights;
   readonly base: BaseModelMetrics;
+  /** Whether the base model learned (against the majority class and its training loss), with the words to say it. */
+  readonly learning: LearningCheck;
+  /** The feature scaling the network was trained with, folded into every exported model. */
+  readonly featureScaling: FeatureScalingRecord;
   readonly rows: SweepRow[];
   readonly stats: ActivationStats;
   readonly timings: Record<ExperimentStage, number>;
-  /** "base" and the ids of the exported rows, in the TF.js layers format. */
+  /** "base" and the ids of the exported rows, in the TF.js layers format, taking raw features. */
   readonly models: ReadonlyMap<string, LayersModelFiles>;
 }
 
 /**
  * The whole method on data already in memory: train the MLP, measure every hidden neuron on the
- * validation set, sweep the thresholds (accuracy on validation and test), and export the base model
- * and the chosen pruned models. Performs no I/O: the caller writes what it wants.
+ * validation set, sweep the thresholds (accuracy on validation and test), judge whether the base
+ * model learned, and export the base model and the chosen pruned models (taking raw features: a
+ * scaled split's scaling is folded into their first layer). Performs no I/O: the caller writes what it wants.
  */
 export async function runExperiment(
   split: DataSplit,
@@ -98,13 +111,14 @@ export async function runExperiment(
     }),
   );
 
+  const scaling = splitFeatureScaling(split);
   const models = await stage("export", async () => {
     const chosen = rowsToExport(sweep.rows, settings.exportModels);
     const exported = new Map<string, LayersModelFiles>();
-    exported.set("base", await exportLayersModel(weights));
+    exported.set("base", await exportBaseModel(weights, scaling));
     onEvent({ kind: "export", done: 1, total: chosen.length + 1, modelId: "base" });
     for (const [index, row] of chosen.entries()) {
-      exported.set(row.id, await exportPrunedModel(weights, stats, row));
+      exported.set(row.id, await exportPrunedModel(weights, stats, row, scaling));
       onEvent({ kind: "export", done: index + 2, total: chosen.length + 1, modelId: row.id });
     }
     return exported;
@@ -117,6 +131,13 @@ export async function runExperiment(
     training,
     weights,
     base: sweep.base,
+    learning: checkBaseModelLearning({
+      split,
+      validationAccuracy: sweep.base.validationAccuracy,
+      epochLosses: training.epochs.map((epoch) => epoch.loss),
+      learningRate: settings.learningRate,
+    }),
+    featureScaling: featureScalingRecord(split),
     rows: sweep.rows,
     stats,
     timings,

@@ -1,3 +1,4 @@
+import type { LearningCheck } from "../learning/learning-check.js";
 import type { SweepRow } from "./sweep-row.js";
 
 /** The largest accuracy drop, in validation points, the suggestion tolerates. */
@@ -7,9 +8,15 @@ type SuggestableRow = Pick<SweepRow, "status" | "validationAccuracyDrop" | "para
 
 /**
  * The row a person would look at first: the fewest parameters among rows whose validation accuracy
- * is at most 0.5 points below the base model's. Chosen on validation data only; null when none is.
+ * is at most 0.5 points below the base model's. Chosen on validation data only; null when none is,
+ * and null when the base model did not learn (`learning`, checkBaseModelLearning's verdict; null
+ * when not known): a smaller copy of a model that learned nothing is no candidate.
  */
-export function suggestedRow<T extends SuggestableRow>(rows: readonly T[]): T | null {
+export function suggestedRow<T extends SuggestableRow>(
+  rows: readonly T[],
+  learning: Pick<LearningCheck, "verdict"> | null,
+): T | null {
+  if (learning?.verdict === "did-not-learn") return null;
   const acceptable = rows.filter(
     (row) =>
       row.status === "ok" &&

@@ -9,6 +9,7 @@ import {
   MODEL_JSON_FILE_NAME,
   type ModelBundle,
   parseBundleFiles,
+  unquantizedWeightNames,
 } from "../../src/bundle/model-bundle.js";
 import { WEIGHT_DTYPES, type WeightDtype } from "../../src/bundle/weight-dtype.js";
 import { exportLayersModel, importLayersModel, WEIGHTS_FILE_NAME } from "../../src/export/layers-model-files.js";
@@ -111,6 +112,28 @@ describe("encodeModelBundle", () => {
         expect(Math.abs((values[i] as number) - (source[i] as number))).toBeLessThanOrEqual(scale / 2 + 2 ** -24);
       }
     }
+  });
+
+  it("keeps the first layer float32 in a uint8 bundle when asked (a folded input scaling), the rest uint8", async () => {
+    const bundle = await encodeModelBundle(WEIGHTS, "uint8", { keepFirstLayerFloat32: true });
+    const specs = bundle.model.modelJson.weightsManifest.flatMap((group) => group.weights);
+    expect(specs.filter((spec) => spec.quantization === undefined).map((spec) => spec.name)).toEqual([
+      "hidden_1/kernel",
+      "hidden_1/bias",
+    ]);
+    expect(unquantizedWeightNames(bundle)).toEqual(["hidden_1/kernel", "hidden_1/bias"]);
+    // 5x7 + 7 = 42 first-layer parameters at 4 bytes, the other 47 at 1 byte.
+    expect(bundle.model.weightsBin.byteLength).toBe(42 * 4 + 47);
+    const back = await importLayersModel(bundle.model);
+    expect(back.layers[0]!.kernel).toEqual(WEIGHTS.layers[0]!.kernel);
+    expect(back.layers[0]!.bias).toEqual(WEIGHTS.layers[0]!.bias);
+    // Other dtypes ignore it; a plain uint8 bundle keeps nothing float32.
+    expect(
+      unquantizedWeightNames(await encodeModelBundle(WEIGHTS, "float16", { keepFirstLayerFloat32: true })),
+    ).toEqual([]);
+    expect(unquantizedWeightNames(await encodeModelBundle(WEIGHTS, "uint8"))).toEqual([]);
+    const loaded = await loadWithTfjs(bundle);
+    loaded.dispose();
   });
 
   it.each(WEIGHT_DTYPES)("writes a %s bundle that plain tf.loadLayersModel reads and runs", async (dtype) => {

@@ -41,6 +41,16 @@ const SPLIT = {
   test: { source: "synthetic test", from: 0, to: 40 },
 };
 const BACKEND = { name: "wasm" as const, description: "wasm simd, transposed-matmul fix, 1 thread" };
+/** Standardisation of 6 features (one constant on the training part), as featureScalingRecord writes it. */
+const SCALING = {
+  method: "standard" as const,
+  fittedOn: SPLIT.train,
+  foldedIntoFirstLayer: true,
+  offset: [0, 1, 2, 3, 4, 5],
+  scale: [1, 2, 3, 4, 5, 1],
+  constantFeatures: [5],
+};
+const MAJORITY = { index: 2, name: "virginica", trainShare: 0.4, validationRate: 0.35, testRate: 1 / 3 };
 
 async function measuredBundles(): Promise<MeasuredBundle[]> {
   return Promise.all(WEIGHT_DTYPES.map((dtype) => measureModelBundle(PRUNED, dtype, { test: TEST })));
@@ -60,6 +70,9 @@ function cardInput(bundles: ModelCardInput["bundles"]): ModelCardInput {
     bundles,
     split: SPLIT,
     backend: BACKEND,
+    inputs: { featureNames: ["a", "b", "c", "d", "e", "f"], scaling: SCALING },
+    classNames: ["setosa", "versicolor", "virginica"],
+    majorityClass: MAJORITY,
   };
 }
 
@@ -93,6 +106,15 @@ describe("buildModelCard", () => {
     expect(card.parameters.reductionPercent).toBeCloseTo((100 * 114) / 185, 10);
     expect(card.weights).toBe("recovered");
     expect(card.accuracy.base).toEqual({ validation: 0.9, test: 0.88 });
+    expect(card.accuracy.majorityClass).toEqual({
+      classIndex: 2,
+      className: "virginica",
+      validation: 0.35,
+      test: 1 / 3,
+    });
+    // What the bundles take: the scaling folded into them, the features' and classes' names.
+    expect(card.inputs).toEqual({ featureNames: ["a", "b", "c", "d", "e", "f"], scaling: SCALING });
+    expect(card.classNames).toEqual(["setosa", "versicolor", "virginica"]);
     expect(card.accuracy.oneShot).toEqual({ validation: 0.8, test: 0.79 });
     expect(card.accuracy.recovered).toEqual({
       validation: 0.89,
@@ -198,5 +220,16 @@ describe("buildModelCard", () => {
     );
     expect(shallow.code).toBe("INVALID_OPTION");
     expect(shallow.message).toContain("has 1 hidden layers but the base model has 2");
+  });
+
+  it("refuses feature names that do not match the inputs, and more class names than outputs", async () => {
+    const [float32] = (await measuredBundles()) as [MeasuredBundle];
+    const input = cardInput([asCardBundle(float32)]);
+    const names = thrownDeadweightError(() =>
+      buildModelCard({ ...input, inputs: { ...input.inputs, featureNames: ["a", "b"] } }),
+    );
+    expect(names.message).toContain('candidate "keep0.5-std": 2 feature names for 6 inputs');
+    const classes = thrownDeadweightError(() => buildModelCard({ ...input, classNames: ["a", "b", "c", "d"] }));
+    expect(classes.message).toContain('candidate "keep0.5-std": 4 class names for 3 outputs');
   });
 });

@@ -31,6 +31,39 @@ describe("parseCsvDataset: reading", () => {
     expect(dataset.labels.length).toBe(2);
   });
 
+  it("names the features from the header and the classes from the labels, on the dataset itself", () => {
+    const { dataset } = parseCsvDataset("width,height,kind\n1,2,cat\n3,4,dog\n", { name: "named.csv" });
+    expect(dataset.featureNames).toEqual(["width", "height"]);
+    expect(dataset.classNames).toEqual(["cat", "dog"]);
+    const { dataset: plain } = parseCsvDataset("1,2,0\n3,4,1\n", { name: "plain.csv" });
+    expect(plain.featureNames).toBeUndefined();
+    expect(plain.classNames).toBeUndefined();
+  });
+
+  it("refuses a first line of counts and class names (as scikit-learn ships its CSVs), naming it and the fix", () => {
+    // breast_cancer.csv's first line: 569 rows, 30 features, then the names of labels 0 and 1.
+    const rows = Array.from({ length: 4 }, (_, i) => `${i},${i + 1},${i % 2}`).join("\n");
+    const error = thrown(() => parseCsvDataset(`4,2,malignant,benign\n${rows}\n`, { name: "breast_cancer.csv" }));
+    expect(error.code).toBe("INVALID_DATASET");
+    expect(error.message).toBe(
+      'dataset "breast_cancer.csv": line 1 ("4,2,malignant,benign") has 4 columns but the 4 rows after it have 3, so it is neither a header nor a sample. It looks like a count line, as some libraries ship their CSVs: 4 rows and 2 features, then the class names "malignant" (label 0), "benign" (label 1). Delete that line (e.g. `tail -n +2 breast_cancer.csv > fixed.csv`) or replace it with a header of 3 column names.',
+    );
+  });
+
+  it("refuses a count line with as many columns as the rows (scikit-learn's iris.csv), rather than read it as a header", () => {
+    const rows = "5.1,3.5,1.4,0.2,0\n7,3.2,4.7,1.4,1\n6.3,3.3,6,2.5,2\n";
+    const error = thrown(() => parseCsvDataset(`3,4,setosa,versicolor,virginica\n${rows}`, { name: "iris.csv.gz" }));
+    expect(error.message).toContain('line 1 ("3,4,setosa,versicolor,virginica") counts the 3 rows after it');
+    expect(error.message).toContain("`zcat iris.csv.gz | tail -n +2 > fixed.csv`");
+  });
+
+  it("refuses a first line with other columns than the rows after it, whatever it holds", () => {
+    const error = thrown(() => parseCsvDataset("exported by tool v2\n1,2,0\n3,4,1\n", { name: "odd.csv" }));
+    expect(error.message).toContain(
+      'line 1 ("exported by tool v2") has 1 columns but the 2 rows after it have 3, so it is neither a header nor a sample. Delete that line',
+    );
+  });
+
   it("obeys hasHeader when given", () => {
     const withHeader = parseCsvDataset("1,2,0\n3,4,1\n5,6,1", { name: "x", hasHeader: true });
     expect([...withHeader.dataset.features]).toEqual([3, 4, 5, 6]);

@@ -1,5 +1,6 @@
 import { thrownDeadweightError } from "@deadweight/test-support";
 import { describe, expect, it } from "vitest";
+import type { FeatureScalingRecord } from "../../src/data/scale-data-split.js";
 import { bundleFileName, bundleFolderName, modelCardFileName } from "../../src/deployment/bundle-paths.js";
 import { deploymentRowReports } from "../../src/deployment/deployment-row-reports.js";
 import { modelCardInputOf } from "../../src/deployment/model-card-input.js";
@@ -15,6 +16,15 @@ import {
 } from "./deployment-fixtures.js";
 
 const BACKEND = { name: "wasm" as const, description: "wasm" };
+/** A card input's record of a split that was not scaled. */
+const NO_SCALING: FeatureScalingRecord = {
+  method: "none",
+  fittedOn: { source: "hand", from: 0, to: 100 },
+  foldedIntoFirstLayer: false,
+  offset: [],
+  scale: [],
+  constantFeatures: [],
+};
 const SPLIT = {
   train: { source: "hand-built", from: 0, to: 10 },
   validation: { source: "hand-built", from: 10, to: 12 },
@@ -105,6 +115,9 @@ describe("modelCardInputOf", () => {
     source: { runId: null, description: "hand-built" },
     split: SPLIT,
     backend: BACKEND,
+    inputs: { featureNames: null, scaling: NO_SCALING },
+    classNames: null,
+    majorityClass: null,
   };
 
   it("claims no latency when the row's was not measured (null, never 0)", () => {

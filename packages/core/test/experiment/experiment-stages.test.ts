@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
+import { identityScaling } from "../../src/data/feature-scaling.js";
 import {
   exportPrunedModel,
   measureModelActivations,
@@ -77,9 +78,12 @@ describe("exportPrunedModel", () => {
     const { weights } = await trainBaseModel(SPLIT, TRAINING);
     const stats = await measureModelActivations(weights, SPLIT.validation);
     const before = tf.memory().numTensors;
-    const files = await exportPrunedModel(weights, stats, {
-      threshold: { kind: "rank", keepFraction: 0.5, score: "std" },
-    });
+    const files = await exportPrunedModel(
+      weights,
+      stats,
+      { threshold: { kind: "rank", keepFraction: 0.5, score: "std" } },
+      identityScaling(weights.layers[0]!.inputSize),
+    );
     expect(tf.memory().numTensors).toBe(before);
     expect(hiddenLayerSizes(await importLayersModel(files))).toEqual([4, 2]);
   });

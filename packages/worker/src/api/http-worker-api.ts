@@ -2,99 +2,123 @@ import type { AppRouter } from "@deadweight/api";
 import { claimReply, heartbeatReply, MAX_CLAIM_WAIT_SECONDS } from "@deadweight/protocol";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import { downloadArtifactBytes, uploadArtifactBytes } from "../artifacts/artifact-transfer.js";
-import { isServerCallError } from "./server-call-error.js";
+import { ReplicaFailover } from "./replica-failover.js";
+import { ServerCallError } from "./server-call-error.js";
 import {
   authorisationHeaders,
   DEFAULT_REQUEST_TIMEOUT_MS,
   fetchWithTimeout,
   type ServerConnection,
-  toServerCallError,
+  type WorkerConnection,
 } from "./server-connection.js";
 import type { WorkerApi } from "./worker-api.js";
 
-/** Waits before the second and third try of a report that failed on the way (server restarting, network blip). */
-const RETRY_DELAYS_MS = [500, 1_500];
 /** The longest a claim may wait on the server for work (the server's limit for waitSeconds). */
 const MAX_CLAIM_WAIT_MS = MAX_CLAIM_WAIT_SECONDS * 1000;
 
+export interface HttpWorkerApiOptions {
+  /** Where a move to another replica is told; default nowhere. */
+  readonly log?: (line: string) => void;
+  /** How the waits between rounds of a report that failed everywhere (0.5 s, then 1.5 s) are waited; default a timer. */
+  readonly pause?: (ms: number) => Promise<void>;
+}
+
 /**
- * The WorkerApi over HTTP: tRPC's `worker` router with a worker token, and the artifact routes.
- * Reports the server treats as idempotent (stages, results, finish, uploads, downloads) are tried
- * again on a passing failure; a claim is not (a lost answer would leave a second run leased to
- * nobody), and heartbeats keep their own schedule.
+ * The WorkerApi over HTTP: tRPC's `worker` router with a worker token, and the artifact routes, on
+ * one server or on several replicas of one platform (ReplicaFailover: which replica each call goes
+ * to). Reports the server treats as idempotent (stages, results, deployment, finish, uploads,
+ * downloads) are tried again, on the next replica when one stops answering; a claim is sent again
+ * only when it never left (a lost answer would leave a second run leased to nobody), and heartbeats
+ * try each replica once and otherwise keep their own schedule.
  */
-export function createHttpWorkerApi(connection: ServerConnection, retryDelaysMs = RETRY_DELAYS_MS): WorkerApi {
-  const client = createTRPCClient<AppRouter>({
-    links: [
-      httpLink({
-        url: `${connection.serverUrl}/api/trpc`,
-        headers: authorisationHeaders(connection),
-        fetch: fetchWithTimeout(connection.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS),
-      }),
-    ],
+export function createHttpWorkerApi(
+  connection: WorkerConnection | ServerConnection,
+  options: HttpWorkerApiOptions = {},
+): WorkerApi {
+  const serverUrls = "serverUrls" in connection ? connection.serverUrls : [connection.serverUrl];
+  const timeoutMs = connection.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const clientOf = (serverUrl: string, requestTimeoutMs: number) =>
+    createTRPCClient<AppRouter>({
+      links: [
+        httpLink({
+          url: `${serverUrl}/api/trpc`,
+          headers: authorisationHeaders(connection),
+          fetch: fetchWithTimeout(requestTimeoutMs),
+        }),
+      ],
+    });
+  const clients = new Map(
+    serverUrls.map((serverUrl) => [
+      serverUrl,
+      {
+        reports: clientOf(serverUrl, timeoutMs),
+        // A claim may wait on the server for work (long poll): its time limit covers the longest wait.
+        claims: clientOf(serverUrl, timeoutMs + MAX_CLAIM_WAIT_MS),
+      },
+    ]),
+  );
+  const clientsAt = (serverUrl: string) => clients.get(serverUrl) as NonNullable<ReturnType<typeof clients.get>>;
+  const failover = new ReplicaFailover({
+    serverUrls,
+    log: options.log ?? (() => {}),
+    ...(options.pause === undefined ? {} : { pause: options.pause }),
   });
-  // A claim may wait on the server for work (long poll): its time limit covers the longest wait.
-  const claimClient = createTRPCClient<AppRouter>({
-    links: [
-      httpLink({
-        url: `${connection.serverUrl}/api/trpc`,
-        headers: authorisationHeaders(connection),
-        fetch: fetchWithTimeout((connection.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS) + MAX_CLAIM_WAIT_MS),
-      }),
-    ],
-  });
-  const call = async <T>(what: string, request: () => Promise<T>): Promise<T> => {
-    try {
-      return await request();
-    } catch (error) {
-      throw toServerCallError(error, connection.serverUrl, what);
-    }
-  };
-  const retried = async <T>(request: () => Promise<T>): Promise<T> => {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await request();
-      } catch (error) {
-        const delay = retryDelaysMs[attempt];
-        if (!isServerCallError(error) || !error.transient || delay === undefined) throw error;
-        await new Promise((resolve) => setTimeout(resolve, delay));
-      }
-    }
-  };
+  const replicaOf = (serverUrl: string): ServerConnection => ({ serverUrl, token: connection.token });
   return {
-    // Answers are parsed with the protocol's schemas: the wire carries times as ISO text.
-    claim: (input, signal) =>
-      call("claiming a run", () =>
-        claimClient.worker.claim
-          .mutate(input, signal === undefined ? {} : { signal })
-          .then((reply) => (reply === null ? null : claimReply.parse(reply))),
-      ),
-    heartbeat: (input) =>
-      call(`heartbeat of run ${input.runId}`, () =>
-        client.worker.heartbeat.mutate(input).then((reply) => heartbeatReply.parse(reply)),
-      ),
+    claim: async (input, signal) => {
+      const what = "claiming a run";
+      const reply = await failover.claim(
+        what,
+        (serverUrl) => clientsAt(serverUrl).claims.worker.claim.mutate(input, signal === undefined ? {} : { signal }),
+        signal,
+      );
+      return reply === null ? null : parseAnswer(claimReply, reply, what);
+    },
+    heartbeat: async (input) => {
+      const what = `heartbeat of run ${input.runId}`;
+      const reply = await failover.beat(what, (serverUrl) =>
+        clientsAt(serverUrl).reports.worker.heartbeat.mutate(input),
+      );
+      return parseAnswer(heartbeatReply, reply, what);
+    },
     completeStage: (input) =>
-      retried(() =>
-        call(`reporting stage ${input.stage} of run ${input.runId}`, () => client.worker.completeStage.mutate(input)),
+      failover.report(`reporting stage ${input.stage} of run ${input.runId}`, (serverUrl) =>
+        clientsAt(serverUrl).reports.worker.completeStage.mutate(input),
       ),
     recordResults: async (input) => {
-      await retried(() =>
-        call(`recording the results of run ${input.runId}`, () =>
-          client.worker.recordResults.mutate({
-            ...input,
-            results: { ...input.results, rows: [...input.results.rows] },
-          }),
-        ),
+      const report = { ...input, results: { ...input.results, rows: [...input.results.rows] } };
+      await failover.report(`recording the results of run ${input.runId}`, (serverUrl) =>
+        clientsAt(serverUrl).reports.worker.recordResults.mutate(report),
       );
     },
     recordDeployment: async (input) => {
-      await retried(() =>
-        call(`recording the deployment of run ${input.runId}`, () => client.worker.recordDeployment.mutate(input)),
+      await failover.report(`recording the deployment of run ${input.runId}`, (serverUrl) =>
+        clientsAt(serverUrl).reports.worker.recordDeployment.mutate(input),
       );
     },
     finish: (input) =>
-      retried(() => call(`finishing run ${input.runId} (${input.outcome})`, () => client.worker.finish.mutate(input))),
-    uploadArtifact: (upload) => retried(() => uploadArtifactBytes(connection, upload)),
-    downloadArtifact: (artifact) => retried(() => downloadArtifactBytes(connection, artifact)),
+      failover.report(`finishing run ${input.runId} (${input.outcome})`, (serverUrl) =>
+        clientsAt(serverUrl).reports.worker.finish.mutate(input),
+      ),
+    uploadArtifact: (upload) =>
+      failover.report(`uploading ${upload.name} of run ${upload.runId}`, (serverUrl) =>
+        uploadArtifactBytes(replicaOf(serverUrl), upload),
+      ),
+    downloadArtifact: (artifact) =>
+      failover.report(`downloading ${artifact.name} (artifact ${artifact.id})`, (serverUrl) =>
+        downloadArtifactBytes(replicaOf(serverUrl), artifact),
+      ),
   };
+}
+
+/** An answer parsed with the protocol's schema (the wire carries times as ISO text). */
+function parseAnswer<T>(schema: { parse(value: unknown): T }, answer: unknown, what: string): T {
+  try {
+    return schema.parse(answer);
+  } catch (error) {
+    throw new ServerCallError(
+      "server",
+      `${what}: the server's answer does not match this worker's protocol (${(error as Error).message}); are the server and the worker the same version?`,
+    );
+  }
 }

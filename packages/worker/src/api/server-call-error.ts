@@ -17,6 +17,19 @@ export type ServerCallErrorKind =
   | "conflict"
   | "server";
 
+/**
+ * Socket failures that happen before a request leaves this machine (refused, unknown host, no
+ * route, connect timeout): the server cannot have acted on the request.
+ */
+const NOT_CONNECTED_REASONS: ReadonlySet<string> = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
+
 /** The one error type of calls to a Deadweight server (worker router, user procedures, artifact routes). */
 export class ServerCallError extends Error {
   readonly kind: ServerCallErrorKind;
@@ -24,18 +37,31 @@ export class ServerCallError extends Error {
   readonly status: number | undefined;
   /** The input field the server blamed, when it named one (e.g. "name" for a taken artifact name). */
   readonly field: string | undefined;
+  /** Why there was no HTTP answer ("ECONNREFUSED", "UND_ERR_SOCKET", "no answer in time"), for "unreachable". */
+  readonly networkReason: string | undefined;
 
-  constructor(kind: ServerCallErrorKind, message: string, status?: number, field?: string) {
+  constructor(kind: ServerCallErrorKind, message: string, status?: number, field?: string, networkReason?: string) {
     super(message);
     this.name = "ServerCallError";
     this.kind = kind;
     this.status = status;
     this.field = field;
+    this.networkReason = networkReason;
   }
 
   /** Whether the same call may succeed later without anything changing on this side. */
   get transient(): boolean {
     return this.kind === "unreachable" || this.kind === "server";
+  }
+
+  /**
+   * Whether the request certainly never reached a server (no connection was made), so even a call
+   * that must not run twice may be sent elsewhere. A reset or a timeout may come after the server acted.
+   */
+  get neverSent(): boolean {
+    return (
+      this.kind === "unreachable" && this.networkReason !== undefined && NOT_CONNECTED_REASONS.has(this.networkReason)
+    );
   }
 }
 

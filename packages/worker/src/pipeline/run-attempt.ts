@@ -1,10 +1,11 @@
 import type { RunOutcome } from "@deadweight/protocol";
+import { isServerCallError } from "../api/server-call-error.js";
 import type { Claim, WorkerApi } from "../api/worker-api.js";
 import { startHeartbeat } from "../heartbeat/heartbeat-loop.js";
 import { ProgressBoard } from "./progress-board.js";
 import { runPipeline } from "./run-pipeline.js";
 import { isRunStop, type RunStop } from "./run-stop.js";
-import { failureOutcome } from "./stage-failure.js";
+import { failureOutcome, isClaimEndedRefusal } from "./stage-failure.js";
 
 export interface AttemptOptions {
   readonly api: WorkerApi;
@@ -70,7 +71,14 @@ export async function runAttempt(claim: Claim, options: AttemptOptions): Promise
   try {
     const pipeline = runPipeline({ api, run, signal: controller.signal, progress, log }).then(
       () => (controller.signal.aborted ? stopOutcome(controller.signal.reason) : ({ outcome: "succeeded" } as const)),
-      (error: unknown) => (controller.signal.aborted ? stopOutcome(controller.signal.reason) : failureOutcome(error)),
+      async (error: unknown) => {
+        if (!controller.signal.aborted && isClaimEndedRefusal(error)) {
+          // A report was refused because the claim ended: the cancel (or the lost lease) came between
+          // two heartbeats. Ask the server which, as a heartbeat does, and stop for that reason.
+          await learnWhyTheClaimEnded(api, ref, stop);
+        }
+        return controller.signal.aborted ? stopOutcome(controller.signal.reason) : failureOutcome(error);
+      },
     );
     outcome = await Promise.race([pipeline, unwindDeadline(controller.signal, options.stopGraceMs)]);
   } finally {
@@ -98,6 +106,20 @@ export async function runAttempt(claim: Claim, options: AttemptOptions): Promise
     }`,
   );
   return { ...ref, outcome: outcome.outcome, ...(message === undefined ? {} : { message }), reported };
+}
+
+/** One heartbeat outside the schedule: it answers cancelRequested for a canceled run, CONFLICT for a lost claim. */
+async function learnWhyTheClaimEnded(
+  api: WorkerApi,
+  ref: { readonly runId: string; readonly attempt: number },
+  stop: (reason: RunStop) => void,
+): Promise<void> {
+  try {
+    const reply = await api.heartbeat(ref);
+    if (reply.cancelRequested) stop({ kind: "canceled", message: "a person canceled the run" });
+  } catch (error) {
+    if (isServerCallError(error) && error.kind === "conflict") stop({ kind: "lease-lost", message: error.message });
+  }
 }
 
 function stopOutcome(reason: unknown): RunOutcome | { readonly outcome: "lease-lost"; readonly message: string } {

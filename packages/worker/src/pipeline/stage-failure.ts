@@ -32,6 +32,12 @@ const PERMANENT_CODES: ReadonlySet<DeadweightErrorCode> = new Set([
   "BUNDLE_INTEGRITY",
 ]);
 
+/** The server refused a report because this attempt's claim ended (canceled, or the lease lost): HTTP 409. */
+export function isClaimEndedRefusal(error: unknown): boolean {
+  const cause = error instanceof StageFailure ? error.cause : error;
+  return isServerCallError(cause, "conflict");
+}
+
 /** The longest error message sent to the server: enough for any of ours, and bounded. */
 const MAX_ERROR_LENGTH = 2000;
 

@@ -1,5 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type SpawnedWorker, spawnWorker, startTestPlatform, type TestPlatform, waitFor } from "./queue-fixtures.js";
+import {
+  LEASE_SECONDS,
+  type SpawnedWorker,
+  spawnWorker,
+  startTestPlatform,
+  type TestPlatform,
+  waitFor,
+} from "./queue-fixtures.js";
+
+/** How often a worker heartbeats: a third of its lease. */
+const HEARTBEAT_MS = (LEASE_SECONDS * 1000) / 3;
 
 // A person cancels running runs; an operator stops a worker with SIGTERM.
 
@@ -38,7 +48,7 @@ async function attemptEnded(runId: string, attempt: number) {
       const ended = run.attempts.find((entry) => entry.attempt === attempt && entry.endedAt !== null);
       return ended === undefined ? undefined : { run, ended };
     },
-    20_000,
+    90_000,
     50,
   );
 }
@@ -68,37 +78,40 @@ describe("cancel", () => {
     const canceledAt = Date.now();
     await platform.owner.run.cancel({ runId });
     const { run, ended } = await attemptEnded(runId, 1);
-    // A heartbeat every 5/3 s brings the cancel; training stops at the next batch.
-    expect(new Date(ended.endedAt as Date).getTime() - canceledAt).toBeLessThan(4_000);
+    // The next heartbeat (every third of the lease) brings the cancel; training stops at the next batch.
+    expect(new Date(ended.endedAt as Date).getTime() - canceledAt).toBeLessThan(HEARTBEAT_MS + 3_000);
     expect(run.status).toBe("canceled");
     expect(ended.outcome).toBe("canceled");
-    expect(worker.log()).toContain(`run ${runId} attempt 1: stopping (canceled: a person canceled the run)`);
-    // The worker logs the end once the server has answered its finish, so the line may trail the database.
+    // The worker's log reaches this process through a pipe, so its lines may trail the database.
     await waitFor(
       "the worker to log the cancel",
-      () => worker.log().includes(`run ${runId} attempt 1: canceled`),
-      2_000,
-    );
+      () =>
+        worker.log().includes(`run ${runId} attempt 1: stopping (canceled: a person canceled the run)`) &&
+        worker.log().includes(`run ${runId} attempt 1: canceled`),
+      10_000,
+    ).catch((error: unknown) => {
+      throw new Error(`${String(error)}\n--- worker log ---\n${worker.log()}`);
+    });
     const next = await waitFor("the next run to finish", async () => {
       const candidate = await platform.run(nextRunId);
       return candidate.status === "succeeded" ? candidate : undefined;
     });
     expect(next.worker).toBe("canceled-worker");
-  }, 40_000);
+  }, 240_000);
 
   it("keeps what was already stored when a run is canceled during its sweep", async () => {
     const [runId] = (await platform.queue("cancel mid-sweep", LONG_SWEEP)) as [string];
     await waitFor(
       "the statistics to be stored",
       async () => (await platform.run(runId)).completedStages.includes("statistics"),
-      30_000,
+      90_000,
       50,
     );
     const canceledAt = Date.now();
     await platform.owner.run.cancel({ runId });
     const { run, ended } = await attemptEnded(runId, 1);
     // The sweep stops only between thresholds; the worker reports the cancel without waiting for it.
-    expect(new Date(ended.endedAt as Date).getTime() - canceledAt).toBeLessThan(5_000);
+    expect(new Date(ended.endedAt as Date).getTime() - canceledAt).toBeLessThan(HEARTBEAT_MS + 4_000);
     expect(run.status).toBe("canceled");
     expect(run.completedStages).toEqual(["load", "train", "statistics"]);
     const artifacts = await platform.owner.artifact.list({ runId, limit: 100 });
@@ -114,12 +127,12 @@ describe("cancel", () => {
     await waitFor(
       "the worker to exit once the canceled sweep has run out",
       () => worker.process.exitCode !== null || worker.process.signalCode !== null,
-      40_000,
+      90_000,
     );
     expect(await worker.exited).toEqual({ code: 0, signal: null });
     expect((await platform.owner.result.rows({ runId })).rows).toEqual([]);
     expect((await platform.run(runId)).status).toBe("canceled");
-  }, 100_000);
+  }, 240_000);
 });
 
 describe("SIGTERM", () => {
@@ -127,7 +140,7 @@ describe("SIGTERM", () => {
     const worker = spawnWorker(platform.url, token, "stopped-worker");
     const [runId] = (await platform.queue("sigterm mid-training", {
       ...LONG_TRAINING,
-      training: { epochs: 8, batchSize: 32 },
+      training: { epochs: 30, batchSize: 32 },
     })) as [string];
     await waitFor(
       "the stopped worker to hold the run",
@@ -138,7 +151,7 @@ describe("SIGTERM", () => {
     worker.process.kill("SIGTERM");
     const exit = await worker.exited;
     expect(exit).toEqual({ code: 0, signal: null });
-    expect(Date.now() - stoppedAt).toBeLessThan(5_000);
+    expect(Date.now() - stoppedAt).toBeLessThan(10_000);
     const released = await platform.run(runId);
     expect(released.status).toBe("queued");
     expect(released.attempts.map((attempt) => attempt.outcome)).toEqual(["released"]);
@@ -153,11 +166,11 @@ describe("SIGTERM", () => {
         const run = await platform.run(runId);
         return run.status === "succeeded" ? run : undefined;
       },
-      40_000,
+      90_000,
     );
     expect(done.attempts.map((attempt) => [attempt.worker, attempt.outcome])).toEqual([
       ["stopped-worker", "released"],
       ["next-worker", "succeeded"],
     ]);
-  }, 60_000);
+  }, 240_000);
 });

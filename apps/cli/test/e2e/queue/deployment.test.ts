@@ -37,7 +37,7 @@ beforeAll(async () => {
     110_000,
     250,
   );
-}, 120_000);
+}, 240_000);
 
 describe("the deploy stage", () => {
   it("answers a budget that fits with the most accurate bundle within it, verified and stored with a model card", async () => {

@@ -23,7 +23,7 @@ beforeAll(async () => {
     dataset: "mnist",
     split: { maxTrainSamples: 5000, maxTestSamples: 500 },
     model: { hidden: [64] },
-    training: { epochs: 8, batchSize: 32 },
+    training: { epochs: 30, batchSize: 32 },
     pruning: { means: [0, 0.1], stds: [0.2, 1] },
   })) as [string];
   await waitFor("the run to be training", async () => {
@@ -35,7 +35,7 @@ beforeAll(async () => {
   await waitFor(
     "the awake worker to claim the run",
     async () => (await platform.run(runId)).worker === "awake",
-    30_000,
+    90_000,
   );
   frozen.process.kill("SIGCONT");
   await waitFor(
@@ -44,7 +44,7 @@ beforeAll(async () => {
     (LEASE_SECONDS + 5) * 1000,
   );
   await waitFor("the run to succeed", async () => (await platform.run(runId)).status === "succeeded", 40_000);
-}, 60_000);
+}, 240_000);
 
 describe("a worker that lost its lease", () => {
   it("stops without finishing the run; the worker that took it over finishes it", async () => {

@@ -53,10 +53,10 @@ beforeAll(async () => {
       const all = await Promise.all(Object.values(runs).map((runId) => platform.run(runId)));
       return all.every((run) => run.status !== "queued" && run.status !== "running");
     },
-    45_000,
+    90_000,
     200,
   );
-}, 60_000);
+}, 240_000);
 
 describe("poison runs next to good ones", () => {
   it("completes the good runs", async () => {

@@ -36,10 +36,10 @@ beforeAll(async () => {
       const runs = await Promise.all(runIds.map((runId) => platform.run(runId)));
       return runs.every((run) => run.status !== "queued" && run.status !== "running");
     },
-    50_000,
+    90_000,
     250,
   );
-}, 90_000);
+}, 240_000);
 
 describe("two workers, ten runs", () => {
   it("completes every run, each with exactly one attempt", async () => {

@@ -11,6 +11,7 @@ export interface ExperimentDraft {
   validationFraction: string;
   maxTrainSamples: string;
   maxTestSamples: string;
+  scale: ExperimentConfig["split"]["scale"];
   hidden: string;
   activation: ExperimentConfig["model"]["activation"];
   epochs: string;
@@ -61,6 +62,7 @@ export function draftOf(config: ExperimentConfig = defaultExperimentConfig()): E
     validationFraction: String(config.split.validationFraction),
     maxTrainSamples: optionalText(config.split.maxTrainSamples),
     maxTestSamples: optionalText(config.split.maxTestSamples),
+    scale: config.split.scale,
     hidden: listText(config.model.hidden),
     activation: config.model.activation,
     epochs: String(config.training.epochs),
@@ -162,6 +164,7 @@ export function submissionOf(draft: ExperimentDraft): { input: ExperimentSubmiss
         validationFraction: number("config.split.validationFraction", draft.validationFraction),
         ...(maxTrainSamples === undefined ? {} : { maxTrainSamples }),
         ...(maxTestSamples === undefined ? {} : { maxTestSamples }),
+        scale: draft.scale,
       },
       model: { hidden: list("config.model.hidden", draft.hidden), activation: draft.activation },
       training: {

@@ -1,6 +1,6 @@
 "use client";
 
-import { suggestedRow } from "@deadweight/core/tensor-free";
+import { isDidNotLearnNote, suggestedRow } from "@deadweight/core/tensor-free";
 import {
   Alert,
   Anchor,
@@ -91,7 +91,12 @@ export function RunView(props: RunViewProps) {
   });
 
   const [size, setSize] = useState<SizeAxis>("bytes");
-  const suggested = useMemo(() => suggestedRow(results.rows), [results.rows]);
+  // The deploy stage's note is where a run says its base model did not learn (the stored results have no field for it).
+  const didNotLearn = isDidNotLearnNote(run.deployment?.note);
+  const suggested = useMemo(
+    () => suggestedRow(results.rows, didNotLearn ? { verdict: "did-not-learn" } : null),
+    [results.rows, didNotLearn],
+  );
   const [selectedRowId, setSelectedRowId] = useState<string | null>(null);
   const [openRowId, setOpenRowId] = useState<string | null>(null);
   const selected = results.rows.find((row) => row.id === (selectedRowId ?? suggested?.id)) ?? null;
@@ -140,6 +145,11 @@ export function RunView(props: RunViewProps) {
           {run.errorMessage}
         </Alert>
       )}
+      {didNotLearn && (
+        <Alert color="red" title="The base model did not learn" role="alert" data-testid="did-not-learn">
+          {run.deployment?.note}
+        </Alert>
+      )}
       <SimpleGrid cols={{ base: 2, md: 4 }} spacing="sm">
         <Fact label="Attempt" value={`${run.attempt} of ${run.maxAttempts}`} />
         <Fact label="Worker" value={run.worker ?? "–"} />
@@ -153,6 +163,10 @@ export function RunView(props: RunViewProps) {
               ? "–"
               : `${formatAccuracy(base.testAccuracy)} · ${formatCount(base.parameters)} params · ${formatBytes(base.bytes)}`
           }
+        />
+        <Fact
+          label="Majority class (validation / test)"
+          value={describeMajorityClass(run.deployment?.modelCard ?? null)}
         />
         <Fact
           label="Timings"
@@ -246,6 +260,21 @@ export function RunView(props: RunViewProps) {
 function budgetOfConfig(config: Record<string, unknown>): number | undefined {
   const deployment = config.deployment as { budget?: { maxBytes?: number } } | undefined;
   return deployment?.budget?.maxBytes;
+}
+
+/**
+ * What always answering the training part's most frequent class scores, as the model card records it
+ * beside the base accuracy ("–" before the deploy stage, or when no candidate was carded: a run whose
+ * base model did not learn says it in its note instead).
+ */
+function describeMajorityClass(card: Record<string, unknown> | null): string {
+  const accuracy = card?.accuracy as
+    | { majorityClass?: { className: string | null; classIndex: number; validation: number; test: number } | null }
+    | undefined;
+  const majority = accuracy?.majorityClass;
+  if (majority === undefined || majority === null) return "–";
+  const name = majority.className ?? `class ${majority.classIndex}`;
+  return `${formatAccuracy(majority.validation)} / ${formatAccuracy(majority.test)} (always "${name}")`;
 }
 
 function describeBackend(backend: RunDetails["backend"]): string {

@@ -38,6 +38,8 @@ export async function deployStage(
       training: { batchSize: config.training.batchSize, learningRate: config.training.learningRate, seed: config.seed },
       // A resumed run loaded its base model: its training time is not known here, so no cost ratio is recorded.
       baseTrainingSeconds: trained.training?.seconds ?? null,
+      // Its losses judge whether it learned (with its accuracy against the majority class).
+      baseTraining: trained.training ?? null,
       exportFolder: workspace,
       testSetFile: join(workspace, "test-set.dwds"),
       card: {

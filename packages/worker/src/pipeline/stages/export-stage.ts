@@ -4,6 +4,7 @@ import {
   type MlpWeights,
   rowsToExport,
   type SweepRow,
+  splitFeatureScaling,
 } from "@deadweight/core";
 import { uploadModel } from "../../artifacts/run-artifacts.js";
 import { attemptOf, type StageContext } from "../stage-context.js";
@@ -12,7 +13,10 @@ import type { LoadedRun } from "./load-stage.js";
 /** Models uploaded at once: uploads wait on the network and the server, not on this process. */
 const PARALLEL_UPLOADS = 4;
 
-/** Stores the pruned models the configuration asks for (the Pareto front by default); the base model is already stored. */
+/**
+ * Stores the pruned models the configuration asks for (the Pareto front by default), taking raw
+ * features (the split's scaling folded into their first layer); the base model is already stored.
+ */
 export async function exportStage(
   context: StageContext,
   loaded: LoadedRun,
@@ -21,6 +25,7 @@ export async function exportStage(
   rows: readonly SweepRow[],
 ): Promise<void> {
   const chosen = rowsToExport(rows, loaded.config.export);
+  const scaling = splitFeatureScaling(loaded.split);
   let stored = 0;
   const exportOne = async (row: SweepRow) => {
     context.signal.throwIfAborted();
@@ -28,7 +33,7 @@ export async function exportStage(
       context.api,
       attemptOf(context),
       row.id,
-      await exportPrunedModel(weights, stats, row),
+      await exportPrunedModel(weights, stats, row, scaling),
       row.id,
     );
     stored++;

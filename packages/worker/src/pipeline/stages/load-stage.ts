@@ -5,14 +5,24 @@ import {
   expandThresholdGrid,
   initialiseBackend,
   type PruningThreshold,
+  scaleDataSplit,
   splitDataset,
 } from "@deadweight/core";
 import { type DatasetSource, loadDatasetSource, parseDatasetArgument } from "@deadweight/dataset-files";
-import { type ExperimentConfig, experimentConfigSchema, thresholdGridOf } from "@deadweight/experiment-config";
+import {
+  type ExperimentConfig,
+  experimentConfigSchema,
+  featureScalingOf,
+  thresholdGridOf,
+} from "@deadweight/experiment-config";
 import type { StageContext } from "../stage-context.js";
 
 export interface LoadedRun {
   readonly config: ExperimentConfig;
+  /**
+   * The split as the network sees it: CSV features scaled as `split.scale` says (fitted on the
+   * training part only), the raw parts and the scaling kept in `split.inputScaling` for what ships.
+   */
   readonly split: DataSplit;
   readonly thresholds: PruningThreshold[];
   readonly backend: BackendInfo;
@@ -21,18 +31,21 @@ export interface LoadedRun {
 
 /**
  * Checks the configuration, loads the data on this machine (the bundled MNIST, or IDX/CSV paths
- * as this worker sees them), splits it and starts the compute backend. Everything that can make
- * the run impossible fails here, before any training.
+ * as this worker sees them), splits it, scales its features (CSV; fitted on the training part) and
+ * starts the compute backend. Everything that can make the run impossible fails here, before any training.
  */
 export async function loadStage(context: StageContext): Promise<LoadedRun> {
   const config = parseRunConfig(context.run.config, context.run.seed);
   const thresholds = expandThresholdGrid(thresholdGridOf(config));
   context.progress.set({ stage: "load", message: `loading ${config.dataset}` });
   const loaded = loadDatasetSource(datasetSourceOf(config));
-  const split = splitDataset(loaded.train, loaded.test, config.split);
+  const split = scaleDataSplit(
+    splitDataset(loaded.train, loaded.test, config.split),
+    featureScalingOf(config, loaded.alreadyScaled),
+  );
   const backend = await initialiseBackend(config.backend);
   context.log(
-    `run ${context.run.id}: ${loaded.description}; ${split.train.labels.length} train, ${split.validation.labels.length} validation, ${split.test.labels.length} test; backend ${backend.description}`,
+    `run ${context.run.id}: ${loaded.description}; ${split.train.labels.length} train, ${split.validation.labels.length} validation, ${split.test.labels.length} test; scaling ${split.inputScaling?.scaling.method ?? "none"}${loaded.alreadyScaled === null ? "" : ` (${loaded.alreadyScaled})`}; backend ${backend.description}`,
   );
   return { config, split, thresholds, backend, datasetDescription: loaded.description };
 }
@@ -52,6 +65,10 @@ export function parseRunConfig(config: unknown, seed: number | null): Experiment
 
 function datasetSourceOf(config: ExperimentConfig): DatasetSource {
   const source = parseDatasetArgument(config.dataset);
-  if (source.kind === "csv" && config.labelColumn !== undefined) return { ...source, labelColumn: config.labelColumn };
-  return source;
+  if (source.kind !== "csv") return source;
+  return {
+    ...source,
+    ...(config.labelColumn === undefined ? {} : { labelColumn: config.labelColumn }),
+    ...(config.header === undefined ? {} : { header: config.header === "yes" }),
+  };
 }

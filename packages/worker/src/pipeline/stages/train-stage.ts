@@ -1,10 +1,12 @@
 import {
-  exportLayersModel,
+  exportBaseModel,
   hiddenLayerSizes,
   importLayersModel,
   type MlpWeights,
+  splitFeatureScaling,
   type TrainingSummary,
   trainBaseModel,
+  unfoldInputScaling,
 } from "@deadweight/core";
 import { experimentSettingsOf } from "@deadweight/experiment-config";
 import { BASE_MODEL_ID, downloadModel, uploadModel } from "../../artifacts/run-artifacts.js";
@@ -21,7 +23,9 @@ export interface TrainedRun {
 /**
  * Loads the base model an earlier attempt stored, when the plan says so and it fits this run's
  * architecture; otherwise trains it (live progress on the board, stoppable between batches) and
- * stores it, so a later attempt need not train again.
+ * stores it, so a later attempt need not train again. The stored model takes raw features (the
+ * split's scaling folded into its first layer, as every exported model); a loaded one is unfolded
+ * again, since statistics, sweep and recovery run on the scaled split.
  */
 export async function trainStage(context: StageContext, loaded: LoadedRun, plan: ResumePlan): Promise<TrainedRun> {
   if (plan.storedBaseModel !== null) {
@@ -47,7 +51,12 @@ export async function trainStage(context: StageContext, loaded: LoadedRun, plan:
   );
   context.signal.throwIfAborted();
   context.progress.set({ stage: "train", message: "storing the base model" });
-  const reports = await uploadModel(context.api, attemptOf(context), BASE_MODEL_ID, await exportLayersModel(weights));
+  const reports = await uploadModel(
+    context.api,
+    attemptOf(context),
+    BASE_MODEL_ID,
+    await exportBaseModel(weights, splitFeatureScaling(split)),
+  );
   if (reports.some((report) => report.result === "kept earlier")) {
     context.log(
       `run ${context.run.id}: an earlier attempt stored another base model that could not be loaded; it stays, and this run's results come from the model trained now`,
@@ -81,5 +90,6 @@ async function loadStoredBaseModel(
     return null;
   }
   context.log(`run ${context.run.id}: loaded the base model stored by an earlier attempt; training skipped`);
-  return weights;
+  // The same scaling as when it was stored: it is fitted on the same training rows, deterministically.
+  return unfoldInputScaling(weights, splitFeatureScaling(loaded.split));
 }

@@ -40,6 +40,7 @@ const FIELD_LABELS: Record<string, string> = {
   "config.split.validationFraction": "Validation fraction",
   "config.split.maxTrainSamples": "Max training samples",
   "config.split.maxTestSamples": "Max test samples",
+  "config.split.scale": "Feature scaling",
   "config.model.hidden": "Hidden layers",
   "config.training.epochs": "Epochs",
   "config.training.batchSize": "Batch size",
@@ -160,6 +161,18 @@ export function NewExperimentForm({ projectId }: { readonly projectId: string })
             )}
             {text("maxTrainSamples", "config.split.maxTrainSamples", "Max training samples", "empty: all")}
             {text("maxTestSamples", "config.split.maxTestSamples", "Max test samples", "empty: all")}
+            <NativeSelect
+              label="Feature scaling (CSV)"
+              description="fitted on the training rows only, folded into every exported model (which takes raw features); MNIST/IDX pixels are already in [0, 1]"
+              value={draft.scale}
+              onChange={(event) => set("scale")(event.currentTarget.value as ExperimentDraft["scale"])}
+              error={errors["config.split.scale"]}
+              data={[
+                { value: "standard", label: "standardise (mean 0, std 1)" },
+                { value: "minmax", label: "min-max to [0, 1]" },
+                { value: "none", label: "none: features as the file holds them" },
+              ]}
+            />
           </SimpleGrid>
         </Fieldset>
         <Fieldset legend="Network and training">
