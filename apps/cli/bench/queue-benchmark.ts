@@ -172,6 +172,9 @@ function spawnWorker(served: Served, name: string): ChildProcess {
       "0.2",
       "--max-poll",
       "0.5",
+      // The benchmark's CSV lives in its scratch folder: the one folder its workers may read.
+      "--data-root",
+      scratch,
     ],
     { stdio: ["ignore", "ignore", "pipe"] },
   );

@@ -19,6 +19,11 @@ export interface CliEnv {
   readonly artifacts: string | undefined;
   /** The S3 service of an s3:// artifacts location, from the usual AWS_* variables. */
   readonly s3: S3Settings;
+  /**
+   * The DEADWEIGHT_* variables, for `deadweight platform` to read the host settings it shares with
+   * `deadweight-server` (public URL, sign-up policy, request and experiment limits; parsed there).
+   */
+  readonly hostVariables: Readonly<Record<string, string | undefined>>;
 }
 
 export function cliEnvFrom(source: Readonly<Record<string, string | undefined>>): CliEnv {
@@ -34,6 +39,7 @@ export function cliEnvFrom(source: Readonly<Record<string, string | undefined>>)
     databaseUrl: value("DEADWEIGHT_DATABASE_URL"),
     artifacts: value("DEADWEIGHT_ARTIFACTS"),
     s3: s3SettingsFromEnv(source),
+    hostVariables: Object.fromEntries(Object.entries(source).filter(([name]) => name.startsWith("DEADWEIGHT_"))),
   };
 }
 

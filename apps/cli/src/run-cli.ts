@@ -14,6 +14,7 @@ Usage:
   deadweight submit <config>     queue an experiment on a server, optionally wait for it (see deadweight submit --help)
   deadweight status              show runs on a server: status, stage, progress, worker, error (see deadweight status --help)
   deadweight worker              run queued experiments for a server (see deadweight worker --help)
+  deadweight dataset             upload a dataset to the platform once, list the team's (see deadweight dataset --help)
   deadweight store copy          copy a whole tracking store into an empty one, e.g. SQLite into PostgreSQL + S3
   deadweight help                show this help
 
@@ -80,6 +81,11 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       case "status": {
         const { statusCommand } = await import("./commands/status-command.js");
         await statusCommand(rest, streams, env);
+        return 0;
+      }
+      case "dataset": {
+        const { datasetCommand } = await import("./commands/dataset-command.js");
+        await datasetCommand(rest, streams, env);
         return 0;
       }
       case "store": {

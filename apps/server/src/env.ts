@@ -1,11 +1,8 @@
 import { type S3Settings, s3SettingsFromEnv } from "@deadweight/api";
 import { z } from "zod";
+import { type HostSettings, hostSettingsEnvSchema, hostSettingsOf, optional, parseEnv } from "./host-settings.js";
 
-// An unset variable and an empty one mean the same: use the default.
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
-
-const serverEnvSchema = z.object({
+const serverEnvSchema = hostSettingsEnvSchema.extend({
   DEADWEIGHT_DATA_DIR: optional(z.string()),
   DEADWEIGHT_HOST: optional(z.string().regex(/^[\w.:[\]-]+$/, "expected an IP address or host name, e.g. 127.0.0.1")),
   DEADWEIGHT_PORT: optional(
@@ -17,9 +14,6 @@ const serverEnvSchema = z.object({
   ),
   DEADWEIGHT_AUTH_SECRET: optional(
     z.string().min(32, "expected at least 32 characters (e.g. the output of `openssl rand -base64 32`)"),
-  ),
-  DEADWEIGHT_PUBLIC_URL: optional(
-    z.url({ error: "expected the URL people use to reach the server, e.g. http://host:4100" }),
   ),
   DEADWEIGHT_DASHBOARD: optional(z.enum(["on", "dev", "off"], { error: 'expected "on", "dev" or "off"' })),
   DEADWEIGHT_DATABASE_URL: optional(
@@ -37,7 +31,6 @@ export interface ServerEnv {
   readonly port: number;
   /** Unset: a secret kept in <dataDir>/auth-secret. */
   readonly authSecret: string | undefined;
-  readonly publicURL: string | undefined;
   /** Whether the dashboard is served beside the API (default "on"). */
   readonly dashboard: "on" | "dev" | "off";
   /** Unset: <dataDir>/deadweight.db (SQLite). A postgres:// URL lets several servers share the store. */
@@ -46,6 +39,8 @@ export interface ServerEnv {
   readonly artifacts: string | undefined;
   /** The S3 service of an s3:// artifacts location, from the AWS_* variables. */
   readonly s3: S3Settings;
+  /** Public URL, sign-up policy, trusted origins, request and experiment limits (see host-settings.ts). */
+  readonly hostSettings: HostSettings;
 }
 
 export const DEFAULT_HOST = "127.0.0.1";
@@ -53,28 +48,17 @@ export const DEFAULT_PORT = 4100;
 
 /** The server's settings from environment variables, or an Error naming each bad variable. */
 export function parseServerEnv(source: Readonly<Record<string, string | undefined>>): ServerEnv {
-  const parsed = serverEnvSchema.safeParse(source);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const name = String(issue.path[0]);
-      // A secret's value must not end up in logs, even a wrong one.
-      const shown =
-        name.includes("SECRET") || name.includes("DATABASE_URL") ? "(hidden)" : JSON.stringify(source[name]);
-      return `  ${name}=${shown}: ${issue.message}`;
-    });
-    throw new Error(`invalid environment:\n${problems.join("\n")}`);
-  }
-  const env = parsed.data;
+  const env = parseEnv(serverEnvSchema, source);
   return {
     dataDir: env.DEADWEIGHT_DATA_DIR,
     host: env.DEADWEIGHT_HOST ?? DEFAULT_HOST,
     port: env.DEADWEIGHT_PORT ?? DEFAULT_PORT,
     authSecret: env.DEADWEIGHT_AUTH_SECRET,
-    publicURL: env.DEADWEIGHT_PUBLIC_URL,
     dashboard: env.DEADWEIGHT_DASHBOARD ?? "on",
     database: env.DEADWEIGHT_DATABASE_URL,
     artifacts: env.DEADWEIGHT_ARTIFACTS,
     s3: s3SettingsFromEnv(source),
+    hostSettings: hostSettingsOf(env),
   };
 }
 

@@ -21,7 +21,7 @@ try {
     port: env.port,
     ...(env.dataDir === undefined ? {} : { dataDir: env.dataDir }),
     ...(env.authSecret === undefined ? {} : { authSecret: env.authSecret }),
-    ...(env.publicURL === undefined ? {} : { publicURL: env.publicURL }),
+    ...env.hostSettings,
   });
 } catch (error) {
   const code = (error as NodeJS.ErrnoException).code;

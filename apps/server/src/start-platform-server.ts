@@ -2,6 +2,7 @@ import {
   type ApiServerOptions,
   type DashboardHost,
   type NodePageHandler,
+  PAGE_SECURITY_HEADERS,
   type RunningApiServer,
   startApiServer,
 } from "@deadweight/api";
@@ -39,7 +40,17 @@ async function startDashboard(
   say: (line: string) => void,
 ): Promise<NodePageHandler> {
   try {
-    return await createDashboard(host, { dev });
+    const pages = await createDashboard(host, { dev });
+    if (!dev) return pages;
+    // Next.js's development mode evaluates its modules (React Refresh) with eval; its build does not.
+    const policy = (PAGE_SECURITY_HEADERS["content-security-policy"] ?? "").replace(
+      "script-src 'self' 'unsafe-inline'",
+      "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
+    );
+    return (incoming, outgoing) => {
+      outgoing.setHeader("content-security-policy", policy);
+      return pages(incoming, outgoing);
+    };
   } catch (error) {
     if (!(error instanceof DashboardNotBuiltError)) throw error;
     say(`dashboard unavailable: ${error.message}`);

@@ -1,3 +1,4 @@
+import { DEFAULT_EXPERIMENT_LIMITS } from "@deadweight/experiment-config";
 import { describe, expect, it } from "vitest";
 import { parseServerEnv } from "../src/env.js";
 
@@ -8,11 +9,11 @@ describe("the server's environment", () => {
       host: "127.0.0.1",
       port: 4100,
       authSecret: undefined,
-      publicURL: undefined,
       dashboard: "on",
       database: undefined,
       artifacts: undefined,
       s3: {},
+      hostSettings: { experimentLimits: DEFAULT_EXPERIMENT_LIMITS },
     });
     expect(parseServerEnv({ DEADWEIGHT_PORT: "", DEADWEIGHT_HOST: "" })).toMatchObject({
       host: "127.0.0.1",
@@ -34,17 +35,21 @@ describe("the server's environment", () => {
         DEADWEIGHT_ARTIFACTS: "s3://models/deadweight",
         AWS_ENDPOINT_URL: "http://minio.internal:9000",
         AWS_REGION: "eu-west-1",
+        DEADWEIGHT_EXPERIMENT_LIMITS: '{"maxEpochs": 2000, "maxHiddenUnits": 4096}',
       }),
     ).toEqual({
       dataDir: "/srv/deadweight",
       host: "0.0.0.0",
       port: 8080,
       authSecret: secret,
-      publicURL: "https://deadweight.example.com",
       dashboard: "off",
       database: "postgres://dw:secret@db.internal:5432/deadweight",
       artifacts: "s3://models/deadweight",
       s3: { endpoint: "http://minio.internal:9000", region: "eu-west-1" },
+      hostSettings: {
+        publicURL: "https://deadweight.example.com",
+        experimentLimits: { ...DEFAULT_EXPERIMENT_LIMITS, maxEpochs: 2000, maxHiddenUnits: 4096 },
+      },
     });
   });
 
@@ -62,7 +67,7 @@ describe("the server's environment", () => {
       /DEADWEIGHT_AUTH_SECRET=\(hidden\): expected at least 32 characters/,
     );
     expect(() => parseServerEnv({ DEADWEIGHT_HOST: "a host", DEADWEIGHT_PUBLIC_URL: "nope" })).toThrow(
-      /DEADWEIGHT_HOST="a host": .*\n.*DEADWEIGHT_PUBLIC_URL="nope": expected the URL/,
+      /DEADWEIGHT_PUBLIC_URL="nope": expected the URL.*\n.*DEADWEIGHT_HOST="a host": /,
     );
   });
 });

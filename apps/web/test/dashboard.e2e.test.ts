@@ -17,6 +17,14 @@ let page: Page;
 let api: ReturnType<typeof apiAs>;
 let tinyRunId: string;
 let demoRunId: string;
+/** What chromium reported blocked by the pages' Content-Security-Policy, on any page of the test. */
+const cspViolations: string[] = [];
+
+function watchForCspViolations(watched: Page): void {
+  watched.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(`${watched.url()}: ${message.text()}`);
+  });
+}
 
 beforeAll(async () => {
   platform = await startPlatform();
@@ -24,6 +32,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   owner = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });
   page = await owner.newPage();
+  watchForCspViolations(page);
   page.setDefaultTimeout(20_000);
 });
 
@@ -34,6 +43,10 @@ afterAll(async () => {
 
 /** Retrying assertions (expect.poll) give the page as long as a locator's own wait (page.setDefaultTimeout). */
 const SOON = { timeout: 20_000 };
+
+async function teamIdOfDemo(): Promise<string> {
+  return (await api.project.get.query({ projectId: platform.projectId })).teamId;
+}
 
 async function waitForRunToFinish(runId: string, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
@@ -278,6 +291,7 @@ describe("the dashboard", () => {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     try {
       const viewerPage = await context.newPage();
+      watchForCspViolations(viewerPage);
       await signIn(viewerPage, platform.url, viewer.email, viewer.password);
       await viewerPage.getByRole("link", { name: "tiny e2e" }).waitFor();
       expect(await viewerPage.getByRole("link", { name: "New experiment" }).count()).toBe(0);
@@ -332,5 +346,40 @@ describe("the dashboard", () => {
     await page.reload();
     expect(await page.content()).not.toContain(secret);
     await screenshot(page, "team");
+  });
+
+  it("lets an admin invite an email to sign up, listed with its expiry", async () => {
+    await page.goto(`${platform.url}/projects/${platform.projectId}/team`);
+    await page.getByLabel("Email to invite").fill("Invited@E2E.test");
+    await page.getByRole("button", { name: "Invite" }).click();
+    await page.getByTestId("invitation-table").locator('tr[data-email="invited@e2e.test"]').waitFor();
+    expect((await api.team.invitations.list.query({ teamId: await teamIdOfDemo() })).map((i) => i.email)).toContain(
+      "invited@e2e.test",
+    );
+  });
+
+  it("lists the team's uploaded datasets (the Iris demo's CSV) and offers them in the New-experiment form", async () => {
+    await page.goto(`${platform.url}/projects/${platform.projectId}/datasets`);
+    const table = page.getByRole("table", { name: "Datasets" });
+    await table.getByText("iris.csv").waitFor();
+    const reference =
+      (await table
+        .getByText(/^dataset:/)
+        .first()
+        .textContent()) ?? "";
+    expect(reference).toMatch(/^dataset:\S+$/);
+    await screenshot(page, "datasets");
+
+    await page.goto(`${platform.url}/projects/${platform.projectId}/experiments/new`);
+    await page.getByLabel("The team's datasets").selectOption({ label: "iris (csv)" });
+    await expect.poll(() => page.getByLabel("Dataset", { exact: true }).inputValue(), SOON).toBe(reference);
+  });
+
+  it("served every page under its Content-Security-Policy, and chromium blocked nothing the pages use", async () => {
+    const response = await page.goto(`${platform.url}/projects/${platform.projectId}/team`);
+    const headers = response?.headers() ?? {};
+    expect(headers["content-security-policy"]).toContain("default-src 'self'");
+    expect(headers["x-frame-options"]).toBe("DENY");
+    expect(cspViolations).toEqual([]);
   });
 });

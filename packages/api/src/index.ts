@@ -29,6 +29,8 @@ export * from "./domain/results/get-run-results.js";
 export * from "./domain/results/layer-stats-encoding.js";
 export * from "./domain/results/record-run-results.js";
 export * from "./domain/runs/run-status.js";
+export * from "./domain/sign-up/sign-up-invitations.js";
+export * from "./domain/sign-up/sign-up-policy.js";
 export * from "./errors/app-error.js";
 export * from "./errors/error-mapping.js";
 export * from "./http/api-app.js";

@@ -2,6 +2,7 @@ import { artifactRouter } from "./routers/artifact-router.js";
 import { auditRouter } from "./routers/audit-router.js";
 import { candidateRouter } from "./routers/candidate-router.js";
 import { compareRouter } from "./routers/compare-router.js";
+import { datasetRouter } from "./routers/dataset-router.js";
 import { experimentRouter } from "./routers/experiment-router.js";
 import { projectRouter } from "./routers/project-router.js";
 import { resultRouter } from "./routers/result-router.js";
@@ -25,6 +26,7 @@ export const appRouter = router({
   audit: auditRouter,
   candidate: candidateRouter,
   artifact: artifactRouter,
+  dataset: datasetRouter,
   worker: workerRouter,
 });
 

@@ -130,6 +130,16 @@ export function describeArtifactStoreBehaviour(name: string, open: () => Promise
       );
     });
 
+    it("removes content by its sha256 (then missing), and removing missing content does nothing", async () => {
+      const bytes = randomBytes(2048, 11);
+      const { sha256 } = await subject.store.put(chunked(bytes).source, { maxBytes: 4096 });
+      await subject.store.remove(sha256);
+      expect(await subject.copiesOf(sha256)).toBe(0);
+      await expectAppError(subject.store.open(sha256), "INTERNAL", /are missing from the artifact store/);
+      await subject.store.remove(sha256);
+      await expectAppError(subject.store.remove("../x"), "BAD_REQUEST", /not 64 lowercase hex digits/);
+    });
+
     it("refuses names that are not a sha256", async () => {
       await expectAppError(subject.store.open("ABC"), "BAD_REQUEST", /not 64 lowercase hex digits/);
       await expectAppError(subject.store.open("../../etc/passwd"), "BAD_REQUEST", /not 64 lowercase hex digits/);

@@ -47,6 +47,30 @@ describe("session sign-in over HTTP", () => {
     ]);
   });
 
+  it("keeps the session token in the HttpOnly cookie only, out of every response body", async () => {
+    // Server-side, so it does not use up the sign-in allowance; the same endpoint as over HTTP.
+    const signedIn = await server.auth.api.signInEmail({
+      body: { email: ada.email, password: ada.password },
+      asResponse: true,
+    });
+    const cookie = cookieFrom(signedIn);
+    const stored = await db.session.findMany({ select: { token: true } });
+    const signInBody = await signedIn.text();
+    const session = await fetch(`${server.url}/api/auth/get-session`, { headers: { cookie } });
+    expect(session.status).toBe(200);
+    const sessionBody = await session.text();
+    const parsed = JSON.parse(sessionBody) as { session: Record<string, unknown>; user: { email: string } };
+    expect(parsed.user.email).toBe(ada.email);
+    expect(parsed.session).not.toHaveProperty("token");
+    expect(JSON.parse(signInBody)).toMatchObject({ token: null });
+    for (const { token } of stored) {
+      expect(signInBody).not.toContain(token);
+      expect(sessionBody).not.toContain(token);
+    }
+    // The cookie still carries it, and works.
+    expect((await apiClient(server.url, { cookie }).team.me.query()).email).toBe(ada.email);
+  });
+
   it("refuses a wrong password and an unknown email alike, without a cookie", async () => {
     const wrong = await signIn(server.url, ada.email, "not the password");
     const unknown = await signIn(server.url, "nobody@example.test", "whatever123");
@@ -77,6 +101,24 @@ describe("session sign-in over HTTP", () => {
     const own = apiClient(server.url, { cookie: adaCookie, origin: new URL(server.url).origin });
     expect((await own.team.create.mutate({ name: "Mine" })).name).toBe("Mine");
     expect(await db.team.count({ where: { name: "Forged" } })).toBe(0);
+  });
+
+  it("refuses cookie-authenticated changes without an Origin unless the browser says same-origin", async () => {
+    const mutate = (name: string, headers: Record<string, string>) =>
+      postJson(`${server.url}/api/trpc/team.create`, { name }, { cookie: adaCookie, ...headers });
+    const bare = await mutate("No origin", {});
+    expect(bare.status).toBe(403);
+    expect(((await bare.json()) as { error: { message: string } }).error.message).toMatch(
+      /send an Origin header with the server's origin, or use an API token/,
+    );
+    expect((await mutate("Cross site", { "sec-fetch-site": "cross-site" })).status).toBe(403);
+    expect((await mutate("Same site", { "sec-fetch-site": "same-site" })).status).toBe(403);
+    expect(await db.team.count({ where: { name: { in: ["No origin", "Cross site", "Same site"] } } })).toBe(0);
+
+    expect((await mutate("Fetched here", { "sec-fetch-site": "same-origin" })).status).toBe(200);
+    // Reads need no Origin: they change nothing.
+    const read = await fetch(`${server.url}/api/trpc/team.listMine`, { headers: { cookie: adaCookie } });
+    expect(read.status).toBe(200);
   });
 
   it("names the bad field of a mutation in the message a client sees", async () => {

@@ -1,7 +1,14 @@
-import { experimentConfigSchema } from "@deadweight/experiment-config";
+import { DEFAULT_EXPERIMENT_LIMITS, experimentConfigSchema } from "@deadweight/experiment-config";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase } from "./test-database.js";
-import { createStaffedTeam, expectBadField, rejectionOf, smallConfig } from "./tracking-fixtures.js";
+import {
+  createCaller,
+  createStaffedTeam,
+  errorOverHttp,
+  expectBadField,
+  rejectionOf,
+  smallConfig,
+} from "./tracking-fixtures.js";
 
 const { store, db } = await createTestDatabase();
 
@@ -58,7 +65,68 @@ describe("experiment.create", () => {
     await bad({ ...base, name: "" }, "name");
     await bad({ ...base, tags: ["has space"] }, "tags[0]");
     await bad({ ...base, projectId: "" }, "projectId");
+    await bad({ ...base, name: "invoice\u202Efdp.exe" }, "name");
+    await bad({ ...base, name: "a\u0000b" }, "name");
+    await bad({ ...base, description: "line one\nline two \u202E" }, "description");
     expect(await db.experiment.count({ where: { projectId: project.id } })).toBe(0);
+  });
+
+  it("refuses an experiment past the server's limits, naming every field and storing nothing", async () => {
+    const { team, people, member } = await createStaffedTeam(store, "Vision");
+    const project = await member.project.create({ teamId: team.id, name: "Edge" });
+    const hostile = {
+      projectId: project.id,
+      name: "hostile",
+      config: {
+        model: { hidden: [1_000_000_000] },
+        training: { epochs: 1e9, batchSize: 1e12 },
+        pruning: {
+          means: Array.from({ length: 120 }, (_, i) => i / 120),
+          stds: Array.from({ length: 100 }, (_, i) => i / 100),
+        },
+        dataset: "x".repeat(1_000_000),
+      },
+    };
+    const error = await errorOverHttp(store, people.member, "experiment.create", hostile);
+    expect(error.status).toBe(400);
+    expect(error.issues?.map((issue) => issue.field)).toEqual([
+      "config.model.hidden[0]",
+      "config.training.epochs",
+      "config.training.batchSize",
+      "config.pruning",
+      "config.dataset",
+    ]);
+    expect(error.message).toContain(
+      "config.model.hidden[0]: 1000000000 units in a hidden layer is more than this server allows (maxHiddenUnits: 8192)",
+    );
+    expect(error.message).toContain("config.pruning: 12000 thresholds in the meanStd sweep");
+    // A description still may be multi-line, and a plain name is fine.
+    await member.experiment.create({
+      projectId: project.id,
+      name: "ok",
+      description: "one\ntwo\tthree",
+      config: smallConfig(),
+    });
+    expect(await db.experiment.count({ where: { projectId: project.id } })).toBe(1);
+  });
+
+  it("applies the limits the server was given, not the defaults", async () => {
+    const { team, people, member } = await createStaffedTeam(store, "Vision");
+    const project = await member.project.create({ teamId: team.id, name: "Edge" });
+    const strict = createCaller({
+      store,
+      actor: people.member,
+      limits: { ...DEFAULT_EXPERIMENT_LIMITS, maxEpochs: 2 },
+    });
+    const error = await rejectionOf(
+      strict.experiment.create({ projectId: project.id, name: "long", config: smallConfig({ epochs: 3 }) }),
+    );
+    expect(error.code).toBe("BAD_REQUEST");
+    expect(error.message).toBe(
+      "config.training.epochs: 3 epochs is more than this server allows (maxEpochs: 2); use less, or ask the server's operator to raise maxEpochs in DEADWEIGHT_EXPERIMENT_LIMITS",
+    );
+    await strict.experiment.create({ projectId: project.id, name: "short", config: smallConfig({ epochs: 2 }) });
+    expect(await db.experiment.count({ where: { projectId: project.id } })).toBe(1);
   });
 });
 

@@ -40,7 +40,8 @@ describe("the admission rule", () => {
 });
 
 describe("a server bound to 0.0.0.0", async () => {
-  const server = await startTestServer(store, { host: "0.0.0.0" });
+  // Open sign-up (the network default is invite-only, tested in sign-up-policy.test.ts): this is about the door.
+  const server = await startTestServer(store, { host: "0.0.0.0", signUp: "open" });
   const port = new URL(server.url).port;
   // Reach it the way another machine would: through a non-loopback interface address, if there is one.
   const lanAddress = Object.values(networkInterfaces())

@@ -171,7 +171,16 @@ export async function errorOverHttp(
     createContext: () => ({ store, actor }),
   });
   const body = (await response.json()) as {
-    error?: { message: string; data: { code: string; httpStatus: number; fields?: string[]; field?: string | null } };
+    error?: {
+      message: string;
+      data: {
+        code: string;
+        httpStatus: number;
+        fields?: string[];
+        field?: string | null;
+        issues?: { field: string; message: string }[];
+      };
+    };
   };
   if (body.error === undefined) throw new Error(`${path} succeeded; expected it to fail`);
   return { status: response.status, message: body.error.message, ...body.error.data };

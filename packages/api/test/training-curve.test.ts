@@ -15,6 +15,16 @@ describe("appendToTrainingCurve", () => {
     expect(appendToTrainingCurve(earlier, 2, [step(1, 10)])).toEqual({ attempt: 2, points: [step(1, 10)] });
   });
 
+  it("keeps the epochs before a later attempt's first one: it went on from a training checkpoint", () => {
+    const earlier = JSON.stringify(appendToTrainingCurve(null, 1, [step(1, 10), step(2, 10), step(3, 10), step(4, 5)]));
+    // The killed attempt's checkpoint was of epoch 3: its partial epoch 4 is replaced by the new one's.
+    const resumed = appendToTrainingCurve(earlier, 2, [step(4, 10)]);
+    expect(resumed).toEqual({
+      attempt: 2,
+      points: [step(1, 10), step(2, 10), step(3, 10), step(4, 10)],
+    });
+  });
+
   it("thins the older half of a long curve instead of cutting its start", () => {
     const many = Array.from({ length: MAX_TRAINING_CURVE_POINTS + 1 }, (_, i) => step(1, i + 1));
     const curve = appendToTrainingCurve(null, 1, many);

@@ -9,10 +9,14 @@ export type DeadweightErrorCode =
   | "MODEL_SHAPE_MISMATCH"
   | "BACKEND_UNAVAILABLE"
   | "CANCELED"
+  /** A training checkpoint that cannot be read, or does not fit the training it is asked to resume. */
+  | "INVALID_CHECKPOINT"
   /** A bundle's files differ from the sha256 digests recorded when it was exported. */
   | "BUNDLE_INTEGRITY"
   /** A bundle reloaded in a fresh process did not reproduce its stored accuracy, or could not be evaluated. */
-  | "VERIFICATION_FAILED";
+  | "VERIFICATION_FAILED"
+  /** A run's estimated memory is above what the machine (or the worker's --max-memory) allows. */
+  | "RUN_TOO_LARGE";
 
 /**
  * The one error type of @deadweight/core. Its message says what was wrong and what to do,

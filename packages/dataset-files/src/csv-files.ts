@@ -27,16 +27,34 @@ export interface CsvFiles {
  * the sorted union of the names found in either file. A `.csv.gz` (any gzip file) is decompressed.
  */
 export function loadCsvFiles(files: CsvFiles): { train: Dataset; test: Dataset; classNames: string[] | null } {
-  const trainText = readCsvText(files.train);
+  return loadCsvTexts({
+    ...(files.labelColumn === undefined ? {} : { labelColumn: files.labelColumn }),
+    ...(files.header === undefined ? {} : { header: files.header }),
+    train: { text: readCsvText(files.train), name: files.train },
+    ...(files.test === undefined ? {} : { test: { text: readCsvText(files.test), name: files.test } }),
+  });
+}
+
+/** One CSV file's text and the name its datasets and errors use. */
+export interface CsvText {
+  readonly text: string;
+  readonly name: string;
+}
+
+/** loadCsvFiles over texts already read (e.g. a dataset the platform stores). */
+export function loadCsvTexts(
+  files: Omit<CsvFiles, "train" | "test"> & { readonly train: CsvText; readonly test?: CsvText },
+): { train: Dataset; test: Dataset; classNames: string[] | null } {
+  const trainText = files.train.text;
   const options = {
     ...(files.labelColumn === undefined ? {} : { labelColumn: files.labelColumn }),
     ...(files.header === undefined ? {} : { hasHeader: files.header }),
   };
-  if (files.test === undefined) return holdOutTail(files.train, trainText, options);
+  if (files.test === undefined) return holdOutTail(files.train.name, trainText, options);
   const { datasets, classNames } = parseCsvDatasets(
     [
-      { text: trainText, name: files.train },
-      { text: readCsvText(files.test), name: files.test },
+      { text: trainText, name: files.train.name },
+      { text: files.test.text, name: files.test.name },
     ],
     options,
   );

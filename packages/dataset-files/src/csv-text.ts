@@ -11,13 +11,18 @@ const GZIP_MAGIC = [0x1f, 0x8b] as const;
  * is not gzip, or the gzip stream is truncated or corrupt.
  */
 export function readCsvText(path: string): string {
-  const bytes = readDatasetFile(path);
+  return decodeCsvBytes(readDatasetFile(path), path);
+}
+
+/** The text of a CSV file's bytes, as readCsvText; `path` names it in errors. */
+export function decodeCsvBytes(bytes: Uint8Array, path: string): string {
   const gzip = bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1];
   if (!gzip && path.toLowerCase().endsWith(".gz")) {
-    const start = [...bytes.subarray(0, 4)].map((byte) => byte.toString(16).padStart(2, "0")).join(" ");
+    // Its bytes are not quoted: the file may be anything on a worker's disk.
+    const what = bytes.length === 0 ? "the file is empty" : "it does not start with the gzip bytes 1f 8b";
     throw new DeadweightError(
       "INVALID_DATASET",
-      `dataset file "${path}" is named .gz but is not gzip: it starts with bytes ${start === "" ? "(none: the file is empty)" : start}, not 1f 8b; if it is plain CSV, rename it without .gz`,
+      `dataset file "${path}" is named .gz but is not gzip: ${what}; if it is plain CSV, rename it without .gz`,
     );
   }
   return new TextDecoder("utf-8").decode(gzip ? gunzip(bytes, path) : bytes);

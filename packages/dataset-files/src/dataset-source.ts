@@ -1,6 +1,10 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { type Dataset, DeadweightError } from "@deadweight/core";
+import { PLATFORM_DATASET_PREFIX } from "@deadweight/protocol";
 import { CSV_TEST_FRACTION, loadCsvFiles } from "./csv-files.js";
-import { loadIdxFolder } from "./idx-folder.js";
+import { resolveInsideDataRoots } from "./data-roots.js";
+import { IDX_FILE_NAMES, loadIdxFolder } from "./idx-folder.js";
 import { loadBundledMnist } from "./mnist-files.js";
 
 /** Where a run's train and test data come from. */
@@ -14,7 +18,17 @@ export type DatasetSource =
       readonly labelColumn?: string | number;
       /** Whether the first line is a header; absent: detected. */
       readonly header?: boolean;
-    };
+    }
+  /** A dataset the platform stores (uploaded once by a team): a worker downloads it through the API. */
+  | { readonly kind: "platform"; readonly datasetId: string };
+
+export interface LoadOptions {
+  /**
+   * When given, every path the source names must lie inside one of these folders (symbolic links
+   * resolved) or it is refused before it is opened: a worker reads only where its operator allows.
+   */
+  readonly dataRoots?: readonly string[];
+}
 
 export interface LoadedDatasets {
   readonly train: Dataset;
@@ -33,10 +47,11 @@ export interface LoadedDatasets {
 /** Why IDX features are not scaled again. */
 export const IDX_ALREADY_SCALED = "IDX pixels are divided by 255 as they load (features in [0, 1])";
 
-const ACCEPTED_FORMS = `mnist (the bundled MNIST), idx:<folder> (a folder with the four uncompressed MNIST-style IDX files), csv:<train.csv>[,<test.csv>] (label in the last column; .csv.gz is read too; without a test file the last ${CSV_TEST_FRACTION * 100}% of rows are the test set)`;
+const ACCEPTED_FORMS = `mnist (the bundled MNIST), dataset:<id> (a dataset uploaded to the platform), idx:<folder> (a folder with the four uncompressed MNIST-style IDX files), csv:<train.csv>[,<test.csv>] (label in the last column; .csv.gz is read too; without a test file the last ${CSV_TEST_FRACTION * 100}% of rows are the test set)`;
 
-/** Loads the train and test sets a source describes. */
-export function loadDatasetSource(source: DatasetSource): LoadedDatasets {
+/** Loads the train and test sets a source describes (paths checked against `options.dataRoots` first). */
+export function loadDatasetSource(given: DatasetSource, options: LoadOptions = {}): LoadedDatasets {
+  const source = options.dataRoots === undefined ? given : insideDataRoots(given, options.dataRoots);
   switch (source.kind) {
     case "mnist": {
       const { train, test } = loadBundledMnist();
@@ -66,6 +81,11 @@ export function loadDatasetSource(source: DatasetSource): LoadedDatasets {
           : `CSV ${source.train} + ${source.test}`;
       return { train, test, classNames, description: `${origin}: ${shape(train, test)}`, alreadyScaled: null };
     }
+    case "platform":
+      throw new DeadweightError(
+        "INVALID_OPTION",
+        `dataset "${PLATFORM_DATASET_PREFIX}${source.datasetId}" is stored by the platform: a worker downloads it through the API; to use it here, run it through a worker (deadweight submit), or pass the original file as csv:<file> or idx:<folder>`,
+      );
     default: {
       const unknown: never = source;
       throw new DeadweightError(
@@ -84,6 +104,9 @@ export function parseDatasetArgument(text: string): DatasetSource {
   const kind = colon < 0 ? "" : argument.slice(0, colon).toLowerCase();
   const rest = argument.slice(colon + 1).trim();
   if (kind === "idx" && rest !== "") return { kind: "idx", dir: rest };
+  if (`${kind}:` === PLATFORM_DATASET_PREFIX && /^[A-Za-z0-9_-]{1,100}$/.test(rest)) {
+    return { kind: "platform", datasetId: rest };
+  }
   if (kind === "csv") {
     const paths = rest.split(",").map((path) => path.trim());
     const [train, test] = paths;
@@ -95,6 +118,29 @@ export function parseDatasetArgument(text: string): DatasetSource {
     "INVALID_OPTION",
     `dataset argument "${text}" is not understood; use one of: ${ACCEPTED_FORMS}`,
   );
+}
+
+/** The source with each path replaced by its real path inside the roots (INVALID_DATASET for any other). */
+function insideDataRoots(source: DatasetSource, roots: readonly string[]): DatasetSource {
+  switch (source.kind) {
+    case "idx": {
+      const dir = resolveInsideDataRoots(source.dir, roots);
+      // Its files too: a symbolic link in an allowed folder must not lead out of the roots.
+      for (const name of Object.values(IDX_FILE_NAMES)) {
+        const file = join(dir, name);
+        if (existsSync(file)) resolveInsideDataRoots(file, roots);
+      }
+      return { ...source, dir };
+    }
+    case "csv": {
+      const train = resolveInsideDataRoots(source.train, roots);
+      return source.test === undefined
+        ? { ...source, train }
+        : { ...source, train, test: resolveInsideDataRoots(source.test, roots) };
+    }
+    default:
+      return source;
+  }
 }
 
 function shape(train: Dataset, test: Dataset): string {

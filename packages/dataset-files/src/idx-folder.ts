@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { type Dataset, DeadweightError, idxToDataset, parseIdxImages, parseIdxLabels } from "@deadweight/core";
 import { readDatasetFile } from "./read-dataset-file.js";
@@ -17,12 +17,28 @@ export const IDX_FILE_NAMES = {
  */
 export function loadIdxFolder(dir: string, name: string = dir): { train: Dataset; test: Dataset } {
   assertIdxFolder(dir);
-  const train = loadIdxPair(dir, IDX_FILE_NAMES.trainImages, IDX_FILE_NAMES.trainLabels, `${name} train`);
-  const test = loadIdxPair(dir, IDX_FILE_NAMES.testImages, IDX_FILE_NAMES.testLabels, `${name} test`);
+  const fileOf = (fileName: string) => {
+    const path = join(dir, fileName);
+    return { bytes: readDatasetFile(path), source: path };
+  };
+  return idxDatasetsOf(fileOf, name, `IDX folder "${dir}"`);
+}
+
+/**
+ * The train and test sets of the four MNIST-style IDX files as bytes (`fileOf` gives each file's
+ * bytes and the name its errors use); datasets are named `${name} train` and `${name} test`.
+ */
+export function idxDatasetsOf(
+  fileOf: (fileName: string) => { readonly bytes: Uint8Array; readonly source: string },
+  name: string,
+  where: string,
+): { train: Dataset; test: Dataset } {
+  const train = loadIdxPair(fileOf, IDX_FILE_NAMES.trainImages, IDX_FILE_NAMES.trainLabels, `${name} train`);
+  const test = loadIdxPair(fileOf, IDX_FILE_NAMES.testImages, IDX_FILE_NAMES.testLabels, `${name} test`);
   if (train.featureCount !== test.featureCount) {
     throw new DeadweightError(
       "INVALID_DATASET",
-      `IDX folder "${dir}": ${IDX_FILE_NAMES.trainImages} has ${train.featureCount} pixels per image but ${IDX_FILE_NAMES.testImages} has ${test.featureCount}; both must come from the same dataset`,
+      `${where}: ${IDX_FILE_NAMES.trainImages} has ${train.featureCount} pixels per image but ${IDX_FILE_NAMES.testImages} has ${test.featureCount}; both must come from the same dataset`,
     );
   }
   // A test set that happens to lack the highest class must still score against the same classes.
@@ -30,12 +46,17 @@ export function loadIdxFolder(dir: string, name: string = dir): { train: Dataset
   return { train: { ...train, classCount }, test: { ...test, classCount } };
 }
 
-function loadIdxPair(dir: string, imagesFile: string, labelsFile: string, name: string): Dataset {
-  const imagesPath = join(dir, imagesFile);
-  const labelsPath = join(dir, labelsFile);
-  const images = parseIdxImages(readDatasetFile(imagesPath), imagesPath);
-  const labels = parseIdxLabels(readDatasetFile(labelsPath), labelsPath);
-  return idxToDataset({ images, labels, name, labelsSourceName: labelsPath });
+function loadIdxPair(
+  fileOf: (fileName: string) => { readonly bytes: Uint8Array; readonly source: string },
+  imagesFile: string,
+  labelsFile: string,
+  name: string,
+): Dataset {
+  const imagesFileBytes = fileOf(imagesFile);
+  const labelsFileBytes = fileOf(labelsFile);
+  const images = parseIdxImages(imagesFileBytes.bytes, imagesFileBytes.source);
+  const labels = parseIdxLabels(labelsFileBytes.bytes, labelsFileBytes.source);
+  return idxToDataset({ images, labels, name, labelsSourceName: labelsFileBytes.source });
 }
 
 function assertIdxFolder(dir: string): void {
@@ -56,13 +77,9 @@ function assertIdxFolder(dir: string): void {
     gzipped.length > 0
       ? ` Found ${gzipped.map((file) => `${file}.gz`).join(", ")}: gzip files must be decompressed first (e.g. gunzip -k ${join(dir, "*.gz")}).`
       : "";
-  const present = readdirSync(dir);
-  const listing =
-    present.length === 0
-      ? " The folder is empty."
-      : ` The folder holds: ${present.slice(0, 10).join(", ")}${present.length > 10 ? ", ..." : ""}.`;
+  // The folder's other files are not listed: it may be any folder of a worker's disk.
   throw new DeadweightError(
     "INVALID_DATASET",
-    `IDX folder "${dir}" lacks ${missing.join(", ")}; it must hold the four uncompressed files ${expected.join(", ")}.${gzipHint}${listing}`,
+    `IDX folder "${dir}" lacks ${missing.join(", ")}; it must hold the four uncompressed files ${expected.join(", ")}.${gzipHint}`,
   );
 }

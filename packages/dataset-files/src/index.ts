@@ -1,12 +1,15 @@
-export { CSV_TEST_FRACTION, type CsvFiles, loadCsvFiles } from "./csv-files.js";
-export { readCsvText } from "./csv-text.js";
+export { CSV_TEST_FRACTION, type CsvFiles, type CsvText, loadCsvFiles, loadCsvTexts } from "./csv-files.js";
+export { decodeCsvBytes, readCsvText } from "./csv-text.js";
+export { dataRootsWith, repositoryDatasetsDirectory, resolveInsideDataRoots } from "./data-roots.js";
 export {
   type DatasetSource,
   IDX_ALREADY_SCALED,
   type LoadedDatasets,
+  type LoadOptions,
   loadDatasetSource,
   parseDatasetArgument,
 } from "./dataset-source.js";
-export { IDX_FILE_NAMES, loadIdxFolder } from "./idx-folder.js";
+export { IDX_FILE_NAMES, idxDatasetsOf, loadIdxFolder } from "./idx-folder.js";
 export { bundledMnistDirectory, loadBundledMnist } from "./mnist-files.js";
 export { readDatasetFile } from "./read-dataset-file.js";
+export { loadStoredDataset, type StoredDatasetFiles } from "./stored-dataset.js";

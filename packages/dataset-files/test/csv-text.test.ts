@@ -46,12 +46,17 @@ describe("readCsvText", () => {
     );
   });
 
-  it("refuses a .gz file that is not gzip, showing its first bytes", () => {
+  it("refuses a .gz file that is not gzip, without quoting its bytes", () => {
     const path = join(tempFolder({ "plain.csv.gz": CSV }), "plain.csv.gz");
     const error = thrown(() => readCsvText(path));
     expect(error.message).toBe(
-      `dataset file "${path}" is named .gz but is not gzip: it starts with bytes 6c 65 6e 67, not 1f 8b; if it is plain CSV, rename it without .gz`,
+      `dataset file "${path}" is named .gz but is not gzip: it does not start with the gzip bytes 1f 8b; if it is plain CSV, rename it without .gz`,
     );
+  });
+
+  it("says an empty .gz file is empty", () => {
+    const path = join(tempFolder({ "empty.csv.gz": "" }), "empty.csv.gz");
+    expect(thrown(() => readCsvText(path)).message).toContain("is named .gz but is not gzip: the file is empty");
   });
 });
 

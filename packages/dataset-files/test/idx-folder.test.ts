@@ -55,14 +55,15 @@ describe("loadIdxFolder", () => {
     expect(error.message).toContain("is a file, not a folder");
   });
 
-  it("lists the missing files and what the folder holds", () => {
+  it("lists the missing files, never the other files of the folder", () => {
     const { [IDX_FILE_NAMES.testImages]: _images, [IDX_FILE_NAMES.testLabels]: _labels, ...rest } = tinyIdxFiles();
     const dir = tempFolder({ ...rest, "notes.txt": "hi" });
     const error = thrown(() => loadIdxFolder(dir));
     expect(error.code).toBe("INVALID_DATASET");
     expect(error.message).toContain(`"${dir}" lacks t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte`);
     expect(error.message).not.toContain("lacks train");
-    expect(error.message).toContain("notes.txt");
+    // The folder may be anything on a worker's disk: its listing is not for the team to read.
+    expect(error.message).not.toContain("notes.txt");
   });
 
   it("says gzip files must be decompressed first when only .gz files are there", () => {

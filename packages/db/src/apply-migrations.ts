@@ -1,8 +1,9 @@
 import { createHash, randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
+import { preparePrivateSqliteFile } from "./private-sqlite-file.js";
 
 /** The repository's versioned migrations (prisma/migrations), applied in name order. */
 export const MIGRATIONS_DIRECTORY = fileURLToPath(new URL("../../../prisma/migrations", import.meta.url));
@@ -35,7 +36,7 @@ export interface MigrationReport {
  */
 export function applyMigrations(file: string, directory = MIGRATIONS_DIRECTORY): MigrationReport {
   const migrations = listMigrations(directory);
-  mkdirSync(dirname(file), { recursive: true });
+  preparePrivateSqliteFile(file);
   const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
   try {
     db.pragma("journal_mode = WAL");

@@ -19,7 +19,13 @@ const fraction = z.number().gt(0).max(1);
  */
 export const experimentConfigSchema = z
   .object({
-    dataset: z.string().min(1).default("mnist").describe('"mnist", "idx:<folder>" or "csv:<train.csv>[,<test.csv>]"'),
+    dataset: z
+      .string()
+      .min(1)
+      .default("mnist")
+      .describe(
+        '"mnist", "dataset:<id>" (a dataset the team uploaded), or a path a worker reads inside its data roots: "idx:<folder>", "csv:<train.csv>[,<test.csv>]"',
+      ),
     labelColumn: z.union([z.string().min(1), z.number().int().nonnegative()]).optional(),
     /** Whether a CSV's first line is a header; absent: detected (a line of names is a header). */
     header: z.enum(["yes", "no"]).optional(),
@@ -141,6 +147,22 @@ export function thresholdGridOf(config: ExperimentConfig): ThresholdGrid {
       return { kind: "apoz", apozs: pruning.apoz };
     case "rank":
       return { kind: "rank", keepFractions: pruning.keepFractions, score: pruning.score };
+  }
+}
+
+/** How many thresholds the sweep runs, so how many rows the results hold (repeated values count once, as in the sweep). */
+export function sweepThresholdCount(config: ExperimentConfig): number {
+  const distinct = (values: readonly number[]) => new Set(values).size;
+  const { pruning } = config;
+  switch (pruning.criterion) {
+    case "meanStd":
+      return distinct(pruning.means) * distinct(pruning.stds);
+    case "stdFold":
+      return distinct(pruning.stds);
+    case "apoz":
+      return distinct(pruning.apoz);
+    case "rank":
+      return distinct(pruning.keepFractions);
   }
 }
 

@@ -4,6 +4,15 @@ import { objectId } from "./object-id.js";
 /** Where artifact bytes are served over plain HTTP, beside tRPC (models are binary). */
 export const ARTIFACT_HTTP_PATH = "/api/artifacts";
 
+/**
+ * The kind of a run's training checkpoint (weights, optimizer state, curve so far). Unlike every
+ * other artifact it is replaced: the worker holding the run uploads each newer checkpoint under the
+ * same name, and the record is removed when the run ends (succeeded, failed for good, canceled).
+ */
+export const CHECKPOINT_ARTIFACT_KIND = "checkpoint";
+/** The one name a run's training checkpoint is stored under. */
+export const TRAINING_CHECKPOINT_NAME = "checkpoints/training.ckpt";
+
 /** A kind groups artifacts for people and tools: "model-json", "weights", "results", "stats", "log". */
 export const artifactKindInput = z
   .string()

@@ -1,6 +1,7 @@
 export * from "./artifacts.js";
 export * from "./claim.js";
 export * from "./claim-report.js";
+export * from "./datasets.js";
 export * from "./deployment.js";
 export * from "./finish.js";
 export * from "./heartbeat.js";

@@ -26,6 +26,8 @@ export const runProgressInput = z.object({
   accuracy: z.number().min(0, "must be a fraction in [0, 1]").max(1, "must be a fraction in [0, 1]").optional(),
   etaSeconds: z.number().nonnegative("must be 0 or more").optional(),
   message: z.string().max(500, "must be at most 500 characters").optional(),
+  /** This attempt went on from an earlier attempt's training checkpoint at this epoch (instead of epoch 1). */
+  resumedAtEpoch: count.min(1, "must be an epoch (1 or more)").optional(),
   /** Training steps since the previous report, appended to the run's training curve. */
   trace: z
     .array(trainingTracePointInput)

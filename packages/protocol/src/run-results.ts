@@ -6,6 +6,7 @@ import type {
   SplitRecord,
   SweepRow,
 } from "@deadweight/core";
+import { MAX_RESULT_ROWS } from "@deadweight/core/tensor-free";
 import { z } from "zod";
 import { claimReportInput } from "./claim-report.js";
 
@@ -112,7 +113,7 @@ export const splitRecordInput = z
 export const runResultsInput = z.object({
   base: baseModelMetricsInput,
   /** The whole sweep, in sweep order (the order is kept as each row's position). */
-  rows: z.array(sweepRowInput).max(10_000, "at most 10000 rows"),
+  rows: z.array(sweepRowInput).max(MAX_RESULT_ROWS, `at most ${MAX_RESULT_ROWS} rows`),
   stats: activationStatsInput.optional(),
   backend: backendInfoInput,
   split: splitRecordInput,

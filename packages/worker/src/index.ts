@@ -5,5 +5,6 @@ export * from "./api/server-connection.js";
 export * from "./api/worker-api.js";
 export * from "./artifacts/artifact-transfer.js";
 export * from "./artifacts/run-artifacts.js";
+export * from "./datasets/worker-datasets.js";
 export type { AttemptReport } from "./pipeline/run-attempt.js";
 export * from "./run-worker.js";

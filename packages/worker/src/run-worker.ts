@@ -3,7 +3,10 @@ import { createHttpWorkerApi } from "./api/http-worker-api.js";
 import { normaliseServerUrl } from "./api/server-connection.js";
 import type { WorkerApi } from "./api/worker-api.js";
 import { claimLoop } from "./claim/claim-loop.js";
+import { workerDatasets } from "./datasets/worker-datasets.js";
+import { DEFAULT_CHECKPOINT_MINUTES } from "./pipeline/checkpoint-schedule.js";
 import type { AttemptReport } from "./pipeline/run-attempt.js";
+import { defaultMaxMemoryBytes, type RunSettings } from "./pipeline/run-settings.js";
 
 export interface WorkerOptions {
   /**
@@ -17,6 +20,24 @@ export interface WorkerOptions {
   readonly workerName?: string;
   /** Runs worked on at once; default 1 (TensorFlow.js uses one core: run more workers for more cores). */
   readonly concurrency?: number;
+  /**
+   * The memory this worker's runs may take together, in bytes (each run gets its share by
+   * concurrency); default 80% of the machine's (or the container's) memory. A run estimated above
+   * its share fails once, permanently, before its network is allocated.
+   */
+  readonly maxMemoryBytes?: number;
+  /**
+   * Minutes between two training checkpoints of a run (stored at an epoch's end, so a killed run
+   * resumes there): every epoch or every N minutes, whichever is rarer; 0 = every epoch. Default 5.
+   */
+  readonly checkpointMinutes?: number;
+  /**
+   * Folders whose files runs may name (csv:<file>, idx:<folder>), besides the repository's datasets/
+   * and the bundled MNIST, which are always allowed; any other path is refused before it is opened.
+   */
+  readonly dataRoots?: readonly string[];
+  /** Where datasets the platform stores are cached once downloaded; default ~/.cache/deadweight/datasets. */
+  readonly datasetCacheDir?: string;
   /** Lease asked for at each claim and renewed by heartbeats; default 30 s. */
   readonly leaseSeconds?: number;
   /** First wait after a failed claim; default 1 s (it grows up to maxPollSeconds while the server stays unreachable). */
@@ -49,6 +70,23 @@ export async function runWorker(options: WorkerOptions): Promise<AttemptReport[]
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new RangeError(`concurrency must be a whole number of at least 1, got ${concurrency}`);
   }
+  const maxMemoryBytes = options.maxMemoryBytes ?? defaultMaxMemoryBytes();
+  if (!(Number.isFinite(maxMemoryBytes) && maxMemoryBytes > 0)) {
+    throw new RangeError(`maxMemoryBytes must be a positive number of bytes, got ${maxMemoryBytes}`);
+  }
+  const checkpointMinutes = options.checkpointMinutes ?? DEFAULT_CHECKPOINT_MINUTES;
+  if (!(Number.isFinite(checkpointMinutes) && checkpointMinutes >= 0)) {
+    throw new RangeError(`checkpointMinutes must be 0 or more, got ${checkpointMinutes}`);
+  }
+  const datasets = workerDatasets({
+    ...(options.dataRoots === undefined ? {} : { dataRoots: options.dataRoots }),
+    ...(options.datasetCacheDir === undefined ? {} : { cacheDir: options.datasetCacheDir }),
+  });
+  const settings: RunSettings = {
+    maxMemoryBytes: Math.floor(maxMemoryBytes / concurrency),
+    checkpointMinutes,
+    datasets,
+  };
   const leaseSeconds = options.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
   if (!(leaseSeconds >= 1)) throw new RangeError(`leaseSeconds must be at least 1, got ${leaseSeconds}`);
   const log = options.log ?? ((line: string) => console.error(line));
@@ -57,8 +95,9 @@ export async function runWorker(options: WorkerOptions): Promise<AttemptReport[]
   const [first, ...others] = serverUrls;
   const failover = others.length === 0 ? "" : `; then ${others.join(", ")} if it stops answering`;
   log(
-    `worker ${workerName}: polling ${first} for runs (concurrency ${concurrency}, lease ${leaseSeconds} s${failover})`,
+    `worker ${workerName}: polling ${first} for runs (concurrency ${concurrency}, lease ${leaseSeconds} s, up to ${mebibytes(settings.maxMemoryBytes)} MiB per run${failover})`,
   );
+  log(`worker ${workerName}: reads dataset paths only inside ${datasets.dataRoots.join(", ")}`);
   const reports = await claimLoop({
     api,
     workerName,
@@ -68,9 +107,14 @@ export async function runWorker(options: WorkerOptions): Promise<AttemptReport[]
     maxPollSeconds: options.maxPollSeconds ?? 5,
     ...(options.claimWaitSeconds === undefined ? {} : { claimWaitSeconds: options.claimWaitSeconds }),
     signal: options.signal ?? new AbortController().signal,
+    settings,
     log,
     ...(options.stopGraceMs === undefined ? {} : { stopGraceMs: options.stopGraceMs }),
   });
   log(`worker ${workerName}: stopped after ${reports.length} attempt(s)`);
   return reports;
+}
+
+function mebibytes(bytes: number): number {
+  return Math.floor(bytes / 2 ** 20);
 }

@@ -30,6 +30,8 @@ function emptyQueue(options: { readonly waits: boolean }) {
     finish: unused,
     uploadArtifact: unused,
     downloadArtifact: unused,
+    getDataset: unused,
+    downloadDatasetFile: unused,
   };
   return { api, claims };
 }
@@ -44,6 +46,7 @@ const loopOn = (api: WorkerApi, signal: AbortSignal, claimWaitSeconds?: number) 
     maxPollSeconds: 1,
     ...(claimWaitSeconds === undefined ? {} : { claimWaitSeconds }),
     signal,
+    settings: { maxMemoryBytes: 2 ** 30 },
     log: () => {},
   });
 

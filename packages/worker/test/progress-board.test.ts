@@ -15,6 +15,20 @@ describe("ProgressBoard", () => {
     expect(board.get()).toEqual({ stage: "train", epoch: 1, epochs: 2, accuracy: 0.5 });
   });
 
+  it("says in every later report that training resumed from a checkpoint, whatever is set after", () => {
+    const board = new ProgressBoard();
+    board.set({ stage: "train", message: "loading the training checkpoint" });
+    board.resumedAt(4);
+    expect(board.get()).toEqual({ stage: "train", message: "loading the training checkpoint", resumedAtEpoch: 4 });
+    board.set({ stage: "train", epoch: 5, batch: 10, loss: 0.3, accuracy: 0.9 });
+    expect(board.take()).toMatchObject({ epoch: 5, resumedAtEpoch: 4 });
+    board.set({ stage: "sweep" });
+    expect(board.get()).toEqual({ stage: "sweep", resumedAtEpoch: 4 });
+    board.resumedAt(undefined);
+    board.set({ stage: "train", epoch: 1 });
+    expect(board.get()).toEqual({ stage: "train", epoch: 1 });
+  });
+
   it("cuts a message to the 500 characters the server keeps", () => {
     const board = new ProgressBoard();
     board.set({ stage: "load", message: "x".repeat(600) });

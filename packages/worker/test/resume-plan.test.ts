@@ -42,6 +42,24 @@ describe("planResume", () => {
     expect(plan.reason).toBe("no earlier attempt finished training: training from the start");
   });
 
+  it("goes on from the training checkpoint when no attempt finished training", () => {
+    const checkpoint = { ...artifact("checkpoints/training.ckpt"), kind: "checkpoint" };
+    const plan = planResume({ attempt: 2, completedStages: ["load"], artifacts: [checkpoint] });
+    expect(plan.storedBaseModel).toBeNull();
+    expect(plan.checkpoint).toBe(checkpoint);
+    expect(plan.reason).toBe(
+      "no earlier attempt finished training, one stored a training checkpoint: going on from it",
+    );
+    // A stored base model after reported training wins: nothing is left to train.
+    const trained = planResume({ attempt: 2, completedStages: ["load", "train"], artifacts: [...BASE, checkpoint] });
+    expect(trained.checkpoint).toBeNull();
+    expect(trained.storedBaseModel).not.toBeNull();
+    // A file of another kind under the name is not taken for a checkpoint.
+    expect(
+      planResume({ attempt: 2, completedStages: [], artifacts: [artifact("checkpoints/training.ckpt")] }).checkpoint,
+    ).toBeNull();
+  });
+
   it("does not mistake a pruned model's files for the base model", () => {
     const pruned = [artifact("models/mean0.1-std0.4/model.json"), artifact("models/mean0.1-std0.4/weights.bin")];
     const plan = planResume({ attempt: 2, completedStages: ["load", "train"], artifacts: pruned });

@@ -4,13 +4,17 @@ import { ServerCallError } from "../src/api/server-call-error.js";
 import { failureOutcome, isClaimEndedRefusal, StageFailure } from "../src/pipeline/stage-failure.js";
 
 describe("failureOutcome", () => {
-  it.each(["INVALID_DATASET", "INVALID_MODEL_SPEC", "INVALID_THRESHOLD", "INVALID_OPTION", "NON_FINITE_LOSS"] as const)(
-    "fails a %s at once: every worker would hit it again",
-    (code) => {
-      const outcome = failureOutcome(new StageFailure("load", new DeadweightError(code, "what was wrong")));
-      expect(outcome).toEqual({ outcome: "failed", error: `load: [${code}] what was wrong`, retryable: false });
-    },
-  );
+  it.each([
+    "INVALID_DATASET",
+    "INVALID_MODEL_SPEC",
+    "INVALID_THRESHOLD",
+    "INVALID_OPTION",
+    "NON_FINITE_LOSS",
+    "RUN_TOO_LARGE",
+  ] as const)("fails a %s at once: every worker would hit it again", (code) => {
+    const outcome = failureOutcome(new StageFailure("load", new DeadweightError(code, "what was wrong")));
+    expect(outcome).toEqual({ outcome: "failed", error: `load: [${code}] what was wrong`, retryable: false });
+  });
 
   it("retries what may pass: a backend this machine lacks, an unexpected error, an unreachable server", () => {
     const backend = new DeadweightError("BACKEND_UNAVAILABLE", "no tfjs-node here");
@@ -23,6 +27,17 @@ describe("failureOutcome", () => {
     });
     const offline = new ServerCallError("unreachable", "cannot reach the Deadweight server");
     expect(failureOutcome(new StageFailure("sweep", offline)).retryable).toBe(true);
+  });
+
+  it("does not retry a buffer length no machine can allocate", () => {
+    let impossible: unknown;
+    try {
+      new Float32Array(1e15);
+    } catch (error) {
+      impossible = error;
+    }
+    expect(impossible).toBeInstanceOf(RangeError);
+    expect(failureOutcome(new StageFailure("train", impossible))).toMatchObject({ retryable: false });
   });
 
   it("does not retry results the server refused: the same run would produce them again", () => {

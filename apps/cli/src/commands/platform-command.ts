@@ -1,13 +1,16 @@
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type RunningApiServer, resolveApiToken } from "@deadweight/api";
 import { startPlatformServer } from "@deadweight/server";
+import type { ServerConnection } from "@deadweight/worker";
 import { ConfigError } from "../config/config-error.js";
 import { PLATFORM_USAGE, parsePlatformArguments } from "../config/platform-arguments.js";
 import type { CliEnv } from "../env.js";
-import { DEMO_EXPERIMENTS } from "../platform/demo-experiment.js";
+import { demoExperiments, IRIS_CSV_PATH, IRIS_DATASET_NAME } from "../platform/demo-experiment.js";
 import { findLocalTeam, type LocalTeam } from "../platform/local-team.js";
 import { type LocalWorker, startLocalWorker } from "../platform/local-worker-process.js";
 import { loadOrCreateToken } from "../platform/token-file.js";
+import { datasetFilesAt, uploadDatasetFiles } from "../server/dataset-upload.js";
 import type { CommandStreams } from "./prune-command.js";
 
 /** Files of the data directory the platform keeps its tokens in (mode 0600). */
@@ -39,6 +42,7 @@ export async function platformCommand(
       ...(args.database === undefined ? {} : { database: args.database }),
       ...(args.artifacts === undefined ? {} : { artifacts: args.artifacts }),
       s3: args.s3,
+      ...args.hostSettings,
       dashboard: args.dashboard,
       log: say,
     });
@@ -59,9 +63,18 @@ export async function platformCommand(
     } else {
       const tokens = await platformTokens(server, team);
       if (args.worker) {
-        worker = startLocalWorker({ serverUrl: server.url, token: tokens.worker, workerName: "local", log: say });
+        worker = startLocalWorker({
+          serverUrl: server.url,
+          token: tokens.worker,
+          workerName: "local",
+          // <data dir>/datasets, not the data directory itself, which holds the tokens, the auth secret and
+          // the store; the repository's datasets/ is always allowed.
+          dataRoots: [localDatasetsFolder(server.dataDir)],
+          datasetCacheDir: join(server.dataDir, "worker-cache"),
+          log: say,
+        });
       }
-      if (server.localOwner !== null) await queueDemo(team, say);
+      if (server.localOwner !== null) await queueDemo(team, { serverUrl: server.url, token: tokens.cli }, say);
       const cliTokenFile = join(server.dataDir, CLI_TOKEN_FILE);
       say(
         [
@@ -119,15 +132,15 @@ async function platformTokens(server: RunningApiServer, team: LocalTeam) {
   return { worker: worker.token, cli: cli.token };
 }
 
-async function queueDemo(team: LocalTeam, say: (line: string) => void): Promise<void> {
-  for (const demo of DEMO_EXPERIMENTS) {
-    // The csv: syntax separates a train and a test file with a comma, so no path can contain one.
-    if (demo.config.dataset?.startsWith("csv:") === true && demo.config.dataset.includes(",")) {
-      say(
-        `not queuing the demo experiment "${demo.name}": its dataset path ${demo.config.dataset.slice(4)} contains a comma, which a csv: dataset cannot express; move the checkout to a path without one`,
-      );
-      continue;
-    }
+async function queueDemo(team: LocalTeam, cli: ServerConnection, say: (line: string) => void): Promise<void> {
+  // The Iris CSV becomes a dataset the platform stores, so any worker of the team can run the demo.
+  const iris = await uploadDatasetFiles(cli, {
+    teamId: team.teamId,
+    name: IRIS_DATASET_NAME,
+    ...datasetFilesAt(IRIS_CSV_PATH),
+  });
+  say(`uploaded ${IRIS_CSV_PATH} as the team's dataset "${iris.name}" (${iris.reference})`);
+  for (const demo of demoExperiments(iris.reference)) {
     const experiment = await team.caller.experiment.create({
       projectId: team.projectId,
       name: demo.name,
@@ -139,4 +152,11 @@ async function queueDemo(team: LocalTeam, say: (line: string) => void): Promise<
       `queued the demo experiment "${experiment.name}" (${demo.summary}) in project Demo: run ${experiment.runs.recent.map((run) => run.id).join(", ")}`,
     );
   }
+}
+
+/** <data dir>/datasets: where the local worker may read dataset files by path (created 0700). */
+function localDatasetsFolder(dataDir: string): string {
+  const folder = join(dataDir, "datasets");
+  mkdirSync(folder, { recursive: true, mode: 0o700 });
+  return folder;
 }

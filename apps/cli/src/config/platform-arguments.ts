@@ -1,4 +1,6 @@
 import type { S3Settings } from "@deadweight/api";
+import { parseExperimentLimits } from "@deadweight/experiment-config";
+import { type HostSettings, parseHostSettings } from "@deadweight/server";
 import type { CliEnv } from "../env.js";
 import { ConfigError } from "./config-error.js";
 import { parseFlags } from "./parse-flags.js";
@@ -24,10 +26,17 @@ Options:
                                 credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY
   --s3-endpoint <url>           the S3-compatible service (default: AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL, else AWS)
   --s3-region <region>          (default: AWS_REGION / AWS_DEFAULT_REGION, else us-east-1)
+  --experiment-limits <json>    what one experiment may ask for, e.g. '{"maxEpochs": 2000}'; the others keep their
+                                defaults (default: DEADWEIGHT_EXPERIMENT_LIMITS; see the README's limits table)
   --no-worker                   do not start the local worker (run \`deadweight worker\` elsewhere)
   --no-dashboard                serve the API only (no pages at /)
   --dashboard-dev               serve the dashboard with Next.js's development mode (hot reload; for working on it)
   --help                        show this help
+
+It reads the host settings deadweight-server reads (apps/server/README.md): DEADWEIGHT_PUBLIC_URL,
+DEADWEIGHT_SIGN_UP (open|invite|closed; default open on loopback, invite on the network),
+DEADWEIGHT_TRUST_HOST_ORIGIN, DEADWEIGHT_MAX_REQUEST_BYTES, DEADWEIGHT_MAX_WORKER_REQUEST_BYTES and
+DEADWEIGHT_EXPERIMENT_LIMITS.
 `;
 
 export interface PlatformArguments {
@@ -41,6 +50,11 @@ export interface PlatformArguments {
   /** Undefined: the data directory's artifact folder. */
   readonly artifacts: string | undefined;
   readonly s3: S3Settings;
+  /**
+   * Public URL, sign-up policy, trusted origins, request and experiment limits: the variables
+   * `deadweight-server` reads (apps/server/README.md), --experiment-limits over its variable.
+   */
+  readonly hostSettings: HostSettings;
   readonly worker: boolean;
   /** "on": the production build of apps/web; "dev": Next.js development mode; "off": API only. */
   readonly dashboard: "on" | "dev" | "off";
@@ -48,7 +62,7 @@ export interface PlatformArguments {
 
 export function parsePlatformArguments(
   argv: readonly string[],
-  env: Pick<CliEnv, "dataDir" | "port" | "databaseUrl" | "artifacts" | "s3">,
+  env: Pick<CliEnv, "dataDir" | "port" | "databaseUrl" | "artifacts" | "s3" | "hostVariables">,
 ): PlatformArguments {
   const values = parseFlags(
     argv,
@@ -61,6 +75,7 @@ export function parsePlatformArguments(
       artifacts: { type: "string" },
       "s3-endpoint": { type: "string" },
       "s3-region": { type: "string" },
+      "experiment-limits": { type: "string" },
       "no-worker": { type: "boolean" },
       "no-dashboard": { type: "boolean" },
       "dashboard-dev": { type: "boolean" },
@@ -97,9 +112,28 @@ export function parsePlatformArguments(
       ...(s3Endpoint === undefined ? {} : { endpoint: s3Endpoint }),
       ...(s3Region === undefined ? {} : { region: s3Region }),
     },
+    hostSettings: hostSettingsOf(values["experiment-limits"] as string | undefined, env.hostVariables),
     worker: values["no-worker"] !== true,
     dashboard: dashboardModeOf(values),
   };
+}
+
+function hostSettingsOf(
+  experimentLimitsFlag: string | undefined,
+  variables: Readonly<Record<string, string | undefined>>,
+): HostSettings {
+  let settings: HostSettings;
+  try {
+    settings = parseHostSettings(variables);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  if (experimentLimitsFlag === undefined) return settings;
+  try {
+    return { ...settings, experimentLimits: parseExperimentLimits(experimentLimitsFlag) };
+  } catch (error) {
+    throw new ConfigError(`--experiment-limits: ${(error as Error).message}`);
+  }
 }
 
 function dashboardModeOf(values: Record<string, string | boolean | undefined>): PlatformArguments["dashboard"] {

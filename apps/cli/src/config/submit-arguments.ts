@@ -7,8 +7,9 @@ import { positiveInteger, SERVER_OPTIONS, SERVER_USAGE, serverConnectionOf } fro
 export const SUBMIT_USAGE = `deadweight submit <config.json> --server <url> --token <token> --project <projectId> [options]
 
 Queues an experiment on the server: a worker picks it up. The config file has the fields of
-\`deadweight prune --config\` (validated here before anything is sent). Dataset paths
-(idx:<folder>, csv:<file>) are read on the worker's machine.
+\`deadweight prune --config\` (validated here before anything is sent). A dataset the team
+uploaded (\`deadweight dataset upload\`) is named "dataset:<id>"; dataset paths (idx:<folder>,
+csv:<file>) are read on the worker's machine, inside its --data-root folders.
 
 Options:
 ${SERVER_USAGE}

@@ -1,6 +1,9 @@
+import { statSync } from "node:fs";
+import { resolve } from "node:path";
 import type { WorkerConnection } from "@deadweight/worker";
 import type { CliEnv } from "../env.js";
 import { ConfigError } from "./config-error.js";
+import { memorySize } from "./memory-size.js";
 import { parseFlags } from "./parse-flags.js";
 import {
   positiveInteger,
@@ -14,7 +17,10 @@ export const WORKER_USAGE = `deadweight worker --server <url>[,<url>...] --token
 
 Claims the team's queued runs from the server and runs them: load data -> train -> neuron
 statistics -> threshold sweep -> export, reporting progress, results and models as it goes.
-Datasets named idx:<folder> or csv:<file> are read on this machine. Ctrl-C (or SIGTERM) stops
+Datasets named idx:<folder> or csv:<file> are read on this machine, only inside the folders given
+with --data-root (and the repository's datasets/ and the bundled MNIST, always allowed); any other
+path fails the run before it is opened. Datasets the team uploaded (dataset:<id>) are downloaded
+through the API, checked against their sha256 and kept in --cache-dir. Ctrl-C (or SIGTERM) stops
 claiming, hands the run in progress back to the queue and exits.
 
 Given several API replicas of one platform (--server http://a:4100,http://b:4100), the worker
@@ -24,7 +30,13 @@ no answer in time, 502/503/504); it stays on the one that works and logs each mo
 Options:
 ${WORKER_SERVER_USAGE}
   --concurrency <n>             runs worked on at once                                  (default 1)
+  --max-memory <size>           memory this worker's runs may take together, e.g. 8GiB  (default 80% of the machine's)
+                                (each run gets its share by --concurrency; a run estimated above it fails at once)
+  --checkpoint-minutes <m>      store a training checkpoint every epoch or every m      (default 5; 0 = every epoch)
+                                minutes, whichever is rarer: a killed run resumes there
   --name <name>                 shown in the runs this worker holds                     (default <host>-<pid>)
+  --data-root <dir>             a folder whose files runs may name (repeat for several; symbolic links resolved)
+  --cache-dir <dir>             where downloaded datasets are kept  (default ~/.cache/deadweight/datasets)
   --lease <seconds>             lease asked for at each claim, renewed by heartbeats    (default 30; 5-600)
   --poll <seconds>              first wait when the queue is empty                      (default 1)
   --max-poll <seconds>          longest wait while the queue stays empty                (default 5)
@@ -35,10 +47,17 @@ export interface WorkerArguments {
   readonly help: boolean;
   readonly connection: WorkerConnection | null;
   readonly concurrency: number;
+  /** Undefined: 80% of the machine's memory. */
+  readonly maxMemoryBytes: number | undefined;
   readonly workerName: string | undefined;
+  /** Undefined: the worker's default (5 minutes). */
+  readonly checkpointMinutes: number | undefined;
   readonly leaseSeconds: number | undefined;
   readonly pollSeconds: number | undefined;
   readonly maxPollSeconds: number | undefined;
+  /** Folders runs may read dataset paths from, as absolute paths (each an existing folder); undefined: none given. */
+  readonly dataRoots: readonly string[] | undefined;
+  readonly datasetCacheDir: string | undefined;
 }
 
 /** Parses `deadweight worker` flags; the server and token may come from the environment. */
@@ -49,7 +68,11 @@ export function parseWorkerArguments(argv: readonly string[], env: Pick<CliEnv, 
       ...SERVER_OPTIONS,
       help: { type: "boolean", short: "h" },
       concurrency: { type: "string" },
+      "max-memory": { type: "string" },
       name: { type: "string" },
+      "data-root": { type: "string", multiple: true },
+      "cache-dir": { type: "string" },
+      "checkpoint-minutes": { type: "string" },
       lease: { type: "string" },
       poll: { type: "string" },
       "max-poll": { type: "string" },
@@ -70,9 +93,38 @@ export function parseWorkerArguments(argv: readonly string[], env: Pick<CliEnv, 
     help,
     connection: help ? null : workerConnectionOf({ server: text("server"), token: text("token") }, env),
     concurrency: positiveInteger("--concurrency", text("concurrency")) ?? 1,
+    maxMemoryBytes: memorySize("--max-memory", text("max-memory")),
     workerName: name?.trim(),
+    checkpointMinutes: checkpointMinutesOf(text("checkpoint-minutes")),
     leaseSeconds,
     pollSeconds: positiveSeconds("--poll", text("poll")),
     maxPollSeconds: positiveSeconds("--max-poll", text("max-poll")),
+    dataRoots: dataRootsOf(values["data-root"] as unknown as string[] | undefined),
+    datasetCacheDir: text("cache-dir") === undefined ? undefined : resolve(text("cache-dir") as string),
   };
+}
+
+/** Each --data-root as an absolute path; a folder that does not exist is a mistake said now, not at the first run. */
+function dataRootsOf(roots: readonly string[] | undefined): string[] | undefined {
+  return roots?.map((root) => {
+    const absolute = resolve(root);
+    let folder = false;
+    try {
+      folder = statSync(absolute).isDirectory();
+    } catch {
+      folder = false;
+    }
+    if (!folder)
+      throw new ConfigError(`--data-root: "${root}" is not a folder on this machine; give an existing folder`);
+    return absolute;
+  });
+}
+
+function checkpointMinutesOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const minutes = Number(value);
+  if (value.trim() === "" || !Number.isFinite(minutes) || minutes < 0) {
+    throw new ConfigError(`--checkpoint-minutes: "${value}" must be 0 (every epoch) or a positive number of minutes`);
+  }
+  return minutes;
 }

@@ -32,11 +32,14 @@ export const DEMO_EXPERIMENT: DemoExperiment = {
 };
 
 /**
- * datasets/iris/iris.csv of this checkout as an absolute path: the local worker's working
- * directory is wherever `deadweight platform` was started, so a relative path would depend on it.
- * A worker on another machine sees the same path only if it has a checkout at the same place.
+ * datasets/iris/iris.csv of this checkout, which `deadweight platform` uploads at the first start
+ * as the team's dataset "iris": the Iris demo names that stored copy, so a worker on any machine
+ * (it downloads the file through the API) runs it, wherever this checkout sits.
  */
 export const IRIS_CSV_PATH = fileURLToPath(new URL("../../../../datasets/iris/iris.csv", import.meta.url));
+
+/** The name the uploaded Iris CSV gets in the local team. */
+export const IRIS_DATASET_NAME = "iris";
 
 /**
  * The demo CSV run, a second dataset and architecture through the same queue: Fisher's Iris from
@@ -49,20 +52,27 @@ export const IRIS_CSV_PATH = fileURLToPath(new URL("../../../../datasets/iris/ir
  * do to tanh at this learning rate; standardised, no neuron saturates (measured: stdFold up to
  * std 0.2 removes nothing), and there would be nothing to show.
  */
-export const IRIS_DEMO_EXPERIMENT: DemoExperiment = {
-  name: "Iris demo",
-  description:
-    "Queued by `deadweight platform` at first start: Fisher's Iris (150 flowers, 4 measurements, 3 species) from datasets/iris/iris.csv, a 4-16-8-3 tanh MLP whose saturated neurons the stdFold sweep removes.",
-  tags: ["demo", "csv"],
-  summary: "Iris CSV, 150 flowers, 4-16-8-3 tanh, 50 epochs",
-  config: {
-    dataset: `csv:${IRIS_CSV_PATH}`,
-    split: { scale: "none" },
-    model: { hidden: [16, 8], activation: "tanh" },
-    training: { epochs: 50, batchSize: 16, learningRate: 0.01 },
-    pruning: { criterion: "stdFold", stds: [0.01, 0.02, 0.05, 0.1, 0.2, 0.4, 0.6] },
-  },
-};
+export function irisDemoExperiment(datasetReference: string): DemoExperiment {
+  return {
+    name: "Iris demo",
+    description:
+      "Queued by `deadweight platform` at first start: Fisher's Iris (150 flowers, 4 measurements, 3 species), datasets/iris/iris.csv uploaded as the team's dataset \"iris\", a 4-16-8-3 tanh MLP whose saturated neurons the stdFold sweep removes.",
+    tags: ["demo", "csv"],
+    summary: "Iris CSV, 150 flowers, 4-16-8-3 tanh, 50 epochs",
+    config: {
+      dataset: datasetReference,
+      split: { scale: "none" },
+      model: { hidden: [16, 8], activation: "tanh" },
+      training: { epochs: 50, batchSize: 16, learningRate: 0.01 },
+      pruning: { criterion: "stdFold", stds: [0.01, 0.02, 0.05, 0.1, 0.2, 0.4, 0.6] },
+    },
+  };
+}
 
-/** Queued in this order, so the quick Iris run finishes first and a new user sees a result within seconds. */
-export const DEMO_EXPERIMENTS: readonly DemoExperiment[] = [IRIS_DEMO_EXPERIMENT, DEMO_EXPERIMENT];
+/**
+ * Queued in this order, so the quick Iris run finishes first and a new user sees a result within
+ * seconds; `irisDatasetReference` is the uploaded Iris CSV (`dataset:<id>`).
+ */
+export function demoExperiments(irisDatasetReference: string): readonly DemoExperiment[] {
+  return [irisDemoExperiment(irisDatasetReference), DEMO_EXPERIMENT];
+}

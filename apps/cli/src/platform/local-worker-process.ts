@@ -16,6 +16,10 @@ export interface LocalWorkerOptions {
   readonly serverUrl: string;
   readonly token: string;
   readonly workerName: string;
+  /** Folders the worker may read dataset paths from (--data-root), besides those always allowed. */
+  readonly dataRoots: readonly string[];
+  /** Where it keeps the datasets it downloads (--cache-dir). */
+  readonly datasetCacheDir: string;
   readonly log: (line: string) => void;
 }
 
@@ -38,12 +42,21 @@ export function startLocalWorker(options: LocalWorkerOptions): LocalWorker {
 
   const launch = () => {
     const startedAt = Date.now();
-    const worker = spawn(process.execPath, [CLI_BIN, "worker", "--name", options.workerName, "--poll", "1"], {
-      // The token travels in the environment, not on the command line where `ps` shows it.
-      env: childProcessEnv({ DEADWEIGHT_SERVER: options.serverUrl, DEADWEIGHT_TOKEN: options.token }),
-      stdio: ["ignore", "pipe", "pipe", "ipc"],
-      detached: true,
-    });
+    const datasetFlags = [
+      ...options.dataRoots.flatMap((root) => ["--data-root", root]),
+      "--cache-dir",
+      options.datasetCacheDir,
+    ];
+    const worker = spawn(
+      process.execPath,
+      [CLI_BIN, "worker", "--name", options.workerName, "--poll", "1", ...datasetFlags],
+      {
+        // The token travels in the environment, not on the command line where `ps` shows it.
+        env: childProcessEnv({ DEADWEIGHT_SERVER: options.serverUrl, DEADWEIGHT_TOKEN: options.token }),
+        stdio: ["ignore", "pipe", "pipe", "ipc"],
+        detached: true,
+      },
+    );
     child = worker;
     for (const stream of [worker.stdout, worker.stderr]) {
       if (stream !== null)

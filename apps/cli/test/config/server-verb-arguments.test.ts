@@ -1,3 +1,4 @@
+import { DEFAULT_EXPERIMENT_LIMITS } from "@deadweight/experiment-config";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/config/config-error.js";
 import { parsePlatformArguments } from "../../src/config/platform-arguments.js";
@@ -31,6 +32,7 @@ describe("cliEnvFrom", () => {
       databaseUrl: undefined,
       artifacts: undefined,
       s3: {},
+      hostVariables: { DEADWEIGHT_SERVER: " http://h:1 ", DEADWEIGHT_TOKEN: "", DEADWEIGHT_DATA_DIR: "/d" },
     });
     expect(
       cliEnvFrom({
@@ -55,11 +57,23 @@ describe("parseWorkerArguments", () => {
       help: false,
       connection: { serverUrls: ["http://127.0.0.1:4100"], token: "dw_abc" },
       concurrency: 1,
+      maxMemoryBytes: undefined,
       workerName: undefined,
       leaseSeconds: undefined,
       pollSeconds: undefined,
       maxPollSeconds: undefined,
     });
+  });
+
+  it("takes --checkpoint-minutes (0: every epoch) and refuses a negative or non-numeric one", () => {
+    expect(parseWorkerArguments([...SERVER, "--checkpoint-minutes", "0"], NO_ENV).checkpointMinutes).toBe(0);
+    expect(parseWorkerArguments([...SERVER, "--checkpoint-minutes", "2.5"], NO_ENV).checkpointMinutes).toBe(2.5);
+    expect(parseWorkerArguments(SERVER, NO_ENV).checkpointMinutes).toBeUndefined();
+    for (const value of ["-1", "soon", ""]) {
+      expect(refusal(() => parseWorkerArguments([...SERVER, `--checkpoint-minutes=${value}`], NO_ENV))).toBe(
+        `--checkpoint-minutes: "${value}" must be 0 (every epoch) or a positive number of minutes`,
+      );
+    }
   });
 
   it("falls back to DEADWEIGHT_SERVER and DEADWEIGHT_TOKEN; flags win", () => {
@@ -97,6 +111,20 @@ describe("parseWorkerArguments", () => {
     expect(refusal(() => parseWorkerArguments([], { server: "http://a:1,not a url", token: "t" }))).toBe(
       'deadweight worker: DEADWEIGHT_SERVER: entry 2 of 2: "not a url" is not a server URL; give one like http://127.0.0.1:4100',
     );
+  });
+
+  it("reads --max-memory in binary units and names a size it cannot read", () => {
+    const memory = (size: string) => parseWorkerArguments([...SERVER, "--max-memory", size], NO_ENV).maxMemoryBytes;
+    expect(memory("8GiB")).toBe(8 * 2 ** 30);
+    expect(memory("8g")).toBe(8 * 2 ** 30);
+    expect(memory("512MB")).toBe(512 * 2 ** 20);
+    expect(memory("1.5G")).toBe(1.5 * 2 ** 30);
+    expect(memory("1048576")).toBe(2 ** 20);
+    for (const bad of ["lots", "8 parsecs", "0G", "100k"]) {
+      expect(refusal(() => memory(bad))).toBe(
+        `--max-memory: "${bad}" is not a memory size of at least 1MiB; write e.g. 8GiB, 512MiB or 1.5g`,
+      );
+    }
   });
 
   it("reads concurrency, name, lease and poll", () => {
@@ -215,7 +243,14 @@ describe("parseStatusArguments", () => {
   });
 });
 
-const PLATFORM_ENV = { dataDir: undefined, port: undefined, databaseUrl: undefined, artifacts: undefined, s3: {} };
+const PLATFORM_ENV = {
+  dataDir: undefined,
+  port: undefined,
+  databaseUrl: undefined,
+  artifacts: undefined,
+  s3: {},
+  hostVariables: {},
+};
 
 describe("parsePlatformArguments", () => {
   it("defaults to port 4100 and the API's data directory, with a local worker and the built dashboard", () => {
@@ -227,9 +262,42 @@ describe("parsePlatformArguments", () => {
       database: undefined,
       artifacts: undefined,
       s3: {},
+      hostSettings: { experimentLimits: DEFAULT_EXPERIMENT_LIMITS },
       worker: true,
       dashboard: "on",
     });
+  });
+
+  it("reads the host settings deadweight-server reads, --experiment-limits over its variable, naming a bad one", () => {
+    const env = {
+      ...PLATFORM_ENV,
+      hostVariables: {
+        DEADWEIGHT_EXPERIMENT_LIMITS: '{"maxEpochs": 3}',
+        DEADWEIGHT_SIGN_UP: "invite",
+        DEADWEIGHT_PUBLIC_URL: "http://box.internal:4100",
+      },
+    };
+    expect(parsePlatformArguments([], env).hostSettings).toEqual({
+      experimentLimits: { ...DEFAULT_EXPERIMENT_LIMITS, maxEpochs: 3 },
+      signUp: "invite",
+      publicURL: "http://box.internal:4100",
+    });
+    expect(
+      parsePlatformArguments(["--experiment-limits", '{"maxHiddenLayers": 2}'], env).hostSettings.experimentLimits,
+    ).toEqual({ ...DEFAULT_EXPERIMENT_LIMITS, maxHiddenLayers: 2 });
+    expect(
+      refusal(() =>
+        parsePlatformArguments([], {
+          ...PLATFORM_ENV,
+          hostVariables: { DEADWEIGHT_EXPERIMENT_LIMITS: '{"maxEpochs": 0}' },
+        }),
+      ),
+    ).toBe(
+      'invalid environment:\n  DEADWEIGHT_EXPERIMENT_LIMITS="{\\"maxEpochs\\": 0}": maxEpochs: must be at least 1',
+    );
+    expect(refusal(() => parsePlatformArguments(["--experiment-limits", "lots"], PLATFORM_ENV))).toMatch(
+      /^--experiment-limits: expected a JSON object of limits/,
+    );
   });
 
   it("serves the API only with --no-dashboard, Next.js's dev mode with --dashboard-dev, not both", () => {

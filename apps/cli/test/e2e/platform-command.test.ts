@@ -104,8 +104,13 @@ describe("first start", () => {
     expect(iris.resultRowCount).toBe(7);
     expect(iris.baseMetrics?.hiddenSizes).toEqual([16, 8]);
     expect(iris.baseMetrics?.testAccuracy).toBeGreaterThanOrEqual(0.9);
-    // The worker read the checked-in CSV, wherever the platform was started from, and held out its last 30 rows.
-    expect(iris.split?.test.source).toMatch(/\/datasets\/iris\/iris\.csv\[120:150\] \(last 20%, no test file\)$/);
+    // The worker downloaded the uploaded copy of the checked-in CSV (no path of this machine in the
+    // experiment, so a worker anywhere could run it) and held out its last 30 rows.
+    expect(platform.output()).toMatch(
+      /uploaded \S+\/datasets\/iris\/iris\.csv as the team's dataset "iris" \(dataset:\S+\)/,
+    );
+    expect(platform.output()).toMatch(/worker \| .*dataset "iris" \(dataset:\S+\): downloaded iris\.csv/);
+    expect(iris.split?.test.source).toBe("iris/iris.csv[120:150] (last 20%, no test file)");
     expect(iris.split?.test.to).toBe(30);
 
     const mnist = await waitFor("the MNIST demo run to succeed", finished(mnistRunId), 45_000, 500);

@@ -6,8 +6,11 @@ import { fileURLToPath } from "node:url";
 import { loadBundledMnist, loadDatasetSource } from "@deadweight/dataset-files";
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { IRIS_DEMO_EXPERIMENT } from "../../src/platform/demo-experiment.js";
+import { irisDemoExperiment } from "../../src/platform/demo-experiment.js";
 import { runDeadweight } from "./run-deadweight.js";
+
+// The platform's Iris demo names its uploaded copy; here the same experiment names the checked-in file.
+const IRIS_DEMO_EXPERIMENT = irisDemoExperiment("csv:datasets/iris/iris.csv");
 
 const REPOSITORY_ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 

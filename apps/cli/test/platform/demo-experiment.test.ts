@@ -3,7 +3,12 @@ import { type Dataset, splitDataset } from "@deadweight/core";
 import { loadDatasetSource, parseDatasetArgument } from "@deadweight/dataset-files";
 import { experimentConfigSchema } from "@deadweight/experiment-config";
 import { describe, expect, it } from "vitest";
-import { DEMO_EXPERIMENTS, IRIS_CSV_PATH, IRIS_DEMO_EXPERIMENT } from "../../src/platform/demo-experiment.js";
+import { demoExperiments, IRIS_CSV_PATH, irisDemoExperiment } from "../../src/platform/demo-experiment.js";
+import { datasetFilesAt } from "../../src/server/dataset-upload.js";
+
+const IRIS_REFERENCE = "dataset:ckiris";
+const DEMO_EXPERIMENTS = demoExperiments(IRIS_REFERENCE);
+const IRIS_DEMO_EXPERIMENT = irisDemoExperiment(IRIS_REFERENCE);
 
 function speciesCounts(dataset: Dataset, classNames: readonly string[]): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -20,27 +25,30 @@ describe("the demo experiments", () => {
     expect(parsed.error?.issues ?? []).toEqual([]);
   });
 
-  it("are two datasets and two architectures: MNIST relu and the Iris CSV tanh", () => {
+  it("are two datasets and two architectures: MNIST relu and the uploaded Iris CSV tanh", () => {
     const configs = DEMO_EXPERIMENTS.map((demo) => experimentConfigSchema.parse(demo.config));
-    expect(configs.map((config) => [config.dataset.split(":")[0], config.model.activation])).toEqual([
-      ["csv", "tanh"],
+    expect(configs.map((config) => [config.dataset, config.model.activation])).toEqual([
+      [IRIS_REFERENCE, "tanh"],
       ["mnist", "relu"],
     ]);
   });
 
-  it("point the Iris demo at the checked-in CSV by an absolute path, whatever the worker's working directory", () => {
-    expect(isAbsolute(IRIS_CSV_PATH)).toBe(true);
-    expect(IRIS_CSV_PATH.endsWith("/datasets/iris/iris.csv")).toBe(true);
+  it("name the Iris CSV by the dataset the platform stores, not by a path on one machine", () => {
     expect(parseDatasetArgument(IRIS_DEMO_EXPERIMENT.config.dataset as string)).toEqual({
-      kind: "csv",
-      train: IRIS_CSV_PATH,
+      kind: "platform",
+      datasetId: "ckiris",
     });
+    // What the platform uploads: the checked-in file, one CSV.
+    expect(isAbsolute(IRIS_CSV_PATH)).toBe(true);
+    const upload = datasetFilesAt(IRIS_CSV_PATH);
+    expect(upload.kind).toBe("csv");
+    expect(upload.files.map((file) => file.name)).toEqual(["iris.csv"]);
   });
 
   // datasets/iris/README.md states these counts; the shuffle (seed 42) is what makes every part hold all three.
   it("split the Iris CSV into train, validation and test parts that each hold all three species", () => {
     const config = experimentConfigSchema.parse(IRIS_DEMO_EXPERIMENT.config);
-    const loaded = loadDatasetSource(parseDatasetArgument(config.dataset));
+    const loaded = loadDatasetSource({ kind: "csv", train: IRIS_CSV_PATH });
     const classNames = loaded.classNames as string[];
     expect(classNames).toEqual(["setosa", "versicolor", "virginica"]);
     const split = splitDataset(loaded.train, loaded.test, config.split);

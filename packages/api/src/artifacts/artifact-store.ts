@@ -41,6 +41,11 @@ export interface ArtifactStore {
    * size and still hashes to its name; INTERNAL with a clear message otherwise.
    */
   open(sha256: string, options?: { readonly expectedSizeBytes?: number }): Promise<OpenedContent>;
+  /**
+   * Deletes the content named `sha256`; nothing happens when it is not there. The caller makes sure
+   * no record names it any more (see releaseUnreferencedContent): content is shared by its hash.
+   */
+  remove(sha256: string): Promise<void>;
   /** Releases what the store holds open (an S3 client); absent for a folder. */
   close?(): void;
 }
@@ -141,7 +146,11 @@ export function createFolderArtifactStore(root: string): LocalArtifactStore {
     }
   }
 
-  return { location: root, root, put, open: openContent, pathOf };
+  async function remove(sha256: string): Promise<void> {
+    await rm(pathOf(sha256), { force: true });
+  }
+
+  return { location: root, root, put, open: openContent, remove, pathOf };
 }
 
 /** BAD_REQUEST unless `sha256` is 64 lowercase hex digits (names become paths and keys). */

@@ -238,6 +238,16 @@ export function createS3ArtifactStore(options: S3ArtifactStoreOptions): S3Artifa
     }
   }
 
+  async function remove(sha256: string): Promise<void> {
+    const key = keyOf(sha256);
+    try {
+      // S3 answers a delete of a missing key with success too.
+      await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+    } catch (error) {
+      throw unavailable(`delete ${key}`, error);
+    }
+  }
+
   return {
     location,
     bucket,
@@ -245,6 +255,7 @@ export function createS3ArtifactStore(options: S3ArtifactStoreOptions): S3Artifa
     endpoint,
     put,
     open: openContent,
+    remove,
     verifyBucket,
     close: () => client.destroy(),
   };

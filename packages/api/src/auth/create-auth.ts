@@ -1,6 +1,8 @@
 import { prismaAdapter } from "better-auth/adapters/prisma";
 import { betterAuth } from "better-auth/minimal";
+import { joinInvitedTeam } from "../domain/sign-up/sign-up-invitations.js";
 import type { Store } from "../store/store.js";
+import { omitSessionTokens } from "./omit-session-tokens.js";
 
 /**
  * The header the HTTP server sets to the socket's peer address (overwriting whatever a client
@@ -16,6 +18,8 @@ export interface AuthOptions {
   readonly baseURL: string;
   /** Further origins allowed to send cookie-authenticated requests (e.g. a dashboard on another port). */
   readonly trustedOrigins?: readonly string[];
+  /** Also trust the origin of each request's Host header (see ApiAppOptions.trustHostOrigin). */
+  readonly trustHostOrigin?: boolean;
   /**
    * better-auth's brute-force protection (3 sign-in attempts per 10 s per client address). On by
    * default; benchmarks that sign in many clients from one address turn it off.
@@ -32,12 +36,26 @@ export function createAuth(store: Store, options: AuthOptions) {
     secret: options.secret,
     database: prismaAdapter(store.db, { provider: store.provider }),
     emailAndPassword: { enabled: true, minPasswordLength: 8 },
-    trustedOrigins: [...(options.trustedOrigins ?? [])],
+    trustedOrigins:
+      options.trustHostOrigin === true
+        ? (request) => [...(options.trustedOrigins ?? []), request === undefined ? null : new URL(request.url).origin]
+        : [...(options.trustedOrigins ?? [])],
     rateLimit: { enabled: options.rateLimit ?? true, storage: "memory" },
     advanced: {
       ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] },
     },
     telemetry: { enabled: false },
+    // Runs once the account is committed: an invited person joins the team that invited them.
+    databaseHooks: {
+      user: {
+        create: {
+          after: async (user) => {
+            await joinInvitedTeam(store, user);
+          },
+        },
+      },
+    },
+    plugins: [omitSessionTokens],
   });
 }
 

@@ -1,18 +1,22 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ExperimentLimits } from "@deadweight/experiment-config";
 import type { HttpBindings } from "@hono/node-server";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { type Context, Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import type { Actor } from "../access/actor.js";
 import type { Auth } from "../auth/create-auth.js";
 import { resolveActor } from "../auth/resolve-actor.js";
+import { checkSignUpAllowed, type SignUpPolicy } from "../domain/sign-up/sign-up-policy.js";
 import { AppError } from "../errors/app-error.js";
 import { asAppError, httpStatusOf, toTrpcError } from "../errors/error-mapping.js";
 import { appRouter } from "../root.js";
 import type { Store } from "../store/store.js";
 import { handleArtifactRequest } from "./artifact-routes.js";
+import { handleDatasetRequest } from "./dataset-routes.js";
 import { answerHotQuery } from "./hot-queries.js";
-import { admitRequest, checkCookieOrigin, type Exposure } from "./request-admission.js";
+import { admitRequest, checkCookieOrigin, checkSignInOrigin, type Exposure } from "./request-admission.js";
 
 /**
  * Serves every request outside /api and /healthz (the dashboard's pages and assets), on the raw
@@ -26,10 +30,29 @@ export interface ApiAppOptions {
   readonly exposure: Exposure;
   /** Origins whose cookie-authenticated state-changing requests are accepted (the server's own included). */
   readonly trustedOrigins: readonly string[];
+  /**
+   * Also trust the origin of the Host header each request came with (a server bound to every
+   * interface, reached under several names). Off by default: with it, a DNS-rebinding page on a
+   * name that resolves to this server is "same origin".
+   */
+  readonly trustHostOrigin?: boolean;
+  /**
+   * Set when the server cannot know the origin browsers use (bound to every interface, no public
+   * URL): what the operator should do, said beside every refused origin, sign-in's included.
+   */
+  readonly untrustedOriginHint?: string;
   /** Artifact uploads above this are refused with 413. */
   readonly maxArtifactUploadBytes: number;
+  /** tRPC and sign-in request bodies above this are refused with 413 (people, user tokens, anonymous). */
+  readonly maxRequestBodyBytes: number;
+  /** The same limit for worker tokens, whose results reports carry a whole sweep. */
+  readonly maxWorkerRequestBodyBytes: number;
+  /** Who may create an account over HTTP (see domain/sign-up/sign-up-policy.ts). */
+  readonly signUpPolicy: SignUpPolicy;
   /** The page handler, when one is being served (asked per request: the dashboard starts after the API). */
   readonly pages?: () => NodePageHandler | undefined;
+  /** What one experiment may ask for; default DEFAULT_EXPERIMENT_LIMITS. */
+  readonly experimentLimits?: ExperimentLimits;
   /** Where unexpected failures are reported (their details never reach the client). */
   readonly logError: (message: string, error: unknown) => void;
 }
@@ -47,8 +70,25 @@ interface ApiEnv {
  */
 export function createApiApp(options: ApiAppOptions): Hono<ApiEnv> {
   const { store, auth, logError } = options;
-  const trustedOrigins = new Set(options.trustedOrigins);
+  const configuredOrigins = new Set(options.trustedOrigins);
+  const trustedOriginsOf = (request: Request): ReadonlySet<string> =>
+    options.trustHostOrigin === true ? new Set([...configuredOrigins, new URL(request.url).origin]) : configuredOrigins;
   const app = new Hono<ApiEnv>();
+
+  app.use("*", async (c, next) => {
+    await next();
+    // Pages set their own headers (servePage).
+    if (c.res === RESPONSE_ALREADY_SENT) return;
+    // Every answer is what its content-type says: no browser guesses HTML out of a JSON error or an artifact.
+    try {
+      c.res.headers.set("x-content-type-options", "nosniff");
+    } catch {
+      // A response with immutable headers (one passed through from fetch) is copied.
+      const headers = new Headers(c.res.headers);
+      headers.set("x-content-type-options", "nosniff");
+      c.res = new Response(c.res.body, { status: c.res.status, statusText: c.res.statusText, headers });
+    }
+  });
 
   app.get("/healthz", (c) => c.json({ ok: true }));
 
@@ -63,7 +103,9 @@ export function createApiApp(options: ApiAppOptions): Hono<ApiEnv> {
       c.set(
         "refusal",
         admitRequest({ exposure: options.exposure, actor, method: request.method, pathname }) ??
-          (pathname.startsWith("/api/auth/") ? null : checkCookieOrigin(request, trustedOrigins)),
+          (pathname.startsWith("/api/auth/")
+            ? checkSignInOrigin(request, trustedOriginsOf(request), options.untrustedOriginHint)
+            : checkCookieOrigin(request, trustedOriginsOf(request), options.untrustedOriginHint)),
       );
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
@@ -71,6 +113,30 @@ export function createApiApp(options: ApiAppOptions): Hono<ApiEnv> {
       c.set("refusal", error);
     }
     await next();
+  });
+
+  // Bodies of tRPC and sign-in requests are limited before anything reads them: by Content-Length at
+  // once, or counted while a chunked body streams in (hono/body-limit); artifact uploads have their own.
+  app.use("/api/*", async (c, next) => {
+    const pathname = c.req.path;
+    const limited = pathname === "/api/trpc" || pathname.startsWith("/api/trpc/") || pathname.startsWith("/api/auth/");
+    if (!limited || c.get("refusal") !== null) return next();
+    const maxSize = c.get("actor").kind === "worker" ? options.maxWorkerRequestBodyBytes : options.maxRequestBodyBytes;
+    return bodyLimit({
+      maxSize,
+      onError: async (c) => {
+        const refusal = new AppError(
+          "PAYLOAD_TOO_LARGE",
+          `the request body is larger than this server accepts (${maxSize} bytes); send less per request, or raise the limit (DEADWEIGHT_MAX_REQUEST_BYTES, or DEADWEIGHT_MAX_WORKER_REQUEST_BYTES for worker tokens)`,
+        );
+        if (pathname.startsWith("/api/auth/")) return errorResponse(refusal);
+        // Through tRPC, without the body, so tRPC clients get the refusal in their own shape.
+        c.set("refusal", refusal);
+        c.req.raw = withoutBody(c.req.raw);
+        await next();
+        return c.res;
+      },
+    })(c, next);
   });
 
   const trpc = (c: Context<ApiEnv>) =>
@@ -82,7 +148,11 @@ export function createApiApp(options: ApiAppOptions): Hono<ApiEnv> {
       createContext: () => {
         const refusal = c.get("refusal");
         if (refusal !== null) throw toTrpcError(refusal);
-        return { store, actor: c.get("actor") };
+        return {
+          store,
+          actor: c.get("actor"),
+          ...(options.experimentLimits === undefined ? {} : { limits: options.experimentLimits }),
+        };
       },
       onError: ({ error, path }) => {
         if (error.code === "INTERNAL_SERVER_ERROR") logError(`tRPC ${path ?? "(unknown path)"} failed`, error);
@@ -97,9 +167,18 @@ export function createApiApp(options: ApiAppOptions): Hono<ApiEnv> {
   app.all("/api/trpc", trpc);
   app.all("/api/trpc/*", trpc);
 
-  app.all("/api/auth/*", (c) => {
+  app.all("/api/auth/*", async (c) => {
     const refusal = c.get("refusal");
-    return refusal === null ? auth.handler(c.req.raw) : errorResponse(refusal);
+    if (refusal !== null) return errorResponse(refusal);
+    if (isSignUp(c.req.method, c.req.path)) {
+      const body = (await c.req.raw
+        .clone()
+        .json()
+        .catch(() => null)) as { email?: unknown } | null;
+      const refused = await checkSignUpAllowed(store, options.signUpPolicy, body?.email);
+      if (refused !== null) return errorResponse(refused);
+    }
+    return auth.handler(c.req.raw);
   });
 
   const artifacts = (c: Context<ApiEnv>) => {
@@ -113,6 +192,19 @@ export function createApiApp(options: ApiAppOptions): Hono<ApiEnv> {
   };
   app.all("/api/artifacts", artifacts);
   app.all("/api/artifacts/*", artifacts);
+
+  const datasets = (c: Context<ApiEnv>) => {
+    const refusal = c.get("refusal");
+    if (refusal !== null) return errorResponse(refusal);
+    return handleDatasetRequest(c.req.raw, {
+      store,
+      actor: c.get("actor"),
+      maxUploadBytes: options.maxArtifactUploadBytes,
+      logError,
+    });
+  };
+  app.all("/api/datasets", datasets);
+  app.all("/api/datasets/*", datasets);
 
   app.all("/api/*", (c) => {
     const refusal = c.get("refusal");
@@ -135,10 +227,51 @@ export function createApiApp(options: ApiAppOptions): Hono<ApiEnv> {
   return app;
 }
 
+/** better-auth's sign-up (email and password is the only kind this server turns on). */
+function isSignUp(method: string, pathname: string): boolean {
+  const path = pathname
+    .replace(/\/{2,}/g, "/")
+    .replace(/\/+$/, "")
+    .toLowerCase();
+  return method.toUpperCase() === "POST" && path === "/api/auth/sign-up/email";
+}
+
+/** The same request with no body (and no header claiming one). */
+function withoutBody(request: Request): Request {
+  const headers = new Headers(request.headers);
+  headers.delete("content-length");
+  headers.delete("transfer-encoding");
+  return new Request(request.url, { method: request.method, headers, signal: request.signal });
+}
+
 /** The API's own paths; everything else belongs to the pages. */
 function isApiPath(pathname: string): boolean {
   return pathname === "/api" || pathname.startsWith("/api/");
 }
+
+/**
+ * What every page carries. The dashboard is Next.js: its production pages need inline scripts (the
+ * flight data, `self.__next_f.push(...)`) and Mantine inline styles; charts draw on canvas and may
+ * export images as data:/blob: URLs. Nothing is loaded from another origin, and no other site may
+ * frame the pages (clickjacking).
+ */
+export const PAGE_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  "content-security-policy": [
+    "default-src 'self'",
+    "script-src 'self' 'unsafe-inline'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "object-src 'none'",
+  ].join("; "),
+  "x-frame-options": "DENY",
+  "referrer-policy": "strict-origin-when-cross-origin",
+  "x-content-type-options": "nosniff",
+};
 
 async function servePage(
   pages: NodePageHandler,
@@ -146,6 +279,7 @@ async function servePage(
   outgoing: ServerResponse,
   logError: (message: string, error: unknown) => void,
 ): Promise<void> {
+  for (const [name, value] of Object.entries(PAGE_SECURITY_HEADERS)) outgoing.setHeader(name, value);
   try {
     await pages(incoming, outgoing);
   } catch (error) {
@@ -161,7 +295,7 @@ async function servePage(
 
 /** The body every non-tRPC error gets: `{ error: { code, message, field? } }`. */
 export function errorResponse(error: AppError): Response {
-  const headers: Record<string, string> = { "content-type": "application/json" };
+  const headers: Record<string, string> = { "content-type": "application/json", "x-content-type-options": "nosniff" };
   if (error.code === "UNAUTHORIZED") headers["www-authenticate"] = 'Bearer realm="deadweight"';
   const body = { error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) } };
   return new Response(JSON.stringify(body), { status: httpStatusOf(error), headers });

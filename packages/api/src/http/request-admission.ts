@@ -70,11 +70,49 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  * are never sent by a browser on its own): a state-changing request whose Origin is not the
  * server's or a trusted one is refused. SameSite=Lax cookies already stop other sites; this also
  * stops other ports of the same host (a page on localhost:3000 is "same-site" with localhost:4100).
+ * A cookie request without Origin passes only with `Sec-Fetch-Site: same-origin`: browsers send
+ * Origin on every cross-origin state change, but a missing Origin cannot be told apart from an old
+ * browser, a proxy that strips it or a form on a page of another port, so it is refused.
  */
-export function checkCookieOrigin(request: Request, trustedOrigins: ReadonlySet<string>): AppError | null {
+export function checkCookieOrigin(
+  request: Request,
+  trustedOrigins: ReadonlySet<string>,
+  hint?: string,
+): AppError | null {
   if (SAFE_METHODS.has(request.method.toUpperCase())) return null;
   if (request.headers.has("authorization") || !request.headers.has("cookie")) return null;
   const origin = request.headers.get("origin");
+  if (origin === null) {
+    if (request.headers.get("sec-fetch-site") === "same-origin") return null;
+    return new AppError(
+      "FORBIDDEN",
+      "a change authenticated by the session cookie must say where it comes from: send an Origin header with the server's origin, or use an API token (Authorization: Bearer dw_...)",
+    );
+  }
+  if (trustedOrigins.has(origin)) return null;
+  return untrustedOrigin(origin, hint);
+}
+
+/**
+ * Sign-in and sign-up (POST /api/auth/*) sent by a page of another origin: better-auth lets them
+ * through when no cookie comes along, which signs a visitor in as someone else (login CSRF), and
+ * otherwise answers INVALID_ORIGIN without saying what to configure. Refused here, with `hint`.
+ * Programs (no Origin header) are not affected.
+ */
+export function checkSignInOrigin(
+  request: Request,
+  trustedOrigins: ReadonlySet<string>,
+  hint: string | undefined,
+): AppError | null {
+  if (request.method.toUpperCase() !== "POST") return null;
+  const origin = request.headers.get("origin");
   if (origin === null || trustedOrigins.has(origin)) return null;
-  return new AppError("FORBIDDEN", `requests from ${origin} are not accepted by this server (untrusted origin)`);
+  return untrustedOrigin(origin, hint);
+}
+
+function untrustedOrigin(origin: string, hint: string | undefined): AppError {
+  return new AppError(
+    "FORBIDDEN",
+    `requests from ${origin} are not accepted by this server (untrusted origin)${hint === undefined ? "" : `; ${hint}`}`,
+  );
 }

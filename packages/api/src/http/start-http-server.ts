@@ -1,7 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { ExperimentLimits } from "@deadweight/experiment-config";
 import { getRequestListener } from "@hono/node-server";
 import { type Auth, CLIENT_ADDRESS_HEADER, createAuth } from "../auth/create-auth.js";
+import { defaultSignUpPolicy, type SignUpPolicy } from "../domain/sign-up/sign-up-policy.js";
 import type { Store } from "../store/store.js";
 import { createApiApp, type NodePageHandler } from "./api-app.js";
 import { type Exposure, exposureOf } from "./request-admission.js";
@@ -10,6 +12,16 @@ export type { NodePageHandler } from "./api-app.js";
 
 /** Uploads above this are refused with 413 unless `maxArtifactUploadBytes` says otherwise. */
 export const DEFAULT_MAX_ARTIFACT_UPLOAD_BYTES = 512 * 1024 * 1024;
+
+/** tRPC and sign-in bodies of people (and anonymous callers): a form or a JSON call is a few kilobytes. */
+export const DEFAULT_MAX_REQUEST_BODY_BYTES = 1024 * 1024;
+
+/**
+ * tRPC bodies of worker tokens: a results report carries up to 10,000 sweep rows (MAX_RESULT_ROWS)
+ * plus every neuron's statistics and histogram; test/request-body-limit.test.ts builds one for a
+ * 784-512-256-128 network (6.1 MiB as JSON) and checks it fits twice over.
+ */
+export const DEFAULT_MAX_WORKER_REQUEST_BODY_BYTES = 32 * 1024 * 1024;
 
 export interface HttpServerOptions {
   readonly store: Store;
@@ -23,10 +35,23 @@ export interface HttpServerOptions {
   readonly publicURL?: string;
   /** Further origins (e.g. a dashboard on another port) allowed to make cookie-authenticated changes. */
   readonly trustedOrigins?: readonly string[];
+  /**
+   * Bound to every interface (0.0.0.0, ::) without `publicURL`: trust the origin of the Host header
+   * each browser used. Off by default (it lets a DNS-rebinding page in); otherwise set `publicURL`.
+   */
+  readonly trustHostOrigin?: boolean;
   /** better-auth's sign-in rate limit; default on. */
   readonly authRateLimit?: boolean;
   /** Default DEFAULT_MAX_ARTIFACT_UPLOAD_BYTES. */
   readonly maxArtifactUploadBytes?: number;
+  /** tRPC and sign-in request bodies above this answer 413; default DEFAULT_MAX_REQUEST_BODY_BYTES. */
+  readonly maxRequestBodyBytes?: number;
+  /** Who may sign up over HTTP; default open on loopback, invite-only on the network (defaultSignUpPolicy). */
+  readonly signUp?: SignUpPolicy;
+  /** The same for worker tokens; default DEFAULT_MAX_WORKER_REQUEST_BODY_BYTES. */
+  readonly maxWorkerRequestBodyBytes?: number;
+  /** What one experiment may ask for; default DEFAULT_EXPERIMENT_LIMITS. */
+  readonly experimentLimits?: ExperimentLimits;
   readonly logError?: (message: string, error: unknown) => void;
 }
 
@@ -63,6 +88,23 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       outgoing.end(JSON.stringify({ error: { code: "UNAVAILABLE", message: "the server is starting" } }));
       return;
     }
+    if (!isOriginForm(incoming.url)) {
+      // An absolute-form target (`GET http://elsewhere/x`) is for proxies; answered, it would build
+      // URLs (redirects included) on a host the client chose.
+      const body = JSON.stringify({
+        error: {
+          code: "BAD_REQUEST",
+          message: `the request target must be a path starting with "/" (got ${JSON.stringify((incoming.url ?? "").slice(0, 100))}); this server is not a proxy`,
+        },
+      });
+      outgoing.writeHead(400, {
+        "content-type": "application/json",
+        "content-length": Buffer.byteLength(body),
+        "x-content-type-options": "nosniff",
+      });
+      outgoing.end(body);
+      return;
+    }
     setClientAddress(incoming);
     void listener(incoming, outgoing);
   });
@@ -80,10 +122,18 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const localHost = address.address === "0.0.0.0" ? "127.0.0.1" : address.address === "::" ? "[::1]" : boundHost;
   const localUrl = `http://${localHost}:${address.port}`;
   const origin = new URL(url).origin;
+  // Bound to every interface, the server has no one name: only the operator knows the browsers' origin.
+  const nameless = options.publicURL === undefined && (address.address === "0.0.0.0" || address.address === "::");
+  const trustHostOrigin = nameless && options.trustHostOrigin === true;
+  const untrustedOriginHint =
+    nameless && !trustHostOrigin
+      ? `the server is bound to ${address.address} and does not know the URL browsers use: set DEADWEIGHT_PUBLIC_URL to it, e.g. http://<this machine's name>:${address.port}, or DEADWEIGHT_TRUST_HOST_ORIGIN=on to trust whatever host name a browser used`
+      : undefined;
   const auth = createAuth(options.store, {
     secret: options.authSecret,
     baseURL: url,
     trustedOrigins: options.trustedOrigins ?? [],
+    trustHostOrigin,
     rateLimit: options.authRateLimit ?? true,
   });
   const app = createApiApp({
@@ -91,8 +141,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     auth,
     exposure,
     trustedOrigins: [origin, ...(options.trustedOrigins ?? [])],
+    trustHostOrigin,
+    ...(untrustedOriginHint === undefined ? {} : { untrustedOriginHint }),
     maxArtifactUploadBytes: options.maxArtifactUploadBytes ?? DEFAULT_MAX_ARTIFACT_UPLOAD_BYTES,
+    maxRequestBodyBytes: options.maxRequestBodyBytes ?? DEFAULT_MAX_REQUEST_BODY_BYTES,
+    signUpPolicy: options.signUp ?? defaultSignUpPolicy(exposure),
+    maxWorkerRequestBodyBytes: options.maxWorkerRequestBodyBytes ?? DEFAULT_MAX_WORKER_REQUEST_BODY_BYTES,
     pages: () => pages,
+    ...(options.experimentLimits === undefined ? {} : { experimentLimits: options.experimentLimits }),
     logError,
   });
   listener = getRequestListener(app.fetch, {
@@ -132,6 +188,11 @@ function setClientAddress(incoming: IncomingMessage): void {
   }
   raw.push(CLIENT_ADDRESS_HEADER, incoming.socket.remoteAddress ?? "");
   incoming.headers[CLIENT_ADDRESS_HEADER] = incoming.socket.remoteAddress ?? "";
+}
+
+/** An origin-form request target ("/path?query"), the only form a server that is not a proxy serves. */
+function isOriginForm(target: string | undefined): boolean {
+  return target?.startsWith("/") === true;
 }
 
 function closeServer(server: Server, graceMs: number): Promise<void> {

@@ -7,7 +7,7 @@ import { router, userProcedure } from "../trpc/trpc.js";
 export const experimentRouter = router({
   create: userProcedure
     .input(createExperimentInput)
-    .mutation(({ ctx, input }) => createExperiment(ctx.store, ctx.actor, input)),
+    .mutation(({ ctx, input }) => createExperiment(ctx.store, ctx.actor, input, ctx.limits)),
   list: userProcedure
     .input(listExperimentsInput)
     .query(({ ctx, input }) => listExperiments(ctx.store, ctx.actor, input)),

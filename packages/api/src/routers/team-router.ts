@@ -4,6 +4,7 @@ import { API_TOKEN_KINDS } from "../auth/api-tokens.js";
 import { createApiToken } from "../domain/api-tokens/create-api-token.js";
 import { listApiTokens } from "../domain/api-tokens/list-api-tokens.js";
 import { revokeApiToken } from "../domain/api-tokens/revoke-api-token.js";
+import { inviteToSignUp, listSignUpInvitations } from "../domain/sign-up/sign-up-invitations.js";
 import { addMember } from "../domain/teams/add-member.js";
 import { changeMemberRole } from "../domain/teams/change-member-role.js";
 import { createTeam } from "../domain/teams/create-team.js";
@@ -12,11 +13,12 @@ import { listMembers } from "../domain/teams/list-members.js";
 import { listMyTeams } from "../domain/teams/list-my-teams.js";
 import { removeMember } from "../domain/teams/remove-member.js";
 import { getMe } from "../domain/users/get-me.js";
+import { displayName } from "../inputs/display-text.js";
 import { pageInput } from "../pagination/cursor-page.js";
 import { router, userProcedure } from "../trpc/trpc.js";
 
 const id = z.string().trim().min(1).max(200);
-const displayName = z.string().trim().min(1).max(100);
+const teamOrTokenName = displayName(100);
 const role = z.enum(TEAM_ROLES);
 
 /** Teams, their members and API tokens; plus `me`, the signed-in person. */
@@ -24,7 +26,7 @@ export const teamRouter = router({
   me: userProcedure.query(({ ctx }) => getMe(ctx.store, ctx.actor)),
 
   create: userProcedure
-    .input(z.object({ name: displayName }))
+    .input(z.object({ name: teamOrTokenName }))
     .mutation(({ ctx, input }) => createTeam(ctx.store, ctx.actor, input)),
 
   listMine: userProcedure.query(({ ctx }) => listMyTeams(ctx.store, ctx.actor)),
@@ -46,9 +48,19 @@ export const teamRouter = router({
       .mutation(({ ctx, input }) => removeMember(ctx.store, ctx.actor, input)),
   }),
 
+  /** Emails allowed to sign up on an invite-only server (DEADWEIGHT_SIGN_UP=invite). */
+  invitations: router({
+    create: userProcedure
+      .input(z.object({ teamId: id, email: z.email().max(320) }))
+      .mutation(({ ctx, input }) => inviteToSignUp(ctx.store, ctx.actor, input)),
+    list: userProcedure
+      .input(z.object({ teamId: id }))
+      .query(({ ctx, input }) => listSignUpInvitations(ctx.store, ctx.actor, input)),
+  }),
+
   tokens: router({
     create: userProcedure
-      .input(z.object({ teamId: id, name: displayName, kind: z.enum(API_TOKEN_KINDS) }))
+      .input(z.object({ teamId: id, name: teamOrTokenName, kind: z.enum(API_TOKEN_KINDS) }))
       .mutation(({ ctx, input }) => createApiToken(ctx.store, ctx.actor, input)),
     list: userProcedure
       .input(pageInput.extend({ teamId: id, includeRevoked: z.boolean().default(true) }))

@@ -2,10 +2,12 @@ import {
   claimRunInput,
   completeStageInput,
   finishRunInput,
+  getDatasetInput,
   heartbeatRunInput,
   recordDeploymentInput,
   recordWorkerResultsInput,
 } from "@deadweight/protocol";
+import { getDataset } from "../domain/datasets/get-dataset.js";
 import { recordDeployment } from "../domain/deployment/record-deployment.js";
 import { claimRun } from "../domain/queue/claim-run.js";
 import { completeStage } from "../domain/queue/complete-stage.js";
@@ -20,6 +22,8 @@ import { router, workerProcedure } from "../trpc/trpc.js";
  * input is the worker protocol's (@deadweight/protocol), which the worker imports too.
  */
 export const workerRouter = router({
+  /** A dataset of the team a run names as `dataset:<id>`: its files, to download by sha256. */
+  dataset: workerProcedure.input(getDatasetInput).query(({ ctx, input }) => getDataset(ctx.store, ctx.actor, input)),
   claim: workerProcedure
     .input(claimRunInput)
     .mutation(({ ctx, input, signal }) => claimRun(ctx.store, ctx.actor, input, signal)),

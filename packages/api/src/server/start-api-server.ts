@@ -1,8 +1,10 @@
-import { mkdirSync } from "node:fs";
+import { chmodSync, mkdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { ExperimentLimits } from "@deadweight/experiment-config";
 import type { S3Settings } from "../artifacts/s3-artifact-store.js";
 import type { Auth } from "../auth/create-auth.js";
+import type { SignUpPolicy } from "../domain/sign-up/sign-up-policy.js";
 import type { Exposure } from "../http/request-admission.js";
 import { type NodePageHandler, type RunningHttpServer, startHttpServer } from "../http/start-http-server.js";
 import { openStore, type Store } from "../store/store.js";
@@ -42,9 +44,19 @@ export interface ApiServerOptions {
   readonly authSecret?: string;
   readonly publicURL?: string;
   readonly trustedOrigins?: readonly string[];
+  /** See HttpServerOptions.trustHostOrigin (DEADWEIGHT_TRUST_HOST_ORIGIN). */
+  readonly trustHostOrigin?: boolean;
   readonly authRateLimit?: boolean;
   /** Default DEFAULT_MAX_ARTIFACT_UPLOAD_BYTES. */
   readonly maxArtifactUploadBytes?: number;
+  /** Who may sign up over HTTP; default open on loopback, invite-only on the network. */
+  readonly signUp?: SignUpPolicy;
+  /** tRPC and sign-in request bodies above this answer 413; default DEFAULT_MAX_REQUEST_BODY_BYTES (1 MiB). */
+  readonly maxRequestBodyBytes?: number;
+  /** The same for worker tokens (results reports); default DEFAULT_MAX_WORKER_REQUEST_BODY_BYTES (32 MiB). */
+  readonly maxWorkerRequestBodyBytes?: number;
+  /** What one experiment may ask for (DEADWEIGHT_EXPERIMENT_LIMITS); default DEFAULT_EXPERIMENT_LIMITS. */
+  readonly experimentLimits?: ExperimentLimits;
   /**
    * How often runs whose worker stopped renewing its lease are put back in the queue (or failed);
    * default DEFAULT_LEASE_SWEEP_INTERVAL_MS. 0 turns the timer off (claims still sweep their team).
@@ -84,6 +96,10 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ru
   const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIRECTORY);
   // The folder holds password hashes and the auth secret: this user only.
   mkdirSync(join(dataDir, "artifacts"), { recursive: true, mode: 0o700 });
+  if ((statSync(dataDir).mode & 0o077) !== 0) {
+    chmodSync(dataDir, 0o700);
+    log(`data directory ${dataDir} was readable by other users; narrowed to this user only (0700)`);
+  }
 
   const authSecret = options.authSecret ?? loadOrCreateAuthSecret(join(dataDir, "auth-secret")).secret;
   const store = await openStore({
@@ -114,6 +130,13 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ru
       ...(options.maxArtifactUploadBytes === undefined
         ? {}
         : { maxArtifactUploadBytes: options.maxArtifactUploadBytes }),
+      ...(options.maxRequestBodyBytes === undefined ? {} : { maxRequestBodyBytes: options.maxRequestBodyBytes }),
+      ...(options.signUp === undefined ? {} : { signUp: options.signUp }),
+      ...(options.trustHostOrigin === undefined ? {} : { trustHostOrigin: options.trustHostOrigin }),
+      ...(options.maxWorkerRequestBodyBytes === undefined
+        ? {}
+        : { maxWorkerRequestBodyBytes: options.maxWorkerRequestBodyBytes }),
+      ...(options.experimentLimits === undefined ? {} : { experimentLimits: options.experimentLimits }),
       ...(options.logError === undefined ? {} : { logError: options.logError }),
     });
   } catch (error) {

@@ -23,6 +23,8 @@ const TABLES = [
   ["candidate", ["id"]],
   ["candidateEvent", ["id"]],
   ["auditEntry", ["id"]],
+  ["dataset", ["id"]],
+  ["datasetFile", ["id"]],
 ] as const;
 
 export type StoreTable = (typeof TABLES)[number][0];
@@ -99,11 +101,20 @@ export async function copyStore(
   }
 
   // Each content once (artifacts are content-addressed), streamed through and checked both ways.
-  const contents = await from.db.artifact.findMany({
+  const artifactContents = await from.db.artifact.findMany({
     distinct: ["sha256"],
     select: { sha256: true, sizeBytes: true },
     orderBy: { sha256: "asc" },
   });
+  // Uploaded datasets' files live in the same content-addressed store.
+  const datasetContents = await from.db.datasetFile.findMany({
+    distinct: ["sha256"],
+    select: { sha256: true, sizeBytes: true },
+    orderBy: { sha256: "asc" },
+  });
+  const contents = [
+    ...new Map([...artifactContents, ...datasetContents].map((content) => [content.sha256, content])).values(),
+  ];
   let bytes = 0;
   for (const [done, content] of contents.entries()) {
     onProgress({ stage: "artifacts", done, total: contents.length });

@@ -1,3 +1,4 @@
+import type { ExperimentLimits } from "@deadweight/experiment-config";
 import type { Actor } from "../access/actor.js";
 import type { Store } from "../store/store.js";
 
@@ -9,4 +10,6 @@ import type { Store } from "../store/store.js";
 export interface ApiContext {
   readonly store: Store;
   readonly actor: Actor;
+  /** What one experiment may ask for (the server's settings); default DEFAULT_EXPERIMENT_LIMITS. */
+  readonly limits?: ExperimentLimits;
 }

@@ -25,7 +25,15 @@ const t = initTRPC.context<ApiContext>().create({
       };
     }
     if (cause instanceof AppError) {
-      return { ...shape, data: { ...shape.data, appCode: cause.code, field: cause.field ?? null } };
+      return {
+        ...shape,
+        data: {
+          ...shape.data,
+          appCode: cause.code,
+          field: cause.field ?? null,
+          ...(cause.issues.length === 0 ? {} : { issues: cause.issues }),
+        },
+      };
     }
     return shape;
   },

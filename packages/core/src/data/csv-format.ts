@@ -170,7 +170,8 @@ function readCsvTable(text: string, options: CsvDatasetOptions): CsvTable {
  * A first line that is neither a header nor a sample: some libraries ship CSVs that start with
  * counts and class names ("569,30,malignant,benign"). Caught when it has another number of columns
  * than every row after it, or when it counts them (rows, features) however many columns it has.
- * Throws INVALID_DATASET naming the line, what it looks like, and the fix.
+ * Throws INVALID_DATASET naming the line, what it looks like, and the fix; never the line's text
+ * (a worker's error reaches the whole team, and the file may be anything on the worker's disk).
  */
 function assertFirstLineFits(rows: readonly CsvRow[], name: string): void {
   const [first, second, third] = rows as [CsvRow, CsvRow | undefined, CsvRow | undefined];
@@ -192,14 +193,8 @@ function assertFirstLineFits(rows: readonly CsvRow[], name: string): void {
   const oddOneOut =
     first.cells.length !== columns && (third === undefined || third.cells.length === second.cells.length);
   if (!countLine && !oddOneOut) return;
-  const text = first.cells.join(",");
-  const shown = text.length > 80 ? `${text.slice(0, 77)}...` : text;
   const looksLike = countLine
-    ? ` It looks like a count line, as some libraries ship their CSVs: ${rowCount} rows and ${featureCount} features${
-        classNames.length > 0
-          ? `, then the class names ${classNames.map((className, index) => `"${className}" (label ${index})`).join(", ")}`
-          : ""
-      }.`
+    ? ` It looks like a count line, as some libraries ship their CSVs: ${rowCount} rows and ${featureCount} features, then ${classNames.length} class names (labels 0..${classNames.length - 1}).`
     : "";
   const tail = name.endsWith(".gz") ? `zcat ${name} | tail -n +2 > fixed.csv` : `tail -n +2 ${name} > fixed.csv`;
   const what =
@@ -208,7 +203,7 @@ function assertFirstLineFits(rows: readonly CsvRow[], name: string): void {
       : `has ${first.cells.length} columns but the ${dataRows} rows after it have ${columns}`;
   throw new DeadweightError(
     "INVALID_DATASET",
-    `dataset "${name}": line ${first.line} ("${shown}") ${what}, so it is neither a header nor a sample.${looksLike} Delete that line (e.g. \`${tail}\`) or replace it with a header of ${columns} column names.`,
+    `dataset "${name}": line ${first.line} ${what}, so it is neither a header nor a sample.${looksLike} Delete that line (e.g. \`${tail}\`) or replace it with a header of ${columns} column names.`,
   );
 }
 
@@ -333,13 +328,13 @@ function parseFeatureCell(cell: string, name: string, line: number, column: stri
   if (NON_FINITE.test(cell)) {
     throw new DeadweightError(
       "INVALID_DATASET",
-      `dataset "${name}": line ${line}, ${column} is ${cell}; every feature must be a finite number`,
+      `dataset "${name}": line ${line}, ${column} is NaN or infinite; every feature must be a finite number`,
     );
   }
   if (!DECIMAL.test(cell)) {
     throw new DeadweightError(
       "INVALID_DATASET",
-      `dataset "${name}": line ${line}, ${column} is "${cell}", not a number; every feature must be numeric (encode categorical features first)`,
+      `dataset "${name}": line ${line}, ${column} is text, not a number; every feature must be numeric (encode categorical features first)`,
     );
   }
   const value = Number(cell);
@@ -347,7 +342,7 @@ function parseFeatureCell(cell: string, name: string, line: number, column: stri
   if (!Number.isFinite(Math.fround(value))) {
     throw new DeadweightError(
       "INVALID_DATASET",
-      `dataset "${name}": line ${line}, ${column} is ${cell}, too large for a 32-bit float; rescale the feature`,
+      `dataset "${name}": line ${line}, ${column} is too large for a 32-bit float (beyond ±3.4e38); rescale the feature`,
     );
   }
   return value;
@@ -371,7 +366,7 @@ function mapLabels(table: CsvTable, classNames: readonly string[] | null): Int32
       if (index === undefined) {
         throw new DeadweightError(
           "INVALID_DATASET",
-          `dataset "${name}": line ${(rows[sample] as CsvRow).line}, ${labelColumn} has label "${cell}", which is not one of the class names ${classNames.map((c) => `"${c}"`).join(", ")}`,
+          `dataset "${name}": line ${(rows[sample] as CsvRow).line}, ${labelColumn} has a label that is not one of the class names ${classNames.map((c) => `"${c}"`).join(", ")}`,
         );
       }
       labels[sample] = index;
@@ -383,7 +378,7 @@ function mapLabels(table: CsvTable, classNames: readonly string[] | null): Int32
     if (!Number.isInteger(value) || value < 0 || value > 2 ** 31 - 1) {
       throw new DeadweightError(
         "INVALID_DATASET",
-        `dataset "${name}": line ${(rows[sample] as CsvRow).line}, ${labelColumn} has label ${cell}; numeric labels must be integers 0..k-1 (use class names for anything else)`,
+        `dataset "${name}": line ${(rows[sample] as CsvRow).line}, ${labelColumn} has a numeric label that is not an integer 0..k-1; numeric labels must be integers 0..k-1 (use class names for anything else)`,
       );
     }
     labels[sample] = value;
@@ -419,7 +414,7 @@ function chooseClassCount(
     if (outside >= 0) {
       throw new DeadweightError(
         "INVALID_DATASET",
-        `dataset "${table.name}": line ${(table.rows[outside] as CsvRow).line}, ${table.labelColumn} has label ${labels[outside]}, outside the class range 0..${classCount - 1} given by classCount ${classCount}; pass classCount >= ${needed} or fix the labels`,
+        `dataset "${table.name}": line ${(table.rows[outside] as CsvRow).line}, ${table.labelColumn} has a label outside the class range 0..${classCount - 1} given by classCount ${classCount}; pass a classCount above the largest label, or fix the labels`,
       );
     }
   });

@@ -6,7 +6,7 @@ import { foldInputScaling, type InputScaling } from "../model/fold-input-scaling
 import { createMlpNetwork, readMlpWeights } from "../model/mlp-network.js";
 import type { HiddenActivation } from "../model/mlp-spec.js";
 import type { MlpWeights } from "../model/mlp-weights.js";
-import { type TrainingProgress, type TrainingSummary, trainMlp } from "../model/train-mlp.js";
+import { type TrainingOptions, type TrainingProgress, type TrainingSummary, trainMlp } from "../model/train-mlp.js";
 import { applyPruningPlan } from "../pruning/apply-pruning-plan.js";
 import { planPruning } from "../pruning/plan-pruning.js";
 import type { ActivationStats } from "../stats/activation-stats.js";
@@ -33,12 +33,19 @@ export interface TrainedBaseModel {
   readonly training: TrainingSummary;
 }
 
-/** Trains a fresh seeded MLP on the split's training part and returns its parameters in plain memory. */
+/** Where training checkpoints come from and go to (see TrainingOptions). */
+export type TrainingCheckpointing = Pick<TrainingOptions, "resumeFrom" | "onEpochEnd">;
+
+/**
+ * Trains a fresh seeded MLP on the split's training part (or goes on from a checkpoint) and returns
+ * its parameters in plain memory.
+ */
 export async function trainBaseModel(
   split: DataSplit,
   settings: BaseModelTraining,
   onProgress?: (progress: TrainingProgress) => void,
   signal?: AbortSignal,
+  checkpointing: TrainingCheckpointing = {},
 ): Promise<TrainedBaseModel> {
   const network = createMlpNetwork(
     {
@@ -59,6 +66,7 @@ export async function trainBaseModel(
         learningRate: settings.learningRate,
         seed: settings.seed,
         ...(signal === undefined ? {} : { signal }),
+        ...checkpointing,
       },
       onProgress,
     );

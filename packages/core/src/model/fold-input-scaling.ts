@@ -18,22 +18,7 @@ export interface InputScaling {
  * INVALID_OPTION when the vectors do not match the first layer's inputs or a scale is not finite and > 0.
  */
 export function foldInputScaling(weights: MlpWeights, scaling: InputScaling): MlpWeights {
-  const first = firstLayerFor(weights, scaling);
-  if (isIdentity(scaling)) return weights;
-  const { inputSize, outputSize } = first;
-  const kernel = new Float32Array(first.kernel.length);
-  const shift = new Float64Array(outputSize);
-  for (let input = 0; input < inputSize; input++) {
-    const scale = scaling.scale[input] as number;
-    const offset = scaling.offset[input] as number;
-    for (let neuron = 0; neuron < outputSize; neuron++) {
-      const weight = (first.kernel[input * outputSize + neuron] as number) / scale;
-      kernel[input * outputSize + neuron] = weight;
-      shift[neuron] = (shift[neuron] as number) + offset * weight;
-    }
-  }
-  const bias = Float32Array.from(first.bias, (value, neuron) => value - (shift[neuron] as number));
-  return { layers: [{ ...first, kernel, bias }, ...weights.layers.slice(1)] };
+  return rescaleFirstLayer(weights, scaling, "fold");
 }
 
 /**
@@ -42,8 +27,18 @@ export function foldInputScaling(weights: MlpWeights, scaling: InputScaling): Ml
  * stored with its scaling folded in that must be trained or measured on scaled features again.
  */
 export function unfoldInputScaling(weights: MlpWeights, scaling: InputScaling): MlpWeights {
+  return rescaleFirstLayer(weights, scaling, "unfold");
+}
+
+/**
+ * Both directions share one loop: each is written in terms of the folded weight W'[i][j] = W[i][j] /
+ * scale[i] (computed when folding, given when unfolding), whose offset-weighted sum per neuron moves
+ * the bias down when folding and back up when unfolding.
+ */
+function rescaleFirstLayer(weights: MlpWeights, scaling: InputScaling, direction: "fold" | "unfold"): MlpWeights {
   const first = firstLayerFor(weights, scaling);
   if (isIdentity(scaling)) return weights;
+  const folding = direction === "fold";
   const { inputSize, outputSize } = first;
   const kernel = new Float32Array(first.kernel.length);
   const shift = new Float64Array(outputSize);
@@ -51,12 +46,14 @@ export function unfoldInputScaling(weights: MlpWeights, scaling: InputScaling): 
     const scale = scaling.scale[input] as number;
     const offset = scaling.offset[input] as number;
     for (let neuron = 0; neuron < outputSize; neuron++) {
-      const folded = first.kernel[input * outputSize + neuron] as number;
-      kernel[input * outputSize + neuron] = folded * scale;
+      const stored = first.kernel[input * outputSize + neuron] as number;
+      const folded = folding ? stored / scale : stored;
+      kernel[input * outputSize + neuron] = folding ? folded : stored * scale;
       shift[neuron] = (shift[neuron] as number) + offset * folded;
     }
   }
-  const bias = Float32Array.from(first.bias, (value, neuron) => value + (shift[neuron] as number));
+  const sign = folding ? -1 : 1;
+  const bias = Float32Array.from(first.bias, (value, neuron) => value + sign * (shift[neuron] as number));
   return { layers: [{ ...first, kernel, bias }, ...weights.layers.slice(1)] };
 }
 

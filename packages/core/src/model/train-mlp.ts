@@ -3,10 +3,12 @@ import type { DataSplit } from "../data/data-split.js";
 import { sampleCount } from "../data/dataset.js";
 import { DeadweightError } from "../errors.js";
 import { seededPermutation } from "../random/seeded-random.js";
+import { readAdamState, restoreAdamState } from "./adam-state.js";
 import { denseForward } from "./dense-forward.js";
 import { evaluateAccuracy } from "./evaluate-accuracy.js";
-import type { MlpNetwork } from "./mlp-network.js";
+import { denseLayers, type MlpNetwork, readMlpWeights } from "./mlp-network.js";
 import { borrowNetworkTensors } from "./network-tensors.js";
+import type { TrainingCheckpoint } from "./training-checkpoint.js";
 
 export interface TrainingOptions {
   readonly epochs: number;
@@ -16,6 +18,21 @@ export interface TrainingOptions {
   readonly seed?: number;
   /** Stops training at the next batch boundary with an error when aborted. */
   readonly signal?: AbortSignal;
+  /**
+   * Go on from a checkpoint taken under the same batch size, learning rate, seed and training set:
+   * its weights and Adam state are loaded and training starts at its epoch + 1. The result is the
+   * one an uninterrupted run gives, bit for bit (same kernels, same order of operations).
+   */
+  readonly resumeFrom?: TrainingCheckpoint;
+  /**
+   * Called after each epoch's summary, training paused until it settles. `takeCheckpoint` copies the
+   * weights, Adam's state and the curve into plain memory (only when called: it costs a read of
+   * every parameter).
+   */
+  readonly onEpochEnd?: (
+    summary: EpochSummary,
+    takeCheckpoint: () => Promise<TrainingCheckpoint>,
+  ) => Promise<void> | void;
 }
 
 /** Reported after every progress interval and at each epoch end. */
@@ -71,17 +88,34 @@ export async function trainMlp(
   const width = train.featureCount;
   const classes = train.classCount;
   const batchesPerEpoch = Math.ceil(trainCount / batchSize);
+  const resumed = options.resumeFrom;
+  // Before the optimizer exists: a refused checkpoint leaves nothing to release.
+  if (resumed !== undefined) assertResumable(resumed, network, { ...options, batchSize, learningRate }, trainCount);
   const layers = borrowNetworkTensors(network);
   const variables = network.trainableWeights.map((weight) => weight.read() as tf.Variable);
   const optimizer = tf.train.adam(learningRate);
-  const featureBuffer = new Float32Array(batchSize * width);
-  const targetBuffer = new Float32Array(batchSize * classes);
-  const labelBuffer = new Int32Array(batchSize);
+  // A batch never holds more than the training set (a batch size above it trains on the whole set).
+  const batchCapacity = Math.min(batchSize, trainCount);
+  const featureBuffer = new Float32Array(batchCapacity * width);
+  const targetBuffer = new Float32Array(batchCapacity * classes);
+  const labelBuffer = new Int32Array(batchCapacity);
   const started = performance.now();
-  const summaries: EpochSummary[] = [];
+  const firstEpoch = (resumed?.epoch ?? 0) + 1;
+  const earlierSeconds = resumed?.elapsedSeconds ?? 0;
+  const summaries: EpochSummary[] = resumed === undefined ? [] : resumed.curve.map((epoch) => ({ ...epoch }));
 
   try {
-    for (let epoch = 1; epoch <= epochs; epoch++) {
+    if (resumed !== undefined) {
+      denseLayers(network).forEach((layer, index) => {
+        const source = resumed.weights.layers[index];
+        if (source === undefined) return;
+        const values = [tf.tensor2d(source.kernel, [source.inputSize, source.outputSize]), tf.tensor1d(source.bias)];
+        layer.setWeights(values);
+        tf.dispose(values);
+      });
+      await restoreAdamState(optimizer, resumed.optimizer, variables);
+    }
+    for (let epoch = firstEpoch; epoch <= epochs; epoch++) {
       const epochStarted = performance.now();
       const order = seededPermutation(trainCount, (options.seed ?? 0) * 1009 + epoch);
       let lossSum = 0;
@@ -127,8 +161,10 @@ export async function trainMlp(
         seen += size;
         if (onProgress !== undefined && ((batch + 1) % PROGRESS_EVERY_BATCHES === 0 || batch + 1 === batchesPerEpoch)) {
           const elapsedSeconds = (performance.now() - started) / 1000;
-          const doneBatches = (epoch - 1) * batchesPerEpoch + batch + 1;
-          const etaSeconds = (elapsedSeconds / doneBatches) * (epochs * batchesPerEpoch - doneBatches);
+          // This attempt's pace: epochs before a resumed checkpoint were timed elsewhere.
+          const doneBatches = (epoch - firstEpoch) * batchesPerEpoch + batch + 1;
+          const leftBatches = (epochs - epoch + 1) * batchesPerEpoch - batch - 1;
+          const etaSeconds = (elapsedSeconds / doneBatches) * leftBatches;
           onProgress({
             epoch,
             epochs,
@@ -136,24 +172,79 @@ export async function trainMlp(
             batchesPerEpoch,
             loss: lossSum / seen,
             accuracy: correctSum / seen,
-            elapsedSeconds,
+            elapsedSeconds: earlierSeconds + elapsedSeconds,
             etaSeconds,
           });
           // Let the event loop breathe (progress rendering, cancellation signals).
           await new Promise((resolve) => setTimeout(resolve, 0));
         }
       }
-      summaries.push({
+      const summary: EpochSummary = {
         epoch,
         loss: lossSum / seen,
         trainAccuracy: correctSum / seen,
         validationAccuracy: evaluateAccuracy(layers, split.validation),
         seconds: (performance.now() - epochStarted) / 1000,
-      });
+      };
+      summaries.push(summary);
+      if (options.onEpochEnd !== undefined) {
+        const curve = summaries.map((entry) => ({ ...entry }));
+        const elapsedSeconds = earlierSeconds + (performance.now() - started) / 1000;
+        await options.onEpochEnd(summary, async () => ({
+          epoch,
+          batchSize,
+          learningRate,
+          seed: options.seed ?? 0,
+          trainSamples: trainCount,
+          weights: readMlpWeights(network),
+          optimizer: await readAdamState(optimizer, variables.length),
+          curve,
+          elapsedSeconds,
+        }));
+      }
     }
   } finally {
     optimizer.dispose();
   }
-  const seconds = (performance.now() - started) / 1000;
+  const seconds = earlierSeconds + (performance.now() - started) / 1000;
   return { epochs: summaries, seconds, secondsPerEpoch: epochs > 0 ? seconds / epochs : 0 };
+}
+
+/** A checkpoint resumes only the training it was taken from: same settings, same data size, same shapes. */
+function assertResumable(
+  checkpoint: TrainingCheckpoint,
+  network: MlpNetwork,
+  options: TrainingOptions & { readonly batchSize: number; readonly learningRate: number },
+  trainCount: number,
+): void {
+  const mismatches: string[] = [];
+  const compare = (field: string, taken: number, now: number) => {
+    if (taken !== now) mismatches.push(`${field} ${taken} (now ${now})`);
+  };
+  compare("batchSize", checkpoint.batchSize, options.batchSize);
+  compare("learningRate", checkpoint.learningRate, options.learningRate);
+  compare("seed", checkpoint.seed, options.seed ?? 0);
+  compare("training samples", checkpoint.trainSamples, trainCount);
+  const shapeOf = (layers: readonly { inputSize: number; outputSize: number }[]) =>
+    [layers[0]?.inputSize, ...layers.map((layer) => layer.outputSize)].join("-");
+  const networkShape = shapeOf(
+    denseLayers(network).map((layer) => {
+      const kernel = layer.getWeights()[0] as tf.Tensor;
+      return { inputSize: kernel.shape[0] as number, outputSize: kernel.shape[1] as number };
+    }),
+  );
+  const checkpointShape = shapeOf(checkpoint.weights.layers);
+  if (networkShape !== checkpointShape) mismatches.push(`layers ${checkpointShape} (now ${networkShape})`);
+  if (mismatches.length > 0) {
+    throw new DeadweightError(
+      "INVALID_CHECKPOINT",
+      `the checkpoint of epoch ${checkpoint.epoch} was taken with ${mismatches.join(", ")}; it resumes only the same training`,
+    );
+  }
+  if (!Number.isInteger(checkpoint.epoch) || checkpoint.epoch < 1 || checkpoint.epoch > options.epochs) {
+    throw new DeadweightError(
+      "INVALID_CHECKPOINT",
+      `the checkpoint is of epoch ${checkpoint.epoch}; resuming needs an epoch from 1 to ${options.epochs}`,
+    );
+  }
 }

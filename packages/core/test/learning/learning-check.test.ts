@@ -59,21 +59,13 @@ describe("checkBaseModelLearning: clearly above the majority-class rate", () => 
   // n = 10 at a majority rate of 0.5: P(K >= 9) = 11/1024 = 0.0107 <= 0.05 < P(K >= 8) = 56/1024 = 0.0547,
   // and the gap rule asks only 0.5 + 0.1 * 0.5 = 55%: 9 of 10 are needed.
   it("asks 9 of 10 at a majority rate of 50%: 8 is not clearly above it, 9 is", () => {
-    const eight = checkBaseModelLearning({
-      split: balanced(10, 5),
-      validationAccuracy: 0.8,
-      epochLosses: null,
-      learningRate: 0.01,
-    });
+    const withAccuracy = (validationAccuracy: number) =>
+      checkBaseModelLearning({ split: balanced(10, 5), validationAccuracy, epochLosses: null, learningRate: 0.01 });
+    const eight = withAccuracy(0.8);
     expect(eight.verdict).toBe("did-not-learn");
     expect(eight.validation).toMatchObject({ correct: 8, samples: 10, requiredCorrect: 9 });
     expect(eight.validation.pValue).toBeCloseTo(56 / 1024, 12);
-    const nine = checkBaseModelLearning({
-      split: balanced(10, 5),
-      validationAccuracy: 0.9,
-      epochLosses: null,
-      learningRate: 0.01,
-    });
+    const nine = withAccuracy(0.9);
     expect(nine.verdict).toBe("learned");
     expect(nine.message).toBeNull();
     expect(nine.likelyCauses).toEqual([]);

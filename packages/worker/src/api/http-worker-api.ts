@@ -1,7 +1,8 @@
 import type { AppRouter } from "@deadweight/api";
-import { claimReply, heartbeatReply, MAX_CLAIM_WAIT_SECONDS } from "@deadweight/protocol";
+import { claimReply, heartbeatReply, MAX_CLAIM_WAIT_SECONDS, storedDataset } from "@deadweight/protocol";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import { downloadArtifactBytes, uploadArtifactBytes } from "../artifacts/artifact-transfer.js";
+import { downloadDatasetFileBytes } from "../datasets/dataset-transfer.js";
 import { ReplicaFailover } from "./replica-failover.js";
 import { ServerCallError } from "./server-call-error.js";
 import {
@@ -107,6 +108,17 @@ export function createHttpWorkerApi(
     downloadArtifact: (artifact) =>
       failover.report(`downloading ${artifact.name} (artifact ${artifact.id})`, (serverUrl) =>
         downloadArtifactBytes(replicaOf(serverUrl), artifact),
+      ),
+    getDataset: async (datasetId) => {
+      const what = `reading dataset ${datasetId}`;
+      const reply = await failover.report(what, (serverUrl) =>
+        clientsAt(serverUrl).reports.worker.dataset.query({ datasetId }),
+      );
+      return parseAnswer(storedDataset, reply, what);
+    },
+    downloadDatasetFile: (datasetId, file) =>
+      failover.report(`downloading ${file.name} of dataset ${datasetId}`, (serverUrl) =>
+        downloadDatasetFileBytes(replicaOf(serverUrl), datasetId, file),
       ),
   };
 }

@@ -9,6 +9,8 @@ import type {
   RunOutcome,
   RunProgress,
   StoredArtifact,
+  StoredDataset,
+  StoredDatasetFile,
 } from "@deadweight/protocol";
 
 /**
@@ -59,4 +61,8 @@ export interface WorkerApi {
   uploadArtifact(upload: ArtifactUpload): Promise<UploadedArtifact>;
   /** The artifact's bytes, checked against its recorded sha256. */
   downloadArtifact(artifact: Pick<StoredArtifact, "id" | "name" | "sha256">): Promise<Uint8Array>;
+  /** A dataset of the team that the platform stores (a run names it as `dataset:<id>`), with its files. */
+  getDataset(datasetId: string): Promise<StoredDataset>;
+  /** One file of such a dataset, by its sha256, checked against it. */
+  downloadDatasetFile(datasetId: string, file: StoredDatasetFile): Promise<Uint8Array>;
 }

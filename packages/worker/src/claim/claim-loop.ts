@@ -1,6 +1,7 @@
 import { isServerCallError } from "../api/server-call-error.js";
 import type { Claim, WorkerApi } from "../api/worker-api.js";
 import { type AttemptReport, runAttempt } from "../pipeline/run-attempt.js";
+import type { RunSettings } from "../pipeline/run-settings.js";
 import { IdleBackoff } from "./idle-backoff.js";
 
 const DEFAULT_CLAIM_WAIT_SECONDS = 20;
@@ -25,6 +26,8 @@ export interface ClaimLoopOptions {
   /** Aborting it stops claiming and releases the runs in progress. */
   readonly signal: AbortSignal;
   readonly stopGraceMs?: number;
+  /** What every run of this worker is given (see RunSettings). */
+  readonly settings: RunSettings;
   readonly log: (line: string) => void;
 }
 
@@ -105,6 +108,7 @@ export async function claimLoop(options: ClaimLoopOptions): Promise<AttemptRepor
         leaseSeconds: options.leaseSeconds,
         claimedAt,
         shutdown: stopAll.signal,
+        settings: options.settings,
         log,
         ...(options.stopGraceMs === undefined ? {} : { stopGraceMs: options.stopGraceMs }),
       })

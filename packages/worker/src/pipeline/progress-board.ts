@@ -12,6 +12,7 @@ const MAX_TRACE_POINTS_PER_BEAT = 500;
 export class ProgressBoard {
   private latest: RunProgress | undefined;
   private pendingTrace: TrainingTracePoint[] = [];
+  private resumedAtEpoch: number | undefined;
   private readonly onStageChange: (stage: RunProgress["stage"]) => void;
 
   /** `onStageChange` is told when a new stage begins, so the news can go out before the next regular beat. */
@@ -29,6 +30,7 @@ export class ProgressBoard {
           ? `${value.slice(0, MAX_MESSAGE_LENGTH - 1)}…`
           : value;
     }
+    if (this.resumedAtEpoch !== undefined) clean.resumedAtEpoch = this.resumedAtEpoch;
     this.latest = clean as unknown as RunProgress;
     const { epoch, batch, loss, accuracy } = this.latest;
     if (
@@ -42,6 +44,17 @@ export class ProgressBoard {
       if (this.pendingTrace.length > MAX_TRACE_POINTS_PER_BEAT) this.pendingTrace.shift();
     }
     if (stageChanged) this.onStageChange(progress.stage);
+  }
+
+  /**
+   * Training goes on from a checkpoint at `epoch`: said in every later report of this attempt, so it
+   * cannot be missed between two heartbeats. Undefined takes it back (the checkpoint was refused).
+   */
+  resumedAt(epoch: number | undefined): void {
+    this.resumedAtEpoch = epoch;
+    if (this.latest === undefined) return;
+    const { resumedAtEpoch: _previous, ...rest } = this.latest;
+    this.latest = epoch === undefined ? rest : { ...rest, resumedAtEpoch: epoch };
   }
 
   get(): RunProgress | undefined {

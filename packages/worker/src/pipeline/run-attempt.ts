@@ -4,6 +4,7 @@ import type { Claim, WorkerApi } from "../api/worker-api.js";
 import { startHeartbeat } from "../heartbeat/heartbeat-loop.js";
 import { ProgressBoard } from "./progress-board.js";
 import { runPipeline } from "./run-pipeline.js";
+import type { RunSettings } from "./run-settings.js";
 import { isRunStop, type RunStop } from "./run-stop.js";
 import { failureOutcome, isClaimEndedRefusal } from "./stage-failure.js";
 
@@ -19,6 +20,7 @@ export interface AttemptOptions {
    * sweep, for one, only stops between thresholds). Default 2 s.
    */
   readonly stopGraceMs?: number;
+  readonly settings: RunSettings;
   readonly log: (line: string) => void;
 }
 
@@ -69,7 +71,14 @@ export async function runAttempt(claim: Claim, options: AttemptOptions): Promise
 
   let outcome: RunOutcome | { readonly outcome: "lease-lost"; readonly message: string };
   try {
-    const pipeline = runPipeline({ api, run, signal: controller.signal, progress, log }).then(
+    const pipeline = runPipeline({
+      api,
+      run,
+      signal: controller.signal,
+      progress,
+      settings: options.settings,
+      log,
+    }).then(
       () => (controller.signal.aborted ? stopOutcome(controller.signal.reason) : ({ outcome: "succeeded" } as const)),
       async (error: unknown) => {
         if (!controller.signal.aborted && isClaimEndedRefusal(error)) {

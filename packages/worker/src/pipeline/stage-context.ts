@@ -1,6 +1,7 @@
 import type { ClaimedRun, RunAttemptRef } from "@deadweight/protocol";
 import type { WorkerApi } from "../api/worker-api.js";
 import type { ProgressBoard } from "./progress-board.js";
+import type { RunSettings } from "./run-settings.js";
 
 /** What every stage of a run's pipeline works with. */
 export interface StageContext {
@@ -9,6 +10,7 @@ export interface StageContext {
   /** Aborted when the run must stop (reason: a RunStop). */
   readonly signal: AbortSignal;
   readonly progress: ProgressBoard;
+  readonly settings: RunSettings;
   readonly log: (line: string) => void;
 }
 

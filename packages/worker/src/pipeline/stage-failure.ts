@@ -30,6 +30,8 @@ const PERMANENT_CODES: ReadonlySet<DeadweightErrorCode> = new Set([
   // again gives the same files, so the run fails at once and loudly.
   "VERIFICATION_FAILED",
   "BUNDLE_INTEGRITY",
+  // Estimated above this worker's memory before anything was allocated: the same estimate on retry.
+  "RUN_TOO_LARGE",
 ]);
 
 /** The server refused a report because this attempt's claim ended (canceled, or the lease lost): HTTP 409. */
@@ -51,13 +53,23 @@ export function failureOutcome(error: unknown): {
   const permanent =
     (cause instanceof DeadweightError && PERMANENT_CODES.has(cause.code)) ||
     // The server refused what this run produced: the same run would produce it again.
-    isServerCallError(cause, "bad-request");
+    isServerCallError(cause, "bad-request") ||
+    isImpossibleAllocation(cause);
   const message = error instanceof Error ? error.message : String(error);
   return {
     outcome: "failed",
     error: message.length > MAX_ERROR_LENGTH ? `${message.slice(0, MAX_ERROR_LENGTH - 1)}…` : message,
     retryable: !permanent,
   };
+}
+
+/**
+ * JavaScript refused a buffer length no machine can allocate ("Invalid typed array length: 1e+14"):
+ * the same run asks for the same length on any worker. "Array buffer allocation failed" is not
+ * one: it is this machine's memory at this moment, and another attempt may pass.
+ */
+function isImpossibleAllocation(cause: unknown): boolean {
+  return cause instanceof RangeError && /invalid (typed )?array (buffer )?length/i.test(cause.message);
 }
 
 function describe(cause: unknown): string {

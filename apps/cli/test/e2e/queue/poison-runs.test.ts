@@ -46,7 +46,11 @@ beforeAll(async () => {
   await queue("good 2", tinyConfig(`csv:${goodCsv}`));
   await queue("too few samples", { ...tinyConfig(`csv:${goodCsv}`), split: { maxTrainSamples: 1 } });
   await queue("good 3", tinyConfig("mnist"));
-  worker = spawnWorker(platform.url, await platform.createToken("worker"), "poison-worker");
+  // 784-8192-8192-10 is within the server's limits, but about 1.8 GB of weights and Adam state is
+  // above this worker's 1 GiB (the MNIST runs need about 0.5).
+  await queue("too large for the worker", { ...tinyConfig("mnist"), model: { hidden: [8192, 8192] } });
+  await queue("good 4", tinyConfig("mnist"));
+  worker = spawnWorker(platform.url, await platform.createToken("worker"), "poison-worker", ["--max-memory", "1GiB"]);
   await waitFor(
     "every run to finish",
     async () => {
@@ -60,14 +64,14 @@ beforeAll(async () => {
 
 describe("poison runs next to good ones", () => {
   it("completes the good runs", async () => {
-    for (const name of ["good 1", "good 2", "good 3"]) {
+    for (const name of ["good 1", "good 2", "good 3", "good 4"]) {
       const run = await platform.run(runs[name] as string);
       expect(run.status, `${name}: ${run.errorMessage}`).toBe("succeeded");
     }
   });
 
   it("fails each poison run at its first attempt, without retrying it", async () => {
-    for (const name of ["corrupt csv", "corrupt idx", "too few samples"]) {
+    for (const name of ["corrupt csv", "corrupt idx", "too few samples", "too large for the worker"]) {
       const run = await platform.run(runs[name] as string);
       expect(run.status).toBe("failed");
       expect(run.attempt).toBe(1);
@@ -78,11 +82,20 @@ describe("poison runs next to good ones", () => {
 
   it("says what was wrong: the file, the line or the setting", async () => {
     const error = async (name: string) => (await platform.run(runs[name] as string)).errorMessage ?? "";
-    expect(await error("corrupt csv")).toMatch(/^load: \[INVALID_DATASET\] .*corrupt\.csv.*line 3.*oops/);
+    expect(await error("corrupt csv")).toMatch(
+      /^load: \[INVALID_DATASET\] .*corrupt\.csv.*line 3, column 2 .* not a number/,
+    );
+    // The cell is not quoted: an error must not become a way to read a worker's files.
+    expect(await error("corrupt csv")).not.toContain("oops");
     expect(await error("corrupt idx")).toMatch(/^load: \[INVALID_DATASET\] .*train-images-idx3-ubyte.*magic/);
     expect(await error("too few samples")).toBe(
       "load: [INVALID_OPTION] only 1 training samples: too few to hold out 10% for validation and still train",
     );
+    expect(await error("too large for the worker")).toMatch(
+      /^load: \[RUN_TOO_LARGE\] this run needs about \d+ MiB \(weights \d+ MiB, optimizer \d+ MiB, .*; 73,\d{3},\d{3} parameters\) but this worker's memory per run \(--max-memory \/ --concurrency\) is 1024 MiB/,
+    );
     expect(worker.log()).toMatch(/failed \(not retryable\): load: \[INVALID_DATASET\]/);
+    expect(worker.log()).toMatch(/up to 1024 MiB per run/);
+    expect(worker.process.exitCode).toBeNull();
   });
 });

@@ -76,7 +76,7 @@ afterAll(() => {
   for (const child of spawned) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
 });
 
-/** `deadweight worker --server <url> --token <token> --name <name> --lease <LEASE_SECONDS> --poll 0.2 --max-poll 0.5`. */
+/** `deadweight worker --server <url> --token <token> --name <name> --lease <LEASE_SECONDS> --poll 0.2 --max-poll 0.5 --data-root <QUEUE_DATA_ROOT>`. */
 export function spawnWorker(url: string, token: string, name: string, extraArgs: string[] = []): SpawnedWorker {
   const child = spawn(
     process.execPath,
@@ -95,6 +95,8 @@ export function spawnWorker(url: string, token: string, name: string, extraArgs:
       "0.2",
       "--max-poll",
       "0.5",
+      "--data-root",
+      QUEUE_DATA_ROOT,
       ...extraArgs,
     ],
     { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, FORCE_COLOR: "0" } },
@@ -156,8 +158,11 @@ export function writeBlobsCsv(dir: string, name: string, rows: number, features 
   return path;
 }
 
+/** The one folder the test workers may read dataset paths from (--data-root): every temporaryFolder() is in it. */
+export const QUEUE_DATA_ROOT = mkdtempSync(join(tmpdir(), "deadweight-queue-data-"));
+
 export function temporaryFolder(): string {
-  const dir = mkdtempSync(join(tmpdir(), "deadweight-queue-data-"));
+  const dir = mkdtempSync(join(QUEUE_DATA_ROOT, "run-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }

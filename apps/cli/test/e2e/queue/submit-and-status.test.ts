@@ -76,7 +76,7 @@ describe("deadweight submit --wait", () => {
     });
     expect(run.status).toBe(1);
     expect(run.stdout).toMatch(
-      /run \S+ failed: load: \[INVALID_DATASET\] dataset file ".*missing\.csv" does not exist; check the path/,
+      /run \S+ failed: load: \[INVALID_DATASET\] dataset path ".*missing\.csv" does not exist on this worker; check the path/,
     );
   });
 });
@@ -91,7 +91,7 @@ describe("deadweight status", () => {
     const lines = table.stdout.trim().split("\n");
     expect(lines[0]).toMatch(/^run\s+experiment\s+status\s+attempt\s+stage\s+progress\s+worker\s+error$/);
     expect(lines.slice(1).map((line) => line.split(/\s{2,}/)[1])).toEqual(["broken", "blobs-run"]);
-    expect(lines[1]).toMatch(/failed\s+1\/3\s+-\s+after \d+s\s+cli-worker\s+load: \[INVALID_DATASET\] dataset file/);
+    expect(lines[1]).toMatch(/failed\s+1\/3\s+-\s+after \d+s\s+cli-worker\s+load: \[INVALID_DATASET\] dataset path/);
 
     const runId = (lines[2] as string).split(" ")[0] as string;
     const one = await runDeadweightAsync(["status", "--run", runId, "--server", platform.url, "--token", userToken]);

@@ -1,11 +1,19 @@
 import { Prisma } from "@deadweight/db";
-import { artifactKindInput, artifactNameInput, contentTypeInput, objectId, sha256Input } from "@deadweight/protocol";
+import {
+  artifactKindInput,
+  artifactNameInput,
+  CHECKPOINT_ARTIFACT_KIND,
+  contentTypeInput,
+  objectId,
+  sha256Input,
+} from "@deadweight/protocol";
 import { z } from "zod";
 import type { Actor } from "../../access/actor.js";
 import { type DbOrTransaction, recordAudit } from "../../audit/record-audit.js";
 import { AppError } from "../../errors/app-error.js";
 import type { Store } from "../../store/store.js";
 import { type ArtifactView, artifactSelect, toArtifactView } from "./artifact-view.js";
+import { releaseUnreferencedContent } from "./release-unreferenced-content.js";
 
 export const recordArtifactInput = z.object({
   resultRowId: objectId.optional(),
@@ -31,7 +39,8 @@ export interface RecordedArtifact {
 
 /**
  * Records the metadata of bytes already in the artifact store. Recording the same name with the
- * same sha256 again returns the existing record; the same name with other bytes is a CONFLICT.
+ * same sha256 again returns the existing record; the same name with other bytes is a CONFLICT, unless
+ * `replaceCheckpoint` is set and the stored one is a checkpoint: its record then makes way.
  * Access is the caller's job: `run` must already be authorised.
  */
 export async function recordArtifact(
@@ -39,10 +48,22 @@ export async function recordArtifact(
   actor: Actor,
   run: AuthorisedRun,
   input: RecordArtifactInput,
+  options: { readonly replaceCheckpoint?: boolean } = {},
 ): Promise<RecordedArtifact> {
   if (input.resultRowId !== undefined) await assertRowOfRun(store.db, run.runId, input.resultRowId);
+  let replaced: string[] = [];
   const create = () =>
     store.transaction(async (tx) => {
+      if (options.replaceCheckpoint === true) {
+        const where = {
+          runId: run.runId,
+          name: input.name,
+          kind: CHECKPOINT_ARTIFACT_KIND,
+          sha256: { not: input.sha256 },
+        };
+        replaced = (await tx.artifact.findMany({ where, select: { sha256: true } })).map((older) => older.sha256);
+        await tx.artifact.deleteMany({ where });
+      }
       const existing = await findExisting(tx, run.runId, input);
       if (existing !== null) return existing;
       const artifact = await tx.artifact.create({
@@ -73,7 +94,9 @@ export async function recordArtifact(
       return { artifact: toArtifactView(artifact), created: true };
     });
   try {
-    return await create();
+    const recorded = await create();
+    await releaseUnreferencedContent(store, replaced);
+    return recorded;
   } catch (error) {
     // The same name uploaded twice at once: the unique index lets one win; the other is then a
     // retry (same bytes) or a conflict, decided as if it had come second.

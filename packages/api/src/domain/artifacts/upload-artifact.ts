@@ -1,4 +1,4 @@
-import type { UploadArtifactInput } from "@deadweight/protocol";
+import { CHECKPOINT_ARTIFACT_KIND, type UploadArtifactInput } from "@deadweight/protocol";
 import type { SignedInActor } from "../../access/actor.js";
 import { accessRun, accessRunAsWorker } from "../../access/owned-objects.js";
 import { AppError } from "../../errors/app-error.js";
@@ -19,7 +19,8 @@ export interface ArtifactUpload {
  * Stores an artifact of a run for a person (member or higher), or for a worker token of the run's
  * team while the run is running (see requireRunningRun): streams the bytes into the store
  * (size-limited, sha256-checked) and records their metadata. Re-uploading a name with the same bytes
- * returns the existing record; with other bytes it is a CONFLICT.
+ * returns the existing record; with other bytes it is a CONFLICT, except for the worker's training
+ * checkpoint (kind "checkpoint"), which each newer one replaces.
  */
 export async function uploadArtifact(
   store: Store,
@@ -47,17 +48,20 @@ export async function uploadArtifact(
       `the artifact is ${upload.declaredSizeBytes} bytes; the limit is ${upload.maxBytes} bytes`,
     );
   }
+  const replace = actor.kind === "worker" && input.kind === CHECKPOINT_ARTIFACT_KIND;
   if (input.expectedSha256 !== undefined) {
     const existing = await store.db.artifact.findUnique({
       where: { runId_name: { runId: run.runId, name: input.name } },
       select: artifactSelect,
     });
     if (existing !== null) {
-      if (existing.sha256 !== input.expectedSha256) {
+      if (existing.sha256 === input.expectedSha256) {
+        // A retry of an upload that already succeeded: the announced bytes are the stored ones.
+        return { artifact: toArtifactView(existing), created: false };
+      }
+      if (!(replace && existing.kind === CHECKPOINT_ARTIFACT_KIND)) {
         throw nameTaken(run.runId, input.name, existing.sha256, input.expectedSha256);
       }
-      // A retry of an upload that already succeeded: the announced bytes are the stored ones.
-      return { artifact: toArtifactView(existing), created: false };
     }
   }
   if (upload.body === null || upload.declaredSizeBytes === 0) throw emptyBody();
@@ -67,14 +71,20 @@ export async function uploadArtifact(
     ...(input.expectedSha256 === undefined ? {} : { expectedSha256: input.expectedSha256 }),
   });
   if (stored.sizeBytes === 0) throw emptyBody();
-  return recordArtifact(store, actor, run, {
-    ...(resultRowId === undefined ? {} : { resultRowId }),
-    kind: input.kind,
-    name: input.name,
-    sizeBytes: stored.sizeBytes,
-    sha256: stored.sha256,
-    contentType: input.contentType,
-  });
+  return recordArtifact(
+    store,
+    actor,
+    run,
+    {
+      ...(resultRowId === undefined ? {} : { resultRowId }),
+      kind: input.kind,
+      name: input.name,
+      sizeBytes: stored.sizeBytes,
+      sha256: stored.sha256,
+      contentType: input.contentType,
+    },
+    { replaceCheckpoint: replace },
+  );
 }
 
 function emptyBody(): AppError {

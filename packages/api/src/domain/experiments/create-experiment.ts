@@ -1,17 +1,25 @@
-import { experimentConfigSchema } from "@deadweight/experiment-config";
+import {
+  DEFAULT_EXPERIMENT_LIMITS,
+  type ExperimentLimits,
+  experimentConfigSchema,
+  experimentLimitViolations,
+} from "@deadweight/experiment-config";
 import { objectId } from "@deadweight/protocol";
 import { z } from "zod";
 import type { UserActor } from "../../access/actor.js";
 import { accessProject } from "../../access/owned-objects.js";
 import { recordAudit } from "../../audit/record-audit.js";
+import { AppError } from "../../errors/app-error.js";
+import { displayDescription, displayName } from "../../inputs/display-text.js";
 import type { Store } from "../../store/store.js";
+import { assertTeamDatasetReference } from "../datasets/dataset-reference.js";
 import { experimentTagsInput } from "./experiment-tags.js";
 import { type ExperimentDetails, getExperiment } from "./get-experiment.js";
 
 export const createExperimentInput = z.object({
   projectId: objectId,
-  name: z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters"),
-  description: z.string().max(5000, "must be at most 5000 characters").default(""),
+  name: displayName(200),
+  description: displayDescription(5000).default(""),
   tags: experimentTagsInput.default([]),
   /** The full configuration, validated (and defaulted) like a CLI config file. */
   config: experimentConfigSchema,
@@ -23,13 +31,22 @@ export type CreateExperimentInput = z.output<typeof createExperimentInput>;
 /**
  * Creates an experiment in a project (member or higher) and queues its first run(s), each with its
  * own seed, in one transaction: an experiment never exists without the runs that were asked for.
+ * A configuration past the server's limits is refused before anything is stored, naming each field.
  */
 export async function createExperiment(
   store: Store,
   actor: UserActor,
   input: CreateExperimentInput,
+  limits: ExperimentLimits = DEFAULT_EXPERIMENT_LIMITS,
 ): Promise<ExperimentDetails> {
   const { teamId } = await accessProject(store, actor, input.projectId, "member");
+  const violations = experimentLimitViolations(input.config, limits);
+  if (violations.length > 0) {
+    throw AppError.invalidFields(
+      violations.map((violation) => ({ field: `config.${violation.field}`, message: violation.message })),
+    );
+  }
+  await assertTeamDatasetReference(store, teamId, input.config.dataset);
   const experimentId = await store.transaction(async (tx) => {
     const experiment = await tx.experiment.create({
       data: {

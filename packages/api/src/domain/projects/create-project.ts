@@ -5,6 +5,7 @@ import type { UserActor } from "../../access/actor.js";
 import { requireTeamRole } from "../../access/team-roles.js";
 import { recordAudit } from "../../audit/record-audit.js";
 import { AppError } from "../../errors/app-error.js";
+import { displayDescription, displayName } from "../../inputs/display-text.js";
 import type { Store } from "../../store/store.js";
 import { type ProjectView, projectSelect } from "./project-view.js";
 
@@ -17,10 +18,10 @@ export const projectSlugInput = z
 
 export const createProjectInput = z.object({
   teamId: objectId,
-  name: z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters"),
+  name: displayName(100),
   /** Defaults to the name, lowercased with dashes ("MNIST edge" -> "mnist-edge"). */
   slug: projectSlugInput.optional(),
-  description: z.string().max(2000, "must be at most 2000 characters").default(""),
+  description: displayDescription(2000).default(""),
 });
 export type CreateProjectInput = z.output<typeof createProjectInput>;
 

@@ -3,6 +3,8 @@ import type { WorkerActor } from "../../access/actor.js";
 import { accessRunAsWorker } from "../../access/owned-objects.js";
 import type { DbOrTransaction } from "../../audit/record-audit.js";
 import type { Store } from "../../store/store.js";
+import { discardRunCheckpoints } from "../artifacts/discard-run-checkpoints.js";
+import { releaseUnreferencedContent } from "../artifacts/release-unreferenced-content.js";
 import { type HeldRun, loadHeldRun, lostHold, stillHeld } from "./held-run.js";
 import { closeAttempt, type RunAttemptOutcome } from "./run-attempts.js";
 
@@ -10,17 +12,20 @@ import { closeAttempt, type RunAttemptOutcome } from "./run-attempts.js";
  * Ends the worker's claim on a run: succeeded, failed (a retryable failure goes back to the queue
  * while attempts are left), canceled, or released (back to the queue, and the run gets one more
  * attempt so a shutdown never counts against it). The history row of the claim is closed. A run a
- * person canceled stays canceled whatever the worker reports. Repeating a finish that was already
+ * person canceled stays canceled whatever the worker reports. A run that ended loses its training
+ * checkpoints (see discardRunCheckpoints). Repeating a finish that was already
  * applied (a retry after a lost answer) does nothing.
  */
 export async function finishRun(store: Store, worker: WorkerActor, input: FinishRunInput): Promise<void> {
   await accessRunAsWorker(store, worker, input.runId);
+  let discarded: string[] = [];
   const requeued = await store.transaction(async (tx) => {
     const now = new Date();
     const run = await loadHeldRun(tx, input.runId);
     const error = input.outcome === "failed" ? input.error : null;
     if (run.status === "canceled") {
       await closeAttempt(tx, run.id, input.attempt, { outcome: "canceled", error, at: now });
+      discarded = await discardRunCheckpoints(tx, run.id);
       if (run.attempt === input.attempt) {
         await tx.run.update({ where: { id: run.id }, data: { leaseExpiresAt: null }, select: { id: true } });
       }
@@ -33,8 +38,11 @@ export async function finishRun(store: Store, worker: WorkerActor, input: Finish
     const ending = endingOf(run, input, now);
     await tx.run.update({ where: { id: run.id }, data: ending.run, select: { id: true } });
     await closeAttempt(tx, run.id, input.attempt, { outcome: input.outcome, error, at: now });
+    // Kept while the run may be resumed; an ended run's checkpoints go.
+    if (ending.run.status !== "queued") discarded = await discardRunCheckpoints(tx, run.id);
     return ending.run.status === "queued";
   });
+  await releaseUnreferencedContent(store, discarded);
   // A released or retryable run is claimable again: wake the claims waiting for work.
   if (requeued) store.changes.publish({ kind: "runs-queued", teamId: worker.teamId });
 }

@@ -1,4 +1,6 @@
 import type { Store } from "../../store/store.js";
+import { discardRunCheckpoints } from "../artifacts/discard-run-checkpoints.js";
+import { releaseUnreferencedContent } from "../artifacts/release-unreferenced-content.js";
 import { closeAttempt } from "./run-attempts.js";
 
 /** A claim whose lease ran out: the run, the attempt it was at, and who held it. */
@@ -45,6 +47,7 @@ export async function requeueExpiredLeases(
     const lease = run.leaseExpiresAt as Date;
     const who = run.worker === null ? "the worker" : `worker "${run.worker}"`;
     const exhausted = run.attempt >= run.maxAttempts;
+    let discarded: string[] = [];
     const changed = await store.transaction(async (tx) => {
       const taken = await tx.run.updateMany({
         where: { id: run.id, status: run.status, attempt: run.attempt, leaseExpiresAt: { lt: now } },
@@ -61,6 +64,7 @@ export async function requeueExpiredLeases(
               : { status: "queued", leaseExpiresAt: null },
       });
       if (taken.count === 0) return false;
+      if (run.status === "canceled" || exhausted) discarded = await discardRunCheckpoints(tx, run.id);
       await closeAttempt(tx, run.id, run.attempt, {
         at: now,
         ...(run.status === "canceled"
@@ -73,6 +77,7 @@ export async function requeueExpiredLeases(
       return true;
     });
     if (!changed) continue;
+    await releaseUnreferencedContent(store, discarded);
     const entry = { runId: run.id, attempt: run.attempt, worker: run.worker };
     if (run.status === "canceled") canceledClosed++;
     else if (exhausted) failed.push(entry);

@@ -10,8 +10,10 @@ export interface TrainingCurve {
 }
 
 /**
- * The stored curve with `points` of `attempt` appended: a later attempt replaces an earlier one's
- * curve (it trains from scratch); a long run is thinned rather than cut, so the curve keeps its start.
+ * The stored curve with `points` of `attempt` appended. A later attempt replaces an earlier one's
+ * curve from its own first epoch on: one that trains from scratch replaces it all, one that goes on
+ * from a training checkpoint (first epoch k+1) keeps the earlier epochs 1..k. A long run is thinned
+ * rather than cut, so the curve keeps its start.
  */
 export function appendToTrainingCurve(
   stored: string | null,
@@ -19,7 +21,13 @@ export function appendToTrainingCurve(
   points: readonly TrainingTracePoint[],
 ): TrainingCurve {
   const previous = stored === null ? null : (JSON.parse(stored) as TrainingCurve);
-  const kept = previous !== null && previous.attempt === attempt ? previous.points : [];
+  const firstEpoch = points[0]?.epoch ?? 1;
+  const kept =
+    previous === null
+      ? []
+      : previous.attempt === attempt
+        ? previous.points
+        : previous.points.filter((point) => point.epoch < firstEpoch);
   let merged = [...kept, ...points];
   while (merged.length > MAX_TRAINING_CURVE_POINTS) {
     const half = Math.floor(merged.length / 2);

@@ -6,17 +6,20 @@ import { AppError } from "../../errors/app-error.js";
 import { objectId } from "@deadweight/protocol";
 import { type RunSummary, runSummarySelect, toRunSummary } from "./run-view.js";
 import type { Store } from "../../store/store.js";
+import { discardRunCheckpoints } from "../artifacts/discard-run-checkpoints.js";
+import { releaseUnreferencedContent } from "../artifacts/release-unreferenced-content.js";
 
 export const cancelRunInput = z.object({ runId: objectId });
 export type CancelRunInput = z.output<typeof cancelRunInput>;
 
 /**
  * Cancels a queued or running run (member or higher). Everything already stored (progress,
- * results, statistics, artifacts) stays; a worker holding the run sees the status on its next report.
+ * results, statistics, artifacts) stays, training checkpoints excepted; a worker holding the run sees the status on its next report.
  */
 export async function cancelRun(store: Store, actor: UserActor, input: CancelRunInput): Promise<RunSummary> {
   const { teamId } = await accessRun(store, actor, input.runId, "member");
-  return store.transaction(async (tx) => {
+  let discarded: string[] = [];
+  const summary = await store.transaction(async (tx) => {
     // Conditional on the status so a worker finishing the run at the same moment wins cleanly.
     const canceled = await tx.run.updateMany({
       where: { id: input.runId, status: { in: ["queued", "running"] } },
@@ -32,6 +35,7 @@ export async function cancelRun(store: Store, actor: UserActor, input: CancelRun
         "runId",
       );
     }
+    discarded = await discardRunCheckpoints(tx, input.runId);
     await recordAudit(tx, actor, {
       teamId,
       action: "run.cancel",
@@ -41,4 +45,6 @@ export async function cancelRun(store: Store, actor: UserActor, input: CancelRun
     });
     return toRunSummary(run);
   });
+  await releaseUnreferencedContent(store, discarded);
+  return summary;
 }

@@ -1,20 +1,24 @@
 import {
+  assertRunFitsMemory,
   type BackendInfo,
   type DataSplit,
   DeadweightError,
+  estimateRunMemory,
   expandThresholdGrid,
   initialiseBackend,
   type PruningThreshold,
   scaleDataSplit,
   splitDataset,
+  splitMemoryBytes,
 } from "@deadweight/core";
-import { type DatasetSource, loadDatasetSource, parseDatasetArgument } from "@deadweight/dataset-files";
 import {
   type ExperimentConfig,
   experimentConfigSchema,
   featureScalingOf,
   thresholdGridOf,
 } from "@deadweight/experiment-config";
+import { loadRunDatasets } from "../../datasets/load-run-datasets.js";
+import { workerDatasets } from "../../datasets/worker-datasets.js";
 import type { StageContext } from "../stage-context.js";
 
 export interface LoadedRun {
@@ -30,18 +34,38 @@ export interface LoadedRun {
 }
 
 /**
- * Checks the configuration, loads the data on this machine (the bundled MNIST, or IDX/CSV paths
- * as this worker sees them), splits it, scales its features (CSV; fitted on the training part) and
- * starts the compute backend. Everything that can make the run impossible fails here, before any training.
+ * Checks the configuration, loads the data (the bundled MNIST, IDX/CSV paths inside this worker's
+ * data roots, or a dataset the platform stores, downloaded once into the cache), splits it, scales
+ * its features (CSV; fitted on the training part) and starts the compute backend. Everything that can make the run impossible fails here, before any training.
  */
 export async function loadStage(context: StageContext): Promise<LoadedRun> {
   const config = parseRunConfig(context.run.config, context.run.seed);
   const thresholds = expandThresholdGrid(thresholdGridOf(config));
   context.progress.set({ stage: "load", message: `loading ${config.dataset}` });
-  const loaded = loadDatasetSource(datasetSourceOf(config));
+  const loaded = await loadRunDatasets(
+    config,
+    context.settings.datasets ?? workerDatasets({}),
+    context.api,
+    context.log,
+  );
   const split = scaleDataSplit(
     splitDataset(loaded.train, loaded.test, config.split),
     featureScalingOf(config, loaded.alreadyScaled),
+  );
+  // Before the network is allocated: a run that cannot fit fails here, once, while heartbeats still run.
+  const memory = estimateRunMemory({
+    inputWidth: split.train.featureCount,
+    classCount: split.train.classCount,
+    hiddenSizes: config.model.hidden,
+    batchSize: config.training.batchSize,
+    trainSamples: split.train.labels.length,
+    evaluationSamples: split.validation.labels.length + split.test.labels.length,
+    datasetBytes: splitMemoryBytes(split),
+  });
+  assertRunFitsMemory(
+    memory,
+    context.settings.maxMemoryBytes,
+    "this worker's memory per run (--max-memory / --concurrency)",
   );
   const backend = await initialiseBackend(config.backend);
   context.log(
@@ -61,14 +85,4 @@ export function parseRunConfig(config: unknown, seed: number | null): Experiment
     throw new DeadweightError("INVALID_OPTION", `the run's configuration is not valid: ${problems.join("; ")}`);
   }
   return parsed.data;
-}
-
-function datasetSourceOf(config: ExperimentConfig): DatasetSource {
-  const source = parseDatasetArgument(config.dataset);
-  if (source.kind !== "csv") return source;
-  return {
-    ...source,
-    ...(config.labelColumn === undefined ? {} : { labelColumn: config.labelColumn }),
-    ...(config.header === undefined ? {} : { header: config.header === "yes" }),
-  };
 }

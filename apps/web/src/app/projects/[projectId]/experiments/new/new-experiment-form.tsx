@@ -76,7 +76,14 @@ function onInputs(errors: FieldErrors): FieldErrors {
 }
 
 /** Creates an experiment and queues its runs; every field's problem is shown beside it. */
-export function NewExperimentForm({ projectId }: { readonly projectId: string }) {
+export function NewExperimentForm({
+  projectId,
+  datasets = [],
+}: {
+  readonly projectId: string;
+  /** The team's stored datasets, offered as a pick for the dataset field. */
+  readonly datasets?: readonly { readonly name: string; readonly reference: string; readonly kind: string }[];
+}) {
   const router = useRouter();
   const [draft, setDraft] = useState<ExperimentDraft>(INITIAL_DRAFT);
   const [localErrors, setLocalErrors] = useState<FieldErrors>({});
@@ -152,7 +159,30 @@ export function NewExperimentForm({ projectId }: { readonly projectId: string })
         </Fieldset>
         <Fieldset legend="Data">
           <SimpleGrid cols={2}>
-            {text("dataset", "config.dataset", "Dataset", '"mnist", "idx:<folder>" or "csv:<train.csv>[,<test.csv>]"')}
+            {text(
+              "dataset",
+              "config.dataset",
+              "Dataset",
+              '"mnist", "dataset:<id>" (uploaded), or a path inside a worker\'s data roots: "idx:<folder>", "csv:<train.csv>[,<test.csv>]"',
+            )}
+            {datasets.length > 0 && (
+              <NativeSelect
+                label="The team's datasets"
+                description="picks an uploaded dataset for the dataset field"
+                value={datasets.some((dataset) => dataset.reference === draft.dataset) ? draft.dataset : ""}
+                onChange={(event) => {
+                  const reference = event.currentTarget.value;
+                  if (reference !== "") set("dataset")(reference as ExperimentDraft["dataset"]);
+                }}
+                data={[
+                  { value: "", label: "(choose one)" },
+                  ...datasets.map((dataset) => ({
+                    value: dataset.reference,
+                    label: `${dataset.name} (${dataset.kind})`,
+                  })),
+                ]}
+              />
+            )}
             {text(
               "validationFraction",
               "config.split.validationFraction",

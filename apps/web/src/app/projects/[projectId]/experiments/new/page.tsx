@@ -17,5 +17,11 @@ export default async function NewExperimentPage({ params }: { readonly params: P
       </Alert>
     );
   }
-  return <NewExperimentForm projectId={projectId} />;
+  const datasets = await api.dataset.list.query({ teamId: access.project.teamId });
+  return (
+    <NewExperimentForm
+      projectId={projectId}
+      datasets={datasets.map((dataset) => ({ name: dataset.name, reference: dataset.reference, kind: dataset.kind }))}
+    />
+  );
 }
