@@ -52,7 +52,8 @@ const platform = spawn(
   [CLI_BIN, "platform", "--data-dir", dataDir, "--port", String(port), "--no-dashboard"],
   {
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, FORCE_COLOR: "0" },
+    // Sign-up as on a server the network reaches (the default there): by invitation only.
+    env: { ...process.env, FORCE_COLOR: "0", DEADWEIGHT_SIGN_UP: "invite" },
   },
 );
 children.push(platform);
@@ -169,13 +170,30 @@ for (const [what, dataset, secret] of [
 }
 
 // 4-6. Sign-up, CSRF, hardening.
-await attempt("sign-up", "anonymous sign-up on a loopback server", "allowed (open on loopback)", async () => {
-  const answer = await postJson(
+const signUp = (email: string) =>
+  postJson(
     `${url}/api/auth/sign-up/email`,
-    { email: "stranger@example.com", password: "a long enough password", name: "Stranger" },
+    { email, password: "a long enough password", name: "Probe" },
     { origin: url },
   );
-  return { observed: String(answer.status), held: answer.status === 200 };
+await attempt("sign-up", "anonymous sign-up, then team.create, on an invite-only server", "403", async () => {
+  const answer = await signUp("stranger@example.com");
+  return {
+    observed: `${answer.status}: ${errorMessage(await answer.json().catch(() => null)).slice(0, 140)}`,
+    held: answer.status === 403,
+  };
+});
+await attempt("sign-up", "sign-up of an email an admin invited", "200, and a member of the inviting team", async () => {
+  await trpcMutation("team.invitations.create", { teamId, email: "invited@example.com" }, bearer);
+  const answer = await signUp("invited@example.com");
+  const members = (await trpcQuery("team.members.list", { teamId, limit: 100 }, bearer)).body as {
+    result?: { data?: { items?: { email: string; role: string }[] } };
+  };
+  const joined = members.result?.data?.items?.find((member) => member.email === "invited@example.com");
+  return {
+    observed: `${answer.status}; ${joined === undefined ? "not a member" : `member as ${joined.role}`}`,
+    held: answer.status === 200 && joined !== undefined,
+  };
 });
 const owner = /email:\s+(\S+)[\s\S]*?password:\s+(\S+)/.exec(platformLog);
 const signIn =
