@@ -19,6 +19,8 @@ export interface CliEnv {
   readonly artifacts: string | undefined;
   /** The S3 service of an s3:// artifacts location, from the usual AWS_* variables. */
   readonly s3: S3Settings;
+  /** DEADWEIGHT_FASHION_MNIST_DIR: where `--dataset fashion-mnist` is read (default Debian's /usr/share/datasets/fashion-mnist). */
+  readonly fashionMnistDir: string | undefined;
   /**
    * The DEADWEIGHT_* variables, for `deadweight platform` to read the host settings it shares with
    * `deadweight-server` (public URL, sign-up policy, request and experiment limits; parsed there).
@@ -39,6 +41,7 @@ export function cliEnvFrom(source: Readonly<Record<string, string | undefined>>)
     databaseUrl: value("DEADWEIGHT_DATABASE_URL"),
     artifacts: value("DEADWEIGHT_ARTIFACTS"),
     s3: s3SettingsFromEnv(source),
+    fashionMnistDir: value("DEADWEIGHT_FASHION_MNIST_DIR"),
     hostVariables: Object.fromEntries(Object.entries(source).filter(([name]) => name.startsWith("DEADWEIGHT_"))),
   };
 }

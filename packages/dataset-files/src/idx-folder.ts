@@ -1,9 +1,13 @@
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { type Dataset, DeadweightError, idxToDataset, parseIdxImages, parseIdxLabels } from "@deadweight/core";
+import { gunzippedIfGzip } from "./gzip-bytes.js";
 import { readDatasetFile } from "./read-dataset-file.js";
 
-/** The four file names of an MNIST-style IDX folder (uncompressed), as published with MNIST and Fashion-MNIST. */
+/**
+ * The four file names of an MNIST-style IDX folder, as published with MNIST and Fashion-MNIST; each
+ * may also be there gzip-compressed as `<name>.gz` (how both are distributed).
+ */
 export const IDX_FILE_NAMES = {
   trainImages: "train-images-idx3-ubyte",
   trainLabels: "train-labels-idx1-ubyte",
@@ -12,16 +16,42 @@ export const IDX_FILE_NAMES = {
 } as const;
 
 /**
- * Loads the train and test sets of a folder holding the four MNIST-style IDX files; datasets are
- * named `${name} train` and `${name} test` (name defaults to the folder path).
+ * Loads the train and test sets of a folder holding the four MNIST-style IDX files, each plain or
+ * gzip (`.gz`, decompressed as it loads); datasets are named `${name} train` and `${name} test`
+ * (name defaults to the folder path).
  */
 export function loadIdxFolder(dir: string, name: string = dir): { train: Dataset; test: Dataset } {
-  assertIdxFolder(dir);
+  const paths = idxFilePaths(dir);
   const fileOf = (fileName: string) => {
-    const path = join(dir, fileName);
-    return { bytes: readDatasetFile(path), source: path };
+    const path = paths[fileName as IdxFileName];
+    return { bytes: gunzippedIfGzip(readDatasetFile(path), path), source: path };
   };
   return idxDatasetsOf(fileOf, name, `IDX folder "${dir}"`);
+}
+
+type IdxFileName = (typeof IDX_FILE_NAMES)[keyof typeof IDX_FILE_NAMES];
+
+/**
+ * Where each of the four IDX files of `dir` is: `<name>` when it is there, else `<name>.gz`. Throws
+ * INVALID_DATASET when the folder does not exist or lacks a file in both forms.
+ */
+export function idxFilePaths(dir: string): Record<IdxFileName, string> {
+  assertFolder(dir);
+  const paths: Partial<Record<IdxFileName, string>> = {};
+  const missing: string[] = [];
+  for (const file of Object.values(IDX_FILE_NAMES)) {
+    const found = [join(dir, file), join(dir, `${file}.gz`)].find((path) => existsSync(path));
+    if (found === undefined) missing.push(file);
+    else paths[file] = found;
+  }
+  if (missing.length > 0) {
+    // The folder's other files are not listed: it may be any folder of a worker's disk.
+    throw new DeadweightError(
+      "INVALID_DATASET",
+      `IDX folder "${dir}" lacks ${missing.join(", ")} (plain or .gz); it must hold the four files ${Object.values(IDX_FILE_NAMES).join(", ")}, each uncompressed or gzip as published`,
+    );
+  }
+  return paths as Record<IdxFileName, string>;
 }
 
 /**
@@ -59,7 +89,7 @@ function loadIdxPair(
   return idxToDataset({ images, labels, name, labelsSourceName: labelsFileBytes.source });
 }
 
-function assertIdxFolder(dir: string): void {
+function assertFolder(dir: string): void {
   if (!existsSync(dir)) {
     throw new DeadweightError("INVALID_DATASET", `IDX folder "${dir}" does not exist; check the path`);
   }
@@ -69,17 +99,4 @@ function assertIdxFolder(dir: string): void {
       `IDX folder "${dir}" is a file, not a folder; pass the folder that holds the four IDX files`,
     );
   }
-  const expected = Object.values(IDX_FILE_NAMES);
-  const missing = expected.filter((file) => !existsSync(join(dir, file)));
-  if (missing.length === 0) return;
-  const gzipped = missing.filter((file) => existsSync(join(dir, `${file}.gz`)));
-  const gzipHint =
-    gzipped.length > 0
-      ? ` Found ${gzipped.map((file) => `${file}.gz`).join(", ")}: gzip files must be decompressed first (e.g. gunzip -k ${join(dir, "*.gz")}).`
-      : "";
-  // The folder's other files are not listed: it may be any folder of a worker's disk.
-  throw new DeadweightError(
-    "INVALID_DATASET",
-    `IDX folder "${dir}" lacks ${missing.join(", ")}; it must hold the four uncompressed files ${expected.join(", ")}.${gzipHint}`,
-  );
 }

@@ -9,7 +9,12 @@ export {
   loadDatasetSource,
   parseDatasetArgument,
 } from "./dataset-source.js";
-export { IDX_FILE_NAMES, idxDatasetsOf, loadIdxFolder } from "./idx-folder.js";
+export {
+  DEBIAN_FASHION_MNIST_DIRECTORY,
+  FASHION_MNIST_CLASS_NAMES,
+  loadFashionMnist,
+} from "./fashion-mnist-files.js";
+export { IDX_FILE_NAMES, idxDatasetsOf, idxFilePaths, loadIdxFolder } from "./idx-folder.js";
 export { bundledMnistDirectory, loadBundledMnist } from "./mnist-files.js";
 export { readDatasetFile } from "./read-dataset-file.js";
 export { loadStoredDataset, type StoredDatasetFiles } from "./stored-dataset.js";

@@ -1,9 +1,9 @@
-import { gunzipSync } from "node:zlib";
 import { DeadweightError } from "@deadweight/core";
 import { type DatasetKind, PLATFORM_DATASET_PREFIX } from "@deadweight/protocol";
 import { CSV_TEST_FRACTION, loadCsvTexts } from "./csv-files.js";
 import { decodeCsvBytes } from "./csv-text.js";
 import { IDX_ALREADY_SCALED, type LoadedDatasets } from "./dataset-source.js";
+import { gunzippedIfGzip } from "./gzip-bytes.js";
 import { IDX_FILE_NAMES, idxDatasetsOf } from "./idx-folder.js";
 
 /** A dataset the platform stores, its files' bytes already fetched (and checked against their sha256). */
@@ -59,7 +59,7 @@ export function loadStoredDataset(
   }
   const fileOf = (name: string) => {
     const file = byName.get(name) as { readonly name: string; readonly bytes: Uint8Array };
-    return { bytes: gunzipIfGzip(file.bytes, fileName(file.name)), source: fileName(file.name) };
+    return { bytes: gunzippedIfGzip(file.bytes, fileName(file.name)), source: fileName(file.name) };
   };
   const { train, test } = idxDatasetsOf(fileOf, dataset.name, `dataset "${dataset.name}" (${reference})`);
   return {
@@ -69,18 +69,6 @@ export function loadStoredDataset(
     description: `platform dataset "${dataset.name}" (${reference}), IDX: ${shape({ train, test })}`,
     alreadyScaled: IDX_ALREADY_SCALED,
   };
-}
-
-function gunzipIfGzip(bytes: Uint8Array, name: string): Uint8Array {
-  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
-  try {
-    return gunzipSync(bytes);
-  } catch (error) {
-    throw new DeadweightError(
-      "INVALID_DATASET",
-      `dataset file "${name}" is a truncated or corrupt gzip file (zlib: ${(error as Error).message}); upload it again`,
-    );
-  }
 }
 
 function shape({ train, test }: Pick<LoadedDatasets, "train" | "test">): string {

@@ -50,7 +50,7 @@ describe("readCsvText", () => {
     const path = join(tempFolder({ "plain.csv.gz": CSV }), "plain.csv.gz");
     const error = thrown(() => readCsvText(path));
     expect(error.message).toBe(
-      `dataset file "${path}" is named .gz but is not gzip: it does not start with the gzip bytes 1f 8b; if it is plain CSV, rename it without .gz`,
+      `dataset file "${path}" is named .gz but is not gzip: it does not start with the gzip bytes 1f 8b; if it is not compressed, rename it without .gz`,
     );
   });
 

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { idxFileBytes as idxBytes, thrownDeadweightError as thrown } from "@deadweight/test-support";
 import { describe, expect, it } from "vitest";
 import { IDX_FILE_NAMES, loadIdxFolder } from "../src/idx-folder.js";
@@ -66,12 +67,48 @@ describe("loadIdxFolder", () => {
     expect(error.message).not.toContain("notes.txt");
   });
 
-  it("says gzip files must be decompressed first when only .gz files are there", () => {
-    const gzipped = Object.fromEntries(Object.entries(tinyIdxFiles()).map(([name, bytes]) => [`${name}.gz`, bytes]));
-    const error = thrown(() => loadIdxFolder(tempFolder(gzipped)));
-    expect(error.code).toBe("INVALID_DATASET");
-    expect(error.message).toContain("train-images-idx3-ubyte.gz");
-    expect(error.message).toContain("gzip files must be decompressed first");
+  it("reads gzip IDX files (.gz, as MNIST and Fashion-MNIST are published) as the plain ones", () => {
+    const gzipped = Object.fromEntries(
+      Object.entries(tinyIdxFiles()).map(([name, bytes]) => [`${name}.gz`, gzipSync(bytes)]),
+    );
+    const plain = loadIdxFolder(tempFolder(tinyIdxFiles()), "tiny");
+    const fromGzip = loadIdxFolder(tempFolder(gzipped), "tiny");
+    expect(fromGzip).toEqual(plain);
+    // A folder may mix the two; a plain file is read when both are there.
+    const mixed = { ...tinyIdxFiles(), [`${IDX_FILE_NAMES.trainImages}.gz`]: new Uint8Array([0x1f, 0x8b, 1]) };
+    expect(loadIdxFolder(tempFolder(mixed), "tiny")).toEqual(plain);
+  });
+
+  it("refuses a truncated .gz, a .gz that is not gzip and a .gz that is not IDX, naming the file", () => {
+    const gzipped = () =>
+      Object.fromEntries(Object.entries(tinyIdxFiles()).map(([name, bytes]) => [`${name}.gz`, gzipSync(bytes)]));
+    const trainImages = `${IDX_FILE_NAMES.trainImages}.gz`;
+    const whole = gzipSync(tinyIdxFiles()[IDX_FILE_NAMES.trainImages] as Uint8Array);
+
+    const truncatedDir = tempFolder({ ...gzipped(), [trainImages]: whole.subarray(0, whole.length - 12) });
+    const truncated = thrown(() => loadIdxFolder(truncatedDir));
+    expect(truncated.code).toBe("INVALID_DATASET");
+    expect(truncated.message).toBe(
+      `dataset file "${join(truncatedDir, trainImages)}" is a truncated gzip file (zlib: unexpected end of file); the download or copy was cut short, fetch it again`,
+    );
+
+    const notGzipDir = tempFolder({ ...gzipped(), [trainImages]: new TextEncoder().encode("<html>404</html>") });
+    expect(thrown(() => loadIdxFolder(notGzipDir)).message).toBe(
+      `dataset file "${join(notGzipDir, trainImages)}" is named .gz but is not gzip: it does not start with the gzip bytes 1f 8b; if it is not compressed, rename it without .gz`,
+    );
+
+    const notIdxDir = tempFolder({ ...gzipped(), [trainImages]: gzipSync(new TextEncoder().encode("a,b\n1,2\n")) });
+    const notIdx = thrown(() => loadIdxFolder(notIdxDir));
+    expect(notIdx.code).toBe("INVALID_DATASET");
+    expect(notIdx.message).toContain(join(notIdxDir, trainImages));
+  });
+
+  it("names a file missing in both forms", () => {
+    const { [IDX_FILE_NAMES.testLabels]: _labels, ...rest } = tinyIdxFiles();
+    const dir = tempFolder(rest);
+    expect(thrown(() => loadIdxFolder(dir)).message).toBe(
+      `IDX folder "${dir}" lacks t10k-labels-idx1-ubyte (plain or .gz); it must hold the four files train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte, each uncompressed or gzip as published`,
+    );
   });
 
   it("reports a corrupt file by its path", () => {

@@ -24,7 +24,7 @@ export const experimentConfigSchema = z
       .min(1)
       .default("mnist")
       .describe(
-        '"mnist", "dataset:<id>" (a dataset the team uploaded), or a path a worker reads inside its data roots: "idx:<folder>", "csv:<train.csv>[,<test.csv>]"',
+        '"mnist", "fashion-mnist" (where the worker keeps it), "dataset:<id>" (a dataset the team uploaded), or a path a worker reads inside its data roots: "idx:<folder>", "csv:<train.csv>[,<test.csv>]"',
       ),
     labelColumn: z.union([z.string().min(1), z.number().int().nonnegative()]).optional(),
     /** Whether a CSV's first line is a header; absent: detected (a line of names is a header). */

@@ -38,6 +38,8 @@ export interface WorkerOptions {
   readonly dataRoots?: readonly string[];
   /** Where datasets the platform stores are cached once downloaded; default ~/.cache/deadweight/datasets. */
   readonly datasetCacheDir?: string;
+  /** Where this machine keeps Fashion-MNIST (`dataset: "fashion-mnist"`); default Debian's /usr/share/datasets/fashion-mnist. */
+  readonly fashionMnistDirectory?: string;
   /** Lease asked for at each claim and renewed by heartbeats; default 30 s. */
   readonly leaseSeconds?: number;
   /** First wait after a failed claim; default 1 s (it grows up to maxPollSeconds while the server stays unreachable). */
@@ -81,6 +83,7 @@ export async function runWorker(options: WorkerOptions): Promise<AttemptReport[]
   const datasets = workerDatasets({
     ...(options.dataRoots === undefined ? {} : { dataRoots: options.dataRoots }),
     ...(options.datasetCacheDir === undefined ? {} : { cacheDir: options.datasetCacheDir }),
+    ...(options.fashionMnistDirectory === undefined ? {} : { fashionMnistDirectory: options.fashionMnistDirectory }),
   });
   const settings: RunSettings = {
     maxMemoryBytes: Math.floor(maxMemoryBytes / concurrency),

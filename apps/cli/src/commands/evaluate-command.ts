@@ -16,6 +16,8 @@ import {
 } from "@deadweight/core";
 import { loadDatasetSource, parseDatasetArgument } from "@deadweight/dataset-files";
 import { ConfigError } from "../config/config-error.js";
+import { datasetLoadOptions } from "../config/dataset-load-options.js";
+import type { CliEnv } from "../env.js";
 import type { CommandStreams } from "./prune-command.js";
 
 export const EVALUATE_USAGE = `deadweight evaluate <model-folder> [options]
@@ -30,7 +32,11 @@ Options:
 `;
 
 /** `deadweight evaluate`: reload an exported model and measure it. */
-export async function evaluateCommand(argv: readonly string[], streams: CommandStreams): Promise<void> {
+export async function evaluateCommand(
+  argv: readonly string[],
+  streams: CommandStreams,
+  env: Pick<CliEnv, "fashionMnistDir"> = { fashionMnistDir: undefined },
+): Promise<void> {
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
@@ -66,7 +72,7 @@ export async function evaluateCommand(argv: readonly string[], streams: CommandS
     { modelJson: readModelJson(folder), weightsBin: readModelFile(folder, WEIGHTS_FILE_NAME) },
     folder,
   );
-  const loaded = loadDatasetSource(parseDatasetArgument(values.dataset as string));
+  const loaded = loadDatasetSource(parseDatasetArgument(values.dataset as string), datasetLoadOptions(env));
   const inputSize = weights.layers[0]?.inputSize;
   if (inputSize !== loaded.test.featureCount) {
     throw new DeadweightError(

@@ -19,8 +19,10 @@ import {
 } from "@deadweight/core";
 import { type DatasetSource, loadDatasetSource, parseDatasetArgument } from "@deadweight/dataset-files";
 import { type ExperimentConfig, experimentSettingsOf, featureScalingOf } from "@deadweight/experiment-config";
+import { datasetLoadOptions } from "../config/dataset-load-options.js";
 import { loadExperimentConfig } from "../config/load-experiment-config.js";
 import { PRUNE_USAGE, parsePruneArguments } from "../config/prune-arguments.js";
+import type { CliEnv } from "../env.js";
 import { buildResultsDocument, type ResultsDeployment } from "../output/run-documents.js";
 import { writeModelCard } from "../output/write-model-card.js";
 import { writeResultsFile, writeRunFolder } from "../output/write-run-folder.js";
@@ -41,7 +43,12 @@ export interface CommandStreams {
  * `deadweight prune`: the whole method from the terminal, deployment included (the same bundles,
  * verification and model card a worker stores). Returns the run folder, or null after --help.
  */
-export async function pruneCommand(argv: readonly string[], streams: CommandStreams, signal?: AbortSignal) {
+export async function pruneCommand(
+  argv: readonly string[],
+  streams: CommandStreams,
+  signal?: AbortSignal,
+  env: Pick<CliEnv, "fashionMnistDir"> = { fashionMnistDir: undefined },
+) {
   const started = performance.now();
   const args = parsePruneArguments(argv);
   if (args.help) {
@@ -53,7 +60,7 @@ export async function pruneCommand(argv: readonly string[], streams: CommandStre
   // Fail on an unwritable folder now, not after minutes of training.
   mkdirSync(outFolder, { recursive: true });
 
-  const loaded = loadDatasetSource(datasetSourceOf(config));
+  const loaded = loadDatasetSource(datasetSourceOf(config), datasetLoadOptions(env));
   streams.stderr.write(`dataset: ${loaded.description}\n`);
   const scaling = featureScalingOf(config, loaded.alreadyScaled);
   const split = scaleDataSplit(splitDataset(loaded.train, loaded.test, config.split), scaling);

@@ -30,6 +30,7 @@ export async function workerCommand(
     ...(args.maxPollSeconds === undefined ? {} : { maxPollSeconds: args.maxPollSeconds }),
     ...(args.dataRoots === undefined ? {} : { dataRoots: args.dataRoots }),
     ...(args.datasetCacheDir === undefined ? {} : { datasetCacheDir: args.datasetCacheDir }),
+    ...(env.fashionMnistDir === undefined ? {} : { fashionMnistDirectory: env.fashionMnistDir }),
     signal,
     log: (line) => streams.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`),
   });

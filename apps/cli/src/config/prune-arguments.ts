@@ -18,7 +18,9 @@ process with plain TF.js and checked, with a model card: <out>/bundles/<row>/<on
 
 Options (each also settable in a JSON file given with --config; flags win):
   --config <file.json>          experiment configuration (same field names as results.json "config")
-  --dataset <source>            mnist | idx:<folder> | csv:<train.csv>[,<test.csv>]    (default mnist)
+  --dataset <source>            mnist | fashion-mnist | idx:<folder> | csv:<train.csv>[,<test.csv>] (default mnist)
+                                (fashion-mnist: Debian's dataset-fashion-mnist, or DEADWEIGHT_FASHION_MNIST_DIR;
+                                 IDX files may be gzip, as published)
   --label-column <name|index>   CSV label column (default: the last column)
   --header <yes|no>             whether the CSV's first line is a header           (default: detected)
   --scale <standard|minmax|none>

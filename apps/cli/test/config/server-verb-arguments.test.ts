@@ -32,6 +32,7 @@ describe("cliEnvFrom", () => {
       databaseUrl: undefined,
       artifacts: undefined,
       s3: {},
+      fashionMnistDir: undefined,
       hostVariables: { DEADWEIGHT_SERVER: " http://h:1 ", DEADWEIGHT_TOKEN: "", DEADWEIGHT_DATA_DIR: "/d" },
     });
     expect(

@@ -25,7 +25,14 @@ export async function loadRunDatasets(
   log: (line: string) => void,
 ): Promise<LoadedDatasets> {
   const source = datasetSourceOf(config);
-  if (source.kind !== "platform") return loadDatasetSource(source, { dataRoots: datasets.dataRoots });
+  if (source.kind !== "platform") {
+    return loadDatasetSource(source, {
+      dataRoots: datasets.dataRoots,
+      ...(datasets.fashionMnistDirectory === undefined
+        ? {}
+        : { fashionMnistDirectory: datasets.fashionMnistDirectory }),
+    });
+  }
   const dataset = await api.getDataset(source.datasetId).catch((error: unknown) => {
     // Experiments are checked when created: a missing dataset will stay missing, retrying cannot help.
     if (!isServerCallError(error, "not-found")) throw error;

@@ -12,6 +12,8 @@ export interface WorkerDatasets {
   readonly dataRoots: readonly string[];
   /** Where datasets the platform stores are kept once downloaded, by sha256 (`<cacheDir>/<aa>/<sha256>`). */
   readonly cacheDir: string;
+  /** Where this machine keeps Fashion-MNIST; undefined: Debian's /usr/share/datasets/fashion-mnist. */
+  readonly fashionMnistDirectory?: string;
 }
 
 /** The default cache of downloaded datasets: ~/.cache/deadweight/datasets. */
@@ -23,9 +25,11 @@ export function defaultDatasetCacheDir(): string {
 export function workerDatasets(options: {
   readonly dataRoots?: readonly string[];
   readonly cacheDir?: string;
+  readonly fashionMnistDirectory?: string;
 }): WorkerDatasets {
   return {
     dataRoots: dataRootsWith(options.dataRoots ?? []),
     cacheDir: options.cacheDir ?? defaultDatasetCacheDir(),
+    ...(options.fashionMnistDirectory === undefined ? {} : { fashionMnistDirectory: options.fashionMnistDirectory }),
   };
 }
