@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,6 +6,7 @@ import type { AppRouter } from "@deadweight/api";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "./queue/queue-fixtures.js";
+import { printed, type SpawnedProcess, spawnNode } from "./spawned-process.js";
 
 // `deadweight platform` as a new user runs it: first start on an empty data directory, both demo
 // runs (the Iris CSV, then MNIST) completing through the local worker, Ctrl-C, and a second start
@@ -14,38 +14,25 @@ import { waitFor } from "./queue/queue-fixtures.js";
 
 const BIN = fileURLToPath(new URL("../../bin/deadweight.mjs", import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), "deadweight-platform-"));
-const children: ChildProcess[] = [];
 
 afterAll(() => {
-  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-interface Platform {
-  readonly child: ChildProcess;
-  output(): string;
+interface Platform extends SpawnedProcess {
   readonly url: string;
-  readonly exited: Promise<number | null>;
 }
 
 async function startPlatform(): Promise<Platform> {
-  const child = spawn(process.execPath, [BIN, "platform", "--data-dir", dataDir], {
-    env: { ...process.env, DEADWEIGHT_PORT: "0", FORCE_COLOR: "0" },
-    stdio: ["ignore", "pipe", "pipe"],
+  const platform = spawnNode([BIN, "platform", "--data-dir", dataDir], {
+    ...process.env,
+    DEADWEIGHT_PORT: "0",
+    FORCE_COLOR: "0",
   });
-  children.push(child);
-  let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => {
-    output += chunk.toString("utf8");
-  });
-  child.stderr?.on("data", (chunk: Buffer) => {
-    output += chunk.toString("utf8");
-  });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  await waitFor("the platform to be up", () => output.includes("Ctrl-C stops everything."), 30_000);
-  const url = /Deadweight platform: (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
-  if (url === undefined) throw new Error(`no URL in the platform's output:\n${output}`);
-  return { child, output: () => output, url, exited };
+  await printed(platform, "the platform to be up", /Ctrl-C stops everything\./, 30_000);
+  const url = /Deadweight platform: (http:\/\/127\.0\.0\.1:\d+)/.exec(platform.output())?.[1];
+  if (url === undefined) throw new Error(`no URL in the platform's output:\n${platform.output()}`);
+  return { ...platform, url };
 }
 
 /** The run id the platform printed when it queued the demo experiment of that name. */
@@ -122,8 +109,8 @@ describe("first start", () => {
   }, 80_000);
 
   it("stops everything on Ctrl-C and exits 0, the worker having run one attempt per demo", async () => {
-    platform.child.kill("SIGINT");
-    expect(await platform.exited).toBe(0);
+    platform.process.kill("SIGINT");
+    expect((await platform.exited).code).toBe(0);
     expect(platform.output()).toMatch(/worker \| .*worker local: stopped after 2 attempt\(s\)\n[\s\S]*stopped\n$/);
   }, 30_000);
 });
@@ -152,7 +139,7 @@ describe("second start on the same store", () => {
 
   it("stops on SIGTERM too", async () => {
     await waitFor("the local worker to poll", () => platform.output().includes("worker local: polling"), 20_000);
-    platform.child.kill("SIGTERM");
-    expect(await platform.exited).toBe(0);
+    platform.process.kill("SIGTERM");
+    expect((await platform.exited).code).toBe(0);
   }, 30_000);
 });

@@ -1,10 +1,10 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { appRouter, createCallerFactory, type RunningApiServer, startApiServer } from "@deadweight/api";
 import { afterAll } from "vitest";
+import { type SpawnedProcess, spawnNode } from "../spawned-process.js";
 
 /**
  * A real API server (in this process, on a throwaway data directory and a free port) and real
@@ -64,22 +64,14 @@ export async function startTestPlatform(): Promise<TestPlatform> {
   };
 }
 
-export interface SpawnedWorker {
-  readonly process: ChildProcess;
-  /** Everything the worker wrote to stderr so far (its log). */
+export interface SpawnedWorker extends Omit<SpawnedProcess, "output"> {
+  /** Everything the worker wrote so far (its log). */
   log(): string;
-  readonly exited: Promise<{ readonly code: number | null; readonly signal: NodeJS.Signals | null }>;
 }
-
-const spawned: ChildProcess[] = [];
-afterAll(() => {
-  for (const child of spawned) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-});
 
 /** `deadweight worker --server <url> --token <token> --name <name> --lease <LEASE_SECONDS> --poll 0.2 --max-poll 0.5 --data-root <QUEUE_DATA_ROOT>`. */
 export function spawnWorker(url: string, token: string, name: string, extraArgs: string[] = []): SpawnedWorker {
-  const child = spawn(
-    process.execPath,
+  const worker = spawnNode(
     [
       CLI_BIN,
       "worker",
@@ -99,20 +91,9 @@ export function spawnWorker(url: string, token: string, name: string, extraArgs:
       QUEUE_DATA_ROOT,
       ...extraArgs,
     ],
-    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, FORCE_COLOR: "0" } },
+    { ...process.env, FORCE_COLOR: "0" },
   );
-  spawned.push(child);
-  let log = "";
-  child.stderr?.on("data", (chunk: Buffer) => {
-    log += chunk.toString("utf8");
-  });
-  child.stdout?.on("data", (chunk: Buffer) => {
-    log += chunk.toString("utf8");
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once("exit", (code, signal) => resolve({ code, signal })),
-  );
-  return { process: child, log: () => log, exited };
+  return { process: worker.process, log: worker.output, exited: worker.exited };
 }
 
 /**

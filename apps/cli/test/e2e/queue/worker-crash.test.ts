@@ -36,6 +36,23 @@ async function killHolder(runId: string) {
   return { name: run.worker as string, killedAt: Date.now() };
 }
 
+/** A run's four result rows and its artifacts, each stored once however many attempts or servers reported them. */
+async function expectEachRowAndArtifactOnce(runId: string): Promise<void> {
+  const [results, artifacts] = await Promise.all([
+    platform.owner.result.rows({ runId }),
+    platform.owner.artifact.list({ runId, limit: 100 }),
+  ]);
+  expect(results.rows.map((row) => row.rowKey)).toEqual([
+    "mean0-std0.2",
+    "mean0-std1",
+    "mean0.1-std0.2",
+    "mean0.1-std1",
+  ]);
+  const names = artifacts.items.map((artifact) => artifact.name);
+  expect(new Set(names).size).toBe(names.length);
+  expect(names).toContain("models/base/weights.bin");
+}
+
 async function waitUntilDone(runId: string) {
   return waitFor(
     `run ${runId} to finish`,
@@ -98,21 +115,7 @@ describe("kill -9 of a worker in the middle of training", () => {
     expect(run.attempts[0]?.error).toMatch(/stopped renewing its lease/);
   });
 
-  it("stores each result row and artifact once", async () => {
-    const [results, artifacts] = await Promise.all([
-      platform.owner.result.rows({ runId }),
-      platform.owner.artifact.list({ runId, limit: 100 }),
-    ]);
-    expect(results.rows.map((row) => row.rowKey)).toEqual([
-      "mean0-std0.2",
-      "mean0-std1",
-      "mean0.1-std0.2",
-      "mean0.1-std1",
-    ]);
-    const names = artifacts.items.map((artifact) => artifact.name);
-    expect(new Set(names).size).toBe(names.length);
-    expect(names).toContain("models/base/weights.bin");
-  });
+  it("stores each result row and artifact once", () => expectEachRowAndArtifactOnce(runId));
 
   it("trained again: the killed attempt had not finished training", () => {
     const survivor = [...workers.values()][0] as SpawnedWorker;
@@ -295,19 +298,5 @@ describe("an API replica that dies under a worker given several (--server dead,r
     expect(hopper.log().match(/: claimed \(/g)).toHaveLength(1);
   });
 
-  it("stores each result row and artifact once", async () => {
-    const [results, artifacts] = await Promise.all([
-      platform.owner.result.rows({ runId }),
-      platform.owner.artifact.list({ runId, limit: 100 }),
-    ]);
-    expect(results.rows.map((row) => row.rowKey)).toEqual([
-      "mean0-std0.2",
-      "mean0-std1",
-      "mean0.1-std0.2",
-      "mean0.1-std1",
-    ]);
-    const names = artifacts.items.map((artifact) => artifact.name);
-    expect(new Set(names).size).toBe(names.length);
-    expect(names).toContain("models/base/weights.bin");
-  });
+  it("stores each result row and artifact once", () => expectEachRowAndArtifactOnce(runId));
 });

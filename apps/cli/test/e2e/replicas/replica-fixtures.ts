@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -7,8 +6,8 @@ import { fileURLToPath } from "node:url";
 import type { AppRouter } from "@deadweight/api";
 import { createTestPostgresDatabase, startS3Server, type TestS3Server } from "@deadweight/test-support";
 import { createTRPCClient, httpLink } from "@trpc/client";
-import { afterAll, inject } from "vitest";
-import { waitFor } from "../queue/queue-fixtures.js";
+import { inject } from "vitest";
+import { printed, type SpawnedProcess, spawnNode } from "../spawned-process.js";
 
 /**
  * Several real API server processes (`deadweight-server`, as deployed) over one PostgreSQL database
@@ -34,57 +33,29 @@ export async function createSharedStore(): Promise<SharedStore> {
   };
 }
 
-export interface Replica {
+export interface Replica extends SpawnedProcess {
   readonly name: string;
   readonly url: string;
-  readonly process: ChildProcess;
-  /** What the server printed so far. */
-  output(): string;
-  readonly exited: Promise<number | null>;
 }
-
-const replicas: ChildProcess[] = [];
-afterAll(() => {
-  for (const child of replicas) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-});
 
 /** Starts `deadweight-server` over the shared store on a free port; resolves once it listens. */
 export async function startReplica(name: string, shared: SharedStore): Promise<Replica> {
-  const child = spawn(process.execPath, [SERVER_BIN], {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: {
-      PATH: process.env.PATH ?? "",
-      NODE_ENV: "production",
-      DEADWEIGHT_DATA_DIR: mkdtempSync(join(tmpdir(), `deadweight-${name}-`)),
-      DEADWEIGHT_PORT: "0",
-      DEADWEIGHT_DASHBOARD: "off",
-      DEADWEIGHT_DATABASE_URL: shared.databaseUrl,
-      DEADWEIGHT_ARTIFACTS: shared.artifacts,
-      DEADWEIGHT_AUTH_SECRET: shared.authSecret,
-      AWS_ENDPOINT_URL: shared.s3.endpoint,
-      AWS_REGION: "us-east-1",
-      AWS_ACCESS_KEY_ID: shared.s3.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: shared.s3.secretAccessKey,
-    },
+  const replica = spawnNode([SERVER_BIN], {
+    PATH: process.env.PATH ?? "",
+    NODE_ENV: "production",
+    DEADWEIGHT_DATA_DIR: mkdtempSync(join(tmpdir(), `deadweight-${name}-`)),
+    DEADWEIGHT_PORT: "0",
+    DEADWEIGHT_DASHBOARD: "off",
+    DEADWEIGHT_DATABASE_URL: shared.databaseUrl,
+    DEADWEIGHT_ARTIFACTS: shared.artifacts,
+    DEADWEIGHT_AUTH_SECRET: shared.authSecret,
+    AWS_ENDPOINT_URL: shared.s3.endpoint,
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: shared.s3.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: shared.s3.secretAccessKey,
   });
-  replicas.push(child);
-  let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => {
-    output += chunk.toString("utf8");
-  });
-  child.stderr?.on("data", (chunk: Buffer) => {
-    output += chunk.toString("utf8");
-  });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const url = await waitFor(
-    `replica ${name} to listen`,
-    () => {
-      if (child.exitCode !== null) throw new Error(`replica ${name} exited (${child.exitCode}):\n${output}`);
-      return /listening on (http:\S+)/.exec(output)?.[1];
-    },
-    60_000,
-  );
-  return { name, url, process: child, output: () => output, exited };
+  const [, url] = await printed(replica, `replica ${name} to listen`, /listening on (http:\S+)/, 60_000);
+  return { ...replica, name, url: url as string };
 }
 
 /** A tRPC client of a replica sending `token` (a user or worker API token). */
