@@ -112,6 +112,24 @@ export function loadDatasetSource(given: DatasetSource, options: LoadOptions = {
   }
 }
 
+/**
+ * The source an experiment's data settings name: its `dataset` argument, with a CSV's label column
+ * and whether its first line is a header (absent: detected).
+ */
+export function datasetSourceOf(settings: {
+  readonly dataset: string;
+  readonly labelColumn?: string | number | undefined;
+  readonly header?: "yes" | "no" | undefined;
+}): DatasetSource {
+  const source = parseDatasetArgument(settings.dataset);
+  if (source.kind !== "csv") return source;
+  return {
+    ...source,
+    ...(settings.labelColumn === undefined ? {} : { labelColumn: settings.labelColumn }),
+    ...(settings.header === undefined ? {} : { header: settings.header === "yes" }),
+  };
+}
+
 /** Parses a command-line dataset argument: "mnist", "idx:<dir>" or "csv:<file>[,<testfile>]". */
 export function parseDatasetArgument(text: string): DatasetSource {
   const argument = text.trim();

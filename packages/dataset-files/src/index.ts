@@ -3,6 +3,7 @@ export { decodeCsvBytes, readCsvText } from "./csv-text.js";
 export { dataRootsWith, repositoryDatasetsDirectory, resolveInsideDataRoots } from "./data-roots.js";
 export {
   type DatasetSource,
+  datasetSourceOf,
   IDX_ALREADY_SCALED,
   type LoadedDatasets,
   type LoadOptions,

@@ -3,8 +3,6 @@ import { readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import {
   type BackendInfo,
-  type DataSplit,
-  type Dataset,
   type DeploymentRowReport,
   initialiseBackend,
   measureModelActivations,
@@ -19,34 +17,13 @@ import type { StageContext } from "../src/pipeline/stage-context.js";
 import { deployStage } from "../src/pipeline/stages/deploy-stage.js";
 import type { LoadedRun } from "../src/pipeline/stages/load-stage.js";
 import type { TrainedRun } from "../src/pipeline/stages/train-stage.js";
+import { aboveDiagonalSplit } from "./above-diagonal-split.js";
 
 // The deploy stage's I/O around the core's deployCandidates, against a recording WorkerApi (no
 // server): what it uploads, what it records, and that its temporary folder is gone afterwards. A
 // 2-6-2 network on 160 points of "is x above y": training, two bundles and one verifier process.
 
-/** `count` points of [0, 1)² from a fixed sequence, labelled 1 when x > y. */
-function aboveDiagonal(name: string, count: number, offset: number): Dataset {
-  const features = new Float32Array(count * 2);
-  const labels = new Int32Array(count);
-  for (let i = 0; i < count; i++) {
-    const x = ((i + offset) * 0.618034) % 1;
-    const y = ((i + offset) * 0.414214) % 1;
-    features.set([x, y], i * 2);
-    labels[i] = x > y ? 1 : 0;
-  }
-  return { name, features, labels, featureCount: 2, classCount: 2 };
-}
-
-const SPLIT: DataSplit = {
-  train: aboveDiagonal("train", 100, 0),
-  validation: aboveDiagonal("validation", 30, 100),
-  test: aboveDiagonal("test", 30, 130),
-  record: {
-    train: { source: "sequence", from: 0, to: 100 },
-    validation: { source: "sequence", from: 100, to: 130 },
-    test: { source: "sequence", from: 130, to: 160 },
-  },
-};
+const SPLIT = aboveDiagonalSplit(100, 30, 30);
 
 /** Records what the stage sends; any other call is a mistake of the stage. */
 class RecordingApi {

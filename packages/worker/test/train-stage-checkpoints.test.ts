@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { type DataSplit, type Dataset, initialiseBackend, type MlpWeights } from "@deadweight/core";
+import { initialiseBackend, type MlpWeights } from "@deadweight/core";
 import { experimentConfigSchema } from "@deadweight/experiment-config";
 import type { StoredArtifact } from "@deadweight/protocol";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -10,34 +10,13 @@ import { planResume } from "../src/pipeline/resume-plan.js";
 import type { StageContext } from "../src/pipeline/stage-context.js";
 import type { LoadedRun } from "../src/pipeline/stages/load-stage.js";
 import { trainStage } from "../src/pipeline/stages/train-stage.js";
+import { aboveDiagonalSplit } from "./above-diagonal-split.js";
 
 // The train stage's checkpoints against an in-memory artifact store that replaces a checkpoint as the
 // server does: attempt 1 stores one per epoch (--checkpoint-minutes 0) and is killed after epoch 3;
 // attempt 2 finds it, goes on at epoch 4 and ends with the weights of a run never interrupted.
 
-/** `count` points of [0, 1)² from a fixed sequence, labelled 1 when x > y. */
-function aboveDiagonal(name: string, count: number, offset: number): Dataset {
-  const features = new Float32Array(count * 2);
-  const labels = new Int32Array(count);
-  for (let i = 0; i < count; i++) {
-    const x = ((i + offset) * 0.618034) % 1;
-    const y = ((i + offset) * 0.414214) % 1;
-    features.set([x, y], i * 2);
-    labels[i] = x > y ? 1 : 0;
-  }
-  return { name, features, labels, featureCount: 2, classCount: 2 };
-}
-
-const SPLIT: DataSplit = {
-  train: aboveDiagonal("train", 60, 0),
-  validation: aboveDiagonal("validation", 20, 60),
-  test: aboveDiagonal("test", 20, 80),
-  record: {
-    train: { source: "sequence", from: 0, to: 60 },
-    validation: { source: "sequence", from: 60, to: 80 },
-    test: { source: "sequence", from: 80, to: 100 },
-  },
-};
+const SPLIT = aboveDiagonalSplit(60, 20, 20);
 const CONFIG = experimentConfigSchema.parse({
   model: { hidden: [6] },
   training: { epochs: 6, batchSize: 10, learningRate: 0.05 },

@@ -17,7 +17,7 @@ import {
   splitDataset,
   suggestedRow,
 } from "@deadweight/core";
-import { type DatasetSource, loadDatasetSource, parseDatasetArgument } from "@deadweight/dataset-files";
+import { datasetSourceOf, loadDatasetSource } from "@deadweight/dataset-files";
 import { type ExperimentConfig, experimentSettingsOf, featureScalingOf } from "@deadweight/experiment-config";
 import { datasetLoadOptions } from "../config/dataset-load-options.js";
 import { loadExperimentConfig } from "../config/load-experiment-config.js";
@@ -179,16 +179,6 @@ async function deploy(
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-}
-
-function datasetSourceOf(config: ExperimentConfig): DatasetSource {
-  const source = parseDatasetArgument(config.dataset);
-  if (source.kind !== "csv") return source;
-  return {
-    ...source,
-    ...(config.labelColumn === undefined ? {} : { labelColumn: config.labelColumn }),
-    ...(config.header === undefined ? {} : { header: config.header === "yes" }),
-  };
 }
 
 function describeScaling(method: string, alreadyScaled: string | null, trainRows: number): string {

@@ -1,7 +1,7 @@
-import { parseArgs } from "node:util";
 import type { ServerConnection } from "@deadweight/worker";
 import type { CliEnv } from "../env.js";
 import { ConfigError } from "./config-error.js";
+import { parseFlagsAndWords } from "./parse-flags.js";
 import { SERVER_OPTIONS, SERVER_USAGE, serverConnectionOf } from "./server-arguments.js";
 
 export const DATASET_USAGE = `deadweight dataset upload <path> --name <name> [--test <test.csv>] [--team <teamId>]
@@ -37,23 +37,17 @@ export function parseDatasetArguments(
   argv: readonly string[],
   env: Pick<CliEnv, "server" | "token">,
 ): DatasetArguments {
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: true,
-      options: {
-        ...SERVER_OPTIONS,
-        help: { type: "boolean", short: "h" },
-        name: { type: "string" },
-        test: { type: "string" },
-        team: { type: "string" },
-      },
-    });
-  } catch (error) {
-    throw new ConfigError(`${(error as Error).message}\n\n${DATASET_USAGE}`);
-  }
+  const parsed = parseFlagsAndWords(
+    argv,
+    {
+      ...SERVER_OPTIONS,
+      help: { type: "boolean", short: "h" },
+      name: { type: "string" },
+      test: { type: "string" },
+      team: { type: "string" },
+    },
+    DATASET_USAGE,
+  );
   const values = parsed.values as Record<string, string | boolean | undefined>;
   const [action, ...paths] = parsed.positionals;
   if (values.help === true || action === undefined || action === "help") return { action: "help" };

@@ -15,3 +15,22 @@ export function parseFlags(argv: readonly string[], options: ParseArgsConfig["op
     throw new ConfigError(`${(error as Error).message}\n\n${usage}`);
   }
 }
+
+/** A verb's flag values and its words (positional arguments), as node:util's parseArgs gives them. */
+export interface FlagsAndWords {
+  readonly values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  readonly positionals: string[];
+}
+
+/** As parseFlags, for a verb that also takes words (a config file, an action, `--grid` pairs). */
+export function parseFlagsAndWords(
+  argv: readonly string[],
+  options: ParseArgsConfig["options"],
+  usage: string,
+): FlagsAndWords {
+  try {
+    return parseArgs({ args: [...argv], strict: true, allowPositionals: true, options });
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message}\n\n${usage}`);
+  }
+}

@@ -1,5 +1,5 @@
-import { parseArgs } from "node:util";
 import { ConfigError } from "./config-error.js";
+import { parseFlagsAndWords } from "./parse-flags.js";
 
 /** What `deadweight prune` was asked on its command line, before validation. */
 export interface PruneArguments {
@@ -70,45 +70,39 @@ const GRID_KEYS: Record<string, string> = {
 
 /** Parses `deadweight prune` flags; unknown flags and malformed values throw ConfigError naming the flag. */
 export function parsePruneArguments(argv: readonly string[]): PruneArguments {
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        help: { type: "boolean", short: "h" },
-        config: { type: "string" },
-        dataset: { type: "string" },
-        "label-column": { type: "string" },
-        header: { type: "string" },
-        scale: { type: "string" },
-        hidden: { type: "string" },
-        activation: { type: "string" },
-        epochs: { type: "string" },
-        "batch-size": { type: "string" },
-        "learning-rate": { type: "string" },
-        seed: { type: "string" },
-        "validation-fraction": { type: "string" },
-        "max-train-samples": { type: "string" },
-        "max-test-samples": { type: "string" },
-        criterion: { type: "string" },
-        grid: { type: "string", multiple: true },
-        export: { type: "string" },
-        backend: { type: "string" },
-        out: { type: "string" },
-        "budget-bytes": { type: "string" },
-        "budget-drop": { type: "string" },
-        "budget-latency": { type: "string" },
-        dtypes: { type: "string" },
-        recover: { type: "string" },
-        "recover-rows": { type: "string" },
-        bundles: { type: "string" },
-      },
-    });
-  } catch (error) {
-    throw new ConfigError(`${error instanceof Error ? error.message : String(error)}\n\n${PRUNE_USAGE}`);
-  }
+  const parsed = parseFlagsAndWords(
+    argv,
+    {
+      help: { type: "boolean", short: "h" },
+      config: { type: "string" },
+      dataset: { type: "string" },
+      "label-column": { type: "string" },
+      header: { type: "string" },
+      scale: { type: "string" },
+      hidden: { type: "string" },
+      activation: { type: "string" },
+      epochs: { type: "string" },
+      "batch-size": { type: "string" },
+      "learning-rate": { type: "string" },
+      seed: { type: "string" },
+      "validation-fraction": { type: "string" },
+      "max-train-samples": { type: "string" },
+      "max-test-samples": { type: "string" },
+      criterion: { type: "string" },
+      grid: { type: "string", multiple: true },
+      export: { type: "string" },
+      backend: { type: "string" },
+      out: { type: "string" },
+      "budget-bytes": { type: "string" },
+      "budget-drop": { type: "string" },
+      "budget-latency": { type: "string" },
+      dtypes: { type: "string" },
+      recover: { type: "string" },
+      "recover-rows": { type: "string" },
+      bundles: { type: "string" },
+    },
+    PRUNE_USAGE,
+  );
   const values = parsed.values as Record<string, string | string[] | boolean | undefined>;
   const text = (name: string) => values[name] as string | undefined;
   const overrides: Record<string, unknown> = {};

@@ -1,7 +1,7 @@
-import { parseArgs } from "node:util";
 import type { ServerConnection } from "@deadweight/worker";
 import type { CliEnv } from "../env.js";
 import { ConfigError } from "./config-error.js";
+import { parseFlagsAndWords } from "./parse-flags.js";
 import { positiveInteger, SERVER_OPTIONS, SERVER_USAGE, serverConnectionOf } from "./server-arguments.js";
 
 export const SUBMIT_USAGE = `deadweight submit <config.json> --server <url> --token <token> --project <projectId> [options]
@@ -35,25 +35,19 @@ export interface SubmitArguments {
 
 /** Parses `deadweight submit` flags; the server and token may come from the environment. */
 export function parseSubmitArguments(argv: readonly string[], env: Pick<CliEnv, "server" | "token">): SubmitArguments {
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: true,
-      options: {
-        ...SERVER_OPTIONS,
-        help: { type: "boolean", short: "h" },
-        project: { type: "string" },
-        name: { type: "string" },
-        tag: { type: "string", multiple: true },
-        runs: { type: "string" },
-        wait: { type: "boolean" },
-      },
-    });
-  } catch (error) {
-    throw new ConfigError(`${(error as Error).message}\n\n${SUBMIT_USAGE}`);
-  }
+  const parsed = parseFlagsAndWords(
+    argv,
+    {
+      ...SERVER_OPTIONS,
+      help: { type: "boolean", short: "h" },
+      project: { type: "string" },
+      name: { type: "string" },
+      tag: { type: "string", multiple: true },
+      runs: { type: "string" },
+      wait: { type: "boolean" },
+    },
+    SUBMIT_USAGE,
+  );
   const values = parsed.values as Record<string, string | string[] | boolean | undefined>;
   const text = (name: string) => values[name] as string | undefined;
   const help = values.help === true;

@@ -3,23 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../src/config/config-error.js";
 import { parseDatasetArguments } from "../../src/config/dataset-arguments.js";
 import { parseWorkerArguments } from "../../src/config/worker-arguments.js";
 import { datasetFilesAt } from "../../src/server/dataset-upload.js";
+import { refusal } from "./config-refusal.js";
 
 const NO_ENV = { server: undefined, token: undefined };
 const SERVER = ["--server", "http://127.0.0.1:4100/", "--token", "dw_abc"];
-
-function refusal(action: () => unknown): string {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error("expected a ConfigError");
-}
 
 describe("deadweight worker --data-root / --cache-dir", () => {
   it("takes several data roots as absolute paths, and the cache folder", () => {

@@ -1,24 +1,14 @@
 import { DEFAULT_EXPERIMENT_LIMITS } from "@deadweight/experiment-config";
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../src/config/config-error.js";
 import { parsePlatformArguments } from "../../src/config/platform-arguments.js";
 import { parseStatusArguments } from "../../src/config/status-arguments.js";
 import { parseSubmitArguments } from "../../src/config/submit-arguments.js";
 import { parseWorkerArguments } from "../../src/config/worker-arguments.js";
 import { cliEnvFrom } from "../../src/env.js";
+import { refusal } from "./config-refusal.js";
 
 const NO_ENV = { server: undefined, token: undefined };
 const SERVER = ["--server", "http://127.0.0.1:4100/", "--token", "dw_abc"];
-
-function refusal(action: () => unknown): string {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error("expected a ConfigError");
-}
 
 describe("cliEnvFrom", () => {
   it("reads the server, token, data directory, port and store, treating empty values as unset", () => {

@@ -10,11 +10,12 @@ import type { Auth } from "../auth/create-auth.js";
 import { resolveActor } from "../auth/resolve-actor.js";
 import { checkSignUpAllowed, type SignUpPolicy } from "../domain/sign-up/sign-up-policy.js";
 import { AppError } from "../errors/app-error.js";
-import { asAppError, httpStatusOf, toTrpcError } from "../errors/error-mapping.js";
+import { asAppError, toTrpcError } from "../errors/error-mapping.js";
 import { appRouter } from "../root.js";
 import type { Store } from "../store/store.js";
 import { handleArtifactRequest } from "./artifact-routes.js";
 import { handleDatasetRequest } from "./dataset-routes.js";
+import { errorResponse } from "./error-response.js";
 import { answerHotQuery } from "./hot-queries.js";
 import { admitRequest, checkCookieOrigin, checkSignInOrigin, type Exposure } from "./request-admission.js";
 
@@ -291,12 +292,4 @@ async function servePage(
       outgoing.destroy();
     }
   }
-}
-
-/** The body every non-tRPC error gets: `{ error: { code, message, field? } }`. */
-export function errorResponse(error: AppError): Response {
-  const headers: Record<string, string> = { "content-type": "application/json", "x-content-type-options": "nosniff" };
-  if (error.code === "UNAUTHORIZED") headers["www-authenticate"] = 'Bearer realm="deadweight"';
-  const body = { error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) } };
-  return new Response(JSON.stringify(body), { status: httpStatusOf(error), headers });
 }

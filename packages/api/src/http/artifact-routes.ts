@@ -7,8 +7,8 @@ import { getArtifact } from "../domain/artifacts/get-artifact.js";
 import { openArtifactDownload } from "../domain/artifacts/open-artifact-download.js";
 import { uploadArtifact } from "../domain/artifacts/upload-artifact.js";
 import { AppError } from "../errors/app-error.js";
-import { asAppError, httpStatusOf } from "../errors/error-mapping.js";
 import type { Store } from "../store/store.js";
+import { failureResponse, methodNotAllowed } from "./error-response.js";
 
 export interface ArtifactRequestContext {
   readonly store: Store;
@@ -46,7 +46,7 @@ export async function handleArtifactRequest(request: Request, context: ArtifactR
     if (request.method !== "GET" && request.method !== "HEAD") return methodNotAllowed(request.method, "GET, HEAD");
     return await handleDownload(request, route.artifactId, signedIn(context.actor), context);
   } catch (error) {
-    return errorResponse(error);
+    return failureResponse(error instanceof ZodError ? invalidInput(error) : error, "artifact route");
   }
 }
 
@@ -185,27 +185,4 @@ function contentLengthOf(headers: Headers): number | undefined {
     throw new AppError("BAD_REQUEST", `Content-Length header: "${value}" is not a number of bytes`, "contentLength");
   }
   return Number(value.trim());
-}
-
-function methodNotAllowed(method: string, allowed: string): Response {
-  return Response.json(
-    { error: { code: "METHOD_NOT_ALLOWED", message: `${method} is not allowed here; use ${allowed}` } },
-    { status: 405, headers: { allow: allowed } },
-  );
-}
-
-function errorResponse(error: unknown): Response {
-  const appError = error instanceof ZodError ? invalidInput(error) : asAppError(error);
-  if (!(error instanceof AppError) && !(error instanceof ZodError)) {
-    // The client only sees "internal error"; the cause must reach the server log.
-    console.error("artifact route failed:", error);
-  }
-  const body = {
-    error: {
-      code: appError.code,
-      message: appError.message,
-      ...(appError.field === undefined ? {} : { field: appError.field }),
-    },
-  };
-  return Response.json(body, { status: httpStatusOf(appError) });
 }

@@ -4,8 +4,8 @@ import type { Actor, SignedInActor, UserActor } from "../access/actor.js";
 import { openDatasetFile } from "../domain/datasets/open-dataset-file.js";
 import { uploadDataset } from "../domain/datasets/upload-dataset.js";
 import { AppError } from "../errors/app-error.js";
-import { asAppError, httpStatusOf } from "../errors/error-mapping.js";
 import type { Store } from "../store/store.js";
+import { failureResponse, methodNotAllowed } from "./error-response.js";
 
 export interface DatasetRequestContext {
   readonly store: Store;
@@ -57,7 +57,7 @@ export async function handleDatasetRequest(request: Request, context: DatasetReq
     });
   } catch (error) {
     if (!(error instanceof AppError)) context.logError(`${request.method} ${request.url} failed`, error);
-    return errorResponse(error);
+    return failureResponse(error, "dataset route");
   }
 }
 
@@ -118,23 +118,4 @@ function signedIn(actor: Actor): SignedInActor {
     throw new AppError("UNAUTHORIZED", "sign in, or send an API token as 'Authorization: Bearer <token>'");
   }
   return actor;
-}
-
-function methodNotAllowed(method: string, allowed: string): Response {
-  return Response.json(
-    { error: { code: "METHOD_NOT_ALLOWED", message: `${method} is not allowed here; use ${allowed}` } },
-    { status: 405, headers: { allow: allowed } },
-  );
-}
-
-function errorResponse(error: unknown): Response {
-  const appError = asAppError(error);
-  const body = {
-    error: {
-      code: appError.code,
-      message: appError.message,
-      ...(appError.field === undefined ? {} : { field: appError.field }),
-    },
-  };
-  return Response.json(body, { status: httpStatusOf(appError) });
 }

@@ -64,18 +64,33 @@ export async function uploadArtifactBytes(
 }
 
 /** GET /api/artifacts/<id>; the bytes must hash to the sha256 the run's record holds. */
-export async function downloadArtifactBytes(
+export function downloadArtifactBytes(
   connection: ServerConnection,
   artifact: Pick<StoredArtifact, "id" | "name" | "sha256">,
 ): Promise<Uint8Array> {
-  const what = `downloading ${artifact.name} (artifact ${artifact.id})`;
-  let response: Response;
+  return downloadCheckedBytes(
+    connection,
+    `/api/artifacts/${encodeURIComponent(artifact.id)}`,
+    artifact.sha256,
+    `downloading ${artifact.name} (artifact ${artifact.id})`,
+  );
+}
+
+/**
+ * GET `path` on the server: the bytes, which must hash to `sha256` (a damaged transfer is a
+ * ServerCallError, retried like any other); `what` names the transfer in errors.
+ */
+export async function downloadCheckedBytes(
+  connection: ServerConnection,
+  path: string,
+  sha256: string,
+  what: string,
+): Promise<Uint8Array> {
   let bytes: Uint8Array;
   try {
-    response = await fetchWithTimeout(TRANSFER_TIMEOUT_MS)(
-      `${connection.serverUrl}/api/artifacts/${encodeURIComponent(artifact.id)}`,
-      { headers: authorisationHeaders(connection) },
-    );
+    const response = await fetchWithTimeout(TRANSFER_TIMEOUT_MS)(`${connection.serverUrl}${path}`, {
+      headers: authorisationHeaders(connection),
+    });
     if (!response.ok) {
       throw fromStatus(response.status, errorMessageOf(await readJson(response), response), connection.serverUrl, what);
     }
@@ -84,10 +99,10 @@ export async function downloadArtifactBytes(
     throw toServerCallError(error, connection.serverUrl, what);
   }
   const actual = sha256Hex(bytes);
-  if (actual !== artifact.sha256.toLowerCase()) {
+  if (actual !== sha256.toLowerCase()) {
     throw new ServerCallError(
       "server",
-      `${what}: the bytes received hash to ${actual}, not the recorded ${artifact.sha256}; the transfer was damaged`,
+      `${what}: the bytes received hash to ${actual}, not the recorded ${sha256}; the transfer was damaged`,
     );
   }
   return bytes;

@@ -1,11 +1,5 @@
 import { DeadweightError } from "@deadweight/core";
-import {
-  type DatasetSource,
-  type LoadedDatasets,
-  loadDatasetSource,
-  loadStoredDataset,
-  parseDatasetArgument,
-} from "@deadweight/dataset-files";
+import { datasetSourceOf, type LoadedDatasets, loadDatasetSource, loadStoredDataset } from "@deadweight/dataset-files";
 import type { ExperimentConfig } from "@deadweight/experiment-config";
 import { isServerCallError } from "../api/server-call-error.js";
 import type { WorkerApi } from "../api/worker-api.js";
@@ -57,14 +51,4 @@ export async function loadRunDatasets(
       ...(config.header === undefined ? {} : { header: config.header === "yes" }),
     },
   );
-}
-
-function datasetSourceOf(config: ExperimentConfig): DatasetSource {
-  const source = parseDatasetArgument(config.dataset);
-  if (source.kind !== "csv") return source;
-  return {
-    ...source,
-    ...(config.labelColumn === undefined ? {} : { labelColumn: config.labelColumn }),
-    ...(config.header === undefined ? {} : { header: config.header === "yes" }),
-  };
 }

@@ -1,9 +1,8 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runDeadweightAsync } from "../run-deadweight.js";
 import {
   type SpawnedWorker,
   spawnWorker,
@@ -18,7 +17,6 @@ import {
 // of the file and may not read the folder it came from; the same file named by its path on the
 // worker's disk is refused before it is opened, for good.
 
-const CLI_BIN = fileURLToPath(new URL("../../../bin/deadweight.mjs", import.meta.url));
 // Outside the test workers' --data-root (QUEUE_DATA_ROOT): only the upload reaches the worker.
 const privateFolder = mkdtempSync(join(tmpdir(), "deadweight-private-"));
 afterAll(() => rmSync(privateFolder, { recursive: true, force: true }));
@@ -29,23 +27,9 @@ let reference: string;
 let listing: string;
 const runs: Record<string, string> = {};
 
-/** `deadweight <args>` as a child process (the server runs in this one, so never spawnSync). */
-function deadweight(args: string[], token: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI_BIN, ...args], {
-      env: { ...process.env, DEADWEIGHT_SERVER: platform.url, DEADWEIGHT_TOKEN: token, FORCE_COLOR: "0" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString("utf8");
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString("utf8");
-    });
-    child.once("exit", (code) => resolve({ code, stdout, stderr }));
-  });
+/** `deadweight <args>` as the team's person runs it, against the platform of this test. */
+function deadweight(args: string[], token: string) {
+  return runDeadweightAsync(args, { DEADWEIGHT_SERVER: platform.url, DEADWEIGHT_TOKEN: token });
 }
 
 beforeAll(async () => {
@@ -54,7 +38,7 @@ beforeAll(async () => {
   const csv = writeBlobsCsv(privateFolder, "blobs.csv", 600);
   const upload = await deadweight(["dataset", "upload", csv, "--name", "blobs"], userToken);
   expect(upload.stderr).toBe("");
-  expect(upload.code).toBe(0);
+  expect(upload.status).toBe(0);
   reference = /"dataset": "(dataset:\S+)"/.exec(upload.stdout)?.[1] as string;
   listing = (await deadweight(["dataset", "list"], userToken)).stdout;
   [runs.uploaded] = (await platform.queue("uploaded blobs", tinyConfig(reference))) as [string];

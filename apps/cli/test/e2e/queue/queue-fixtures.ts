@@ -115,6 +115,19 @@ export async function waitFor<T>(
   }
 }
 
+/** The run once it has finished (succeeded, failed or canceled); the deadline only bounds a failure. */
+export function finishedRun(platform: TestPlatform, runId: string, timeoutMs = 90_000) {
+  return waitFor(
+    `run ${runId} to finish`,
+    async () => {
+      const run = await platform.run(runId);
+      return run.status !== "queued" && run.status !== "running" ? run : undefined;
+    },
+    timeoutMs,
+    200,
+  );
+}
+
 /**
  * A CSV of `rows` samples with `features` numeric columns and an integer label (0..classes-1) last:
  * Gaussian-ish blobs around a class centre, drawn with a seeded generator so every test sees the same file.

@@ -2,7 +2,14 @@ import { decodeTrainingCheckpoint, type TrainingCheckpoint } from "@deadweight/c
 import { TRAINING_CHECKPOINT_NAME } from "@deadweight/protocol";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runDeadweightAsync } from "../run-deadweight.js";
-import { type SpawnedWorker, spawnWorker, startTestPlatform, type TestPlatform, waitFor } from "./queue-fixtures.js";
+import {
+  finishedRun,
+  type SpawnedWorker,
+  spawnWorker,
+  startTestPlatform,
+  type TestPlatform,
+  waitFor,
+} from "./queue-fixtures.js";
 
 // kill -9 of the worker holding a run in the middle of training, right after it stored the training
 // checkpoint of epoch 3 of 6 (--checkpoint-minutes 0: one per epoch): the other worker claims the run
@@ -45,16 +52,8 @@ async function storedCheckpoint(runId: string): Promise<TrainingCheckpoint | und
   return decodeTrainingCheckpoint(new Uint8Array(Buffer.concat(chunks)), `${artifact.name} of run ${runId}`);
 }
 
-async function waitUntilDone(runId: string) {
-  return waitFor(
-    `run ${runId} to finish`,
-    async () => {
-      const run = await platform.run(runId);
-      return run.status !== "queued" && run.status !== "running" ? run : undefined;
-    },
-    180_000,
-    200,
-  );
+function waitUntilDone(runId: string) {
+  return finishedRun(platform, runId, 180_000);
 }
 
 async function baseWeightsSha(runId: string): Promise<string | undefined> {

@@ -2,6 +2,7 @@ import { createServer, request as forward, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
+  finishedRun,
   LEASE_SECONDS,
   type SpawnedWorker,
   spawnWorker,
@@ -53,17 +54,9 @@ async function expectEachRowAndArtifactOnce(runId: string): Promise<void> {
   expect(names).toContain("models/base/weights.bin");
 }
 
-async function waitUntilDone(runId: string) {
-  return waitFor(
-    `run ${runId} to finish`,
-    async () => {
-      const run = await platform.run(runId);
-      return run.status !== "queued" && run.status !== "running" ? run : undefined;
-    },
-    // The lease (30 s) must expire before the other worker resumes; then the rest of the pipeline runs.
-    90_000,
-    200,
-  );
+// The lease (30 s) must expire before the other worker resumes; then the rest of the pipeline runs.
+function waitUntilDone(runId: string) {
+  return finishedRun(platform, runId, 90_000);
 }
 
 beforeAll(async () => {
