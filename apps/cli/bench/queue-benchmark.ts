@@ -11,8 +11,11 @@
  *   fixed cost per run, ~25 HTTP calls and the model uploads, shows most).
  * - replicas: the same two throughputs on PostgreSQL + an S3-compatible bucket (s3rver), served by 1 and
  *   then by 2 API server processes (the empty-run clients and the workers spread over them).
+ * - concurrency: one `deadweight worker` running the same 8 small MNIST runs at --concurrency 1 and
+ *   then 2 (each run in a thread of its own): wall time from the first start to the last finish, and
+ *   the speed-up. Run only with --only concurrency (it measures cores, so it wants a quiet machine).
  * Usage: pnpm --filter @deadweight/cli run bench:queue [-- --empty-runs 200 --small-runs 40 --repeats 3]
- *   [--only queue|overhead|demo|replicas] (a part alone: "overhead" is both sizes, "demo" the demo run only)
+ *   [--only queue|overhead|demo|replicas|concurrency] (a part alone: "overhead" is both sizes, "demo" the demo run only)
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -40,13 +43,15 @@ const EMPTY_RUNS = Number(values["empty-runs"]);
 const SMALL_RUNS = Number(values["small-runs"]);
 const REPEATS = Number(values.repeats);
 const ONLY = values.only;
-if (ONLY !== undefined && !["queue", "overhead", "demo", "replicas"].includes(ONLY)) {
-  console.error(`--only "${ONLY}": expected queue, overhead, demo or replicas`);
+if (ONLY !== undefined && !["queue", "overhead", "demo", "replicas", "concurrency"].includes(ONLY)) {
+  console.error(`--only "${ONLY}": expected queue, overhead, demo, replicas or concurrency`);
   process.exit(2);
 }
-const wanted = (part: "queue" | "small" | "demo" | "replicas") =>
-  ONLY === undefined ||
-  (part === "queue" || part === "replicas" ? ONLY === part : ONLY === "overhead" || ONLY === part);
+const wanted = (part: "queue" | "small" | "demo" | "replicas" | "concurrency") =>
+  part === "concurrency"
+    ? ONLY === part
+    : ONLY === undefined ||
+      (part === "queue" || part === "replicas" ? ONLY === part : ONLY === "overhead" || ONLY === part);
 const WORKERS = 4;
 const CLI_BIN = fileURLToPath(new URL("../bin/deadweight.mjs", import.meta.url));
 const TSX_RUN = (script: string) => ["--import", "tsx", fileURLToPath(new URL(script, import.meta.url))];
@@ -156,7 +161,7 @@ async function waitUntilFinished(served: Served, runIds: readonly string[]) {
   }
 }
 
-function spawnWorker(served: Served, name: string): ChildProcess {
+function spawnWorker(served: Served, name: string, extraArgs: readonly string[] = []): ChildProcess {
   const child = spawn(
     process.execPath,
     [
@@ -175,6 +180,7 @@ function spawnWorker(served: Served, name: string): ChildProcess {
       // The benchmark's CSV lives in its scratch folder: the one folder its workers may read.
       "--data-root",
       scratch,
+      ...extraArgs,
     ],
     { stdio: ["ignore", "ignore", "pipe"] },
   );
@@ -406,10 +412,52 @@ async function replicaThroughput() {
   }
 }
 
+/** Small MNIST runs whose time is mostly training (~10 s each alone on this machine's kind). */
+const CONCURRENCY_RUN = {
+  dataset: "mnist",
+  split: { maxTrainSamples: 6000, maxTestSamples: 500 },
+  model: { hidden: [64] },
+  training: { epochs: 2, batchSize: 32 },
+  pruning: { means: [0], stds: [0.5, 1] },
+};
+const CONCURRENCY_RUNS = 8;
+
+// 5. One worker, the same runs at --concurrency 1 and 2: what a thread per run buys on this machine's cores.
+async function concurrencySpeedUp() {
+  const byConcurrency: Record<string, { seconds: number; failed: number; medianRunSeconds: number }> = {};
+  for (const concurrency of [1, 2]) {
+    const { served, stop } = await startServer(`concurrency-${concurrency}`);
+    const worker = spawnWorker(served, `concurrency-${concurrency}`, ["--concurrency", String(concurrency)]);
+    await untilPolling(worker);
+    const runs = await waitUntilFinished(served, await queueRuns(served, CONCURRENCY_RUNS, CONCURRENCY_RUN));
+    await stopWorkers([worker]);
+    await stop();
+    const first = Math.min(...runs.map((run) => new Date(run.startedAt as unknown as string).getTime()));
+    const last = Math.max(...runs.map((run) => new Date(run.finishedAt as unknown as string).getTime()));
+    byConcurrency[`concurrency ${concurrency}`] = {
+      seconds: round((last - first) / 1000),
+      failed: runs.filter((run) => run.status !== "succeeded").length,
+      medianRunSeconds: round(
+        median(runs.map((run) => seconds(run.startedAt as unknown as string, run.finishedAt as unknown as string))),
+      ),
+    };
+  }
+  const one = byConcurrency["concurrency 1"]!.seconds;
+  const two = byConcurrency["concurrency 2"]!.seconds;
+  return {
+    runs: CONCURRENCY_RUNS,
+    config: CONCURRENCY_RUN,
+    ...byConcurrency,
+    speedUp: round(one / two, 2),
+    note: "wall time from the first run's start to the last one's finish, one worker process; the server runs in its own process on the same cores",
+  };
+}
+
 const result = {
   machine: { cpus: availableParallelism(), loadAverageAtStart: loadavg().map((value) => round(value, 2)) },
   ...(wanted("queue") ? { queue: { empty: await emptyRunThroughput(), small: await smallRunThroughput() } } : {}),
   ...(wanted("replicas") ? { replicas: await replicaThroughput() } : {}),
+  ...(wanted("concurrency") ? { concurrency: await concurrencySpeedUp() } : {}),
   overhead: {
     ...(wanted("small")
       ? {

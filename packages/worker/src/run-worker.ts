@@ -5,8 +5,10 @@ import type { WorkerApi } from "./api/worker-api.js";
 import { claimLoop } from "./claim/claim-loop.js";
 import { workerDatasets } from "./datasets/worker-datasets.js";
 import { DEFAULT_CHECKPOINT_MINUTES } from "./pipeline/checkpoint-schedule.js";
+import { inThisThread } from "./pipeline/pipeline-host.js";
 import type { AttemptReport } from "./pipeline/run-attempt.js";
 import { defaultMaxMemoryBytes, type RunSettings } from "./pipeline/run-settings.js";
+import { pipelineThreads } from "./thread/pipeline-threads.js";
 
 export interface WorkerOptions {
   /**
@@ -18,7 +20,10 @@ export interface WorkerOptions {
   readonly token: string;
   /** Shown in the runs it holds; default "<host>-<pid>". */
   readonly workerName?: string;
-  /** Runs worked on at once; default 1 (TensorFlow.js uses one core: run more workers for more cores). */
+  /**
+   * Runs worked on at once, each in a worker thread of its own with its own TensorFlow.js backend
+   * (one core each); default 1. About one per core, within what --max-memory allows per run.
+   */
   readonly concurrency?: number;
   /**
    * The memory this worker's runs may take together, in bytes (each run gets its share by
@@ -53,7 +58,12 @@ export interface WorkerOptions {
   /** How long a stopped run may take to unwind before it is reported without waiting; default 2 s. */
   readonly stopGraceMs?: number;
   readonly log?: (line: string) => void;
-  /** Replaces the HTTP client (tests). */
+  /**
+   * Where runs execute: "thread" (default), each in a worker thread of its own that reaches the
+   * server with its own HTTP client; "process", all in this thread on one backend (tests with `api`).
+   */
+  readonly runIn?: "thread" | "process";
+  /** Replaces the HTTP client (tests; with runIn "process", since a run's thread builds its own). */
   readonly api?: WorkerApi;
 }
 
@@ -94,11 +104,19 @@ export async function runWorker(options: WorkerOptions): Promise<AttemptReport[]
   if (!(leaseSeconds >= 1)) throw new RangeError(`leaseSeconds must be at least 1, got ${leaseSeconds}`);
   const log = options.log ?? ((line: string) => console.error(line));
   const workerName = options.workerName ?? `${hostname()}-${process.pid}`;
-  const api = options.api ?? createHttpWorkerApi({ serverUrls, token: options.token }, { log });
+  const runIn = options.runIn ?? "thread";
+  if (options.api !== undefined && runIn === "thread") {
+    throw new RangeError(
+      'api: a run\'s thread reaches the server with its own HTTP client; give api only with runIn "process"',
+    );
+  }
+  const connection = { serverUrls, token: options.token };
+  const api = options.api ?? createHttpWorkerApi(connection, { log });
+  const host = runIn === "thread" ? pipelineThreads({ connection }) : inThisThread;
   const [first, ...others] = serverUrls;
   const failover = others.length === 0 ? "" : `; then ${others.join(", ")} if it stops answering`;
   log(
-    `worker ${workerName}: polling ${first} for runs (concurrency ${concurrency}, lease ${leaseSeconds} s, up to ${mebibytes(settings.maxMemoryBytes)} MiB per run${failover})`,
+    `worker ${workerName}: polling ${first} for runs (concurrency ${concurrency}${runIn === "thread" ? ", a thread per run" : ""}, lease ${leaseSeconds} s, up to ${mebibytes(settings.maxMemoryBytes)} MiB per run${failover})`,
   );
   log(`worker ${workerName}: reads dataset paths only inside ${datasets.dataRoots.join(", ")}`);
   const reports = await claimLoop({
@@ -111,6 +129,7 @@ export async function runWorker(options: WorkerOptions): Promise<AttemptReport[]
     ...(options.claimWaitSeconds === undefined ? {} : { claimWaitSeconds: options.claimWaitSeconds }),
     signal: options.signal ?? new AbortController().signal,
     settings,
+    host,
     log,
     ...(options.stopGraceMs === undefined ? {} : { stopGraceMs: options.stopGraceMs }),
   });

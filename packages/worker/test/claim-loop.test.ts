@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { WorkerApi } from "../src/api/worker-api.js";
 import { claimLoop } from "../src/claim/claim-loop.js";
+import { inThisThread } from "../src/pipeline/pipeline-host.js";
 
 type ClaimInput = Parameters<WorkerApi["claim"]>[0];
 
@@ -47,6 +48,7 @@ const loopOn = (api: WorkerApi, signal: AbortSignal, claimWaitSeconds?: number) 
     ...(claimWaitSeconds === undefined ? {} : { claimWaitSeconds }),
     signal,
     settings: { maxMemoryBytes: 2 ** 30 },
+    host: inThisThread,
     log: () => {},
   });
 

@@ -69,7 +69,7 @@ function contextOf(
     settings: { maxMemoryBytes: 2 ** 30, checkpointMinutes: options.checkpointMinutes },
     log: (line: string) => options.log?.push(line),
   } as unknown as StageContext;
-  return { context, epochs };
+  return { context, epochs, progress };
 }
 
 let loaded: LoadedRun;
@@ -190,7 +190,7 @@ describe("a checkpoint of other training", () => {
     // The announcement of epoch 2 (read from the checkpoint), then one report per epoch from epoch 1.
     expect(second.epochs).toEqual([2, 1, 2, 3, 4, 5, 6]);
     expect(trained.training?.epochs.map((epoch) => epoch.epoch)).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(second.context.progress.get()?.resumedAtEpoch).toBeUndefined();
+    expect(second.progress.get()?.resumedAtEpoch).toBeUndefined();
   });
 });
 

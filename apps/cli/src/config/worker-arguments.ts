@@ -29,7 +29,8 @@ no answer in time, 502/503/504); it stays on the one that works and logs each mo
 
 Options:
 ${WORKER_SERVER_USAGE}
-  --concurrency <n>             runs worked on at once                                  (default 1)
+  --concurrency <n>             runs worked on at once, each in its own thread          (default 1)
+                                (about one per core; each one's memory is --max-memory / n)
   --max-memory <size>           memory this worker's runs may take together, e.g. 8GiB  (default 80% of the machine's)
                                 (each run gets its share by --concurrency; a run estimated above it fails at once)
   --checkpoint-minutes <m>      store a training checkpoint every epoch or every m      (default 5; 0 = every epoch)

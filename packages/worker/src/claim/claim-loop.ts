@@ -1,5 +1,6 @@
 import { isServerCallError } from "../api/server-call-error.js";
 import type { Claim, WorkerApi } from "../api/worker-api.js";
+import type { PipelineHost } from "../pipeline/pipeline-host.js";
 import { type AttemptReport, runAttempt } from "../pipeline/run-attempt.js";
 import type { RunSettings } from "../pipeline/run-settings.js";
 import { IdleBackoff } from "./idle-backoff.js";
@@ -28,6 +29,8 @@ export interface ClaimLoopOptions {
   readonly stopGraceMs?: number;
   /** What every run of this worker is given (see RunSettings). */
   readonly settings: RunSettings;
+  /** Where each claimed run's pipeline runs (see AttemptOptions.host). */
+  readonly host: PipelineHost;
   readonly log: (line: string) => void;
 }
 
@@ -109,6 +112,7 @@ export async function claimLoop(options: ClaimLoopOptions): Promise<AttemptRepor
         claimedAt,
         shutdown: stopAll.signal,
         settings: options.settings,
+        host: options.host,
         log,
         ...(options.stopGraceMs === undefined ? {} : { stopGraceMs: options.stopGraceMs }),
       })

@@ -5,11 +5,17 @@ const MAX_MESSAGE_LENGTH = 500;
 /** The server takes at most this many trace points per heartbeat; older pending ones are dropped first. */
 const MAX_TRACE_POINTS_PER_BEAT = 500;
 
+/** What a run's pipeline writes its progress to (a ProgressBoard, or the messages of a run's thread to one). */
+export interface ProgressSink {
+  set(progress: RunProgress): void;
+  resumedAt(epoch: number | undefined): void;
+}
+
 /**
  * The latest progress of a run: the pipeline writes it as it goes, the heartbeat reads it at each
  * beat. Numbers that are not finite (a NaN loss) are left out rather than sent.
  */
-export class ProgressBoard {
+export class ProgressBoard implements ProgressSink {
   private latest: RunProgress | undefined;
   private pendingTrace: TrainingTracePoint[] = [];
   private resumedAtEpoch: number | undefined;

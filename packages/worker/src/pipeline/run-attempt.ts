@@ -2,8 +2,8 @@ import type { RunOutcome } from "@deadweight/protocol";
 import { isServerCallError } from "../api/server-call-error.js";
 import type { Claim, WorkerApi } from "../api/worker-api.js";
 import { startHeartbeat } from "../heartbeat/heartbeat-loop.js";
+import type { PipelineExecution, PipelineHost } from "./pipeline-host.js";
 import { ProgressBoard } from "./progress-board.js";
-import { runPipeline } from "./run-pipeline.js";
 import type { RunSettings } from "./run-settings.js";
 import { isRunStop, type RunStop } from "./run-stop.js";
 import { failureOutcome, isClaimEndedRefusal } from "./stage-failure.js";
@@ -21,6 +21,8 @@ export interface AttemptOptions {
    */
   readonly stopGraceMs?: number;
   readonly settings: RunSettings;
+  /** Where the pipeline runs: its own worker thread (pipelineThreads), or this thread (inThisThread, tests). */
+  readonly host: PipelineHost;
   readonly log: (line: string) => void;
 }
 
@@ -40,7 +42,8 @@ const DEFAULT_STOP_GRACE_MS = 2_000;
 /**
  * One claimed run, from claim to finish: runs the pipeline while a heartbeat keeps the lease,
  * stops it when a person cancels, the lease is lost or the worker shuts down, and reports the
- * outcome exactly once (never after a lost lease).
+ * outcome exactly once (never after a lost lease). Whatever is left of the pipeline (its thread) is
+ * ended before the outcome is reported.
  */
 export async function runAttempt(claim: Claim, options: AttemptOptions): Promise<AttemptReport> {
   const { api, log } = options;
@@ -70,15 +73,10 @@ export async function runAttempt(claim: Claim, options: AttemptOptions): Promise
   if (options.shutdown.aborted) onShutdown();
 
   let outcome: RunOutcome | { readonly outcome: "lease-lost"; readonly message: string };
+  let execution: PipelineExecution | undefined;
   try {
-    const pipeline = runPipeline({
-      api,
-      run,
-      signal: controller.signal,
-      progress,
-      settings: options.settings,
-      log,
-    }).then(
+    execution = options.host({ api, run, signal: controller.signal, progress, settings: options.settings, log });
+    const pipeline = execution.done.then(
       () => (controller.signal.aborted ? stopOutcome(controller.signal.reason) : ({ outcome: "succeeded" } as const)),
       async (error: unknown) => {
         if (!controller.signal.aborted && isClaimEndedRefusal(error)) {
@@ -92,7 +90,8 @@ export async function runAttempt(claim: Claim, options: AttemptOptions): Promise
     outcome = await Promise.race([pipeline, unwindDeadline(controller.signal, options.stopGraceMs)]);
   } finally {
     options.shutdown.removeEventListener("abort", onShutdown);
-    await heartbeat.stop();
+    // A thread still busy after the grace period is terminated: nothing of this attempt outlives it.
+    await Promise.all([heartbeat.stop(), execution?.dispose()]);
   }
 
   if (outcome.outcome === "lease-lost") {

@@ -1,6 +1,6 @@
 import type { ClaimedRun, RunAttemptRef } from "@deadweight/protocol";
 import type { WorkerApi } from "../api/worker-api.js";
-import type { ProgressBoard } from "./progress-board.js";
+import type { ProgressSink } from "./progress-board.js";
 import type { RunSettings } from "./run-settings.js";
 
 /** What every stage of a run's pipeline works with. */
@@ -9,7 +9,7 @@ export interface StageContext {
   readonly run: ClaimedRun;
   /** Aborted when the run must stop (reason: a RunStop). */
   readonly signal: AbortSignal;
-  readonly progress: ProgressBoard;
+  readonly progress: ProgressSink;
   readonly settings: RunSettings;
   readonly log: (line: string) => void;
 }
