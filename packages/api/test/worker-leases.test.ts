@@ -61,6 +61,18 @@ describe("worker.heartbeat", () => {
     );
   });
 
+  it("records on the attempt's history row the epoch its training resumed at, once", async () => {
+    const team = await createQueueTeam(store, "Resume");
+    await queueRuns(store, team, 1);
+    const { id: runId, attempt } = (await team.worker.worker.claim({ workerName: "w" }))!.run;
+    await team.worker.worker.heartbeat({ runId, attempt, progress: { stage: "train", epoch: 2 } });
+    expect((await team.viewer.run.get({ runId })).attempts.map((row) => row.resumedAtEpoch)).toEqual([null]);
+    await team.worker.worker.heartbeat({ runId, attempt, progress: { stage: "train", epoch: 4, resumedAtEpoch: 4 } });
+    // Later reports of the attempt repeat it; the first one stays.
+    await team.worker.worker.heartbeat({ runId, attempt, progress: { stage: "train", epoch: 5, resumedAtEpoch: 5 } });
+    expect((await team.viewer.run.get({ runId })).attempts.map((row) => row.resumedAtEpoch)).toEqual([4]);
+  });
+
   it("names the field of bad progress", async () => {
     const team = await createQueueTeam(store, "BadBeat");
     await queueRuns(store, team, 1);

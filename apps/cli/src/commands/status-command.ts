@@ -17,10 +17,10 @@ export async function statusCommand(argv: readonly string[], streams: CommandStr
     const [run] = await loadRunStatuses(api, [args.scope.runId]);
     if (run === undefined) return;
     streams.stdout.write(`${renderRunsTable([run])}\n\nattempts:\n${renderAttemptsTable(run.attempts)}\n`);
-    const resumedAtEpoch = run.progress?.resumedAtEpoch;
-    if (resumedAtEpoch !== undefined) {
+    for (const attempt of run.attempts) {
+      if (attempt.resumedAtEpoch === undefined || attempt.resumedAtEpoch === null) continue;
       streams.stdout.write(
-        `\nattempt ${run.attempt} resumed training at epoch ${resumedAtEpoch} from the checkpoint an earlier attempt stored\n`,
+        `\nattempt ${attempt.attempt} resumed training at epoch ${attempt.resumedAtEpoch} from the checkpoint an earlier attempt stored\n`,
       );
     }
     if (run.errorMessage !== null) streams.stdout.write(`\nerror: ${run.errorMessage}\n`);

@@ -25,6 +25,8 @@ export interface RunAttemptRow {
   readonly endedAt: string | Date | null;
   readonly outcome: string | null;
   readonly error: string | null;
+  /** Absent from servers older than the column. */
+  readonly resumedAtEpoch?: number | null;
 }
 
 const GAP = "  ";
@@ -48,15 +50,18 @@ export function renderRunsTable(runs: readonly RunStatusRow[], now: Date = new D
   return alignColumns([header, ...rows]);
 }
 
-/** The attempt history of one run: who held it, when, and how each claim ended. */
+/** The attempt history of one run: who held it, when, where its training resumed, and how each claim ended. */
 export function renderAttemptsTable(attempts: readonly RunAttemptRow[]): string {
   if (attempts.length === 0) return "no attempts yet (the run has not been claimed)";
-  const header = ["attempt", "worker", "started", "ended", "outcome", "error"];
+  const header = ["attempt", "worker", "started", "ended", "training", "outcome", "error"];
   const rows = attempts.map((attempt) => [
     String(attempt.attempt),
     attempt.worker,
     isoSeconds(attempt.startedAt),
     attempt.endedAt === null ? "-" : isoSeconds(attempt.endedAt),
+    attempt.resumedAtEpoch === undefined || attempt.resumedAtEpoch === null
+      ? "-"
+      : `resumed at epoch ${attempt.resumedAtEpoch}`,
     attempt.outcome ?? "running",
     attempt.error ?? "",
   ]);

@@ -85,7 +85,7 @@ describe("describeProgress", () => {
 });
 
 describe("renderAttemptsTable", () => {
-  it("lists every claim of a run and how it ended", () => {
+  it("lists every claim of a run, where its training resumed and how it ended", () => {
     const table = renderAttemptsTable([
       {
         attempt: 1,
@@ -95,12 +95,20 @@ describe("renderAttemptsTable", () => {
         outcome: "lease-expired",
         error: 'worker "a" stopped renewing its lease',
       },
-      { attempt: 2, worker: "b", startedAt: "2026-01-01T10:00:10Z", endedAt: null, outcome: null, error: null },
+      {
+        attempt: 2,
+        worker: "b",
+        startedAt: "2026-01-01T10:00:10Z",
+        endedAt: null,
+        outcome: null,
+        error: null,
+        resumedAtEpoch: 4,
+      },
     ]);
     expect(table.split("\n")).toEqual([
-      "attempt  worker  started              ended                outcome        error",
-      '1        a       2026-01-01 10:00:00  2026-01-01 10:00:09  lease-expired  worker "a" stopped renewing its lease',
-      "2        b       2026-01-01 10:00:10  -                    running",
+      "attempt  worker  started              ended                training            outcome        error",
+      '1        a       2026-01-01 10:00:00  2026-01-01 10:00:09  -                   lease-expired  worker "a" stopped renewing its lease',
+      "2        b       2026-01-01 10:00:10  -                    resumed at epoch 4  running",
     ]);
   });
 });

@@ -122,9 +122,9 @@ describe("kill -9 at epoch 3 of 6, with a checkpoint every epoch", () => {
     expect(checkpointAtKill.curve.map((epoch) => epoch.epoch)).toEqual([1, 2, 3]);
     const run = await platform.run(runId);
     expect(run.status, run.errorMessage ?? "").toBe("succeeded");
-    expect(run.attempts.map((attempt) => [attempt.worker, attempt.outcome])).toEqual([
-      [killedName, "lease-expired"],
-      [run.worker, "succeeded"],
+    expect(run.attempts.map((attempt) => [attempt.worker, attempt.outcome, attempt.resumedAtEpoch])).toEqual([
+      [killedName, "lease-expired", null],
+      [run.worker, "succeeded", 4],
     ]);
   });
 

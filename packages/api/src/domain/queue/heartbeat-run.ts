@@ -3,6 +3,7 @@ import type { WorkerActor } from "../../access/actor.js";
 import { accessRunAsWorker } from "../../access/owned-objects.js";
 import type { Store } from "../../store/store.js";
 import { loadHeldRun, lostHold, stillHeld } from "./held-run.js";
+import { recordResumedAtEpoch } from "./run-attempts.js";
 import { appendToTrainingCurve } from "./training-curve.js";
 
 /**
@@ -33,6 +34,8 @@ export async function heartbeatRun(store: Store, worker: WorkerActor, input: Hea
       },
       select: { id: true },
     });
+    const resumedAtEpoch = input.progress?.resumedAtEpoch;
+    if (resumedAtEpoch !== undefined) await recordResumedAtEpoch(tx, run.id, input.attempt, resumedAtEpoch);
     return { leaseExpiresAt, cancelRequested: false };
   });
 }

@@ -13,6 +13,8 @@ export interface RunAttemptView {
   readonly endedAt: Date | null;
   readonly outcome: RunAttemptOutcome | null;
   readonly error: string | null;
+  /** The epoch its training went on from, when it resumed from an earlier attempt's checkpoint; else null. */
+  readonly resumedAtEpoch: number | null;
 }
 
 export const runAttemptSelect = {
@@ -22,11 +24,25 @@ export const runAttemptSelect = {
   endedAt: true,
   outcome: true,
   error: true,
+  resumedAtEpoch: true,
 } as const;
 
 /** The outcome column is a string in SQLite; only this module's writers put values in it. */
 export function toRunAttemptView(row: Omit<RunAttemptView, "outcome"> & { outcome: string | null }): RunAttemptView {
   return row as RunAttemptView;
+}
+
+/**
+ * Records on the claim's history row that its training resumed at `epoch` from a checkpoint (the
+ * first report that says so; the attempt's later reports repeat it and change nothing).
+ */
+export async function recordResumedAtEpoch(
+  tx: DbOrTransaction,
+  runId: string,
+  attempt: number,
+  epoch: number,
+): Promise<void> {
+  await tx.runAttempt.updateMany({ where: { runId, attempt, resumedAtEpoch: null }, data: { resumedAtEpoch: epoch } });
 }
 
 /** Closes the history row of a claim if it is still open; a row already closed keeps its first outcome. */
