@@ -46,6 +46,8 @@ import {
 import { loadBundledMnist } from "@deadweight/dataset-files";
 
 const { values } = parseArgs({
+  // `pnpm run bench:... -- --flag` passes its "--" through to the script.
+  args: process.argv.slice(2).filter((arg) => arg !== "--"),
   options: {
     epochs: { type: "string", default: "3" },
     "recovery-epochs": { type: "string", default: "1" },

@@ -32,6 +32,8 @@ import { createTRPCClient, httpLink } from "@trpc/client";
 import { DEMO_EXPERIMENT } from "../src/platform/demo-experiment.js";
 
 const { values } = parseArgs({
+  // `pnpm run bench:... -- --flag` passes its "--" through to the script.
+  args: process.argv.slice(2).filter((arg) => arg !== "--"),
   options: {
     "empty-runs": { type: "string", default: "200" },
     "small-runs": { type: "string", default: "40" },

@@ -25,6 +25,8 @@ import { createTestPostgresDatabase, startTestPostgres } from "@deadweight/test-
 import { generateApiToken } from "../src/auth/api-tokens.js";
 
 const { values } = parseArgs({
+  // `pnpm run bench:... -- --flag` passes its "--" through to the script.
+  args: process.argv.slice(2).filter((arg) => arg !== "--"),
   options: {
     requests: { type: "string", default: "400" },
     "cold-requests": { type: "string", default: "100" },
