@@ -73,7 +73,15 @@ describe("worker.claim", () => {
     expect(details).toMatchObject({ status: "running", attempt: 1, worker: "gpu-1", completedStages: [] });
     expect(details.startedAt).toBeInstanceOf(Date);
     expect(details.attempts).toEqual([
-      { attempt: 1, worker: "gpu-1", startedAt: details.startedAt, endedAt: null, outcome: null, error: null },
+      {
+        attempt: 1,
+        worker: "gpu-1",
+        startedAt: details.startedAt,
+        endedAt: null,
+        outcome: null,
+        error: null,
+        resumedAtEpoch: null,
+      },
     ]);
   });
 
