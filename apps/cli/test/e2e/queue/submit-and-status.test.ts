@@ -97,7 +97,7 @@ describe("deadweight status", () => {
     const one = await runDeadweightAsync(["status", "--run", runId, "--server", platform.url, "--token", userToken]);
     expect(one.status).toBe(0);
     expect(one.stdout).toMatch(
-      /attempts:\nattempt\s+worker\s+started\s+ended\s+outcome\s+error\n1\s+cli-worker\s+\S+ \S+\s+\S+ \S+\s+succeeded/,
+      /attempts:\nattempt\s+worker\s+started\s+ended\s+training\s+outcome\s+error\n1\s+cli-worker\s+\S+ \S+\s+\S+ \S+\s+-\s+succeeded/,
     );
   });
 });
