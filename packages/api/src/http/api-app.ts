@@ -54,6 +54,8 @@ export interface ApiAppOptions {
   readonly pages?: () => NodePageHandler | undefined;
   /** What one experiment may ask for; default DEFAULT_EXPERIMENT_LIMITS. */
   readonly experimentLimits?: ExperimentLimits;
+  /** Aborted when the server shuts down: ends live subscriptions so they do not hold it up. */
+  readonly shutdown?: AbortSignal;
   /** Where unexpected failures are reported (their details never reach the client). */
   readonly logError: (message: string, error: unknown) => void;
 }
@@ -153,6 +155,7 @@ export function createApiApp(options: ApiAppOptions): Hono<ApiEnv> {
           store,
           actor: c.get("actor"),
           ...(options.experimentLimits === undefined ? {} : { limits: options.experimentLimits }),
+          ...(options.shutdown === undefined ? {} : { shutdown: options.shutdown }),
         };
       },
       onError: ({ error, path }) => {

@@ -136,7 +136,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     trustHostOrigin,
     rateLimit: options.authRateLimit ?? true,
   });
+  // Live subscriptions end when the server closes, so their streams finish instead of waiting out the grace.
+  const shutdown = new AbortController();
   const app = createApiApp({
+    shutdown: shutdown.signal,
     store: options.store,
     auth,
     exposure,
@@ -173,7 +176,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     servePages: (handler) => {
       pages = handler;
     },
-    close: (graceMs = 5_000) => closeServer(server, graceMs),
+    close: (graceMs = 5_000) => {
+      shutdown.abort();
+      return closeServer(server, graceMs);
+    },
   };
 }
 
@@ -200,8 +206,13 @@ function closeServer(server: Server, graceMs: number): Promise<void> {
     // Keep-alive connections would hold close() open forever; in-flight requests get `graceMs`.
     const force = setTimeout(() => server.closeAllConnections(), graceMs);
     force.unref();
+    // A connection whose last answer ends after close() (a live subscription the shutdown ended) stays
+    // open for keep-alive, and a client may send its next request on it: close such ones as they idle.
+    const idle = setInterval(() => server.closeIdleConnections(), 100);
+    idle.unref();
     server.close((error) => {
       clearTimeout(force);
+      clearInterval(idle);
       if (error) reject(error);
       else resolve();
     });

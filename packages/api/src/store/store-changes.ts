@@ -6,6 +6,11 @@
 export type StoreChange =
   /** A run of the team (of any team: null) may have become claimable (queued, requeued, released). */
   | { readonly kind: "runs-queued"; readonly teamId: string | null }
+  /**
+   * A run's state changed: created, claimed, progressed, a stage done, finished, canceled, requeued.
+   * Live views of the run and of its project hear it (see LiveRuns).
+   */
+  | { readonly kind: "run-updated"; readonly runId: string; readonly projectId: string }
   /** A run's stored results changed (rows recorded again, deployment recorded). */
   | { readonly kind: "run-results"; readonly runId: string }
   /** A membership, role or API token changed somewhere: cached roles and tokens are stale. */

@@ -6,7 +6,9 @@ import { type ArtifactStore, createArtifactStore } from "../artifacts/artifact-s
 import { openArtifactStore } from "../artifacts/open-artifact-store.js";
 import type { S3Settings } from "../artifacts/s3-artifact-store.js";
 import { TradeOffPointsCache } from "../domain/compare/trade-off-points.js";
+import { LiveRuns } from "../domain/live/live-runs.js";
 import { QueuedRunSignal } from "../domain/queue/queued-run-signal.js";
+import { readRunDetails } from "../domain/runs/get-run.js";
 import { createPostgresChangeFeed } from "./postgres-change-feed.js";
 import { createLocalChangeFeed, type StoreChangeFeed } from "./store-changes.js";
 
@@ -44,6 +46,8 @@ export interface Store {
   readonly queuedRuns: QueuedRunSignal;
   /** Each run's trade-off points for compare, dropped when the run's results change. */
   readonly tradeOffs: TradeOffPointsCache;
+  /** Runs and projects watched by this server's subscriptions, told of every change once. */
+  readonly live: LiveRuns;
   /** Ends waits, then closes the database connections and the change feed. */
   close(): Promise<void>;
 }
@@ -67,6 +71,7 @@ export function createStore(parts: StoreParts): Store {
   const access = new AccessCache(changes);
   const queuedRuns = new QueuedRunSignal(changes, parts.queueRecheckMs);
   const tradeOffs = new TradeOffPointsCache(changes);
+  const live = new LiveRuns(changes, (runId, projectId) => readRunDetails(database.db, runId, projectId));
   let closing: Promise<void> | undefined;
   return {
     provider: database.provider,
@@ -82,9 +87,11 @@ export function createStore(parts: StoreParts): Store {
     access,
     queuedRuns,
     tradeOffs,
+    live,
     close: () => {
       closing ??= (async () => {
         queuedRuns.stop();
+        live.close();
         tradeOffs.close();
         access.close();
         await changes.close();

@@ -12,4 +12,6 @@ export interface ApiContext {
   readonly actor: Actor;
   /** What one experiment may ask for (the server's settings); default DEFAULT_EXPERIMENT_LIMITS. */
   readonly limits?: ExperimentLimits;
+  /** Aborted when the server shuts down: live subscriptions end then (see subscriptionStream). */
+  readonly shutdown?: AbortSignal;
 }

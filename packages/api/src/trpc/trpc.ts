@@ -8,6 +8,9 @@ import type { ApiContext } from "./context.js";
 const t = initTRPC.context<ApiContext>().create({
   // Never send stack traces to clients, whatever NODE_ENV says.
   isDev: false,
+  // Live subscriptions (run.watch, project.watch) over server-sent events: a comment every 10 s keeps
+  // proxies from closing a quiet stream, and a client that hears nothing for 25 s reconnects.
+  sse: { ping: { enabled: true, intervalMs: 10_000 }, client: { reconnectAfterInactivityMs: 25_000 } },
   errorFormatter({ shape, error }) {
     const cause = error.cause;
     if (cause instanceof ZodError) {

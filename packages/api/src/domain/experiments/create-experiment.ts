@@ -47,7 +47,7 @@ export async function createExperiment(
     );
   }
   await assertTeamDatasetReference(store, teamId, input.config.dataset);
-  const experimentId = await store.transaction(async (tx) => {
+  const { experimentId, runIds } = await store.transaction(async (tx) => {
     const experiment = await tx.experiment.create({
       data: {
         projectId: input.projectId,
@@ -75,8 +75,9 @@ export async function createExperiment(
       targetId: experiment.id,
       details: { projectId: input.projectId, name: input.name, runIds },
     });
-    return experiment.id;
+    return { experimentId: experiment.id, runIds };
   });
   if (input.runs > 0) store.changes.publish({ kind: "runs-queued", teamId });
+  for (const runId of runIds) store.changes.publish({ kind: "run-updated", runId, projectId: input.projectId });
   return getExperiment(store, actor, { experimentId });
 }

@@ -76,7 +76,10 @@ async function claimNow(store: Store, worker: WorkerActor, input: ClaimRunInput)
     await tx.runAttempt.create({ data: { runId: next.id, attempt, worker: input.workerName, startedAt: now } });
     return { runId: next.id, attempt, leaseExpiresAt };
   });
-  return claimed === null ? null : describeClaim(store, claimed);
+  if (claimed === null) return null;
+  const described = await describeClaim(store, claimed);
+  store.changes.publish({ kind: "run-updated", runId: claimed.runId, projectId: described.run.projectId });
+  return described;
 }
 
 async function describeClaim(

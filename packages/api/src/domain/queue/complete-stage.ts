@@ -9,7 +9,7 @@ import { requireHeldRun } from "./held-run.js";
  * Idempotent: reporting a stage again keeps one entry (and the latest duration).
  */
 export async function completeStage(store: Store, worker: WorkerActor, input: CompleteStageInput): Promise<void> {
-  await accessRunAsWorker(store, worker, input.runId);
+  const { projectId } = await accessRunAsWorker(store, worker, input.runId);
   await store.transaction(async (tx) => {
     // Read, check and write in one transaction: SQLite serialises writers, so the check still holds at the write.
     await requireHeldRun(tx, input.runId, input.attempt);
@@ -27,4 +27,5 @@ export async function completeStage(store: Store, worker: WorkerActor, input: Co
       select: { id: true },
     });
   });
+  store.changes.publish({ kind: "run-updated", runId: input.runId, projectId });
 }

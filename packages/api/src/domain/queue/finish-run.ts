@@ -17,7 +17,7 @@ import { closeAttempt, type RunAttemptOutcome } from "./run-attempts.js";
  * applied (a retry after a lost answer) does nothing.
  */
 export async function finishRun(store: Store, worker: WorkerActor, input: FinishRunInput): Promise<void> {
-  await accessRunAsWorker(store, worker, input.runId);
+  const { projectId } = await accessRunAsWorker(store, worker, input.runId);
   let discarded: string[] = [];
   const requeued = await store.transaction(async (tx) => {
     const now = new Date();
@@ -43,6 +43,7 @@ export async function finishRun(store: Store, worker: WorkerActor, input: Finish
     return ending.run.status === "queued";
   });
   await releaseUnreferencedContent(store, discarded);
+  store.changes.publish({ kind: "run-updated", runId: input.runId, projectId });
   // A released or retryable run is claimable again: wake the claims waiting for work.
   if (requeued) store.changes.publish({ kind: "runs-queued", teamId: worker.teamId });
 }

@@ -12,9 +12,9 @@ import { appendToTrainingCurve } from "./training-curve.js";
  * expired and it went back to the queue, or another worker claimed it) is a CONFLICT.
  */
 export async function heartbeatRun(store: Store, worker: WorkerActor, input: HeartbeatRunInput): Promise<Heartbeat> {
-  await accessRunAsWorker(store, worker, input.runId);
+  const { projectId } = await accessRunAsWorker(store, worker, input.runId);
   // Read, check and write in one transaction: SQLite serialises writers, so the check still holds at the write.
-  return store.transaction(async (tx) => {
+  const reply = await store.transaction(async (tx): Promise<Heartbeat> => {
     const run = await loadHeldRun(tx, input.runId);
     if (run.status === "canceled") return { leaseExpiresAt: null, cancelRequested: true };
     if (!stillHeld(run, input.attempt)) throw await lostHold(tx, run, input.attempt);
@@ -38,4 +38,9 @@ export async function heartbeatRun(store: Store, worker: WorkerActor, input: Hea
     if (resumedAtEpoch !== undefined) await recordResumedAtEpoch(tx, run.id, input.attempt, resumedAtEpoch);
     return { leaseExpiresAt, cancelRequested: false };
   });
+  // Progress is what live views show; a heartbeat that only renews the lease changes nothing they show.
+  if (input.progress !== undefined && !reply.cancelRequested) {
+    store.changes.publish({ kind: "run-updated", runId: input.runId, projectId });
+  }
+  return reply;
 }

@@ -38,7 +38,15 @@ export async function requeueExpiredLeases(
       leaseExpiresAt: { lt: now },
       ...(options.teamId === undefined ? {} : { experiment: { project: { teamId: options.teamId } } }),
     },
-    select: { id: true, status: true, attempt: true, maxAttempts: true, worker: true, leaseExpiresAt: true },
+    select: {
+      id: true,
+      status: true,
+      attempt: true,
+      maxAttempts: true,
+      worker: true,
+      leaseExpiresAt: true,
+      experiment: { select: { projectId: true } },
+    },
   });
   const requeued: ExpiredClaim[] = [];
   const failed: ExpiredClaim[] = [];
@@ -78,6 +86,7 @@ export async function requeueExpiredLeases(
     });
     if (!changed) continue;
     await releaseUnreferencedContent(store, discarded);
+    store.changes.publish({ kind: "run-updated", runId: run.id, projectId: run.experiment.projectId });
     const entry = { runId: run.id, attempt: run.attempt, worker: run.worker };
     if (run.status === "canceled") canceledClosed++;
     else if (exhausted) failed.push(entry);

@@ -17,7 +17,7 @@ export type CancelRunInput = z.output<typeof cancelRunInput>;
  * results, statistics, artifacts) stays, training checkpoints excepted; a worker holding the run sees the status on its next report.
  */
 export async function cancelRun(store: Store, actor: UserActor, input: CancelRunInput): Promise<RunSummary> {
-  const { teamId } = await accessRun(store, actor, input.runId, "member");
+  const { teamId, projectId } = await accessRun(store, actor, input.runId, "member");
   let discarded: string[] = [];
   const summary = await store.transaction(async (tx) => {
     // Conditional on the status so a worker finishing the run at the same moment wins cleanly.
@@ -46,5 +46,6 @@ export async function cancelRun(store: Store, actor: UserActor, input: CancelRun
     return toRunSummary(run);
   });
   await releaseUnreferencedContent(store, discarded);
+  store.changes.publish({ kind: "run-updated", runId: input.runId, projectId });
   return summary;
 }

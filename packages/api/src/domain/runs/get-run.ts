@@ -1,7 +1,9 @@
 import type { ReportedProgress, RunDeployment } from "@deadweight/protocol";
 import type { TrainingCurve } from "../queue/training-curve.js";
 import type { BackendInfo, BaseModelMetrics, SplitRecord } from "@deadweight/core";
+import type { Db } from "@deadweight/db";
 import { z } from "zod";
+import { AppError } from "../../errors/app-error.js";
 import type { UserActor } from "../../access/actor.js";
 import { accessRun } from "../../access/owned-objects.js";
 import { objectId } from "@deadweight/protocol";
@@ -50,8 +52,15 @@ export interface RunDetails {
 /** Everything known about one run (viewer or higher); JSON documents come back parsed. */
 export async function getRun(store: Store, actor: UserActor, input: GetRunInput): Promise<RunDetails> {
   const { projectId } = await accessRun(store, actor, input.runId, "viewer");
-  const { progress, trainingCurve, deployment, backend, timings, baseMetrics, split, status, completedStages, attempts, _count, ...run } = await store.db.run.findUniqueOrThrow({
-    where: { id: input.runId },
+  const details = await readRunDetails(store.db, input.runId, projectId);
+  if (details === null) throw AppError.notFound("run", input.runId);
+  return details;
+}
+
+/** A run's details as stored now, or null if it is gone; no access check (callers make it). */
+export async function readRunDetails(db: Db, runId: string, projectId: string): Promise<RunDetails | null> {
+  const stored = await db.run.findUnique({
+    where: { id: runId },
     select: {
       id: true,
       experimentId: true,
@@ -79,6 +88,8 @@ export async function getRun(store: Store, actor: UserActor, input: GetRunInput)
       _count: { select: { resultRows: true } },
     },
   });
+  if (stored === null) return null;
+  const { progress, trainingCurve, deployment, backend, timings, baseMetrics, split, status, completedStages, attempts, _count, ...run } = stored;
   return {
     ...run,
     projectId,

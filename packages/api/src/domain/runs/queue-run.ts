@@ -19,7 +19,7 @@ export type QueueRunInput = z.output<typeof queueRunInput>;
 
 /** Queues another run of an experiment (member or higher). */
 export async function queueRun(store: Store, actor: UserActor, input: QueueRunInput): Promise<RunSummary> {
-  const { teamId } = await accessExperiment(store, actor, input.experimentId, "member");
+  const { teamId, projectId } = await accessExperiment(store, actor, input.experimentId, "member");
   const queued = await store.transaction(async (tx) => {
     let seed = input.seed;
     if (seed === undefined) {
@@ -45,5 +45,6 @@ export async function queueRun(store: Store, actor: UserActor, input: QueueRunIn
     return toRunSummary(run);
   });
   store.changes.publish({ kind: "runs-queued", teamId });
+  store.changes.publish({ kind: "run-updated", runId: queued.id, projectId });
   return queued;
 }
