@@ -1,4 +1,4 @@
-import type { TradeOffTimeline } from "@/lib/router-outputs";
+import type { TradeOffTimeline } from "../../lib/router-outputs";
 
 export type TimelineRow = TradeOffTimeline["aliases"][number]["steps"][number]["row"];
 export type AliasStep = TradeOffTimeline["aliases"][number]["steps"][number];

@@ -2,18 +2,10 @@
 
 import { useMemo } from "react";
 import { EChart } from "@/components/charts/echart";
-import { formatAccuracy, formatBytes, formatCount, formatDateTime } from "@/lib/format";
+import { formatBytes } from "@/lib/format";
 import type { TradeOffTimeline } from "@/lib/router-outputs";
 import type { TimelineRow } from "./timeline-entries";
-
-/** What a tooltip names about one point: whose step or which landed run, the row, the person and the note. */
-interface PointDetails {
-  readonly title: string;
-  readonly row: TimelineRow;
-  readonly at: string;
-  readonly actor?: string;
-  readonly note?: string;
-}
+import { type PointDetails, tooltipOf } from "./timeline-tooltip";
 
 type ChartPoint = { readonly value: [number, number | "-"]; readonly details: PointDetails | null };
 
@@ -156,24 +148,4 @@ export function TradeOffHistoryChart({
       }}
     />
   );
-}
-
-function tooltipOf(details: PointDetails | null): string {
-  if (details === null) return "";
-  const { row } = details;
-  return [
-    `<b>${escapeHtml(details.title)}</b> · ${formatDateTime(details.at)}`,
-    `${escapeHtml(row.experimentName)}: row ${escapeHtml(row.rowKey)} (run ${escapeHtml(row.runId)})`,
-    `${formatBytes(row.bytes)} · ${formatCount(row.parameters)} parameters`,
-    `validation ${formatAccuracy(row.validationAccuracy)} · test ${formatAccuracy(row.testAccuracy)}`,
-    details.actor === undefined ? "" : `by ${escapeHtml(details.actor)}`,
-    details.note === undefined || details.note === "" ? "" : `“${escapeHtml(details.note)}”`,
-  ]
-    .filter((line) => line !== "")
-    .join("<br/>");
-}
-
-/** Notes and names are people's text: never HTML in a tooltip. */
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 }
