@@ -59,6 +59,7 @@ export * from "./stats/measure-activations.js";
 export * from "./sweep/pareto-frontier.js";
 export * from "./sweep/result-row-limit.js";
 export * from "./sweep/run-threshold-sweep.js";
+export * from "./sweep/smallest-row-within-drop.js";
 export * from "./sweep/suggested-row.js";
 export type * from "./sweep/sweep-row.js";
 export * from "./sweep/threshold-grid.js";

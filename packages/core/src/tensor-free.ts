@@ -23,5 +23,10 @@ export type { LayerPlan, PruningPlan } from "./pruning/pruning-plan.js";
 export { type PruningThreshold, thresholdId } from "./pruning/pruning-threshold.js";
 export type { ActivationStats, LayerActivationStats, NeuronStats } from "./stats/activation-stats.js";
 export { MAX_RESULT_ROWS } from "./sweep/result-row-limit.js";
+export {
+  type RowWithinDrop,
+  smallestRowWithinDrop,
+  type WithinDropRow,
+} from "./sweep/smallest-row-within-drop.js";
 export { SUGGESTION_MAX_VALIDATION_DROP, suggestedRow } from "./sweep/suggested-row.js";
 export { DEFAULT_THRESHOLD_GRID, type ThresholdGrid } from "./sweep/threshold-grid.js";

@@ -16,6 +16,7 @@ const SECTIONS = [
   { key: "experiments", label: "Experiments", path: "" },
   { key: "runs", label: "Runs & compare", path: "/runs" },
   { key: "candidates", label: "Candidates", path: "/candidates" },
+  { key: "history", label: "History", path: "/history" },
   { key: "datasets", label: "Datasets", path: "/datasets" },
   { key: "team", label: "Team", path: "/team" },
 ] as const;

@@ -13,3 +13,4 @@ export type ExperimentListPage = RouterOutputs["experiment"]["list"];
 export type CandidateView = RouterOutputs["candidate"]["list"][number];
 export type ArtifactView = RouterOutputs["artifact"]["list"]["items"][number];
 export type CandidateEvent = RouterOutputs["candidate"]["history"]["items"][number];
+export type TradeOffTimeline = RouterOutputs["candidate"]["timeline"];

@@ -1,5 +1,6 @@
 import { demoteCandidate, demoteCandidateInput } from "../domain/candidates/demote-candidate.js";
 import { findSmallestCandidate, findSmallestCandidateInput } from "../domain/candidates/find-smallest-candidate.js";
+import { getTradeOffTimeline, getTradeOffTimelineInput } from "../domain/candidates/get-trade-off-timeline.js";
 import { listCandidateHistory, listCandidateHistoryInput } from "../domain/candidates/list-candidate-history.js";
 import { listCandidates, listCandidatesInput } from "../domain/candidates/list-candidates.js";
 import { promoteCandidate, promoteCandidateInput } from "../domain/candidates/promote-candidate.js";
@@ -26,4 +27,8 @@ export const candidateRouter = router({
   history: userProcedure
     .input(listCandidateHistoryInput)
     .query(({ ctx, input }) => listCandidateHistory(ctx.store, ctx.actor, input)),
+  /** Each alias's steps (size and accuracy at every change) and what each finished run offered. */
+  timeline: userProcedure
+    .input(getTradeOffTimelineInput)
+    .query(({ ctx, input }) => getTradeOffTimeline(ctx.store, ctx.actor, input)),
 });

@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import { smallestRowWithinDrop } from "../../src/sweep/smallest-row-within-drop.js";
+
+const row = (
+  id: string,
+  bytes: number,
+  validationAccuracyDrop: number | null,
+  extra: { parameters?: number; validationAccuracy?: number; status?: "ok" | "emptied-layer" } = {},
+) => ({
+  id,
+  bytes,
+  parameters: extra.parameters ?? bytes / 4,
+  validationAccuracy:
+    extra.validationAccuracy ?? (validationAccuracyDrop === null ? null : 0.98 - validationAccuracyDrop / 100),
+  validationAccuracyDrop,
+  status: extra.status ?? "ok",
+});
+
+describe("smallestRowWithinDrop", () => {
+  it("takes the fewest bytes within the drop, never a row without a model or over the limit", () => {
+    const rows = [
+      row("big", 4000, 0.1),
+      row("edge", 2000, 0.5),
+      row("too-lossy", 800, 0.51),
+      row("emptied", 0, null, { status: "emptied-layer" }),
+    ];
+    expect(smallestRowWithinDrop(rows, 0.5)).toEqual({ kind: "within-drop", row: rows[1] });
+    // A looser limit admits the smaller, lossier row.
+    expect(smallestRowWithinDrop(rows, 1)).toEqual({ kind: "within-drop", row: rows[2] });
+    // A drop of exactly the limit stored with floating-point noise is still within it.
+    expect(smallestRowWithinDrop([row("noisy", 100, 0.5000000000000004)], 0.5).kind).toBe("within-drop");
+  });
+
+  it("counts a pruned model better than its base (a negative drop) as within any limit", () => {
+    const rows = [row("better", 1000, -0.3), row("worse", 3000, 0.2)];
+    expect(smallestRowWithinDrop(rows, 0)).toEqual({ kind: "within-drop", row: rows[0] });
+  });
+
+  it("breaks ties on bytes by parameters, then validation accuracy, then id, whatever the order", () => {
+    const rows = [
+      row("b", 1000, 0.2, { parameters: 250, validationAccuracy: 0.97 }),
+      row("a", 1000, 0.2, { parameters: 250, validationAccuracy: 0.97 }),
+      row("more-accurate", 1000, 0.1, { parameters: 250, validationAccuracy: 0.978 }),
+      row("fewer-params", 1000, 0.3, { parameters: 240, validationAccuracy: 0.96 }),
+    ];
+    const pick = (order: typeof rows) => {
+      const answer = smallestRowWithinDrop(order, 0.5);
+      return answer.kind === "within-drop" ? answer.row.id : answer.kind;
+    };
+    expect(pick(rows)).toBe("fewer-params");
+    expect(pick(rows.slice(0, 3))).toBe("more-accurate");
+    expect(pick(rows.slice(0, 2))).toBe("a");
+    expect(pick([...rows.slice(0, 2)].reverse())).toBe("a");
+  });
+
+  it("says how close a run came when every row lost more than the limit", () => {
+    expect(smallestRowWithinDrop([row("a", 10, 2), row("b", 5, 0.75)], 0.5)).toEqual({
+      kind: "none-within-drop",
+      smallestDropPoints: 0.75,
+    });
+  });
+
+  it("says when a run has no measured row at all", () => {
+    expect(smallestRowWithinDrop([], 0.5)).toEqual({ kind: "no-measured-rows" });
+    expect(smallestRowWithinDrop([row("emptied", 0, null, { status: "emptied-layer" })], 0.5)).toEqual({
+      kind: "no-measured-rows",
+    });
+  });
+
+  it("refuses a limit that is not a number of points", () => {
+    expect(() => smallestRowWithinDrop([row("a", 10, 0)], Number.NaN)).toThrow(
+      /maxValidationDropPoints must be a finite number/,
+    );
+  });
+});
