@@ -56,18 +56,36 @@ function deadweight(args: readonly string[]) {
   });
 }
 
-describe("deadweight status --follow --run", () => {
-  it("prints the run's live progress, says when the connection is lost and back, and ends at success", async () => {
+describe("deadweight status --follow", () => {
+  it("prints the run's live progress (--run) or the table on each change, says when the connection is lost and back, and ends at success", async () => {
     const [runId] = (await platform.queue("followed", config)) as [string];
     const follow = deadweight(["status", "--run", runId, "--follow"]);
+    const table = deadweight(["status", "--project", platform.projectId, "--follow"]);
     await printed(follow, "the queued state", /^run queued .*waiting for a worker/m, 30_000);
+    await printed(
+      table,
+      "the table with the queued run",
+      new RegExp(`^${runId}\\s+followed\\s+queued\\s`, "m"),
+      30_000,
+    );
 
     // The network drops while the run waits: one line, a reconnection by itself, one line.
     proxy.cutConnections();
-    await printed(follow, "the lost connection", /^connection to \S+ lost; reconnecting…$/m, 30_000);
-    await printed(follow, "the connection back", /^connection to \S+ back$/m, 30_000);
+    for (const live of [follow, table]) {
+      await printed(live, "the lost connection", /^connection to \S+ lost; reconnecting…$/m, 30_000);
+      await printed(live, "the connection back", /^connection to \S+ back$/m, 30_000);
+    }
 
     startWorker();
+    await printed(
+      table,
+      "the table with the running run",
+      new RegExp(`^${runId}\\s+followed\\s+running\\s`, "m"),
+      60_000,
+    );
+    expect((await table.exited).code, table.output()).toBe(0);
+    expect(table.output()).toMatch(new RegExp(`^${runId}\\s+followed\\s+succeeded\\s+1/3\\s+-\\s+4 rows`, "m"));
+
     await printed(follow, "training progress", /^run train\b.*\[/m, 60_000);
     const { code } = await follow.exited;
     const output = follow.output();
