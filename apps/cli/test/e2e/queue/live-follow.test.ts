@@ -127,3 +127,19 @@ describe("deadweight submit --wait", () => {
     expect((await finishedRun(platform, runId)).status).toBe("succeeded");
   });
 });
+
+describe("Ctrl-C while following", () => {
+  it("stops waiting (exit 130) and the run goes on to the end on the server", async () => {
+    startWorker();
+    const submit = deadweight(["submit", configPath, "--project", platform.projectId, "--name", "left", "--wait"]);
+    const runId = (await printed(submit, "the queued run", /: run (\S+)$/m, 30_000))[1] as string;
+    await printed(submit, "a progress line", /^run (queued|starting|load|train)\b.*\[/m, 60_000);
+    submit.process.kill("SIGINT");
+    const { code } = await submit.exited;
+    const output = submit.output();
+    expect(code, output).toBe(130);
+    expect(output).toContain("stopping the wait…");
+    expect(output).toContain("stopped waiting; the run goes on on the server (deadweight status shows it)");
+    expect((await finishedRun(platform, runId)).status).toBe("succeeded");
+  });
+});
