@@ -127,7 +127,7 @@ async function followList(
           open: (lastEventId, callbacks) =>
             api.client.project.watch.subscribe(
               { projectId, ...(lastEventId === undefined ? {} : { lastEventId }) },
-              callbacks as never,
+              callbacks,
             ),
           what: `following project ${projectId}`,
           serverUrl: api.serverUrl,

@@ -38,7 +38,7 @@ export async function followRuns(
           open: (lastEventId, callbacks) =>
             api.client.run.watch.subscribe(
               { runId, ...(lastEventId === undefined ? {} : { lastEventId }) },
-              callbacks as never,
+              callbacks,
             ),
           what: `following run ${runId}`,
           serverUrl: api.serverUrl,
