@@ -12,6 +12,7 @@ import type { Page } from "playwright-core";
 import { apiAs } from "../test/support/api-as";
 import { launchChromium, signIn } from "../test/support/browser";
 import { ownerToken, startPlatform } from "../test/support/platform-process";
+import { runLiveViewersBenchmark } from "./live-viewers-benchmark";
 
 const COMPARED_RUNS = 50;
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
@@ -71,6 +72,7 @@ try {
         comparePage: compare,
         runPage,
         meetsTarget: compare.medianMs <= TARGET_MS && runPage.medianMs <= TARGET_MS,
+        liveViewers: await runLiveViewersBenchmark({ log }),
       },
       null,
       2,
