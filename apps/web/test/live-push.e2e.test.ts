@@ -100,60 +100,57 @@ describe("live pages", () => {
     const fromWatch = (entry: NetworkEntry) => entry.kind === "event" && entry.requestId === watchRequest.requestId;
     const loaded = entries.length;
 
-    // Progress reports: shown as they come, and nothing but the run itself changed.
-    await worker.worker.heartbeat.mutate({ runId, attempt, progress: { stage: "train", epoch: 1, epochs: 3 } });
-    await page.getByTestId("live-progress").getByText("epoch 1/3").waitFor();
-    await worker.worker.heartbeat.mutate({ runId, attempt, progress: { stage: "train", epoch: 2, epochs: 3 } });
-    await page.getByTestId("live-progress").getByText("epoch 2/3").waitFor();
-    const afterProgress = entries.length;
-    // A stage done, then the finish: the status badge follows.
-    await worker.worker.completeStage.mutate({ runId, attempt, stage: "load", seconds: 0.5 });
-    await worker.worker.finish.mutate({ runId, attempt, outcome: "succeeded" });
-    await page.locator('[data-status="succeeded"]').first().waitFor();
-    await screenshot(page, "live-run-succeeded");
-
-    // Each change came as a message of the run.watch stream: the whole run, epoch by epoch.
-    const messages = entries
-      .filter(fromWatch)
-      .filter((entry) => entry.kind === "event" && entry.eventName === "message");
-    const runs = messages.map(
-      (entry) =>
-        JSON.parse((entry as { data: string }).data) as { status: string; progress: { epoch?: number } | null },
-    );
-    expect(runs.some((run) => run.progress?.epoch === 1)).toBe(true);
-    expect(runs.some((run) => run.progress?.epoch === 2)).toBe(true);
-    const succeededAt = await entryIndex(
-      entries,
-      loaded,
-      (entry) => fromWatch(entry) && entry.kind === "event" && entry.data.includes('"status":"succeeded"'),
-      "run.watch message with the succeeded run",
-    );
-    // The server pings a quiet stream every 10 s: the first ping after the last change marks 10 s
-    // in which nothing changed (the old page polled every 1-3 s), measured by the server, not by us.
-    const pingAt = await entryIndex(
-      entries,
-      succeededAt,
-      (entry) => fromWatch(entry) && entry.kind === "event" && entry.eventName === "ping",
-      "ping on the run.watch stream after the finish",
-    );
-
     const calls = (from: number, to: number) =>
       entries
         .slice(from, to)
         .flatMap((entry) => (entry.kind === "request" ? proceduresOf(entry.url) : []))
         .filter((procedure) => !procedure.endsWith(".watch"));
-    // Progress reports fetch nothing: the pushed run is the page's run.
-    expect(calls(loaded, afterProgress)).toEqual([]);
-    // The run is never fetched again; the results, statistics and artifacts once per change that concerns them
-    // (the stage done: statistics and artifacts; the finish: all three).
-    const all = calls(loaded, pingAt);
+    const watchEvent = (from: number, found: (entry: NetworkEntry & { kind: "event" }) => boolean, what: string) =>
+      entryIndex(entries, from, (entry) => fromWatch(entry) && entry.kind === "event" && found(entry), what);
+
+    // Progress reports: shown as they come, each a message of the run.watch stream (the whole run).
+    await worker.worker.heartbeat.mutate({ runId, attempt, progress: { stage: "train", epoch: 1, epochs: 3 } });
+    await page.getByTestId("live-progress").getByText("epoch 1/3").waitFor();
+    await worker.worker.heartbeat.mutate({ runId, attempt, progress: { stage: "train", epoch: 2, epochs: 3 } });
+    await page.getByTestId("live-progress").getByText("epoch 2/3").waitFor();
+    await watchEvent(loaded, (entry) => entry.data.includes('"epoch":1'), "run.watch message with epoch 1");
+    const epoch2At = await watchEvent(
+      loaded,
+      (entry) => entry.data.includes('"epoch":2'),
+      "run.watch message with epoch 2",
+    );
+    // The server pings a quiet stream after 10 s without an update: the first ping after epoch 2 marks
+    // 10 s of a running run in which nothing changed, measured by the server, not by us. The old page
+    // asked for the run every second and its results every 3 s while the run was live; this one asks
+    // for nothing, since the pushed run is the page's run and progress changes nothing else.
+    const quietRunningAt = await watchEvent(epoch2At, (entry) => entry.eventName === "ping", "ping while running");
+    expect(calls(loaded, quietRunningAt)).toEqual([]);
+    expect(await page.locator('[data-status="running"]').count()).toBeGreaterThan(0);
+
+    // A stage done, then the finish: the status badge follows.
+    await worker.worker.completeStage.mutate({ runId, attempt, stage: "load", seconds: 0.5 });
+    await worker.worker.finish.mutate({ runId, attempt, outcome: "succeeded" });
+    await page.locator('[data-status="succeeded"]').first().waitFor();
+    await screenshot(page, "live-run-succeeded");
+    const succeededAt = await watchEvent(
+      quietRunningAt,
+      (entry) => entry.eventName === "message" && entry.data.includes('"status":"succeeded"'),
+      "run.watch message with the succeeded run",
+    );
+    const quietFinishedAt = await watchEvent(
+      succeededAt,
+      (entry) => entry.eventName === "ping",
+      "ping after the finish",
+    );
+    // The run is never fetched again; the results, statistics and artifacts once per change that concerns
+    // them (the stage done: statistics and artifacts; the finish: all three), then nothing for 10 s.
+    const all = calls(loaded, quietFinishedAt);
     expect(all.filter((procedure) => procedure === "run.get" || procedure === "run.list")).toEqual([]);
     for (const procedure of new Set(all)) {
       expect(["result.rows", "result.layerStats", "artifact.list"]).toContain(procedure);
       expect(all.filter((called) => called === procedure).length).toBeLessThanOrEqual(2);
     }
-    // And after the finish's refetches, 10 s without a single request.
-    const afterFinish = calls(succeededAt, pingAt);
+    const afterFinish = calls(succeededAt, quietFinishedAt);
     expect(afterFinish.length).toBe(new Set(afterFinish).size);
   });
 
