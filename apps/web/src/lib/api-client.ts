@@ -1,10 +1,18 @@
 import type { AppRouter } from "@deadweight/api";
-import { createTRPCClient, httpBatchLink } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from "@trpc/client";
 
 /**
  * The browser's API client: same origin as the pages, so the session cookie goes along. Queries go
- * through TanStack Query (see components/providers), which caches, polls and refetches them.
+ * through TanStack Query (see components/providers), which caches and refetches them; subscriptions
+ * (run.watch, project.watch) are server-sent events on the browser's own EventSource, which tells
+ * the pages what changed instead of them asking again and again (see components/live).
  */
 export const api = createTRPCClient<AppRouter>({
-  links: [httpBatchLink({ url: "/api/trpc", maxURLLength: 4_000 })],
+  links: [
+    splitLink({
+      condition: (op) => op.type === "subscription",
+      true: httpSubscriptionLink({ url: "/api/trpc" }),
+      false: httpBatchLink({ url: "/api/trpc", maxURLLength: 4_000 }),
+    }),
+  ],
 });
