@@ -7,53 +7,73 @@ import { formatBytes, formatCount } from "@/lib/format";
 import type { RunComparison } from "@/lib/router-outputs";
 
 export interface OverlayChartProps {
+  /** Frontier points, or every point when the reader asked for them (`comparison.points`). */
   readonly comparison: RunComparison;
   readonly labels: ReadonlyMap<string, string>;
-  readonly frontierOnly: boolean;
   readonly baseline: string | null;
   readonly projectId: string;
 }
 
+/** Above this many drawn points the symbols go (lines stay): thousands of symbols cost more than they show. */
+const SYMBOL_LIMIT = 3_000;
+/** Above this many runs the legend moves to a scrolling column on the right, with select-all and invert. */
+const COLUMN_LEGEND_FROM = 12;
+
 /** Every run's trade-off curve on one chart: test accuracy against size; the baseline drawn thick and dashed. */
-export function OverlayChart({ comparison, labels, frontierOnly, baseline, projectId }: OverlayChartProps) {
+export function OverlayChart({ comparison, labels, baseline, projectId }: OverlayChartProps) {
   const router = useRouter();
   const bytes = comparison.size === "bytes";
+  const drawn = comparison.series.reduce((sum, entry) => sum + entry.points.sizes.length, 0);
   const option = useMemo(() => {
     const formatSize = (value: number) => (bytes ? formatBytes(value) : formatCount(value));
+    const showSymbol = drawn <= SYMBOL_LIMIT;
+    const columnLegend = comparison.series.length >= COLUMN_LEGEND_FROM;
     const series = comparison.series.map((entry) => {
-      const label = labels.get(entry.runId) ?? entry.runId;
-      const points = frontierOnly ? entry.points.filter((point) => point.onFrontier) : entry.points;
       const isBaseline = entry.runId === baseline;
+      const { sizes, testAccuracies } = entry.points;
       return {
         id: entry.runId,
-        name: label,
+        name: labels.get(entry.runId) ?? entry.runId,
         type: "line",
-        showSymbol: true,
-        symbolSize: isBaseline ? 8 : 5,
+        // Plain [x, y] pairs: no object per point to build or for ECharts to walk.
+        data: sizes.map((size, i) => [size, (testAccuracies[i] ?? 0) * 100]),
+        showSymbol: showSymbol || isBaseline,
+        symbolSize: isBaseline ? 8 : 4,
+        // A click on the line itself opens the run too, since symbols may be hidden.
+        triggerLineEvent: true,
+        sampling: "lttb",
         z: isBaseline ? 10 : 2,
         lineStyle: isBaseline ? { width: 4, type: "dashed" } : { width: 1.5 },
-        // Sorted by size: a curve, not a zigzag, even when all points are drawn.
-        data: [...points]
-          .sort((a, b) => a.size - b.size)
-          .map((point) => ({
-            value: [point.size, point.testAccuracy * 100],
-            rowKey: point.rowKey,
-            runId: entry.runId,
-            validation: point.validationAccuracy,
-          })),
+        emphasis: { focus: "series" },
       };
     });
     return {
+      // Animating 200 series costs frames and tells nothing.
       animation: false,
-      legend: { type: "scroll", top: 0 },
-      grid: { left: 60, right: 30, top: 50, bottom: 70 },
+      legend: columnLegend
+        ? {
+            type: "scroll",
+            orient: "vertical",
+            right: 0,
+            top: 10,
+            bottom: 10,
+            selector: [
+              { type: "all", title: "all" },
+              { type: "inverse", title: "invert" },
+            ],
+            textStyle: { width: 180, overflow: "truncate" },
+          }
+        : { type: "scroll", top: 0 },
+      grid: { left: 60, right: columnLegend ? 250 : 30, top: columnLegend ? 20 : 50, bottom: 70 },
       tooltip: {
         trigger: "item",
-        formatter: (params: {
-          seriesName: string;
-          data: { value: [number, number]; rowKey: string; validation: number };
-        }) =>
-          `<b>${params.seriesName}</b><br/>${params.data.rowKey}<br/>${formatSize(params.data.value[0])} · test ${params.data.value[1].toFixed(2)}% · validation ${(params.data.validation * 100).toFixed(2)}%<br/>click to open the run`,
+        formatter: (params: { seriesIndex: number; dataIndex?: number; seriesName: string }) => {
+          const points = comparison.series[params.seriesIndex]?.points;
+          const i = params.dataIndex;
+          if (points === undefined || i === undefined || points.sizes[i] === undefined)
+            return `<b>${params.seriesName}</b><br/>click to open the run`;
+          return `<b>${params.seriesName}</b><br/>${points.rowKeys[i]}<br/>${formatSize(points.sizes[i] ?? 0)} · test ${((points.testAccuracies[i] ?? 0) * 100).toFixed(2)}% · validation ${((points.validationAccuracies[i] ?? 0) * 100).toFixed(2)}%<br/>click to open the run`;
+        },
       },
       dataZoom: [{ type: "inside" }, { type: "slider", bottom: 10 }],
       xAxis: {
@@ -66,23 +86,22 @@ export function OverlayChart({ comparison, labels, frontierOnly, baseline, proje
       yAxis: { type: "value", name: "test accuracy (%)", scale: true },
       series,
     };
-  }, [comparison, labels, frontierOnly, baseline, bytes]);
+  }, [comparison, labels, baseline, bytes, drawn]);
 
-  const drawn = comparison.series.reduce(
-    (sum, entry) =>
-      sum + (frontierOnly ? entry.points.filter((point) => point.onFrontier).length : entry.points.length),
-    0,
-  );
   return (
     <EChart
       option={option}
-      height={440}
-      label={`Test accuracy against ${comparison.size} for ${comparison.series.length} runs`}
+      height={comparison.series.length >= COLUMN_LEGEND_FROM ? 520 : 440}
+      label={`Test accuracy against ${comparison.size} for ${comparison.series.length} runs (${comparison.points === "all" ? "every point" : "Pareto frontiers"})`}
       testId="overlay-chart"
-      dataAttributes={{ "data-series": comparison.series.length, "data-points": drawn }}
+      dataAttributes={{
+        "data-series": comparison.series.length,
+        "data-points": drawn,
+        "data-points-shown": comparison.points,
+        "data-baseline": baseline ?? "",
+      }}
       onPointClick={(click) => {
-        const runId = (click.data as { runId?: string } | undefined)?.runId;
-        if (runId !== undefined) router.push(`/projects/${projectId}/runs/${runId}`);
+        if (click.seriesId !== undefined) router.push(`/projects/${projectId}/runs/${click.seriesId}`);
       }}
     />
   );
