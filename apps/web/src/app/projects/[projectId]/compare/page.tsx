@@ -1,5 +1,5 @@
 import { MAX_COMPARED_RUNS } from "@deadweight/api/compare-limits";
-import { Alert, Anchor, Stack, Title } from "@mantine/core";
+import { Alert, Stack, Title } from "@mantine/core";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { CompareView } from "@/components/compare/compare-view";
@@ -9,6 +9,8 @@ import { projectAccess } from "@/server/project-access";
 
 export const metadata: Metadata = { title: "Compare" };
 
+// Links here are next/link itself, not Mantine's <Anchor component={Link}>: a server component
+// cannot hand a component (a function) to a client one, and the page failed with a server error.
 export default async function ComparePage({
   params,
   searchParams,
@@ -28,11 +30,8 @@ export default async function ComparePage({
       <Stack>
         <Title order={2}>Compare</Title>
         <Alert color="gray" title="No runs chosen">
-          Pick the runs to compare on the{" "}
-          <Anchor component={Link} href={`/projects/${projectId}/runs`}>
-            Runs
-          </Anchor>{" "}
-          page (up to {MAX_COMPARED_RUNS}, across experiments).
+          Pick the runs to compare on the <Link href={`/projects/${projectId}/runs`}>Runs</Link> page (up to{" "}
+          {MAX_COMPARED_RUNS}, across experiments).
         </Alert>
       </Stack>
     );
@@ -43,10 +42,7 @@ export default async function ComparePage({
   } catch (error) {
     return (
       <Alert color="red" title="These runs cannot be compared">
-        {(error as Error).message}{" "}
-        <Anchor component={Link} href={`/projects/${projectId}/runs`}>
-          Choose again
-        </Anchor>
+        {(error as Error).message} <Link href={`/projects/${projectId}/runs`}>Choose again</Link>
       </Alert>
     );
   }
