@@ -42,6 +42,16 @@ afterAll(async () => {
 });
 
 const compared = () => runIds.slice(0, MAX_COMPARED_RUNS);
+
+/** Scrolls a windowed table (rows rendered only where scrolled to) to the compared run at `index`. */
+async function scrollToRun(testId: "budget-table" | "config-by-run", index: number) {
+  await page.getByTestId(`${testId}-scroll`).evaluate((box, i) => {
+    box.scrollTop = i * Number(box.getAttribute("data-row-height"));
+  }, index);
+  const row = page.getByTestId(testId).locator(`tbody tr[data-run="${compared()[index]}"]`);
+  await row.waitFor();
+  return row;
+}
 const compareUrl = (ids: readonly string[], baseline?: string) =>
   `${platform.url}/projects/${platform.projectId}/compare?runs=${ids.join(",")}${baseline === undefined ? "" : `&baseline=${baseline}`}`;
 
@@ -70,9 +80,15 @@ describe(`compare with ${MAX_COMPARED_RUNS} runs`, () => {
         return colored;
       });
     expect(painted).toBeGreaterThan(10_000);
-    // One row per run in the tables.
-    expect(await page.getByTestId("budget-table").locator("tbody tr").count()).toBe(MAX_COMPARED_RUNS);
-    expect(await page.getByTestId("config-by-run").locator("tbody tr").count()).toBe(MAX_COMPARED_RUNS);
+    // One row per run in the tables, rendered where scrolled to: the first ones at first, the last at the bottom.
+    for (const table of ["budget-table", "config-by-run"] as const) {
+      expect(await page.getByTestId(table).getAttribute("data-rows")).toBe(String(MAX_COMPARED_RUNS));
+      const rendered = await page.getByTestId(table).locator("tbody tr[data-run]").count();
+      expect(rendered).toBeGreaterThan(5);
+      expect(rendered).toBeLessThan(MAX_COMPARED_RUNS / 4);
+      expect(await (await scrollToRun(table, MAX_COMPARED_RUNS - 1)).textContent()).toContain("seeded 20 · seed 299");
+      await scrollToRun(table, 0);
+    }
   });
 
   it("pins a baseline: kept in the URL, drawn apart, marked in the tables", async () => {
@@ -83,7 +99,7 @@ describe(`compare with ${MAX_COMPARED_RUNS} runs`, () => {
     const baselineRow = page.getByTestId("budget-table").locator(`tbody tr[data-run="${baseline}"]`);
     expect(await baselineRow.textContent()).toContain("(baseline)");
     // Another experiment's run differs from it in its seed and its learning rate: both cells marked.
-    const other = page.getByTestId("config-by-run").locator(`tbody tr[data-run="${compared()[150]}"]`);
+    const other = await scrollToRun("config-by-run", 150);
     expect(await other.locator("td[data-differs-from-baseline]").count()).toBe(2);
 
     // Reloaded from the URL, the baseline is still pinned.
@@ -127,6 +143,7 @@ describe(`compare with ${MAX_COMPARED_RUNS} runs`, () => {
     expect(expected).toBeGreaterThanOrEqual(0);
 
     await page.getByLabel(/^Budgets/).fill(String(budget));
+    await scrollToRun("budget-table", 42);
     const cell = page.getByTestId("budget-table").locator(`tbody tr[data-run="${runId}"] td[data-budget="${budget}"]`);
     await expect.poll(() => cell.getAttribute("data-row-key"), SOON).toBe(points.rowKeys[expected]);
     expect(await cell.textContent()).toContain(`${((points.testAccuracies[expected] ?? 0) * 100).toFixed(2)}%`);

@@ -84,7 +84,6 @@ describe("compare.runs", () => {
     // emptied row has no model and no point.
     expect(narrow?.points).toEqual({
       rowKeys: ["small", "mid", "full"],
-      resultRowIds: [expect.any(String), expect.any(String), expect.any(String)],
       sizes: [100, 200, 400],
       validationAccuracies: [0.8, 0.93, 0.95],
       testAccuracies: [0.85, 0.92, 0.94],
@@ -102,7 +101,6 @@ describe("compare.runs", () => {
       base: null,
       points: {
         rowKeys: [],
-        resultRowIds: [],
         sizes: [],
         validationAccuracies: [],
         testAccuracies: [],
@@ -115,10 +113,9 @@ describe("compare.runs", () => {
     expect(all.series[0]?.points.rowKeys).toEqual(["small", "mid", "dominated", "full"]);
     expect(all.series[0]?.points.onFrontier).toEqual([true, true, false, true]);
     expect(all.series[1]?.points.testAccuracies).toEqual([0.85, 0.92, 0.99, 0.94]);
-    // The frontier's row ids are the same rows as in the full answer.
-    const frontierIds = narrow?.points.resultRowIds ?? [];
-    expect(all.series[0]?.points.resultRowIds.filter((_, i) => all.series[0]?.points.onFrontier?.[i])).toEqual(
-      frontierIds,
+    // The frontier's rows are the marked rows of the full answer.
+    expect(all.series[0]?.points.rowKeys.filter((_, i) => all.series[0]?.points.onFrontier?.[i])).toEqual(
+      narrow?.points.rowKeys,
     );
 
     const byParameters = await staff.viewer.compare.runs({ runIds: [runs.narrow], size: "parameters", points: "all" });

@@ -184,7 +184,6 @@ function tradeOffSeries(
         : { size: base[size], validationAccuracy: base.validationAccuracy, testAccuracy: base.testAccuracy },
     points: {
       rowKeys: points.map((point) => point.rowKey),
-      resultRowIds: points.map((point) => point.resultRowId),
       sizes: points.map((point) => point.size),
       validationAccuracies: points.map((point) => point.validationAccuracy),
       testAccuracies: points.map((point) => point.testAccuracy),

@@ -75,7 +75,6 @@ describe("runTradeOffsOf", () => {
     expect(tradeOffs.all.onFrontier).toEqual([true, false, true, true, true]);
     expect(tradeOffs.frontier).toEqual({
       rowKeys: ["a", "c", "d", "e"],
-      resultRowIds: ["id-a", "id-c", "id-d", "id-e"],
       sizes: [100, 300, 300, 400],
       validationAccuracies: [0.8, 0.9, 0.9, 0.95],
       testAccuracies: [0.5, 0.5, 0.5, 0.5],

@@ -1,11 +1,15 @@
 "use client";
 
-import { Anchor, ScrollArea, Table, Text, TextInput } from "@mantine/core";
+import { Anchor, Table, Text, TextInput } from "@mantine/core";
 import Link from "next/link";
 import { useMemo, useState } from "react";
 import { formatBytes, formatCount } from "@/lib/format";
 import type { RunComparison } from "@/lib/router-outputs";
 import { bestUnderBudget, defaultSizeBudgets } from "./size-budgets";
+import { useWindowedRows } from "./windowed-rows";
+
+const ROW_HEIGHT = 36;
+const VIEWPORT_HEIGHT = 520;
 
 export interface BudgetTableProps {
   /** Frontier points suffice: the best row under a budget is always on its run's frontier. */
@@ -16,8 +20,8 @@ export interface BudgetTableProps {
 }
 
 /**
- * Per run (a row each, so 200 runs stay a readable list) and per size budget (a column each), the
- * accuracy of the row one would ship. Budgets are editable.
+ * Per run (a row each, so 200 runs stay a readable list, rendered only where scrolled to) and per
+ * size budget (a column each), the accuracy of the row one would ship. Budgets are editable.
  */
 export function BudgetTable({ comparison, labels, baseline, projectId }: BudgetTableProps) {
   const bytes = comparison.size === "bytes";
@@ -33,6 +37,7 @@ export function BudgetTable({ comparison, labels, baseline, projectId }: BudgetT
     () => comparison.series.map((entry) => budgets.map((budget) => bestUnderBudget(entry.points, budget))),
     [comparison, budgets],
   );
+  const rows = useWindowedRows(comparison.series.length, ROW_HEIGHT, VIEWPORT_HEIGHT);
   const baselinePicks =
     baselineSeries === undefined ? null : budgets.map((budget) => bestUnderBudget(baselineSeries.points, budget));
 
@@ -45,8 +50,18 @@ export function BudgetTable({ comparison, labels, baseline, projectId }: BudgetT
         w={420}
         mb="xs"
       />
-      <ScrollArea.Autosize mah={520} type="auto">
-        <Table striped stickyHeader aria-label="Best row per size budget" data-testid="budget-table">
+      <div
+        style={{ maxHeight: VIEWPORT_HEIGHT, overflowY: "auto" }}
+        onScroll={rows.onScroll}
+        data-testid="budget-table-scroll"
+        data-row-height={ROW_HEIGHT}
+      >
+        <Table
+          stickyHeader
+          aria-label="Best row per size budget"
+          data-testid="budget-table"
+          data-rows={comparison.series.length}
+        >
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Run</Table.Th>
@@ -56,55 +71,67 @@ export function BudgetTable({ comparison, labels, baseline, projectId }: BudgetT
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {comparison.series.map((entry, row) => (
-              <Table.Tr key={entry.runId} data-run={entry.runId} fw={entry.runId === baseline ? 700 : undefined}>
-                <Table.Td>
-                  {/* No prefetch: 200 visible links would each fetch a run page. */}
-                  <Anchor component={Link} prefetch={false} href={`/projects/${projectId}/runs/${entry.runId}`}>
-                    {labels.get(entry.runId)}
-                  </Anchor>
-                  {entry.runId === baseline && (
-                    <Text span size="xs" c="dimmed">
-                      {" "}
-                      (baseline)
-                    </Text>
-                  )}
-                </Table.Td>
-                {budgets.map((budget, column) => {
-                  const pick = picks[row]?.[column] ?? null;
-                  const test = pick === null ? null : (entry.points.testAccuracies[pick] ?? null);
-                  const referencePick = entry.runId === baseline ? null : (baselinePicks?.[column] ?? null);
-                  const reference =
-                    referencePick === null || baselineSeries === undefined
-                      ? null
-                      : (baselineSeries.points.testAccuracies[referencePick] ?? null);
-                  return (
-                    <Table.Td
-                      key={budget}
-                      data-budget={budget}
-                      data-row-key={pick === null ? undefined : entry.points.rowKeys[pick]}
-                      title={
-                        pick === null
-                          ? "nothing fits"
-                          : `${entry.points.rowKeys[pick]}, ${formatSize(entry.points.sizes[pick] ?? 0)}`
-                      }
-                    >
-                      {test === null ? "–" : `${(test * 100).toFixed(2)}%`}
-                      {test !== null && reference !== null && (
-                        <Text span size="xs" c={test >= reference ? "green" : "red"}>
-                          {" "}
-                          ({test >= reference ? "+" : "−"}
-                          {Math.abs((test - reference) * 100).toFixed(2)})
-                        </Text>
-                      )}
-                    </Table.Td>
-                  );
-                })}
-              </Table.Tr>
-            ))}
+            {rows.spaceBefore > 0 && <tr aria-hidden style={{ height: rows.spaceBefore }} />}
+            {comparison.series.slice(rows.first, rows.end).map((entry, offset) => {
+              const row = rows.first + offset;
+              return (
+                <Table.Tr
+                  key={entry.runId}
+                  data-run={entry.runId}
+                  h={ROW_HEIGHT}
+                  bg={entry.runId === baseline ? "blue.0" : undefined}
+                  fw={entry.runId === baseline ? 700 : undefined}
+                >
+                  <Table.Td style={{ whiteSpace: "nowrap" }}>
+                    {/* No prefetch: 200 visible links would each fetch a run page. */}
+                    <Anchor component={Link} prefetch={false} href={`/projects/${projectId}/runs/${entry.runId}`}>
+                      {labels.get(entry.runId)}
+                    </Anchor>
+                    {entry.runId === baseline && (
+                      <Text span size="xs" c="dimmed">
+                        {" "}
+                        (baseline)
+                      </Text>
+                    )}
+                  </Table.Td>
+                  {budgets.map((budget, column) => {
+                    const pick = picks[row]?.[column] ?? null;
+                    const test = pick === null ? null : (entry.points.testAccuracies[pick] ?? null);
+                    const referencePick = entry.runId === baseline ? null : (baselinePicks?.[column] ?? null);
+                    const reference =
+                      referencePick === null || baselineSeries === undefined
+                        ? null
+                        : (baselineSeries.points.testAccuracies[referencePick] ?? null);
+                    return (
+                      <Table.Td
+                        key={budget}
+                        style={{ whiteSpace: "nowrap" }}
+                        data-budget={budget}
+                        data-row-key={pick === null ? undefined : entry.points.rowKeys[pick]}
+                        title={
+                          pick === null
+                            ? "nothing fits"
+                            : `${entry.points.rowKeys[pick]}, ${formatSize(entry.points.sizes[pick] ?? 0)}`
+                        }
+                      >
+                        {test === null ? "–" : `${(test * 100).toFixed(2)}%`}
+                        {test !== null && reference !== null && (
+                          <Text span size="xs" c={test >= reference ? "green" : "red"}>
+                            {" "}
+                            ({test >= reference ? "+" : "−"}
+                            {Math.abs((test - reference) * 100).toFixed(2)})
+                          </Text>
+                        )}
+                      </Table.Td>
+                    );
+                  })}
+                </Table.Tr>
+              );
+            })}
+            {rows.spaceAfter > 0 && <tr aria-hidden style={{ height: rows.spaceAfter }} />}
           </Table.Tbody>
         </Table>
-      </ScrollArea.Autosize>
+      </div>
     </>
   );
 }

@@ -3,6 +3,10 @@
 import { ScrollArea, Stack, Table, Text } from "@mantine/core";
 import { useMemo } from "react";
 import type { RunComparison } from "@/lib/router-outputs";
+import { useWindowedRows } from "./windowed-rows";
+
+const ROW_HEIGHT = 32;
+const VIEWPORT_HEIGHT = 520;
 
 export interface ConfigDiffTableProps {
   readonly comparison: RunComparison;
@@ -15,8 +19,8 @@ type DifferingField = Extract<RunComparison["config"][number], { differs: true }
 
 /**
  * The configuration of many runs in two tables that stay narrow at 200 runs: one row per field (its
- * value, or how many distinct values the runs have), then one row per run with only the fields that
- * differ, cells that differ from the pinned baseline marked.
+ * value, or how many distinct values the runs have), then one row per run (rendered only where
+ * scrolled to) with only the fields that differ, cells that differ from the pinned baseline marked.
  */
 export function ConfigDiffTable({ comparison, labels, hideIdentical, baseline }: ConfigDiffTableProps) {
   const fields = hideIdentical ? comparison.config.filter((field) => field.differs) : comparison.config;
@@ -25,6 +29,7 @@ export function ConfigDiffTable({ comparison, labels, hideIdentical, baseline }:
     [comparison.config],
   );
   const baselineIndex = comparison.runs.findIndex((run) => run.runId === baseline);
+  const rows = useWindowedRows(comparison.runs.length, ROW_HEIGHT, VIEWPORT_HEIGHT);
   if (fields.length === 0) {
     return (
       <Text c="dimmed" size="sm">
@@ -58,12 +63,17 @@ export function ConfigDiffTable({ comparison, labels, hideIdentical, baseline }:
         </Table>
       </ScrollArea.Autosize>
       {differing.length > 0 && (
-        <ScrollArea.Autosize mah={520} type="auto">
+        <div
+          style={{ maxHeight: VIEWPORT_HEIGHT, overflow: "auto" }}
+          onScroll={rows.onScroll}
+          data-testid="config-by-run-scroll"
+          data-row-height={ROW_HEIGHT}
+        >
           <Table
             aria-label="Differing fields per run"
             data-testid="config-by-run"
+            data-rows={comparison.runs.length}
             withColumnBorders
-            striped
             stickyHeader
           >
             <Table.Thead>
@@ -75,30 +85,41 @@ export function ConfigDiffTable({ comparison, labels, hideIdentical, baseline }:
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {comparison.runs.map((run, index) => (
-                <Table.Tr key={run.runId} data-run={run.runId} fw={index === baselineIndex ? 800 : undefined}>
-                  <Table.Td>{labels.get(run.runId)}</Table.Td>
-                  {differing.map((field) => {
-                    const text = JSON.stringify(field.values[index]);
-                    const differsFromBaseline =
-                      baselineIndex >= 0 && text !== JSON.stringify(field.values[baselineIndex]);
-                    return (
-                      <Table.Td
-                        key={field.path}
-                        bg={differsFromBaseline ? "yellow.1" : undefined}
-                        data-differs-from-baseline={differsFromBaseline || undefined}
-                        ff="monospace"
-                        fz="xs"
-                      >
-                        {text}
-                      </Table.Td>
-                    );
-                  })}
-                </Table.Tr>
-              ))}
+              {rows.spaceBefore > 0 && <tr aria-hidden style={{ height: rows.spaceBefore }} />}
+              {comparison.runs.slice(rows.first, rows.end).map((run, offset) => {
+                const index = rows.first + offset;
+                return (
+                  <Table.Tr
+                    key={run.runId}
+                    data-run={run.runId}
+                    h={ROW_HEIGHT}
+                    fw={index === baselineIndex ? 800 : undefined}
+                  >
+                    <Table.Td style={{ whiteSpace: "nowrap" }}>{labels.get(run.runId)}</Table.Td>
+                    {differing.map((field) => {
+                      const text = JSON.stringify(field.values[index]);
+                      const differsFromBaseline =
+                        baselineIndex >= 0 && text !== JSON.stringify(field.values[baselineIndex]);
+                      return (
+                        <Table.Td
+                          key={field.path}
+                          bg={differsFromBaseline ? "yellow.1" : undefined}
+                          data-differs-from-baseline={differsFromBaseline || undefined}
+                          ff="monospace"
+                          fz="xs"
+                          style={{ whiteSpace: "nowrap" }}
+                        >
+                          {text}
+                        </Table.Td>
+                      );
+                    })}
+                  </Table.Tr>
+                );
+              })}
+              {rows.spaceAfter > 0 && <tr aria-hidden style={{ height: rows.spaceAfter }} />}
             </Table.Tbody>
           </Table>
-        </ScrollArea.Autosize>
+        </div>
       )}
     </Stack>
   );

@@ -14,21 +14,49 @@ export interface OverlayChartProps {
   readonly projectId: string;
 }
 
-/** Above this many drawn points the symbols go (lines stay): thousands of symbols cost more than they show. */
-const SYMBOL_LIMIT = 3_000;
+/**
+ * Above this many drawn points the symbols go (lines stay; the baseline keeps its own): in headless
+ * chromium here, 200 frontiers of 15 points took ~3x as long to draw with a symbol per point.
+ */
+const SYMBOL_LIMIT = 600;
 /** Above this many runs the legend moves to a scrolling column on the right, with select-all and invert. */
 const COLUMN_LEGEND_FROM = 12;
 
-/** Every run's trade-off curve on one chart: test accuracy against size; the baseline drawn thick and dashed. */
+/** The one series that holds every measured point of every run when all points are shown. */
+const EVERY_POINT_SERIES = "every-point";
+
+/**
+ * Every run's trade-off curve on one chart: test accuracy against size along its Pareto frontier;
+ * the baseline drawn thick and dashed. With all points, every measured row is added as one large
+ * scatter series (ECharts' `large` mode draws thousands of points as one path, progressively).
+ */
 export function OverlayChart({ comparison, labels, baseline, projectId }: OverlayChartProps) {
   const router = useRouter();
   const bytes = comparison.size === "bytes";
   const drawn = comparison.series.reduce((sum, entry) => sum + entry.points.sizes.length, 0);
+  // Which run and which of its points each point of the every-point series is.
+  const everyPoint = useMemo(() => {
+    const run: number[] = [];
+    const point: number[] = [];
+    if (comparison.points === "all") {
+      for (const [r, entry] of comparison.series.entries()) {
+        for (let i = 0; i < entry.points.sizes.length; i++) {
+          run.push(r);
+          point.push(i);
+        }
+      }
+    }
+    return { run, point };
+  }, [comparison]);
   const option = useMemo(() => {
     const formatSize = (value: number) => (bytes ? formatBytes(value) : formatCount(value));
     const showSymbol = drawn <= SYMBOL_LIMIT;
     const columnLegend = comparison.series.length >= COLUMN_LEGEND_FROM;
-    const series = comparison.series.map((entry) => {
+    const frontierOf = (points: RunComparison["series"][number]["points"]) =>
+      points.onFrontier === null
+        ? points.sizes.map((_, i) => i)
+        : points.sizes.flatMap((_, i) => (points.onFrontier?.[i] ? [i] : []));
+    const lines = comparison.series.map((entry) => {
       const isBaseline = entry.runId === baseline;
       const { sizes, testAccuracies } = entry.points;
       return {
@@ -36,10 +64,10 @@ export function OverlayChart({ comparison, labels, baseline, projectId }: Overla
         name: labels.get(entry.runId) ?? entry.runId,
         type: "line",
         // Plain [x, y] pairs: no object per point to build or for ECharts to walk.
-        data: sizes.map((size, i) => [size, (testAccuracies[i] ?? 0) * 100]),
+        data: frontierOf(entry.points).map((i) => [sizes[i] ?? 0, (testAccuracies[i] ?? 0) * 100, i]),
         showSymbol: showSymbol || isBaseline,
         symbolSize: isBaseline ? 8 : 4,
-        // A click on the line itself opens the run too, since symbols may be hidden.
+        // A click on (or hover over) the line itself names and opens the run, since symbols may be hidden.
         triggerLineEvent: true,
         sampling: "lttb",
         z: isBaseline ? 10 : 2,
@@ -47,6 +75,37 @@ export function OverlayChart({ comparison, labels, baseline, projectId }: Overla
         emphasis: { focus: "series" },
       };
     });
+    const series =
+      comparison.points === "all"
+        ? [
+            ...lines,
+            {
+              id: EVERY_POINT_SERIES,
+              name: "every point",
+              type: "scatter",
+              large: true,
+              largeThreshold: 500,
+              progressive: 2_000,
+              symbolSize: 4,
+              z: 1,
+              itemStyle: { color: "rgba(90, 90, 90, 0.35)" },
+              data: everyPoint.run.map((r, k) => {
+                const points = comparison.series[r]?.points;
+                const i = everyPoint.point[k] ?? 0;
+                return [points?.sizes[i] ?? 0, (points?.testAccuracies[i] ?? 0) * 100];
+              }),
+            },
+          ]
+        : lines;
+    /** The run and point behind a chart event (series index, data index). */
+    const pointAt = (seriesIndex: number, dataIndex: number | undefined, value: unknown) => {
+      if (seriesIndex === lines.length) {
+        const r = everyPoint.run[dataIndex ?? -1];
+        return r === undefined ? null : { run: r, point: everyPoint.point[dataIndex ?? -1] };
+      }
+      // A line's data carries each point's index in its run's columns as a third value.
+      return { run: seriesIndex, point: Array.isArray(value) ? (value[2] as number) : undefined };
+    };
     return {
       // Animating 200 series costs frames and tells nothing.
       animation: false,
@@ -61,18 +120,20 @@ export function OverlayChart({ comparison, labels, baseline, projectId }: Overla
               { type: "all", title: "all" },
               { type: "inverse", title: "invert" },
             ],
-            textStyle: { width: 180, overflow: "truncate" },
           }
         : { type: "scroll", top: 0 },
       grid: { left: 60, right: columnLegend ? 250 : 30, top: columnLegend ? 20 : 50, bottom: 70 },
       tooltip: {
         trigger: "item",
-        formatter: (params: { seriesIndex: number; dataIndex?: number; seriesName: string }) => {
-          const points = comparison.series[params.seriesIndex]?.points;
-          const i = params.dataIndex;
+        formatter: (params: { seriesIndex: number; dataIndex?: number; value?: unknown; seriesName: string }) => {
+          const at = pointAt(params.seriesIndex, params.dataIndex, params.value);
+          const entry = at === null ? undefined : comparison.series[at.run];
+          const name = entry === undefined ? params.seriesName : (labels.get(entry.runId) ?? entry.runId);
+          const points = entry?.points;
+          const i = at?.point;
           if (points === undefined || i === undefined || points.sizes[i] === undefined)
-            return `<b>${params.seriesName}</b><br/>click to open the run`;
-          return `<b>${params.seriesName}</b><br/>${points.rowKeys[i]}<br/>${formatSize(points.sizes[i] ?? 0)} · test ${((points.testAccuracies[i] ?? 0) * 100).toFixed(2)}% · validation ${((points.validationAccuracies[i] ?? 0) * 100).toFixed(2)}%<br/>click to open the run`;
+            return `<b>${name}</b><br/>click to open the run`;
+          return `<b>${name}</b><br/>${points.rowKeys[i]}<br/>${formatSize(points.sizes[i] ?? 0)} · test ${((points.testAccuracies[i] ?? 0) * 100).toFixed(2)}% · validation ${((points.validationAccuracies[i] ?? 0) * 100).toFixed(2)}%<br/>click to open the run`;
         },
       },
       dataZoom: [{ type: "inside" }, { type: "slider", bottom: 10 }],
@@ -86,7 +147,7 @@ export function OverlayChart({ comparison, labels, baseline, projectId }: Overla
       yAxis: { type: "value", name: "test accuracy (%)", scale: true },
       series,
     };
-  }, [comparison, labels, baseline, bytes, drawn]);
+  }, [comparison, labels, baseline, bytes, drawn, everyPoint]);
 
   return (
     <EChart
@@ -101,7 +162,11 @@ export function OverlayChart({ comparison, labels, baseline, projectId }: Overla
         "data-baseline": baseline ?? "",
       }}
       onPointClick={(click) => {
-        if (click.seriesId !== undefined) router.push(`/projects/${projectId}/runs/${click.seriesId}`);
+        const runId =
+          click.seriesId === EVERY_POINT_SERIES
+            ? comparison.series[everyPoint.run[click.dataIndex] ?? -1]?.runId
+            : click.seriesId;
+        if (runId !== undefined) router.push(`/projects/${projectId}/runs/${runId}`);
       }}
     />
   );

@@ -130,7 +130,6 @@ export async function compareRuns(store: Store, actor: UserActor, input: Compare
 
 const NO_POINTS: TradeOffColumns = Object.freeze({
   rowKeys: [],
-  resultRowIds: [],
   sizes: [],
   validationAccuracies: [],
   testAccuracies: [],

@@ -8,8 +8,11 @@ import type { StoreChangeFeed } from "../../store/store-changes.js";
  * of them and a browser draws them straight from arrays.
  */
 export interface TradeOffColumns {
+  /**
+   * Each point's row: the run's id and a row key name a result row (unique per run), so its database
+   * id is not sent (a third of the answer's bytes at 200 runs).
+   */
   readonly rowKeys: readonly string[];
-  readonly resultRowIds: readonly string[];
   /** On the chosen size axis (bytes or parameters). */
   readonly sizes: readonly number[];
   readonly validationAccuracies: readonly number[];
@@ -105,7 +108,6 @@ export function runTradeOffsOf(rows: readonly TradeOffRow[], size: SizeAxis): Ru
 function columnsOf(rows: readonly TradeOffRow[], size: SizeAxis, onFrontier: boolean[] | null): TradeOffColumns {
   return Object.freeze({
     rowKeys: Object.freeze(rows.map((row) => row.rowKey)),
-    resultRowIds: Object.freeze(rows.map((row) => row.id)),
     sizes: Object.freeze(rows.map((row) => row[size])),
     validationAccuracies: Object.freeze(rows.map((row) => row.validationAccuracy)),
     testAccuracies: Object.freeze(rows.map((row) => row.testAccuracy)),
