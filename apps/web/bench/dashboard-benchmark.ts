@@ -24,6 +24,7 @@ const TARGET_MS = 2_000;
 /** Compare's targets on this machine: 200 runs usable within 1 s (1.5 s cold), 50 runs within 0.6 s. */
 const COMPARE_TARGETS = { runs50MedianMs: 600, runs200MedianMs: 1_000, runs200FirstLoadMs: 1_500 };
 
+const loadAtStart = (await import("node:os")).loadavg().map((load) => Math.round(load * 10) / 10);
 const platform = await startPlatform();
 try {
   const api = apiAs(platform.url, ownerToken(platform));
@@ -79,7 +80,13 @@ try {
   console.log(
     JSON.stringify(
       {
-        machine: { cpus: (await import("node:os")).cpus().length, node: process.version },
+        // The load average says how much else this shared machine was doing: times scale with it.
+        machine: {
+          cpus: (await import("node:os")).cpus().length,
+          node: process.version,
+          loadAverageAtStart: loadAtStart,
+          loadAverageAtEnd: (await import("node:os")).loadavg().map((load) => Math.round(load * 10) / 10),
+        },
         comparedRuns: COMPARED_RUNS,
         manyComparedRuns: MANY_COMPARED_RUNS,
         rowsPerRun: 30,
