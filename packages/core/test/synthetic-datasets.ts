@@ -56,3 +56,38 @@ export function separableSplit(
     },
   };
 }
+
+/**
+ * Three classes by distance from the origin in the first two features (radius < 0.45, < 0.75, else;
+ * uniform in [-1, 1)^featureCount, the other features noise): a problem no linear model solves, so
+ * removing hidden neurons costs accuracy that fine-tuning has to win back.
+ */
+export function ringsDataset(name: string, count: number, featureCount: number, seed: number): Dataset {
+  const features = randomFeatures(count, featureCount, seed);
+  const labels = Int32Array.from({ length: count }, (_, i) => {
+    const radius = Math.hypot(features[i * featureCount] as number, features[i * featureCount + 1] as number);
+    return radius < 0.45 ? 0 : radius < 0.75 ? 1 : 2;
+  });
+  return { name, features, labels, featureCount, classCount: 3 };
+}
+
+/** A train/validation/test split of independent ringsDataset draws (seeds seed, seed+1, seed+2). */
+export function ringsSplit(
+  counts: { readonly train: number; readonly validation: number; readonly test: number },
+  featureCount: number,
+  seed: number,
+): DataSplit {
+  const train = ringsDataset("rings train", counts.train, featureCount, seed);
+  const validation = ringsDataset("rings validation", counts.validation, featureCount, seed + 1);
+  const test = ringsDataset("rings test", counts.test, featureCount, seed + 2);
+  return {
+    train,
+    validation,
+    test,
+    record: {
+      train: { source: train.name, from: 0, to: counts.train },
+      validation: { source: validation.name, from: 0, to: counts.validation },
+      test: { source: test.name, from: 0, to: counts.test },
+    },
+  };
+}
