@@ -42,9 +42,22 @@ export function separableSplit(
   featureCount: number,
   seed: number,
 ): DataSplit {
-  const train = separableDataset("synthetic train", counts.train, featureCount, seed);
-  const validation = separableDataset("synthetic validation", counts.validation, featureCount, seed + 1);
-  const test = separableDataset("synthetic test", counts.test, featureCount, seed + 2);
+  return independentSplit(
+    (part, count, partSeed) => separableDataset(`synthetic ${part}`, count, featureCount, partSeed),
+    counts,
+    seed,
+  );
+}
+
+/** Train, validation and test drawn independently by `draw` (seeds seed, seed+1, seed+2), each recorded as its own source. */
+function independentSplit(
+  draw: (part: "train" | "validation" | "test", count: number, seed: number) => Dataset,
+  counts: { readonly train: number; readonly validation: number; readonly test: number },
+  seed: number,
+): DataSplit {
+  const train = draw("train", counts.train, seed);
+  const validation = draw("validation", counts.validation, seed + 1);
+  const test = draw("test", counts.test, seed + 2);
   return {
     train,
     validation,
@@ -77,17 +90,9 @@ export function ringsSplit(
   featureCount: number,
   seed: number,
 ): DataSplit {
-  const train = ringsDataset("rings train", counts.train, featureCount, seed);
-  const validation = ringsDataset("rings validation", counts.validation, featureCount, seed + 1);
-  const test = ringsDataset("rings test", counts.test, featureCount, seed + 2);
-  return {
-    train,
-    validation,
-    test,
-    record: {
-      train: { source: train.name, from: 0, to: counts.train },
-      validation: { source: validation.name, from: 0, to: counts.validation },
-      test: { source: test.name, from: 0, to: counts.test },
-    },
-  };
+  return independentSplit(
+    (part, count, partSeed) => ringsDataset(`rings ${part}`, count, featureCount, partSeed),
+    counts,
+    seed,
+  );
 }
