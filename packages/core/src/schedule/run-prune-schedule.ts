@@ -97,7 +97,8 @@ export async function runPruneSchedule(input: PruneScheduleInput): Promise<Sched
     const oneShotValidationAccuracy = accuracies(pruned, split, ["validation"])[0] as number;
     let recovered = pruned;
     if (settings.recoverEpochs > 0) {
-      say(`fine-tuning ${thresholdId(cut.plan.threshold)} for ${settings.recoverEpochs} epoch(s)`);
+      const fineTuning = `fine-tuning ${thresholdId(cut.plan.threshold)} for ${settings.recoverEpochs} epoch(s)`;
+      say(fineTuning);
       const fineTuned = await fineTunePrunedNetwork(
         pruned,
         split,
@@ -108,7 +109,7 @@ export async function runPruneSchedule(input: PruneScheduleInput): Promise<Sched
           seed: input.training.seed + round,
           ...(input.signal === undefined ? {} : { signal: input.signal }),
         },
-        (training) => say(`fine-tuning ${thresholdId(cut.plan.threshold)}`, training),
+        (training) => say(fineTuning, training),
       );
       recovered = fineTuned.weights;
     }
