@@ -73,6 +73,10 @@ describe("deployCandidates with schedule rounds", () => {
     // Recovery started from the round's network: the base pruned by rank 0.5 once would be 4-3.
     expect(hiddenLayerSizes(variants[1]!.network)).toEqual([2, 2]);
     expect(outcome.chosen?.row.id).toBe("round-2");
+    // The card says how the round was reached, not only its last threshold.
+    expect(outcome.record.modelCard?.note).toMatch(
+      /^round 2 of the iterative schedule: keep0.5-std -> keep0.5-std, 2 recovery/,
+    );
     expect(outcome.exported.map((bundle) => bundle.variant.row.id)).toEqual(["round-2"]);
     expect(outcome.exported[0]?.verification).toBeDefined();
   });
