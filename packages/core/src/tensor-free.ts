@@ -22,6 +22,7 @@ export { planPruning } from "./pruning/plan-pruning.js";
 export type { LayerPlan, PruningPlan } from "./pruning/pruning-plan.js";
 export { type PruningThreshold, thresholdId } from "./pruning/pruning-threshold.js";
 export type { PruneScheduleSettings, RoundThresholds, ScheduleStopReason } from "./schedule/prune-schedule.js";
+export { isScheduleRoundRow, roundRowId, scheduleRoundRows } from "./schedule/schedule-round-rows.js";
 export type { ActivationStats, LayerActivationStats, NeuronStats } from "./stats/activation-stats.js";
 export { MAX_RESULT_ROWS } from "./sweep/result-row-limit.js";
 export { SUGGESTION_MAX_VALIDATION_DROP, suggestedRow } from "./sweep/suggested-row.js";
