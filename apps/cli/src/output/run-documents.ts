@@ -2,7 +2,10 @@ import {
   type DeploymentRecord,
   type DeploymentRowReport,
   type ExperimentResult,
+  type ScheduleOutcome,
+  type ScheduleRound,
   type SweepRow,
+  scheduleRoundRows,
   suggestedRow,
 } from "@deadweight/core";
 import type { ExperimentConfig } from "@deadweight/experiment-config";
@@ -32,13 +35,25 @@ export interface ResultsDocument {
   readonly learning: ExperimentResult["learning"];
   /** The feature scaling the network was trained with, folded into every exported model (which so takes raw features). */
   readonly featureScaling: ExperimentResult["featureScaling"];
+  /** The sweep's rows, then one row per schedule round ("round-N"). */
   readonly rows: SweepRow[];
+  /** The smallest row (sweep or round) within 0.5 validation points of the base model. */
   readonly suggestedRowId: string | null;
+  /** The iterative schedule: every round (its network is under models/round-N when exported) and why it stopped; null without one. */
+  readonly schedule: ResultsSchedule | null;
   readonly timings: ExperimentResult["timings"] & { readonly total: number };
   /** Model id ("base" or a row id) -> folder relative to results.json. */
   readonly models: Record<string, string>;
   /** null while the deployment has not finished (it runs after the sweep, and may fail or be stopped). */
   readonly deployment: ResultsDeployment | null;
+}
+
+/** The schedule as results.json records it: the rounds without their weights. */
+export interface ResultsSchedule {
+  readonly stopReason: ScheduleOutcome["stopReason"];
+  readonly stopNote: string;
+  readonly seconds: number;
+  readonly rounds: Omit<ScheduleRound, "weights">[];
 }
 
 export function buildResultsDocument(input: {
@@ -48,8 +63,14 @@ export function buildResultsDocument(input: {
   readonly totalSeconds: number;
   readonly createdAt: Date;
   readonly deployment?: ResultsDeployment | null;
+  readonly schedule?: ScheduleOutcome | null;
+  /** Model id -> files written; default the experiment's models. */
+  readonly modelIds?: readonly string[];
 }): ResultsDocument {
   const { result } = input;
+  const schedule = input.schedule ?? null;
+  const rows = [...result.rows, ...scheduleRoundRows(schedule?.rounds ?? [])];
+  const modelIds = input.modelIds ?? [...result.models.keys()];
   return {
     tool: "deadweight",
     formatVersion: 1,
@@ -62,10 +83,19 @@ export function buildResultsDocument(input: {
     base: result.base,
     learning: result.learning,
     featureScaling: result.featureScaling,
-    rows: result.rows,
-    suggestedRowId: suggestedRow(result.rows, result.learning)?.id ?? null,
+    rows,
+    suggestedRowId: suggestedRow(rows, result.learning)?.id ?? null,
+    schedule:
+      schedule === null
+        ? null
+        : {
+            stopReason: schedule.stopReason,
+            stopNote: schedule.stopNote,
+            seconds: schedule.seconds,
+            rounds: schedule.rounds.map(({ weights: _weights, ...round }) => round),
+          },
     timings: { ...result.timings, total: input.totalSeconds },
-    models: Object.fromEntries([...result.models.keys()].map((id) => [id, `models/${id}`])),
+    models: Object.fromEntries(modelIds.map((id) => [id, `models/${id}`])),
     deployment: input.deployment ?? null,
   };
 }
