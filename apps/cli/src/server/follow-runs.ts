@@ -36,10 +36,7 @@ export async function followRuns(
       runIds.map((runId) =>
         followSubscription<WatchedRun>({
           open: (lastEventId, callbacks) =>
-            api.client.run.watch.subscribe(
-              { runId, ...(lastEventId === undefined ? {} : { lastEventId }) },
-              callbacks,
-            ),
+            api.client.run.watch.subscribe({ runId, ...(lastEventId === undefined ? {} : { lastEventId }) }, callbacks),
           what: `following run ${runId}`,
           serverUrl: api.serverUrl,
           key: runId,

@@ -13,7 +13,7 @@ import { fineTunePrunedNetwork } from "../recovery/fine-tune-pruned-network.js";
 import type { ActivationStats } from "../stats/activation-stats.js";
 import { measureLatencyMsPerSample } from "../sweep/measure-latency.js";
 import { runThresholdSweep } from "../sweep/run-threshold-sweep.js";
-import { smallestRowWithinDrop } from "../sweep/suggested-row.js";
+import { fewestParametersWithinDrop } from "../sweep/suggested-row.js";
 import type { BaseModelMetrics } from "../sweep/sweep-row.js";
 import {
   assertValidScheduleSettings,
@@ -197,7 +197,7 @@ async function chooseCut(
     thresholds: thresholds.candidates,
   });
   // Rows that empty a layer have status "emptied-layer" and are never chosen.
-  const chosen = smallestRowWithinDrop(
+  const chosen = fewestParametersWithinDrop(
     sweep.rows.filter((row) => row.parameters < currentParameters),
     thresholds.maxRoundDrop,
   );

@@ -17,14 +17,14 @@ export function suggestedRow<T extends SuggestableRow>(
   learning: Pick<LearningCheck, "verdict"> | null,
 ): T | null {
   if (learning?.verdict === "did-not-learn") return null;
-  return smallestRowWithinDrop(rows, SUGGESTION_MAX_VALIDATION_DROP);
+  return fewestParametersWithinDrop(rows, SUGGESTION_MAX_VALIDATION_DROP);
 }
 
 /**
  * The row with the fewest parameters among rows with a model whose validation accuracy is at most
  * `maxValidationDrop` points below their reference (the first such row on a tie); null when none is.
  */
-export function smallestRowWithinDrop<T extends SuggestableRow>(
+export function fewestParametersWithinDrop<T extends SuggestableRow>(
   rows: readonly T[],
   maxValidationDrop: number,
 ): T | null {
