@@ -2,7 +2,7 @@ import { MAX_COMPARED_RUNS } from "@deadweight/api/compare-limits";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiAs } from "./support/api-as";
-import { launchChromium, screenshot, signIn } from "./support/browser";
+import { launchChromium, openPage, screenshot, signIn } from "./support/browser";
 import { ownerToken, type PlatformProcess, startPlatform } from "./support/platform-process";
 import { seedComparedRuns } from "./support/seed-compared-runs";
 
@@ -57,7 +57,7 @@ const compareUrl = (ids: readonly string[], baseline?: string) =>
 
 describe(`compare with ${MAX_COMPARED_RUNS} runs`, () => {
   it("draws every run's frontier as its own series on one chart", async () => {
-    await page.goto(compareUrl(compared()));
+    await openPage(page, compareUrl(compared()));
     const overlay = page.locator('[data-testid="overlay-chart"][data-chart-ready="true"]');
     await overlay.waitFor();
     expect(await overlay.getAttribute("data-series")).toBe(String(MAX_COMPARED_RUNS));
@@ -103,7 +103,7 @@ describe(`compare with ${MAX_COMPARED_RUNS} runs`, () => {
     expect(await other.locator("td[data-differs-from-baseline]").count()).toBe(2);
 
     // Reloaded from the URL, the baseline is still pinned.
-    await page.goto(compareUrl(compared(), baseline));
+    await openPage(page, compareUrl(compared(), baseline));
     await expect.poll(() => page.getByTestId("overlay-chart").getAttribute("data-baseline"), SOON).toBe(baseline);
   });
 
@@ -170,7 +170,7 @@ describe(`compare with ${MAX_COMPARED_RUNS} runs`, () => {
   });
 
   it(`refuses ${MAX_COMPARED_RUNS + 1} runs with a message that says what to do`, async () => {
-    await page.goto(compareUrl(runIds));
+    await openPage(page, compareUrl(runIds));
     const refusal = page.getByText(`compare at most ${MAX_COMPARED_RUNS} runs at once`);
     await refusal.waitFor();
     expect(await page.getByRole("link", { name: "Choose again" }).count()).toBe(1);

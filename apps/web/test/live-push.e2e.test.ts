@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, CDPSession, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiAs } from "./support/api-as";
-import { launchChromium, screenshot, signIn } from "./support/browser";
+import { launchChromium, openPage, screenshot, signIn } from "./support/browser";
 import { ownerToken, type PlatformProcess, startPlatform, workerToken } from "./support/platform-process";
 
 // Live pages are pushed, not polled: the real platform process (API + dashboard on a fresh SQLite
@@ -91,7 +91,7 @@ describe("live pages", () => {
   it("follow a run's epochs, stages and finish through run.watch, without a single polling request", async () => {
     const { runId, attempt } = await claimNextRun();
     const { entries } = await recordNetwork(page);
-    await page.goto(`${platform.url}/projects/${platform.projectId}/runs/${runId}`);
+    await openPage(page, `${platform.url}/projects/${platform.projectId}/runs/${runId}`);
     await page.locator('[data-status="running"]').first().waitFor();
     await liveState(page).and(page.locator('[data-state="live"]')).waitFor({ state: "attached" });
     const watchRequest = entries[
@@ -160,8 +160,8 @@ describe("live pages", () => {
     const queued = (await owner.run.list.query({ projectId: platform.projectId, status: "queued", limit: 10 })).items;
     const waiting = queued.at(-1);
     if (waiting === undefined) throw new Error("the platform's second demo run should still be queued");
-    await page.goto(`${platform.url}/projects/${platform.projectId}/runs/${waiting.id}`);
-    await runsPage.goto(`${platform.url}/projects/${platform.projectId}/runs`);
+    await openPage(page, `${platform.url}/projects/${platform.projectId}/runs/${waiting.id}`);
+    await openPage(runsPage, `${platform.url}/projects/${platform.projectId}/runs`);
     for (const watched of [page, runsPage]) {
       await liveState(watched).and(watched.locator('[data-state="live"]')).waitFor({ state: "attached" });
     }
