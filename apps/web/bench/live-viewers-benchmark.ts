@@ -19,9 +19,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { AppRouter } from "@deadweight/api";
-import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink } from "@trpc/client";
-import { EventSource } from "eventsource";
+import { createNodeApiClient } from "@deadweight/api/node-client";
 
 const CLI = fileURLToPath(new URL("../../cli/bin/deadweight.mjs", import.meta.url));
 const VIEWERS = 50;
@@ -153,22 +151,7 @@ export async function runLiveViewersBenchmark(
 }
 
 function liveClient(url: string, token: string) {
-  const headers = { authorization: `Bearer ${token}` };
-  return createTRPCClient<AppRouter>({
-    links: [
-      splitLink({
-        condition: (op) => op.type === "subscription",
-        true: httpSubscriptionLink({
-          url: `${url}/api/trpc`,
-          EventSource,
-          eventSourceOptions: {
-            fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, ...headers } }),
-          },
-        }),
-        false: httpLink({ url: `${url}/api/trpc`, headers }),
-      }),
-    ],
-  });
+  return createNodeApiClient({ serverUrl: url, credentials: { token } });
 }
 
 /** Resolves when the run is in its train stage (pushed by run.watch); fails if it ends first. */

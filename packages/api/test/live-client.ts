@@ -1,29 +1,8 @@
-import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink } from "@trpc/client";
-import { EventSource } from "eventsource";
-import type { AppRouter } from "../src/root.js";
+import { createNodeApiClient } from "../src/client/node-api-client.js";
 
-/**
- * A tRPC client over HTTP whose subscriptions use server-sent events, as the CLI's does: Node 20
- * has no EventSource, so the `eventsource` package's, sending the headers (a bearer token) on every
- * (re)connection.
- */
-export function liveApiClient(url: string, headers: Record<string, string>) {
-  const withOrigin = { origin: new URL(url).origin, ...headers };
-  return createTRPCClient<AppRouter>({
-    links: [
-      splitLink({
-        condition: (op) => op.type === "subscription",
-        true: httpSubscriptionLink({
-          url: `${url}/api/trpc`,
-          EventSource,
-          eventSourceOptions: {
-            fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, ...withOrigin } }),
-          },
-        }),
-        false: httpLink({ url: `${url}/api/trpc`, headers: withOrigin }),
-      }),
-    ],
-  });
+/** A client of the server at `url` presenting a user token, as the CLI's is (subscriptions over server-sent events). */
+export function liveApiClient(url: string, token: string) {
+  return createNodeApiClient({ serverUrl: url, credentials: { token } });
 }
 
 /**

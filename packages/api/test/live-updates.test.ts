@@ -28,13 +28,13 @@ const team = await createQueueTeam(store, "Live");
 async function teamOfOwn(name: string, url = server.url) {
   const own = await createQueueTeam(store, name);
   const token = await createApiToken(store, own.people.admin, { teamId: own.team.id, name: "live", kind: "user" });
-  return { ...own, client: liveApiClient(url, { authorization: `Bearer ${token.token}` }) };
+  return { ...own, client: liveApiClient(url, token.token) };
 }
 const strangers = await createQueueTeam(store, "Strangers");
 
 async function clientOf(person: UserActor, teamId: string) {
   const token = await createApiToken(store, person, { teamId, name: `live-${person.userId}`, kind: "user" });
-  return liveApiClient(server.url, { authorization: `Bearer ${token.token}` });
+  return liveApiClient(server.url, token.token);
 }
 // Tokens are an admin's to create; the subscriptions need only the viewer role (the direct calls below use a viewer).
 const viewer = await clientOf(team.people.admin, team.team.id);
@@ -142,7 +142,7 @@ describe("live updates and the server", () => {
       name: "closing",
       kind: "user",
     });
-    const client = liveApiClient(own.url, { authorization: `Bearer ${token.token}` });
+    const client = liveApiClient(own.url, token.token);
     const [runId] = (await queueRuns(store, team, 1)) as [string];
     const received = new Received<RunUpdate>();
     const subscription = client.run.watch.subscribe(

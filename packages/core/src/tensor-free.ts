@@ -27,7 +27,10 @@ export type { ActivationStats, LayerActivationStats, NeuronStats } from "./stats
 export { MAX_RESULT_ROWS } from "./sweep/result-row-limit.js";
 export {
   type RowWithinDrop,
+  SIZE_AXES,
+  type SizeAxis,
   smallestRowWithinDrop,
+  type WithinDropOptions,
   type WithinDropRow,
 } from "./sweep/smallest-row-within-drop.js";
 export { SUGGESTION_MAX_VALIDATION_DROP, suggestedRow } from "./sweep/suggested-row.js";

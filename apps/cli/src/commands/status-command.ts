@@ -1,15 +1,16 @@
-import { parseStatusArguments, STATUS_USAGE, type StatusScope } from "../config/status-arguments.js";
+import { parseStatusArguments, STATUS_USAGE } from "../config/status-arguments.js";
 import type { CliEnv } from "../env.js";
 import { ConnectionNotices } from "../server/connection-notices.js";
-import { followRuns, isFinished } from "../server/follow-runs.js";
+import { followRuns } from "../server/follow-runs.js";
 import { followSubscription } from "../server/follow-subscription.js";
+import { FollowedRunTable } from "../server/followed-run-table.js";
+import type { RunListScope } from "../server/list-run-ids.js";
 import { loadRunStatuses, type RunStatus } from "../server/run-status-rows.js";
+import { mergeProjectChanges, type ProjectChange } from "../server/run-table-reads.js";
 import { createUserApi, type UserApi } from "../server/user-api.js";
 import { LiveProgress } from "../terminal/live-progress.js";
 import { renderAttemptsTable, renderRunsTable } from "../terminal/runs-table.js";
 import type { CommandStreams } from "./prune-command.js";
-
-type ListScope = Exclude<StatusScope, { kind: "run" }>;
 
 /**
  * `deadweight status`: a table of runs (a team's queue, a project's, an experiment's), or one run
@@ -38,7 +39,7 @@ export async function statusCommand(
     await followList(api, args.scope, args.limit, streams, signal);
     return;
   }
-  streams.stdout.write(await listText(api, args.scope, args.limit).then((list) => list.text));
+  streams.stdout.write(await listText(api, args.scope, args.limit));
 }
 
 function printOneRun(run: RunStatus, streams: CommandStreams): void {
@@ -79,12 +80,13 @@ async function followOneRun(
 
 /**
  * --follow without --run: the table, printed again whenever project.watch says a run of the
- * scope's project(s) changed (changes arriving during a reprint make one more, not one each),
- * until none of the listed runs is queued or running.
+ * scope's project(s) changed, reading only the runs it names (FollowedRunTable; changes arriving
+ * during a read are merged into one more read, not one each), until none of the listed runs is
+ * queued or running.
  */
 async function followList(
   api: UserApi,
-  scope: ListScope,
+  scope: RunListScope,
   limit: number,
   streams: CommandStreams,
   signal: AbortSignal | undefined,
@@ -93,37 +95,38 @@ async function followList(
   const notices = new ConnectionNotices(api.serverUrl, streams.stdout);
   const allFinished = new AbortController();
   const stop = signal === undefined ? allFinished.signal : AbortSignal.any([signal, allFinished.signal]);
+  const table = new FollowedRunTable(api, scope, limit);
   let printed = "";
   let failure: unknown = null;
-  let refreshing: { again: boolean } | null = null;
-  const refresh = () => {
-    if (refreshing !== null) {
-      refreshing.again = true;
-      return;
-    }
-    const current = { again: true };
-    refreshing = current;
+  let pending: ProjectChange | null = null;
+  let reading = false;
+  const heard = (change: ProjectChange) => {
+    pending = pending === null ? change : mergeProjectChanges(pending, change);
+    if (reading) return;
+    reading = true;
     void (async () => {
       try {
-        while (current.again && !stop.aborted) {
-          current.again = false;
-          const list = await listText(api, scope, limit);
-          if (list.text !== printed) streams.stdout.write(printed === "" ? list.text : `\n${list.text}`);
-          printed = list.text;
-          if (list.runs.every(isFinished)) allFinished.abort();
+        while (pending !== null && !stop.aborted) {
+          const next: ProjectChange = pending;
+          pending = null;
+          await table.apply(next);
+          const text = table.text();
+          if (text !== printed) streams.stdout.write(printed === "" ? text : `\n${text}`);
+          printed = text;
+          if (table.allFinished()) allFinished.abort();
         }
       } catch (error) {
         failure = error;
         allFinished.abort();
       } finally {
-        refreshing = null;
+        reading = false;
       }
     })();
   };
   try {
     await Promise.all(
       projectIds.map((projectId) =>
-        followSubscription<{ runIds: readonly string[] } | { everything: true }>({
+        followSubscription<ProjectChange>({
           open: (lastEventId, callbacks) =>
             api.client.project.watch.subscribe(
               { projectId, ...(lastEventId === undefined ? {} : { lastEventId }) },
@@ -134,10 +137,10 @@ async function followList(
           key: projectId,
           notices,
           signal: stop,
-          // The first update (no runs) comes at once: the table is printed then, so nothing that
-          // changes after the subscription started is missed.
-          onUpdate: () => {
-            refresh();
+          // The first update (no runs) comes at once: the whole table is read and printed then, so
+          // nothing that changes after the subscription started is missed.
+          onUpdate: (change) => {
+            heard(change);
             return false;
           },
         }).catch((error: unknown) => {
@@ -155,7 +158,7 @@ async function followList(
 }
 
 /** The projects whose changes can change the table. */
-async function projectsOf(api: UserApi, scope: ListScope): Promise<string[]> {
+async function projectsOf(api: UserApi, scope: RunListScope): Promise<string[]> {
   if (scope.kind === "project") return [scope.projectId];
   if (scope.kind === "experiment") {
     const experiment = await api.call(`reading experiment ${scope.experimentId}`, (c) =>
@@ -177,30 +180,9 @@ async function projectsOf(api: UserApi, scope: ListScope): Promise<string[]> {
   return projectIds;
 }
 
-/** The table of the scope's runs, as `deadweight status` prints it. */
-async function listText(api: UserApi, scope: ListScope, limit: number) {
-  const runIds = await listRunIds(api, scope, limit);
-  const runs = await loadRunStatuses(api, runIds.items);
-  let text = `${renderRunsTable(runs)}\n`;
-  if (runIds.more) text += `(the newest ${limit} runs; --limit shows up to 100)\n`;
-  return { runs, text };
-}
-
-async function listRunIds(api: UserApi, scope: ListScope, limit: number) {
-  let where: { teamId: string } | { projectId: string } | { experimentId: string };
-  if (scope.kind === "team") {
-    const teams = await api.call("reading your teams", (c) => c.team.listMine.query());
-    const [team] = teams;
-    if (team === undefined) {
-      return { items: [], more: false };
-    }
-    where = { teamId: team.id };
-  } else {
-    where = scope.kind === "project" ? { projectId: scope.projectId } : { experimentId: scope.experimentId };
-  }
-  const page = await api.call(
-    `listing the runs of ${scope.kind === "team" ? "your team" : `${scope.kind} ${Object.values(where)[0]}`}`,
-    (c) => c.run.list.query({ ...where, limit }),
-  );
-  return { items: page.items.map((run) => run.id), more: page.nextCursor !== null };
+/** The table of the scope's runs, as `deadweight status` prints it (read once, whole). */
+async function listText(api: UserApi, scope: RunListScope, limit: number): Promise<string> {
+  const table = new FollowedRunTable(api, scope, limit);
+  await table.apply({ everything: true });
+  return table.text();
 }

@@ -9,17 +9,24 @@ export interface RunStatus extends RunStatusRow {
   readonly attempts: readonly RunAttemptRow[];
 }
 
-/** Everything `deadweight status` shows of these runs (run.get each, and their experiments' names). */
-export async function loadRunStatuses(api: UserApi, runIds: readonly string[]): Promise<RunStatus[]> {
+/**
+ * Everything `deadweight status` shows of these runs (run.get each, and their experiments' names).
+ * `experimentNames` (optional) holds names already read: only the others are read, and added to it.
+ */
+export async function loadRunStatuses(
+  api: UserApi,
+  runIds: readonly string[],
+  experimentNames: Map<string, string> = new Map(),
+): Promise<RunStatus[]> {
   const runs = await inBatches(runIds, (runId) => api.call(`reading run ${runId}`, (c) => c.run.get.query({ runId })));
-  const experimentIds = [...new Set(runs.map((run) => run.experimentId))];
-  const experiments = await inBatches(experimentIds, (experimentId) =>
+  const unnamed = [...new Set(runs.map((run) => run.experimentId))].filter((id) => !experimentNames.has(id));
+  const experiments = await inBatches(unnamed, (experimentId) =>
     api.call(`reading experiment ${experimentId}`, (c) => c.experiment.get.query({ experimentId })),
   );
-  const names = new Map(experiments.map((experiment) => [experiment.id, experiment.name]));
+  for (const experiment of experiments) experimentNames.set(experiment.id, experiment.name);
   return runs.map((run) => ({
     ...run,
-    experimentName: names.get(run.experimentId) ?? run.experimentId,
+    experimentName: experimentNames.get(run.experimentId) ?? run.experimentId,
   }));
 }
 

@@ -9,18 +9,23 @@ import { afterAll } from "vitest";
  */
 export interface CountingProxy {
   readonly url: string;
-  /** How many requests reached each path so far. */
-  count(path: string): number;
+  /**
+   * How many requests reached `path` so far; with `mentioning`, only those whose query (decoded: a
+   * tRPC GET's input) contains it, e.g. a run's id.
+   */
+  count(path: string, mentioning?: string): number;
   /** Drops every open connection (client and server side) without an answer. */
   cutConnections(): void;
 }
 
 export async function startCountingProxy(targetUrl: string): Promise<CountingProxy> {
   const target = new URL(targetUrl);
-  const counts = new Map<string, number>();
+  const queriesByPath = new Map<string, string[]>();
   const server = createServer((incoming, outgoing) => {
-    const path = new URL(incoming.url ?? "/", target).pathname;
-    counts.set(path, (counts.get(path) ?? 0) + 1);
+    const url = new URL(incoming.url ?? "/", target);
+    const queries = queriesByPath.get(url.pathname) ?? [];
+    queries.push(decodeURIComponent(url.search));
+    queriesByPath.set(url.pathname, queries);
     const forwarded = request(
       {
         hostname: target.hostname,
@@ -49,7 +54,8 @@ export async function startCountingProxy(targetUrl: string): Promise<CountingPro
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    count: (path) => counts.get(path) ?? 0,
+    count: (path, mentioning) =>
+      (queriesByPath.get(path) ?? []).filter((query) => mentioning === undefined || query.includes(mentioning)).length,
     cutConnections: () => server.closeAllConnections(),
   };
 }

@@ -13,7 +13,7 @@ import { fineTunePrunedNetwork } from "../recovery/fine-tune-pruned-network.js";
 import type { ActivationStats } from "../stats/activation-stats.js";
 import { measureLatencyMsPerSample } from "../sweep/measure-latency.js";
 import { runThresholdSweep } from "../sweep/run-threshold-sweep.js";
-import { fewestParametersWithinDrop } from "../sweep/suggested-row.js";
+import { smallestRowWithinDrop } from "../sweep/smallest-row-within-drop.js";
 import type { BaseModelMetrics } from "../sweep/sweep-row.js";
 import {
   assertValidScheduleSettings,
@@ -197,17 +197,17 @@ async function chooseCut(
     thresholds: thresholds.candidates,
   });
   // Rows that empty a layer have status "emptied-layer" and are never chosen.
-  const chosen = fewestParametersWithinDrop(
+  const chosen = smallestRowWithinDrop(
     sweep.rows.filter((row) => row.parameters < currentParameters),
-    thresholds.maxRoundDrop,
+    { maxDropPoints: thresholds.maxRoundDrop, sizeAxis: "parameters" },
   );
-  if (chosen === null) {
+  if (chosen.kind !== "within-drop") {
     return {
       plan: null,
       reason: `no candidate threshold removes a neuron within ${thresholds.maxRoundDrop} validation points of the current network`,
     };
   }
-  return { plan: planPruning(stats, chosen.threshold as PruningThreshold) };
+  return { plan: planPruning(stats, chosen.row.threshold as PruningThreshold) };
 }
 
 function accuracies(weights: MlpWeights, split: DataSplit, parts: readonly ("validation" | "test")[]): number[] {

@@ -7,43 +7,59 @@ import type { SweepRow } from "./sweep-row.js";
  */
 const DROP_TOLERANCE_POINTS = 1e-9;
 
-export type WithinDropRow = Pick<
-  SweepRow,
-  "status" | "bytes" | "parameters" | "validationAccuracy" | "validationAccuracyDrop"
-> & { readonly id: string };
+/** How "smallest" is measured: bytes (what a device holds) or parameters (what the network computes with). */
+export type SizeAxis = "bytes" | "parameters";
 
-/** What one run offered within a validation-accuracy drop: its smallest such row, or why there is none. */
+export const SIZE_AXES: readonly SizeAxis[] = ["bytes", "parameters"];
+
+/** What the rule reads of a row; an id (when rows have one) settles the last ties. */
+export type WithinDropRow = Pick<SweepRow, "status" | "bytes" | "parameters" | "validationAccuracyDrop"> & {
+  readonly validationAccuracy?: number | null;
+  readonly id?: string;
+};
+
+export interface WithinDropOptions {
+  /** The most validation accuracy a row may lose against its base model, in percentage points. */
+  readonly maxDropPoints: number;
+  /** Which size to minimise. */
+  readonly sizeAxis: SizeAxis;
+}
+
+/** What a set of rows offered within a validation-accuracy drop: its smallest such row, or why there is none. */
 export type RowWithinDrop<T> =
   | { readonly kind: "within-drop"; readonly row: T }
-  /** Every measured row lost more; the least any lost, so a reader sees how far off the run was. */
+  /** Every measured row lost more; the least any lost, so a reader sees how far off the rows were. */
   | { readonly kind: "none-within-drop"; readonly smallestDropPoints: number }
   /** No row with a model and a measured validation accuracy (every threshold emptied a layer). */
   | { readonly kind: "no-measured-rows" };
 
 /**
- * The smallest row (fewest bytes: what a device holds) whose validation accuracy is at most
- * `maxValidationDropPoints` below its run's base model. Chosen on validation only, like the sweep's
- * suggestion and frontier, so the row's test accuracy stays an honest estimate. Ties: fewer
- * parameters, then higher validation accuracy, then id, so the answer never depends on row order.
- * Throws INVALID_OPTION for a limit that is not a finite number.
+ * The smallest row on `sizeAxis` whose validation accuracy is at most `maxDropPoints` below its base
+ * model. Chosen on validation only, like the sweep's frontier, so the row's test accuracy stays an
+ * honest estimate. Ties: smaller on the other axis, then higher validation accuracy, then id (then
+ * the given order, for rows without ids), so with ids the answer never depends on row order.
+ * Throws INVALID_OPTION for a limit that is not a finite number or an unknown axis.
  */
 export function smallestRowWithinDrop<T extends WithinDropRow>(
   rows: readonly T[],
-  maxValidationDropPoints: number,
+  options: WithinDropOptions,
 ): RowWithinDrop<T> {
-  if (!Number.isFinite(maxValidationDropPoints)) {
+  const { maxDropPoints, sizeAxis } = options;
+  if (!Number.isFinite(maxDropPoints)) {
     throw new DeadweightError(
       "INVALID_OPTION",
-      `maxValidationDropPoints must be a finite number of percentage points, got ${maxValidationDropPoints}`,
+      `maxDropPoints must be a finite number of percentage points, got ${maxDropPoints}`,
     );
   }
+  if (!SIZE_AXES.includes(sizeAxis)) {
+    throw new DeadweightError("INVALID_OPTION", `sizeAxis must be one of ${SIZE_AXES.join(", ")}, got ${sizeAxis}`);
+  }
+  const otherAxis: SizeAxis = sizeAxis === "bytes" ? "parameters" : "bytes";
   const measured = rows.filter(
     (row): row is T & { validationAccuracyDrop: number } => row.status === "ok" && row.validationAccuracyDrop !== null,
   );
   if (measured.length === 0) return { kind: "no-measured-rows" };
-  const within = measured.filter(
-    (row) => row.validationAccuracyDrop <= maxValidationDropPoints + DROP_TOLERANCE_POINTS,
-  );
+  const within = measured.filter((row) => row.validationAccuracyDrop <= maxDropPoints + DROP_TOLERANCE_POINTS);
   if (within.length === 0) {
     return {
       kind: "none-within-drop",
@@ -53,12 +69,18 @@ export function smallestRowWithinDrop<T extends WithinDropRow>(
       ),
     };
   }
+  // Array.prototype.sort is stable: rows equal on every key keep the given order.
   const [smallest] = [...within].sort(
     (a, b) =>
-      a.bytes - b.bytes ||
-      a.parameters - b.parameters ||
+      a[sizeAxis] - b[sizeAxis] ||
+      a[otherAxis] - b[otherAxis] ||
       (b.validationAccuracy ?? Number.NEGATIVE_INFINITY) - (a.validationAccuracy ?? Number.NEGATIVE_INFINITY) ||
-      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+      compareIds(a.id, b.id),
   );
   return { kind: "within-drop", row: smallest as T };
+}
+
+function compareIds(a: string | undefined, b: string | undefined): number {
+  if (a === undefined || b === undefined) return 0;
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -16,6 +16,9 @@ const row = (
   status: extra.status ?? "ok",
 });
 
+const byBytes = (maxDropPoints: number) => ({ maxDropPoints, sizeAxis: "bytes" as const });
+const byParameters = (maxDropPoints: number) => ({ maxDropPoints, sizeAxis: "parameters" as const });
+
 describe("smallestRowWithinDrop", () => {
   it("takes the fewest bytes within the drop, never a row without a model or over the limit", () => {
     const rows = [
@@ -24,16 +27,16 @@ describe("smallestRowWithinDrop", () => {
       row("too-lossy", 800, 0.51),
       row("emptied", 0, null, { status: "emptied-layer" }),
     ];
-    expect(smallestRowWithinDrop(rows, 0.5)).toEqual({ kind: "within-drop", row: rows[1] });
+    expect(smallestRowWithinDrop(rows, byBytes(0.5))).toEqual({ kind: "within-drop", row: rows[1] });
     // A looser limit admits the smaller, lossier row.
-    expect(smallestRowWithinDrop(rows, 1)).toEqual({ kind: "within-drop", row: rows[2] });
+    expect(smallestRowWithinDrop(rows, byBytes(1))).toEqual({ kind: "within-drop", row: rows[2] });
     // A drop of exactly the limit stored with floating-point noise is still within it.
-    expect(smallestRowWithinDrop([row("noisy", 100, 0.5000000000000004)], 0.5).kind).toBe("within-drop");
+    expect(smallestRowWithinDrop([row("noisy", 100, 0.5000000000000004)], byBytes(0.5)).kind).toBe("within-drop");
   });
 
   it("counts a pruned model better than its base (a negative drop) as within any limit", () => {
     const rows = [row("better", 1000, -0.3), row("worse", 3000, 0.2)];
-    expect(smallestRowWithinDrop(rows, 0)).toEqual({ kind: "within-drop", row: rows[0] });
+    expect(smallestRowWithinDrop(rows, byBytes(0))).toEqual({ kind: "within-drop", row: rows[0] });
   });
 
   it("breaks ties on bytes by parameters, then validation accuracy, then id, whatever the order", () => {
@@ -44,7 +47,7 @@ describe("smallestRowWithinDrop", () => {
       row("fewer-params", 1000, 0.3, { parameters: 240, validationAccuracy: 0.96 }),
     ];
     const pick = (order: typeof rows) => {
-      const answer = smallestRowWithinDrop(order, 0.5);
+      const answer = smallestRowWithinDrop(order, byBytes(0.5));
       return answer.kind === "within-drop" ? answer.row.id : answer.kind;
     };
     expect(pick(rows)).toBe("fewer-params");
@@ -54,22 +57,55 @@ describe("smallestRowWithinDrop", () => {
   });
 
   it("says how close a run came when every row lost more than the limit", () => {
-    expect(smallestRowWithinDrop([row("a", 10, 2), row("b", 5, 0.75)], 0.5)).toEqual({
+    expect(smallestRowWithinDrop([row("a", 10, 2), row("b", 5, 0.75)], byBytes(0.5))).toEqual({
       kind: "none-within-drop",
       smallestDropPoints: 0.75,
     });
   });
 
   it("says when a run has no measured row at all", () => {
-    expect(smallestRowWithinDrop([], 0.5)).toEqual({ kind: "no-measured-rows" });
-    expect(smallestRowWithinDrop([row("emptied", 0, null, { status: "emptied-layer" })], 0.5)).toEqual({
+    expect(smallestRowWithinDrop([], byBytes(0.5))).toEqual({ kind: "no-measured-rows" });
+    expect(smallestRowWithinDrop([row("emptied", 0, null, { status: "emptied-layer" })], byBytes(0.5))).toEqual({
       kind: "no-measured-rows",
     });
   });
 
   it("refuses a limit that is not a number of points", () => {
-    expect(() => smallestRowWithinDrop([row("a", 10, 0)], Number.NaN)).toThrow(
-      /maxValidationDropPoints must be a finite number/,
+    expect(() => smallestRowWithinDrop([row("a", 10, 0)], byBytes(Number.NaN))).toThrow(
+      /maxDropPoints must be a finite number/,
+    );
+  });
+
+  it("measures size on the axis asked for: fewest bytes or fewest parameters, the other axis breaking ties", () => {
+    // Bytes and parameters disagree when rows are stored at different precisions.
+    const rows = [
+      row("small-file", 1000, 0.2, { parameters: 500 }),
+      row("few-params", 1600, 0.2, { parameters: 400 }),
+      row("few-params-bigger-file", 2000, 0.2, { parameters: 400 }),
+      row("fewest-but-lossy", 100, 0.6, { parameters: 50 }),
+    ];
+    const pick = (answer: ReturnType<typeof smallestRowWithinDrop<(typeof rows)[number]>>) =>
+      answer.kind === "within-drop" ? answer.row.id : answer.kind;
+    expect(pick(smallestRowWithinDrop(rows, byBytes(0.5)))).toBe("small-file");
+    expect(pick(smallestRowWithinDrop(rows, byParameters(0.5)))).toBe("few-params");
+    expect(pick(smallestRowWithinDrop([...rows].reverse(), byParameters(0.5)))).toBe("few-params");
+    expect(pick(smallestRowWithinDrop(rows, byParameters(1)))).toBe("fewest-but-lossy");
+    expect(smallestRowWithinDrop(rows, byParameters(0.1))).toEqual({
+      kind: "none-within-drop",
+      smallestDropPoints: 0.2,
+    });
+  });
+
+  it("keeps the given order between rows without ids that tie on everything", () => {
+    const first = { status: "ok" as const, bytes: 100, parameters: 25, validationAccuracyDrop: 0.1 };
+    const second = { ...first };
+    const answer = smallestRowWithinDrop([first, second], byParameters(0.5));
+    expect(answer.kind === "within-drop" && answer.row).toBe(first);
+  });
+
+  it("refuses an axis it does not know", () => {
+    expect(() => smallestRowWithinDrop([row("a", 10, 0)], { maxDropPoints: 0.5, sizeAxis: "flops" as never })).toThrow(
+      /sizeAxis must be one of bytes, parameters, got flops/,
     );
   });
 });

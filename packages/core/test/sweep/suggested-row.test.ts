@@ -9,6 +9,7 @@ const row = (
 ) => ({
   id,
   parameters,
+  bytes: parameters * 4,
   validationAccuracyDrop,
   status,
 });
@@ -29,5 +30,9 @@ describe("suggestedRow", () => {
   it("suggests nothing from a base model that did not learn, however small and faithful its rows", () => {
     const rows = [row("a", 1000, 0), row("b", 100, -3)];
     expect(suggestedRow(rows, { verdict: "did-not-learn" })).toBeNull();
+  });
+
+  it("admits a drop of exactly 0.5 points stored with floating-point noise, as the timeline's rule does", () => {
+    expect(suggestedRow([row("a", 1000, 0), row("noisy", 400, 0.5000000000000004)], null)?.id).toBe("noisy");
   });
 });

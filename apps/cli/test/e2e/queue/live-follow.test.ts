@@ -107,6 +107,43 @@ describe("deadweight status --follow", () => {
     expect((await refused.exited).code).toBe(2);
     expect(refused.output()).toMatch(/^error: following run no-such-run: the server at \S+ refused the token \(401: /);
   });
+  it("reads only the runs project.watch names on each change, never the list and every other run again", async () => {
+    // A team of its own, with a worker of its own started once the table is up: until then its run
+    // stays queued whatever this file's other worker does.
+    const team = await platform.owner.team.create({ name: "Counted reads" });
+    const project = await platform.owner.project.create({ teamId: team.id, name: "Counted reads" });
+    const [cancelled] = (await platform.queue("cancelled", config, 1, project.id)) as [string];
+    await platform.owner.run.cancel({ runId: cancelled });
+    const [counted] = (await platform.queue("counted", config, 1, project.id)) as [string];
+    const token = await platform.createToken("user", team.id);
+    const before = {
+      lists: proxy.count("/api/trpc/run.list"),
+      experiments: proxy.count("/api/trpc/experiment.get"),
+      cancelled: proxy.count("/api/trpc/run.get", cancelled),
+      counted: proxy.count("/api/trpc/run.get", counted),
+    };
+    const table = spawnNode(
+      [CLI_BIN, "status", "--project", project.id, "--follow", "--server", proxy.url, "--token", token],
+      { ...process.env, DEADWEIGHT_SERVER: undefined, DEADWEIGHT_TOKEN: undefined, FORCE_COLOR: "0" },
+    );
+    await printed(
+      table,
+      "the table with the queued run",
+      new RegExp(`^${counted}\\s+counted\\s+queued\\s`, "m"),
+      30_000,
+    );
+    spawnWorker(platform.url, await platform.createToken("worker", team.id), "counted-worker");
+    expect((await table.exited).code, table.output()).toBe(0);
+    expect(table.output()).toMatch(new RegExp(`^${counted}\\s+counted\\s+succeeded\\s`, "m"));
+    expect(table.output()).toMatch(new RegExp(`^${cancelled}\\s+cancelled\\s+canceled\\s`, "m"));
+
+    // The whole table once (list, both runs, both experiments' names); then each change of the
+    // followed run (claim, progress, stages, finish) one run.get of that run alone.
+    expect(proxy.count("/api/trpc/run.list") - before.lists).toBe(1);
+    expect(proxy.count("/api/trpc/experiment.get") - before.experiments).toBe(2);
+    expect(proxy.count("/api/trpc/run.get", cancelled) - before.cancelled).toBe(1);
+    expect(proxy.count("/api/trpc/run.get", counted) - before.counted).toBeGreaterThanOrEqual(3);
+  });
 });
 
 describe("deadweight submit --wait", () => {

@@ -1,17 +1,25 @@
 "use client";
 
-import { Alert } from "@mantine/core";
+import { Alert, Anchor } from "@mantine/core";
 import type { LiveConnection } from "./live-connection";
 
 /**
  * Says when a page stopped hearing about changes: paused while the stream reconnects (the page shows
- * what it had, and catches up once back), or stopped with the server's reason. Nothing while live.
+ * what it had, and catches up once back), stopped with the server's reason, or ended with the
+ * session (with the way to sign in again). Nothing while live.
  */
 export function LiveConnectionNotice({ connection }: { readonly connection: LiveConnection }) {
   if (connection.state === "reconnecting") {
     return (
       <Alert color="yellow" role="status" data-testid="live-connection" data-state="reconnecting">
         Live updates paused: reconnecting… What you see may be out of date until the connection is back.
+      </Alert>
+    );
+  }
+  if (connection.state === "session-ended") {
+    return (
+      <Alert color="red" role="status" data-testid="live-connection" data-state="session-ended">
+        Your session ended: <Anchor href="/sign-in">sign in again</Anchor>
       </Alert>
     );
   }

@@ -1,7 +1,13 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
-import { connectionAfterError, type LiveConnection, resumeDelayMs } from "./live-connection";
+import { api } from "@/lib/api-client";
+import {
+  connectionAfterError,
+  connectionAfterSessionCheck,
+  type LiveConnection,
+  resumeDelayMs,
+} from "./live-connection";
 
 /** The callbacks a tRPC subscription of tracked updates takes (a subset of tRPC's observer). */
 export interface LiveObserver<TUpdate> {
@@ -24,20 +30,25 @@ export type OpenLiveSubscription<TUpdate> = (
  * The browser's EventSource reconnects by itself when a connection drops; this also opens the
  * stream again when the server ended it (a server that shuts down ends its subscriptions cleanly,
  * which tRPC's client takes as final) or failed it for a reason a retry may cure, after a growing
- * delay, resuming from the last update's id. It stops only when the page leaves or the server
- * refuses for good (NOT_FOUND, FORBIDDEN, ...).
+ * delay, resuming from the last update's id. Before each such retry it asks the API who is signed in
+ * (`checkSession`, default team.me): a refused session ends the retries ("session-ended"), since a
+ * stream that failed without a tRPC answer tells the browser nothing about why. It stops only when the page leaves, the
+ * session ended, or the server refuses for good (NOT_FOUND, FORBIDDEN, ...).
  */
 export function useLiveSubscription<TUpdate>(
   key: string,
   open: OpenLiveSubscription<TUpdate>,
   onUpdate: (update: TUpdate) => void,
+  checkSession: () => Promise<unknown> = () => api.team.me.query(),
 ): LiveConnection {
   const [connection, setConnection] = useState<LiveConnection>({ state: "connecting" });
   const openRef = useRef(open);
   const onUpdateRef = useRef(onUpdate);
+  const checkSessionRef = useRef(checkSession);
   useEffect(() => {
     openRef.current = open;
     onUpdateRef.current = onUpdate;
+    checkSessionRef.current = checkSession;
   });
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `key` names the stream; the callbacks are read through refs.
@@ -49,15 +60,42 @@ export function useLiveSubscription<TUpdate>(
     let left = false;
     let current: { unsubscribe(): void } | null = null;
     let resumeTimer: ReturnType<typeof setTimeout> | null = null;
+    let checkingSession = false;
+
+    const stopListening = (final: LiveConnection) => {
+      generation += 1;
+      const ended = current;
+      current = null;
+      // After the callback that got here has returned: unsubscribing inside tRPC's own callback is not safe.
+      queueMicrotask(() => ended?.unsubscribe());
+      setConnection(final);
+    };
 
     const resumeLater = () => {
-      if (left || resumeTimer !== null) return;
+      if (left || resumeTimer !== null || checkingSession) return;
       setConnection({ state: "reconnecting" });
-      failures += 1;
-      resumeTimer = setTimeout(() => {
-        resumeTimer = null;
-        start();
-      }, resumeDelayMs(failures));
+      checkingSession = true;
+      const mine = generation;
+      void checkSessionRef
+        .current()
+        .then(
+          () => connectionAfterSessionCheck(null),
+          (error: unknown) => connectionAfterSessionCheck(error),
+        )
+        .then((next) => {
+          checkingSession = false;
+          // The page left, or the stream was opened again meanwhile: this check answers nothing now.
+          if (left || mine !== generation) return;
+          if (next.state === "session-ended") {
+            stopListening(next);
+            return;
+          }
+          failures += 1;
+          resumeTimer = setTimeout(() => {
+            resumeTimer = null;
+            start();
+          }, resumeDelayMs(failures));
+        });
     };
 
     const start = () => {
@@ -83,9 +121,8 @@ export function useLiveSubscription<TUpdate>(
         onError: (error) => {
           if (!isCurrent()) return;
           const next = connectionAfterError(error);
-          if (next.state === "stopped") {
-            generation += 1;
-            setConnection(next);
+          if (next.state === "stopped" || next.state === "session-ended") {
+            stopListening(next);
           } else {
             resumeLater();
           }

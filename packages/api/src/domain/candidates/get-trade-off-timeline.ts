@@ -172,7 +172,7 @@ export async function getTradeOffTimeline(
         testAccuracyDrop: row.testAccuracyDrop,
       } satisfies TimelineRow,
     }));
-    const pick = smallestRowWithinDrop(measured, input.maxValidationDropPoints);
+    const pick = smallestRowWithinDrop(measured, { maxDropPoints: input.maxValidationDropPoints, sizeAxis: "bytes" });
     return {
       runId: run.id,
       experimentId: run.experiment.id,
