@@ -23,7 +23,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { fewestParametersWithinDrop, SUGGESTION_MAX_VALIDATION_DROP } from "@deadweight/core";
+import { SUGGESTION_MAX_VALIDATION_DROP, smallestRowWithinDrop } from "@deadweight/core";
 
 const { values } = parseArgs({
   // `pnpm run bench:... -- --flag` passes its "--" through to the script.
@@ -73,6 +73,7 @@ interface ResultsRow {
   readonly id: string;
   readonly status: string;
   readonly parameters: number;
+  readonly bytes: number;
   readonly parameterReductionPercent: number;
   readonly validationAccuracyDrop: number | null;
   readonly testAccuracy: number | null;
@@ -203,6 +204,7 @@ interface Candidate {
   readonly status: "ok";
   readonly id: string;
   readonly parameters: number;
+  readonly bytes: number;
   readonly validationAccuracyDrop: number;
   readonly testAccuracy: number;
   readonly keptNeurons: readonly number[];
@@ -220,6 +222,7 @@ function candidatesOf(variant: Variant, results: ResultsJson): Candidate[] {
     status: "ok",
     id: row.id,
     parameters: row.parameters,
+    bytes: row.bytes,
     validationAccuracyDrop: row.validationAccuracyDrop as number,
     testAccuracy: row.testAccuracy as number,
     keptNeurons: row.keptNeurons,
@@ -257,7 +260,11 @@ async function measureVariant(dataset: string, variant: Variant, seed: number): 
   const out = join(workDir, `${dataset}-${variant}-${seed}`);
   log(`${dataset} · ${variant} · seed ${seed}...`);
   const { results, seconds } = await prune([...commonArgs(dataset, seed), ...variantArgs(variant)], out);
-  const chosen = fewestParametersWithinDrop(candidatesOf(variant, results), SUGGESTION_MAX_VALIDATION_DROP);
+  const offered = smallestRowWithinDrop(candidatesOf(variant, results), {
+    maxDropPoints: SUGGESTION_MAX_VALIDATION_DROP,
+    sizeAxis: "parameters",
+  });
+  const chosen = offered.kind === "within-drop" ? offered.row : null;
   if (!values["keep-files"]) rmSync(join(out, "bundles"), { recursive: true, force: true });
   if (chosen === null) {
     return {
