@@ -21,10 +21,10 @@ export function withinWorstSeedDrop(row: SeedSpreadRow, maxWorstSeedDropPoints: 
  * Of the rows that hold on every seed within `maxWorstSeedDropPoints`, the smallest (fewest mean
  * bytes; ties: fewer mean parameters, then smaller worst-seed drop, then row key); null when none does.
  */
-export function smallestRowWithinWorstSeedDrop(
-  rows: readonly SeedSpreadRow[],
+export function smallestRowWithinWorstSeedDrop<T extends SeedSpreadRow>(
+  rows: readonly T[],
   maxWorstSeedDropPoints: number,
-): SeedSpreadRow | null {
+): T | null {
   assertLimit(maxWorstSeedDropPoints);
   const [smallest] = rows
     .filter((row) => withinWorstSeedDrop(row, maxWorstSeedDropPoints))
