@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { experimentConfigSchema, runSeedsOf, runsSeedsConflict } from "../src/experiment-config.js";
+import { seedListFromText } from "../src/seed-list-text.js";
 
 const issuesOf = (input: unknown) => {
   const parsed = experimentConfigSchema.safeParse(input);
@@ -40,5 +41,21 @@ describe("the seeds of an experiment", () => {
     expect(issuesOf({ seeds: [] })).toEqual(["seeds: must list at least 1 seed"]);
     expect(issuesOf({ seeds: Array.from({ length: 21 }, (_, i) => i) })).toEqual(["seeds: must list at most 20 seeds"]);
     expect(issuesOf({ seeds: Array.from({ length: 20 }, (_, i) => i) })).toEqual([]);
+  });
+});
+
+describe("seedListFromText", () => {
+  it("reads comma-separated whole numbers, spaces allowed", () => {
+    expect(seedListFromText("1, 2,3")).toEqual({ seeds: [1, 2, 3] });
+    expect(seedListFromText(" 0 ")).toEqual({ seeds: [0] });
+  });
+
+  it("says which entry is not a seed", () => {
+    expect(seedListFromText("1, two")).toEqual({
+      error: '"two" is not a seed: list whole numbers of 0 or more separated by commas, e.g. "1, 2, 3"',
+    });
+    expect(seedListFromText("1,-2")).toMatchObject({ error: expect.stringContaining('"-2" is not a seed') });
+    expect(seedListFromText("1.5")).toMatchObject({ error: expect.stringContaining('"1.5" is not a seed') });
+    expect(seedListFromText("1,,2")).toMatchObject({ error: expect.stringContaining("has an empty entry") });
   });
 });
