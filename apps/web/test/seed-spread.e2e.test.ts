@@ -3,7 +3,7 @@ import { openDatabase } from "@deadweight/db";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiAs } from "./support/api-as";
-import { launchChromium, openPage, signIn } from "./support/browser";
+import { launchChromium, openPage, screenshot, signIn } from "./support/browser";
 import { ownerToken, type PlatformProcess, startPlatform } from "./support/platform-process";
 import { seededRows } from "./support/seed-compared-runs";
 
@@ -35,7 +35,14 @@ beforeAll(async () => {
       const runId = runOf.get(seed) ?? "";
       await db.run.update({ where: { id: runId }, data: { status: "succeeded", finishedAt: new Date() } });
       // Seed 2 never reached the last row: it must show as 1 of 2 seeds, not as a full mean.
-      const rows = seededRows(runId, r, ROWS).slice(0, seed === 2 ? ROWS - 1 : ROWS);
+      // Seed 2 is 3 test points worse on every row: bars long enough to see in the screenshot.
+      const rows = seededRows(runId, r, ROWS)
+        .slice(0, seed === 2 ? ROWS - 1 : ROWS)
+        .map((row) =>
+          seed === 2
+            ? { ...row, testAccuracy: row.testAccuracy - 0.03, testAccuracyDrop: row.testAccuracyDrop + 3 }
+            : row,
+        );
       await db.resultRow.createMany({ data: rows });
     }
   } finally {
@@ -79,9 +86,11 @@ describe("the experiment page of a several-seed experiment", () => {
       `${(first.testAccuracy.min * 100).toFixed(2)}%`,
       `${(first.testAccuracy.max * 100).toFixed(2)}%`,
     ]);
-    // Two different runs' jitter: the bar has a length.
-    expect(first.testAccuracy.max).toBeGreaterThan(first.testAccuracy.min);
+    // Seed 2 is the worse one: the bar runs 3 points (plus the runs' own jitter) from it to seed 1.
+    expect(first.worstTestSeed.seed).toBe(2);
+    expect(first.testAccuracy.max - first.testAccuracy.min).toBeGreaterThan(0.02);
     expect(await lines.nth(ROWS - 1).textContent()).toContain("1 of 2incomplete");
+    await screenshot(page, "seed-spread");
   });
 
   it("shows no spread for an experiment with a single run", async () => {
