@@ -1,19 +1,17 @@
 import {
-  type SeedRun,
   type SeedSpreadRow,
   seedSpread,
   smallestRowWithinWorstSeedDrop,
   withinWorstSeedDrop,
 } from "@deadweight/core/tensor-free";
-import { storedDateTimeOrNull } from "@deadweight/db";
-import type { ExperimentConfig } from "@deadweight/experiment-config";
 import { objectId } from "@deadweight/protocol";
 import { z } from "zod";
 import type { UserActor } from "../../access/actor.js";
 import { accessExperiment } from "../../access/owned-objects.js";
 import { AppError } from "../../errors/app-error.js";
 import type { Store } from "../../store/store.js";
-import { RUN_STATUSES, type RunStatus } from "../runs/run-status.js";
+import type { RunStatus } from "../runs/run-status.js";
+import { readSeedRuns } from "./read-seed-runs.js";
 
 export const getSeedSpreadInput = z.object({
   experimentId: objectId,
@@ -62,68 +60,11 @@ export async function getSeedSpread(
   input: GetSeedSpreadInput,
 ): Promise<SeedSpreadAnswer> {
   await accessExperiment(store, actor, input.experimentId, "viewer");
-  const [experiment, runs] = await Promise.all([
-    store.reads.selectFrom("Experiment").select("config").where("id", "=", input.experimentId).executeTakeFirst(),
-    store.reads
-      .selectFrom("Run")
-      .select(["id", "seed", "status", "finishedAt"])
-      .where("experimentId", "=", input.experimentId)
-      .execute(),
-  ]);
+  const read = (await readSeedRuns(store, [input.experimentId])).get(input.experimentId);
   // Deleted since the access check.
-  if (experiment === undefined) throw AppError.notFound("experiment", input.experimentId);
-  const configSeed = (JSON.parse(experiment.config) as Partial<ExperimentConfig>).seed ?? 0;
-
-  const runsByStatus = Object.fromEntries(RUN_STATUSES.map((status) => [status, 0])) as Record<RunStatus, number>;
-  for (const run of runs) runsByStatus[run.status as RunStatus] += 1;
-
-  // A seed run twice (a run queued again with the same seed) counts once: its latest result.
-  const latestBySeed = new Map<number, { id: string; finishedAt: number }>();
-  const replacedRunIds: string[] = [];
-  const succeeded = runs
-    .filter((run) => run.status === "succeeded")
-    .map((run) => ({ id: run.id, seed: run.seed ?? configSeed, finishedAt: timeOf(run.finishedAt) }))
-    .sort((a, b) => a.finishedAt - b.finishedAt || (a.id < b.id ? -1 : 1));
-  for (const run of succeeded) {
-    const earlier = latestBySeed.get(run.seed);
-    if (earlier !== undefined) replacedRunIds.push(earlier.id);
-    latestBySeed.set(run.seed, run);
-  }
-  const seeds = [...latestBySeed.entries()]
-    .map(([seed, run]) => ({ seed, runId: run.id }))
-    .sort((a, b) => a.seed - b.seed);
-
-  const rows =
-    seeds.length === 0
-      ? []
-      : await store.reads
-          .selectFrom("ResultRow")
-          .select([
-            "runId",
-            "rowKey",
-            "status",
-            "parameters",
-            "bytes",
-            "validationAccuracy",
-            "testAccuracy",
-            "validationAccuracyDrop",
-            "testAccuracyDrop",
-          ])
-          .where(
-            "runId",
-            "in",
-            seeds.map((seed) => seed.runId),
-          )
-          .orderBy("position", "asc")
-          .orderBy("rowKey", "asc")
-          .execute();
-  const seedRuns: SeedRun[] = seeds.map(({ seed, runId }) => ({
-    runId,
-    seed,
-    rows: rows
-      .filter((row) => row.runId === runId)
-      .map((row) => ({ ...row, status: row.status as SeedRun["rows"][number]["status"] })),
-  }));
+  if (read === undefined) throw AppError.notFound("experiment", input.experimentId);
+  const { seedRuns, runsByStatus, replacedRunIds } = read;
+  const seeds = seedRuns.map(({ seed, runId }) => ({ seed, runId }));
 
   const limit = input.maxWorstSeedDropPoints;
   const spread = seedSpread(seedRuns).map((row) => ({
@@ -141,8 +82,4 @@ export async function getSeedSpread(
         ? null
         : { maxWorstSeedDropPoints: limit, smallest: smallestRowWithinWorstSeedDrop(spread, limit) },
   };
-}
-
-function timeOf(value: Date | string | number | null): number {
-  return storedDateTimeOrNull(value)?.getTime() ?? 0;
 }
