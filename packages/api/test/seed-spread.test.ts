@@ -146,3 +146,67 @@ describe("experiment.seedSpread", () => {
     expect(error.code).toBe("NOT_FOUND");
   });
 });
+
+describe("candidate.findSmallest with a worst-seed limit", () => {
+  it("admits a row only when every seed of its experiment is within the limit", async () => {
+    const { staff, project, run } = await threeSeedExperiment("Seeds candidates");
+    for (const seed of [11, 3, 5]) await succeed(run(seed));
+    for (const seed of [11, 3, 5]) await row(run(seed), "big", 0, 0, 4000);
+    // Mean validation drop 0.5, worst seed 1.
+    for (const [seed, drop] of [
+      [11, 0],
+      [3, 0.5],
+      [5, 1],
+    ] as const) {
+      await row(run(seed), "small", 1, drop, 1000);
+    }
+
+    const withoutLimit = await staff.viewer.candidate.findSmallest({ projectId: project.id, maxTestAccuracyDrop: 5 });
+    expect(withoutLimit.candidate).toMatchObject({ rowKey: "small", bytes: 1000 });
+
+    const strict = await staff.viewer.candidate.findSmallest({
+      projectId: project.id,
+      maxTestAccuracyDrop: 5,
+      maxWorstSeedDropPoints: 0.5,
+    });
+    expect(strict.candidate).toMatchObject({ rowKey: "big", bytes: 4000 });
+
+    const loose = await staff.viewer.candidate.findSmallest({
+      projectId: project.id,
+      maxTestAccuracyDrop: 5,
+      maxWorstSeedDropPoints: 1,
+    });
+    expect(loose.candidate).toMatchObject({ rowKey: "small", bytes: 1000 });
+  });
+
+  it("never admits a row some seed lacks, and explains a miss by the worst seed or the missing seeds", async () => {
+    const { staff, project, run } = await threeSeedExperiment("Seeds candidate miss");
+    for (const seed of [11, 3, 5]) await succeed(run(seed));
+    // Only seed 11 measured it: it never qualifies, however loose the limit.
+    await row(run(11), "partial", 0, 3, 500);
+    for (const seed of [11, 3, 5]) await row(run(seed), "lossy", 1, seed === 5 ? 2 : 1, 1000);
+    const find = (limits: { maxWorstSeedDropPoints: number; maxBytes?: number }) =>
+      staff.viewer.candidate.findSmallest({ projectId: project.id, maxTestAccuracyDrop: 5, ...limits });
+
+    expect((await find({ maxWorstSeedDropPoints: 5 })).candidate).toMatchObject({ rowKey: "lossy", bytes: 1000 });
+
+    // The most accurate row misses by its worst seed (seed 5: 2 points, 1.5 over the limit).
+    const tooStrict = await find({ maxWorstSeedDropPoints: 0.5 });
+    expect(tooStrict.candidate).toBeNull();
+    expect(tooStrict.closest?.row.rowKey).toBe("lossy");
+    expect(tooStrict.closest?.misses).toEqual([
+      { constraint: "maxWorstSeedDropPoints", limit: 0.5, actual: 2, excess: 1.5, missingSeeds: [] },
+    ]);
+    expect(tooStrict.explanation).toContain("every seed's validation drop <= 0.5 points");
+    expect(tooStrict.explanation).toContain("maxWorstSeedDropPoints by 1.5 points (its worst seed)");
+
+    // Within 600 bytes only "partial" fits, and two seeds lack it.
+    const partialOnly = await find({ maxWorstSeedDropPoints: 5, maxBytes: 600 });
+    expect(partialOnly.candidate).toBeNull();
+    expect(partialOnly.closest?.row.rowKey).toBe("partial");
+    expect(partialOnly.closest?.misses).toEqual([
+      { constraint: "maxWorstSeedDropPoints", limit: 5, actual: 3, excess: 0, missingSeeds: [3, 5] },
+    ]);
+    expect(partialOnly.explanation).toContain("seeds 3, 5 of its experiment did not measure this row");
+  });
+});
