@@ -50,6 +50,20 @@ describe("the New-experiment form's draft", () => {
       bundles: "pareto",
     },
     seed: 7,
+    seeds: [7, 8],
+  });
+
+  it("sends listed seeds instead of a runs count, and names a bad seed on the Seeds field", () => {
+    const withSeeds = submissionOf({ ...draftOf(), seeds: "3, 1,2", runs: "4" });
+    expect(withSeeds.errors).toEqual({});
+    expect(withSeeds.input.runs).toBeUndefined();
+    expect(withSeeds.input.config.seeds).toEqual([3, 1, 2]);
+    expect(submissionOf({ ...draftOf(), seeds: "3, x" }).errors).toEqual({
+      "config.seeds": '"x" is not a seed: list whole numbers of 0 or more separated by commas, e.g. "1, 2, 3"',
+    });
+    // Blank: no seeds, the runs count as before.
+    expect(submissionOf({ ...draftOf(), seeds: "  " }).input).toMatchObject({ runs: 1 });
+    expect(submissionOf({ ...draftOf(), seeds: "  " }).input.config).not.toHaveProperty("seeds");
   });
 
   it("shows any configuration so that submitting it unchanged gives the same configuration back", () => {

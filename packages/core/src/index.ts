@@ -57,6 +57,8 @@ export * from "./recovery/recover-sweep-rows.js";
 export * from "./schedule/prune-schedule.js";
 export * from "./schedule/run-prune-schedule.js";
 export * from "./schedule/schedule-round-rows.js";
+export * from "./seeds/seed-spread.js";
+export * from "./seeds/worst-seed-limit.js";
 export type * from "./stats/activation-stats.js";
 export * from "./stats/measure-activations.js";
 export * from "./sweep/pareto-frontier.js";

@@ -23,6 +23,15 @@ export type { LayerPlan, PruningPlan } from "./pruning/pruning-plan.js";
 export { type PruningThreshold, thresholdId } from "./pruning/pruning-threshold.js";
 export type { PruneScheduleSettings, RoundThresholds, ScheduleStopReason } from "./schedule/prune-schedule.js";
 export { isScheduleRoundRow, roundRowId, scheduleRoundRows } from "./schedule/schedule-round-rows.js";
+export {
+  type SeedRow,
+  type SeedRun,
+  type SeedSpreadRow,
+  type Spread,
+  seedSpread,
+  type WorstSeed,
+} from "./seeds/seed-spread.js";
+export { smallestRowWithinWorstSeedDrop, withinWorstSeedDrop } from "./seeds/worst-seed-limit.js";
 export type { ActivationStats, LayerActivationStats, NeuronStats } from "./stats/activation-stats.js";
 export { MAX_RESULT_ROWS } from "./sweep/result-row-limit.js";
 export {

@@ -12,6 +12,9 @@ import { z } from "zod";
 const DEFAULT_GRID = DEFAULT_THRESHOLD_GRID as Extract<ThresholdGrid, { kind: "meanStd" }>;
 
 const threshold = z.number().nonnegative();
+
+/** Most seeds one experiment may list (each is a run to train). */
+export const MAX_SEEDS = 20;
 const fraction = z.number().gt(0).max(1);
 
 /** One threshold as the core's PruningThreshold spells it (the schedule's fixed threshold). */
@@ -167,6 +170,24 @@ export const experimentConfigSchema = z
       })
       .optional(),
     seed: z.number().int().nonnegative().default(42),
+    /**
+     * Several seeds (off when absent): one run per listed seed, and the experiment's rows are also
+     * read aggregated across them (mean, min and max per row key). Takes the place of `seed`.
+     */
+    seeds: z
+      .array(z.number().int("each seed must be a whole number").nonnegative("each seed must be 0 or more"))
+      .min(1, "must list at least 1 seed")
+      .max(MAX_SEEDS, `must list at most ${MAX_SEEDS} seeds`)
+      .superRefine((seeds, context) => {
+        const repeated = seeds.find((seed, index) => seeds.indexOf(seed) !== index);
+        if (repeated !== undefined) {
+          context.addIssue({
+            code: "custom",
+            message: `lists seed ${repeated} twice; each seed gives one run, so list each once`,
+          });
+        }
+      })
+      .optional(),
     export: z.enum(["pareto", "all", "none"]).default("pareto"),
     backend: z.enum(["auto", "tensorflow", "wasm", "cpu"]).default("auto"),
     out: z.string().min(1).optional(),
@@ -250,4 +271,22 @@ export function experimentSettingsOf(config: ExperimentConfig): ExperimentSettin
     exportModels: config.export,
     backend: config.backend,
   };
+}
+
+/**
+ * The seed of each run an experiment queues: one run per listed `seeds` entry, in order; without
+ * `seeds`, `runs` runs (default 1) with seeds `seed`, `seed` + 1, ... Throws when both are given and
+ * disagree, saying which to drop (callers that validate with zod check runsSeedsConflict first).
+ */
+export function runSeedsOf(config: ExperimentConfig, runs: number | undefined): number[] {
+  const conflict = runsSeedsConflict(config, runs);
+  if (conflict !== null) throw new RangeError(conflict);
+  if (config.seeds !== undefined) return [...config.seeds];
+  return Array.from({ length: runs ?? 1 }, (_, i) => config.seed + i);
+}
+
+/** Why `runs` and the config's `seeds` cannot both hold, or null when they agree (or only one is given). */
+export function runsSeedsConflict(config: Pick<ExperimentConfig, "seeds">, runs: number | undefined): string | null {
+  if (config.seeds === undefined || runs === undefined || runs === config.seeds.length) return null;
+  return `asks for ${runs} run${runs === 1 ? "" : "s"} but the config lists ${config.seeds.length} seed${config.seeds.length === 1 ? "" : "s"} (one run each): drop runs, or list ${runs} seeds`;
 }

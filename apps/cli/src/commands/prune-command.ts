@@ -33,6 +33,7 @@ import {
   featureScalingOf,
   pruneScheduleSettingsOf,
 } from "@deadweight/experiment-config";
+import { ConfigError } from "../config/config-error.js";
 import { datasetLoadOptions } from "../config/dataset-load-options.js";
 import { loadExperimentConfig } from "../config/load-experiment-config.js";
 import { PRUNE_USAGE, parsePruneArguments } from "../config/prune-arguments.js";
@@ -70,7 +71,7 @@ export async function pruneCommand(
     streams.stdout.write(PRUNE_USAGE);
     return null;
   }
-  const config = loadExperimentConfig(args.configPath, args.overrides);
+  const config = oneSeedOf(loadExperimentConfig(args.configPath, args.overrides));
   const outFolder = resolve(config.out ?? `runs/${timestamp(new Date())}`);
   // Fail on an unwritable folder now, not after minutes of training.
   mkdirSync(outFolder, { recursive: true });
@@ -274,4 +275,16 @@ function signed(points: number): string {
 
 function timestamp(date: Date): string {
   return date.toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
+}
+
+/** `deadweight prune` trains one run: a config listing one seed trains with it; several are refused. */
+function oneSeedOf(config: ExperimentConfig): ExperimentConfig {
+  if (config.seeds === undefined) return config;
+  const [only, ...more] = config.seeds;
+  if (only === undefined || more.length > 0) {
+    throw new ConfigError(
+      `seeds: lists ${config.seeds.length} seeds, but deadweight prune trains one run; queue one run per seed with deadweight submit, or give one seed with --seed`,
+    );
+  }
+  return { ...config, seed: only };
 }

@@ -1,5 +1,7 @@
 import { basename, extname } from "node:path";
 import type { SweepRow } from "@deadweight/core";
+import { runsSeedsConflict } from "@deadweight/experiment-config";
+import { ConfigError } from "../config/config-error.js";
 import { loadExperimentConfig } from "../config/load-experiment-config.js";
 import { parseSubmitArguments, SUBMIT_USAGE } from "../config/submit-arguments.js";
 import type { CliEnv } from "../env.js";
@@ -33,11 +35,19 @@ export async function submitCommand(
     return null;
   }
   // Validated here first, with the same schema the server uses, so mistakes name the file and field.
-  const config = loadExperimentConfig(args.configPath, {});
+  const config = loadExperimentConfig(args.configPath, args.seeds === undefined ? {} : { seeds: args.seeds });
+  const conflict = runsSeedsConflict(config, args.runs);
+  if (conflict !== null) throw new ConfigError(`--runs ${conflict}`);
   const api = createUserApi(args.connection);
   const name = args.name ?? basename(args.configPath, extname(args.configPath));
   const experiment = await api.call(`queuing "${name}" in project ${args.projectId}`, (c) =>
-    c.experiment.create.mutate({ projectId: args.projectId, name, tags: args.tags, config, runs: args.runs }),
+    c.experiment.create.mutate({
+      projectId: args.projectId,
+      name,
+      tags: args.tags,
+      config,
+      ...(args.runs === undefined ? {} : { runs: args.runs }),
+    }),
   );
   const runIds = experiment.runs.recent.map((run) => run.id).reverse();
   streams.stdout.write(

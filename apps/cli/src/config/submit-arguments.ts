@@ -1,3 +1,4 @@
+import { seedListFromText } from "@deadweight/experiment-config";
 import type { ServerConnection } from "@deadweight/worker";
 import type { CliEnv } from "../env.js";
 import { ConfigError } from "./config-error.js";
@@ -17,6 +18,8 @@ ${SERVER_USAGE}
   --name <name>                 the experiment's name                                 (default: the file name)
   --tag <tag>                   a tag (repeat for more)
   --runs <n>                    runs to queue, seeds config.seed, +1, ...               (default 1; at most 10)
+  --seeds <a,b,...>             one run per listed seed (replaces the config's "seeds"; at most 20);
+                                the dashboard then shows each row's spread across them
   --wait                        show the run's progress until it ends (pushed by the server; a
                                 lost connection is retried until it is back, Ctrl-C stops waiting
                                 and the run goes on); the exit code is 0 when it succeeded,
@@ -31,7 +34,10 @@ export interface SubmitArguments {
   readonly projectId: string;
   readonly name: string | undefined;
   readonly tags: string[];
-  readonly runs: number;
+  /** Undefined when --runs is not given (one run, or one per seed of the config's "seeds"). */
+  readonly runs: number | undefined;
+  /** --seeds, read; undefined when not given. */
+  readonly seeds: number[] | undefined;
   readonly wait: boolean;
 }
 
@@ -46,6 +52,7 @@ export function parseSubmitArguments(argv: readonly string[], env: Pick<CliEnv, 
       name: { type: "string" },
       tag: { type: "string", multiple: true },
       runs: { type: "string" },
+      seeds: { type: "string" },
       wait: { type: "boolean" },
     },
     SUBMIT_USAGE,
@@ -60,7 +67,8 @@ export function parseSubmitArguments(argv: readonly string[], env: Pick<CliEnv, 
     projectId: "",
     name: undefined,
     tags: [],
-    runs: 1,
+    runs: undefined,
+    seeds: undefined,
     wait: false,
   };
   if (help) return empty;
@@ -73,8 +81,8 @@ export function parseSubmitArguments(argv: readonly string[], env: Pick<CliEnv, 
       "deadweight submit: give the project with --project <projectId> (deadweight platform prints the Demo project's id)",
     );
   }
-  const runs = positiveInteger("--runs", text("runs")) ?? 1;
-  if (runs > 10) throw new ConfigError(`--runs: at most 10 runs at once, got ${runs}`);
+  const runs = positiveInteger("--runs", text("runs"));
+  if (runs !== undefined && runs > 10) throw new ConfigError(`--runs: at most 10 runs at once, got ${runs}`);
   return {
     ...empty,
     configPath,
@@ -83,6 +91,14 @@ export function parseSubmitArguments(argv: readonly string[], env: Pick<CliEnv, 
     name: text("name"),
     tags: (values.tag as string[] | undefined) ?? [],
     runs,
+    seeds: seedsOf(text("seeds")),
     wait: values.wait === true,
   };
+}
+
+function seedsOf(value: string | undefined): number[] | undefined {
+  if (value === undefined) return undefined;
+  const read = seedListFromText(value);
+  if ("error" in read) throw new ConfigError(`--seeds: ${read.error}`);
+  return read.seeds;
 }

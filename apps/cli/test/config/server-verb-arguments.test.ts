@@ -186,8 +186,17 @@ describe("parseSubmitArguments", () => {
       name: "first",
       tags: ["a", "b"],
       runs: 3,
+      seeds: undefined,
       wait: true,
     });
+  });
+
+  it("reads --seeds as a comma-separated list, and leaves runs unset unless given", () => {
+    const args = parseSubmitArguments(["run.json", ...SERVER, "--project", "p1", "--seeds", "1, 7,3"], NO_ENV);
+    expect(args).toMatchObject({ seeds: [1, 7, 3], runs: undefined });
+    expect(
+      refusal(() => parseSubmitArguments(["run.json", ...SERVER, "--project", "p1", "--seeds", "1,x"], NO_ENV)),
+    ).toBe('--seeds: "x" is not a seed: list whole numbers of 0 or more separated by commas, e.g. "1, 2, 3"');
   });
 
   it("talks to one server: a list of replicas is refused, naming the worker as the verb that takes one", () => {

@@ -409,6 +409,17 @@ describe("deadweight prune refuses bad input with a clear message and exit code 
     expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
+  it("refuses a config listing several seeds (one run each is for deadweight submit)", () => {
+    const folder = temporaryFolder();
+    const config = join(folder, "seeds.json");
+    writeFileSync(config, JSON.stringify({ seeds: [1, 2] }));
+    const run = runDeadweight(["prune", "--config", config, "--out", join(folder, "run")]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(
+      "seeds: lists 2 seeds, but deadweight prune trains one run; queue one run per seed with deadweight submit",
+    );
+  });
+
   it("stops on a CSV with a NaN feature, naming the line", () => {
     const folder = temporaryFolder();
     const csv = join(folder, "bad.csv");

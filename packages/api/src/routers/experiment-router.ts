@@ -1,5 +1,6 @@
 import { createExperiment, createExperimentInput } from "../domain/experiments/create-experiment.js";
 import { getExperiment, getExperimentInput } from "../domain/experiments/get-experiment.js";
+import { getSeedSpread, getSeedSpreadInput } from "../domain/experiments/get-seed-spread.js";
 import { listExperiments, listExperimentsInput } from "../domain/experiments/list-experiments.js";
 import { router, userProcedure } from "../trpc/trpc.js";
 
@@ -12,4 +13,8 @@ export const experimentRouter = router({
     .input(listExperimentsInput)
     .query(({ ctx, input }) => listExperiments(ctx.store, ctx.actor, input)),
   get: userProcedure.input(getExperimentInput).query(({ ctx, input }) => getExperiment(ctx.store, ctx.actor, input)),
+  /** Each row key across the experiment's seeds (mean, min, max, worst seed), optionally under a worst-seed limit. */
+  seedSpread: userProcedure
+    .input(getSeedSpreadInput)
+    .query(({ ctx, input }) => getSeedSpread(ctx.store, ctx.actor, input)),
 });

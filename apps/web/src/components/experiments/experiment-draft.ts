@@ -1,4 +1,4 @@
-import { defaultExperimentConfig, type ExperimentConfig } from "@deadweight/experiment-config";
+import { defaultExperimentConfig, type ExperimentConfig, seedListFromText } from "@deadweight/experiment-config";
 
 export type Criterion = ExperimentConfig["pruning"]["criterion"];
 
@@ -23,6 +23,8 @@ export interface ExperimentDraft {
   apoz: string;
   keepFractions: string;
   seed: string;
+  /** Comma-separated; when filled, one run per seed (and the runs count is not sent). */
+  seeds: string;
   runs: string;
   budgetKilobytes: string;
   maxDropPoints: string;
@@ -74,6 +76,7 @@ export function draftOf(config: ExperimentConfig = defaultExperimentConfig()): E
     apoz: listText(config.pruning.apoz),
     keepFractions: listText(config.pruning.keepFractions),
     seed: String(config.seed),
+    seeds: config.seeds === undefined ? "" : listText(config.seeds),
     // Not part of the configuration: how many runs the experiment queues at once.
     runs: "1",
     budgetKilobytes: budget === undefined ? "" : String(budget.maxBytes / 1024),
@@ -150,6 +153,9 @@ export function submissionOf(draft: ExperimentDraft): { input: ExperimentSubmiss
     recover: draft.recover,
     bundles: draft.bundles,
   };
+  const seeds = draft.seeds.trim() === "" ? undefined : seedListFromText(draft.seeds);
+  if (seeds !== undefined && "error" in seeds) errors["config.seeds"] = seeds.error;
+  const seedList = seeds !== undefined && "seeds" in seeds ? seeds.seeds : undefined;
   const input: ExperimentSubmission = {
     name: draft.name,
     description: draft.description,
@@ -157,7 +163,8 @@ export function submissionOf(draft: ExperimentDraft): { input: ExperimentSubmiss
       .split(",")
       .map((tag) => tag.trim())
       .filter((tag) => tag !== ""),
-    runs: number("runs", draft.runs),
+    // Listed seeds decide how many runs: one each.
+    runs: seeds === undefined ? number("runs", draft.runs) : undefined,
     config: {
       dataset: draft.dataset.trim(),
       split: {
@@ -175,6 +182,7 @@ export function submissionOf(draft: ExperimentDraft): { input: ExperimentSubmiss
       pruning,
       deployment,
       seed: number("config.seed", draft.seed),
+      ...(seedList === undefined ? {} : { seeds: seedList }),
     },
   };
   return { input, errors };

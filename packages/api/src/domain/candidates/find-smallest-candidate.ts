@@ -5,6 +5,7 @@ import type { UserActor } from "../../access/actor.js";
 import { accessProject } from "../../access/owned-objects.js";
 import type { Store } from "../../store/store.js";
 import { type TradeOffSnapshot, tradeOffOf, tradeOffRowSelect } from "./trade-off-snapshot.js";
+import { type WorstSeedDrops, worstSeedDrops } from "./worst-seed-drops.js";
 
 export const findSmallestCandidateInput = z.object({
   projectId: objectId,
@@ -15,17 +16,31 @@ export const findSmallestCandidateInput = z.object({
     .max(100, "must be at most 100 points (a drop is in percentage points)"),
   maxBytes: z.number().int("must be a whole number of bytes").positive("must be greater than 0").optional(),
   maxParameters: z.number().int("must be a whole number").positive("must be greater than 0").optional(),
+  /**
+   * Worst-seed limit, in validation points: a row qualifies only if every seed of its experiment
+   * (its succeeded runs, one per seed) has the same row with a validation drop within it.
+   */
+  maxWorstSeedDropPoints: z
+    .number()
+    .min(-100, "must be at least -100 points")
+    .max(100, "must be at most 100 points (a drop is in percentage points)")
+    .optional(),
 });
 export type FindSmallestCandidateInput = z.output<typeof findSmallestCandidateInput>;
 
-export type CandidateConstraint = "maxTestAccuracyDrop" | "maxBytes" | "maxParameters";
+export type CandidateConstraint = "maxTestAccuracyDrop" | "maxBytes" | "maxParameters" | "maxWorstSeedDropPoints";
 
-/** One constraint the closest row fails, and by how much (in the constraint's unit). */
+/**
+ * One constraint the closest row fails, and by how much (in the constraint's unit). For the
+ * worst-seed limit, `actual` is the worst validation drop among the seeds that measured the row, and
+ * `missingSeeds` the seeds of its experiment that did not (a row some seed lacks never qualifies).
+ */
 export interface ConstraintMiss {
   readonly constraint: CandidateConstraint;
   readonly limit: number;
   readonly actual: number;
   readonly excess: number;
+  readonly missingSeeds?: number[];
 }
 
 export interface SmallestCandidateAnswer {
@@ -76,8 +91,14 @@ export async function findSmallestCandidate(
     testAccuracyDrop: { not: null },
     run: { experiment: { projectId: input.projectId } },
   } satisfies Prisma.ResultRowWhereInput;
+  const worstSeeds = input.maxWorstSeedDropPoints === undefined ? null : await worstSeedDrops(store, input.projectId);
   const withinAccuracy = {
-    testAccuracyDrop: { lte: input.maxTestAccuracyDrop + DROP_TOLERANCE_POINTS },
+    AND: [
+      { testAccuracyDrop: { lte: input.maxTestAccuracyDrop + DROP_TOLERANCE_POINTS } },
+      worstSeeds === null || input.maxWorstSeedDropPoints === undefined
+        ? {}
+        : worstSeeds.qualifying(input.maxWorstSeedDropPoints),
+    ],
   } satisfies Prisma.ResultRowWhereInput;
   const withinSize = {
     ...(input.maxBytes === undefined ? {} : { bytes: { lte: input.maxBytes } }),
@@ -124,7 +145,7 @@ export async function findSmallestCandidate(
   }
 
   const row = tradeOffOf(closestRow);
-  const misses = missesOf(row, input);
+  const misses = missesOf(row, input, worstSeeds);
   return {
     candidate: null,
     explanation:
@@ -136,7 +157,11 @@ export async function findSmallestCandidate(
   };
 }
 
-function missesOf(row: TradeOffSnapshot, input: FindSmallestCandidateInput): ConstraintMiss[] {
+function missesOf(
+  row: TradeOffSnapshot,
+  input: FindSmallestCandidateInput,
+  worstSeeds: WorstSeedDrops | null,
+): ConstraintMiss[] {
   const misses: ConstraintMiss[] = [];
   const drop = row.testAccuracyDrop ?? Number.POSITIVE_INFINITY;
   if (drop > input.maxTestAccuracyDrop + DROP_TOLERANCE_POINTS) {
@@ -146,6 +171,22 @@ function missesOf(row: TradeOffSnapshot, input: FindSmallestCandidateInput): Con
       actual: drop,
       excess: drop - input.maxTestAccuracyDrop,
     });
+  }
+  const worstSeedLimit = input.maxWorstSeedDropPoints;
+  if (worstSeeds !== null && worstSeedLimit !== undefined) {
+    const spread = worstSeeds.of(row.experimentId, row.rowKey);
+    // A row no seed run of its experiment holds (its run has not succeeded): its own drop stands in.
+    const actual = spread?.worstDrop ?? row.validationAccuracyDrop ?? Number.POSITIVE_INFINITY;
+    const missingSeeds = spread?.missingSeeds ?? [];
+    if (spread === undefined || missingSeeds.length > 0 || actual > worstSeedLimit + DROP_TOLERANCE_POINTS) {
+      misses.push({
+        constraint: "maxWorstSeedDropPoints",
+        limit: worstSeedLimit,
+        actual,
+        excess: Math.max(0, actual - worstSeedLimit),
+        missingSeeds,
+      });
+    }
   }
   if (input.maxBytes !== undefined && row.bytes > input.maxBytes) {
     misses.push({
@@ -170,6 +211,9 @@ function describeLimits(input: FindSmallestCandidateInput): string {
   const parts = [`test-accuracy drop <= ${points(input.maxTestAccuracyDrop)} points`];
   if (input.maxBytes !== undefined) parts.push(`<= ${input.maxBytes} bytes`);
   if (input.maxParameters !== undefined) parts.push(`<= ${input.maxParameters} parameters`);
+  if (input.maxWorstSeedDropPoints !== undefined) {
+    parts.push(`every seed's validation drop <= ${points(input.maxWorstSeedDropPoints)} points`);
+  }
   return parts.join(", ");
 }
 
@@ -186,6 +230,12 @@ function describeMiss(miss: ConstraintMiss): string {
       return `maxBytes by ${miss.excess} bytes`;
     case "maxParameters":
       return `maxParameters by ${miss.excess} parameters`;
+    case "maxWorstSeedDropPoints":
+      return (miss.missingSeeds ?? []).length > 0
+        ? `maxWorstSeedDropPoints: seeds ${(miss.missingSeeds ?? []).join(", ")} of its experiment did not measure this row`
+        : miss.excess > 0
+          ? `maxWorstSeedDropPoints by ${points(miss.excess)} points (its worst seed)`
+          : "maxWorstSeedDropPoints: its run is not one of its experiment's succeeded seed runs";
   }
 }
 

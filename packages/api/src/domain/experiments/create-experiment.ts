@@ -3,6 +3,8 @@ import {
   type ExperimentLimits,
   experimentConfigSchema,
   experimentLimitViolations,
+  runSeedsOf,
+  runsSeedsConflict,
 } from "@deadweight/experiment-config";
 import { objectId } from "@deadweight/protocol";
 import { z } from "zod";
@@ -16,16 +18,29 @@ import { assertTeamDatasetReference } from "../datasets/dataset-reference.js";
 import { experimentTagsInput } from "./experiment-tags.js";
 import { type ExperimentDetails, getExperiment } from "./get-experiment.js";
 
-export const createExperimentInput = z.object({
-  projectId: objectId,
-  name: displayName(200),
-  description: displayDescription(5000).default(""),
-  tags: experimentTagsInput.default([]),
-  /** The full configuration, validated (and defaulted) like a CLI config file. */
-  config: experimentConfigSchema,
-  /** How many runs to queue at once; run i trains with seed config.seed + i. */
-  runs: z.number().int("must be a whole number").min(1, "must be at least 1").max(10, "must be at most 10").default(1),
-});
+export const createExperimentInput = z
+  .object({
+    projectId: objectId,
+    name: displayName(200),
+    description: displayDescription(5000).default(""),
+    tags: experimentTagsInput.default([]),
+    /** The full configuration, validated (and defaulted) like a CLI config file. */
+    config: experimentConfigSchema,
+    /**
+     * How many runs to queue at once (default 1); run i trains with seed config.seed + i. With
+     * config.seeds, one run per listed seed: runs may then be left out, or must equal their count.
+     */
+    runs: z
+      .number()
+      .int("must be a whole number")
+      .min(1, "must be at least 1")
+      .max(10, "must be at most 10")
+      .optional(),
+  })
+  .superRefine((input, context) => {
+    const conflict = runsSeedsConflict(input.config, input.runs);
+    if (conflict !== null) context.addIssue({ code: "custom", path: ["runs"], message: conflict });
+  });
 export type CreateExperimentInput = z.output<typeof createExperimentInput>;
 
 /**
@@ -61,9 +76,9 @@ export async function createExperiment(
       select: { id: true },
     });
     const runIds: string[] = [];
-    for (let i = 0; i < input.runs; i++) {
+    for (const seed of runSeedsOf(input.config, input.runs)) {
       const run = await tx.run.create({
-        data: { experimentId: experiment.id, seed: input.config.seed + i },
+        data: { experimentId: experiment.id, seed },
         select: { id: true },
       });
       runIds.push(run.id);
@@ -77,7 +92,7 @@ export async function createExperiment(
     });
     return { experimentId: experiment.id, runIds };
   });
-  if (input.runs > 0) store.changes.publish({ kind: "runs-queued", teamId });
+  if (runIds.length > 0) store.changes.publish({ kind: "runs-queued", teamId });
   for (const runId of runIds) store.changes.publish({ kind: "run-updated", runId, projectId: input.projectId });
   return getExperiment(store, actor, { experimentId });
 }

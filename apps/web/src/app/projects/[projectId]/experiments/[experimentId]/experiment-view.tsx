@@ -7,6 +7,8 @@ import { LiveConnectionNotice } from "@/components/live/live-connection-notice";
 import { useProjectUpdates } from "@/components/live/use-project-updates";
 import { RunTable } from "@/components/runs/run-table";
 import { useRunSelection } from "@/components/runs/use-run-selection";
+import type { SeedSpread } from "@/components/seeds/seed-spread";
+import { SeedSpreadPanel } from "@/components/seeds/seed-spread-panel";
 import { api } from "@/lib/api-client";
 import { errorMessageOf } from "@/lib/api-errors";
 import { formatDateTime } from "@/lib/format";
@@ -17,10 +19,11 @@ export interface ExperimentViewProps {
   readonly canEdit: boolean;
   readonly experiment: RouterOutputs["experiment"]["get"];
   readonly firstRuns: RouterOutputs["run"]["list"];
+  readonly firstSeedSpread: SeedSpread;
 }
 
 /** One experiment: its full configuration and its runs (queue another, compare some). */
-export function ExperimentView({ projectId, canEdit, experiment, firstRuns }: ExperimentViewProps) {
+export function ExperimentView({ projectId, canEdit, experiment, firstRuns, firstSeedSpread }: ExperimentViewProps) {
   const router = useRouter();
   const queryClient = useQueryClient();
   const runs = useQuery({
@@ -28,9 +31,15 @@ export function ExperimentView({ projectId, canEdit, experiment, firstRuns }: Ex
     queryFn: () => api.run.list.query({ experimentId: experiment.id, limit: 100 }),
     initialData: firstRuns,
   }).data.items;
+  const seedSpread = useQuery({
+    queryKey: ["experiment.seedSpread", experiment.id],
+    queryFn: () => api.experiment.seedSpread.query({ experimentId: experiment.id }),
+    initialData: firstSeedSpread,
+  }).data;
   // Refetched when the server says the project's runs changed; a new run's id is not known here, so any change counts.
   const connection = useProjectUpdates(projectId, () => {
     void queryClient.invalidateQueries({ queryKey: ["run.list", "experiment", experiment.id] });
+    void queryClient.invalidateQueries({ queryKey: ["experiment.seedSpread", experiment.id] });
   });
   const { selected, toggle } = useRunSelection();
   const queue = useMutation({
@@ -73,6 +82,7 @@ export function ExperimentView({ projectId, canEdit, experiment, firstRuns }: Ex
       {experiment.description !== "" && <Text>{experiment.description}</Text>}
       {queue.error !== null && <Alert color="red">{errorMessageOf(queue.error)}</Alert>}
       <RunTable projectId={projectId} runs={runs} selected={selected} onToggle={toggle} />
+      <SeedSpreadPanel spread={seedSpread} />
       <Paper withBorder p="md">
         <Title order={4} mb="xs">
           Configuration

@@ -18,6 +18,17 @@ export default async function ExperimentPage({
     orNotFound(api.experiment.get.query({ experimentId })),
   ]);
   if (experiment.projectId !== projectId) notFound();
-  const runs = await api.run.list.query({ experimentId, limit: 100 });
-  return <ExperimentView projectId={projectId} canEdit={access.canEdit} experiment={experiment} firstRuns={runs} />;
+  const [runs, seedSpread] = await Promise.all([
+    api.run.list.query({ experimentId, limit: 100 }),
+    api.experiment.seedSpread.query({ experimentId }),
+  ]);
+  return (
+    <ExperimentView
+      projectId={projectId}
+      canEdit={access.canEdit}
+      experiment={experiment}
+      firstRuns={runs}
+      firstSeedSpread={seedSpread}
+    />
+  );
 }

@@ -50,6 +50,7 @@ const FIELD_LABELS: Record<string, string> = {
   "config.pruning.apoz": "APoZ thresholds",
   "config.pruning.keepFractions": "Keep fractions",
   "config.seed": "Seed",
+  "config.seeds": "Seeds",
   "config.deployment.budget.maxBytes": "Device budget",
   "config.deployment.budget.maxAccuracyDropPoints": "Max accuracy drop",
   "config.deployment.budget.maxLatencyMsPerSample": "Max latency",
@@ -218,6 +219,12 @@ export function NewExperimentForm({
             {text("batchSize", "config.training.batchSize", "Batch size")}
             {text("learningRate", "config.training.learningRate", "Learning rate")}
             {text("seed", "config.seed", "Seed")}
+            {text(
+              "seeds",
+              "config.seeds",
+              "Seeds",
+              "optional, comma-separated: one run per seed, and the experiment shows the spread across them",
+            )}
           </SimpleGrid>
         </Fieldset>
         <Fieldset legend="Pruning sweep">
@@ -305,9 +312,10 @@ export function NewExperimentForm({
         <Group>
           <NumberInput
             label="Runs to queue"
-            description="each with its own seed"
+            description={draft.seeds.trim() === "" ? "each with its own seed" : "one per listed seed"}
             min={1}
             max={10}
+            disabled={draft.seeds.trim() !== ""}
             value={Number(draft.runs)}
             onChange={(value) => set("runs")(String(value))}
             error={errors.runs}
