@@ -133,7 +133,11 @@ process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 
 interface PeerFigures {
   readonly peer: string;
+  /** torch.get_num_threads() */
   readonly threads: number;
+  /** The BLAS line of torch.__config__.show(), and the BLAS libraries the process really loaded. */
+  readonly blas: string;
+  readonly blasLibraries: readonly string[];
   readonly trainingSecondsPerEpoch: number;
   readonly statisticsSamplesPerSecond: number;
   readonly sweepSeconds: number;
@@ -186,13 +190,19 @@ function timePyTorchPeer(): { readonly figures?: PeerFigures; readonly problem?:
         "--stds",
         stds,
       ],
-      { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 },
+      // OpenBLAS must detect this CPU itself (STACK.md): the machine-wide overrides are left out for this command only.
+      { encoding: "utf8", maxBuffer: 16 * 1024 * 1024, env: environmentWithoutOpenBlasOverrides() },
     );
     if (answer.status !== 0) return { problem: `the PyTorch peer failed: ${answer.stderr.trim().slice(-500)}` };
     return { figures: JSON.parse(answer.stdout.trim().split("\n").at(-1) ?? "") as PeerFigures };
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
+}
+
+function environmentWithoutOpenBlasOverrides(): NodeJS.ProcessEnv {
+  const { OPENBLAS_CORETYPE: _coreType, OPENBLAS_L2_SIZE: _l2Size, ...rest } = process.env;
+  return rest;
 }
 
 function findPythonWithTorch(): string | null {
