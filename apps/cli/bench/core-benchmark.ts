@@ -8,6 +8,11 @@
  * names another interpreter), the same split, network, batch size and optimizer are timed in PyTorch
  * on CPU right after (bench/pytorch-peer.py, 2 threads), and each figure is also given as a ratio.
  * Ratios, not absolute figures, are what compare across runs on a noisy machine.
+ *
+ * Statistics and sweep are measured twice in the same run: in this thread, and on `--threads` compute
+ * threads (default 2, the experiment setting `threads`), with the speedup of one over the other.
+ * Training runs in one thread either way. The machine's load average is printed with the figures:
+ * on a shared machine it says how far to trust them.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -23,6 +28,7 @@ import {
   initialiseBackend,
   type MlpSpec,
   measureActivations,
+  openComputeThreads,
   readMlpWeights,
   runThresholdSweep,
   splitDataset,
@@ -38,8 +44,10 @@ const { values } = parseArgs({
     backend: { type: "string", default: "auto" },
     repeats: { type: "string", default: "3" },
     peer: { type: "string", default: "auto" },
+    threads: { type: "string", default: "2" },
   },
 });
+const threads = Number(values.threads);
 const epochs = Number(values.epochs);
 const repeats = Number(values.repeats);
 
@@ -80,19 +88,55 @@ for (let run = 0; run < repeats; run++) {
   rows = sweep.rows.length;
 }
 
+// The same statistics pass and sweep on `threads` compute threads (started once, as a run does).
+const threadedStatisticsSeconds: number[] = [];
+const threadedSweepSeconds: number[] = [];
+let threadedStatsEqual = true;
+const threadsStarted = performance.now();
+const computeThreads = await openComputeThreads({ threads, backend: backend.name });
+const threadStartSeconds = (performance.now() - threadsStarted) / 1000;
+try {
+  await computeThreads.measureActivations(weights, split.validation);
+  for (let run = 0; run < repeats; run++) {
+    const started = performance.now();
+    const threaded = await computeThreads.measureActivations(weights, split.validation);
+    threadedStatisticsSeconds.push((performance.now() - started) / 1000);
+    threadedStatsEqual &&= JSON.stringify(threaded) === JSON.stringify(stats);
+  }
+  for (let run = 0; run < repeats; run++) {
+    const sweep = await computeThreads.runThresholdSweep({
+      weights,
+      stats,
+      validation: split.validation,
+      test: split.test,
+      thresholds,
+    });
+    threadedSweepSeconds.push(sweep.seconds);
+  }
+} finally {
+  await computeThreads.close();
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const secondsPerEpoch = median(training.epochs.map((epoch) => epoch.seconds));
 const statisticsSamplesPerSecond = split.validation.labels.length / median(statisticsSeconds);
 const sweep30 = median(sweepSeconds);
 const naiveSweep30 = thresholds.length * median(fullEvaluationSeconds);
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
+const threadedStatisticsSamplesPerSecond = split.validation.labels.length / median(threadedStatisticsSeconds);
+const threadedSweep30 = median(threadedSweepSeconds);
 
 const peer = values.peer === "off" ? null : timePyTorchPeer();
 
 const report = {
   benchmark: "core-mnist-784-512-256-128-10",
   backend: backend.description,
-  machine: { cpus: (await import("node:os")).cpus().length, node: process.version },
+  machine: {
+    cpus: (await import("node:os")).cpus().length,
+    node: process.version,
+    // Other work on the machine while this ran (1, 5, 15 minutes): figures above ~cpus are shared.
+    loadAverageAtEnd: (await import("node:os")).loadavg().map(round),
+  },
   trainingSamples: split.train.labels.length,
   validationSamples: split.validation.labels.length,
   testSamples: split.test.labels.length,
@@ -107,8 +151,17 @@ const report = {
   naiveSweepSeconds: round(naiveSweep30),
   sweepSpeedupOverNaive: round(naiveSweep30 / sweep30),
   peakRssMb: Math.round(peakRssMb),
-  // One run trains on one thread today: the threaded backend is not built yet.
+  // Training: one thread. Statistics and sweep above: this thread; below: on `threads` compute threads.
   threads: 1,
+  threaded: {
+    threads,
+    threadStartSeconds: round(threadStartSeconds),
+    statisticsSamplesPerSecond: Math.round(threadedStatisticsSamplesPerSecond),
+    statisticsEqualToOneThread: threadedStatsEqual,
+    sweepSeconds: round(threadedSweep30),
+    statisticsSpeedup: round(threadedStatisticsSamplesPerSecond / statisticsSamplesPerSecond),
+    sweepSpeedup: round(sweep30 / threadedSweep30),
+  },
   peer: peer?.figures ?? { skipped: peer === null ? "--peer off" : "unreachable" },
   ratiosToPeer:
     peer?.figures === undefined
@@ -117,6 +170,10 @@ const report = {
           trainingSecondsPerEpoch: round(secondsPerEpoch / peer.figures.trainingSecondsPerEpoch),
           statisticsSamplesPerSecond: round(statisticsSamplesPerSecond / peer.figures.statisticsSamplesPerSecond),
           sweepSeconds: round(sweep30 / peer.figures.sweepSeconds),
+          threadedStatisticsSamplesPerSecond: round(
+            threadedStatisticsSamplesPerSecond / peer.figures.statisticsSamplesPerSecond,
+          ),
+          threadedSweepSeconds: round(threadedSweep30 / peer.figures.sweepSeconds),
         },
   ...(peer?.problem === undefined ? {} : { peerProblem: peer.problem }),
   targets: {
@@ -124,8 +181,14 @@ const report = {
       target: "<= 1.0x PyTorch's (same run)",
       met: peer?.figures === undefined ? null : secondsPerEpoch <= peer.figures.trainingSecondsPerEpoch,
     },
-    statisticsSamplesPerSecond: { target: ">= 45000", met: statisticsSamplesPerSecond >= 45_000 },
-    sweepSeconds: { target: "<= 2.5 (30 thresholds, validation + test)", met: sweep30 <= 2.5 },
+    statisticsSamplesPerSecond: {
+      target: ">= 45000 (best of 1 and `threads` threads)",
+      met: Math.max(statisticsSamplesPerSecond, threadedStatisticsSamplesPerSecond) >= 45_000,
+    },
+    sweepSeconds: {
+      target: "<= 2.5 (30 thresholds, validation + test; best of 1 and `threads` threads)",
+      met: Math.min(sweep30, threadedSweep30) <= 2.5,
+    },
     peakRssMb: { target: "<= 1536", met: peakRssMb <= 1536 },
   },
 };

@@ -6,8 +6,12 @@ import { type DenseLayerTensors, denseForward } from "../model/dense-forward.js"
 import type { ActivationStats } from "./activation-stats.js";
 import { LayerActivationAccumulator, type LayerStatsPart } from "./layer-activation-accumulator.js";
 
-/** Samples per forward pass of the statistics pass unless told otherwise. */
-export const DEFAULT_STATISTICS_CHUNK_SIZE = 2048;
+/**
+ * Samples per forward pass of the statistics pass unless told otherwise. Also the unit a threaded
+ * pass shares out (whole chunks keep its result equal to one thread's): 1024 splits MNIST's 6,000
+ * validation samples 3 + 3 chunks over 2 threads, where 2048 would give 2 + 1.
+ */
+export const DEFAULT_STATISTICS_CHUNK_SIZE = 1024;
 
 export interface MeasureOptions {
   /** Samples per forward pass: bounds memory at chunkSize x (sum of hidden widths) floats. */
