@@ -62,6 +62,7 @@ const layers = borrowNetworkTensors(network);
 
 const statisticsSeconds: number[] = [];
 let stats = await measureActivations(layers, split.validation);
+const singleCpu = cpuMeter();
 for (let run = 0; run < repeats; run++) {
   const started = performance.now();
   stats = await measureActivations(layers, split.validation);
@@ -77,6 +78,7 @@ for (let run = 0; run < repeats; run++) {
   fullEvaluationSeconds.push((performance.now() - started) / 1000);
 }
 
+const singleCoresUsed = singleCpu();
 const weights = readMlpWeights(network);
 network.dispose();
 const thresholds = expandThresholdGrid(DEFAULT_THRESHOLD_GRID);
@@ -92,11 +94,13 @@ for (let run = 0; run < repeats; run++) {
 const threadedStatisticsSeconds: number[] = [];
 const threadedSweepSeconds: number[] = [];
 let threadedStatsEqual = true;
+let threadedCoresUsed = 0;
 const threadsStarted = performance.now();
 const computeThreads = await openComputeThreads({ threads, backend: backend.name });
 const threadStartSeconds = (performance.now() - threadsStarted) / 1000;
 try {
   await computeThreads.measureActivations(weights, split.validation);
+  const threadedCpu = cpuMeter();
   for (let run = 0; run < repeats; run++) {
     const started = performance.now();
     const threaded = await computeThreads.measureActivations(weights, split.validation);
@@ -113,6 +117,7 @@ try {
     });
     threadedSweepSeconds.push(sweep.seconds);
   }
+  threadedCoresUsed = threadedCpu();
 } finally {
   await computeThreads.close();
 }
@@ -158,6 +163,11 @@ const report = {
     threadStartSeconds: round(threadStartSeconds),
     statisticsSamplesPerSecond: Math.round(threadedStatisticsSamplesPerSecond),
     statisticsEqualToOneThread: threadedStatsEqual,
+    // CPU seconds of the whole process per second of wall time, 1-thread statistics and evaluation vs
+    // threaded statistics and sweep: near 1 for both means the machine gave this process one core's worth,
+    // and the speedups below cannot show (other work on the machine; see loadAverageAtEnd).
+    coresUsedByOneThread: round(singleCoresUsed),
+    coresUsedByThreads: round(threadedCoresUsed),
     sweepSeconds: round(threadedSweep30),
     statisticsSpeedup: round(threadedStatisticsSamplesPerSecond / statisticsSamplesPerSecond),
     sweepSpeedup: round(sweep30 / threadedSweep30),
@@ -276,6 +286,16 @@ function findPythonWithTorch(): string | null {
     if (spawnSync(candidate, ["-c", "import torch"], { stdio: "ignore" }).status === 0) return candidate;
   }
   return null;
+}
+
+/** Starts measuring; the returned function gives the process's CPU seconds per wall second since then. */
+function cpuMeter(): () => number {
+  const cpuStart = process.cpuUsage();
+  const wallStart = performance.now();
+  return () => {
+    const cpu = process.cpuUsage(cpuStart);
+    return (cpu.user + cpu.system) / 1e6 / ((performance.now() - wallStart) / 1000);
+  };
 }
 
 function round(x: number): number {
