@@ -8,6 +8,11 @@
  * names another interpreter), the same split, network, batch size and optimizer are timed in PyTorch
  * on CPU right after (bench/pytorch-peer.py, 2 threads), and each figure is also given as a ratio.
  * Ratios, not absolute figures, are what compare across runs on a noisy machine.
+ *
+ * Statistics and sweep are measured twice in the same run: in this thread, and on `--threads` compute
+ * threads (default 2, the experiment setting `threads`), with the speedup of one over the other.
+ * Training runs in one thread either way. The machine's load average is printed with the figures:
+ * on a shared machine it says how far to trust them.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -23,6 +28,7 @@ import {
   initialiseBackend,
   type MlpSpec,
   measureActivations,
+  openComputeThreads,
   readMlpWeights,
   runThresholdSweep,
   splitDataset,
@@ -38,8 +44,10 @@ const { values } = parseArgs({
     backend: { type: "string", default: "auto" },
     repeats: { type: "string", default: "3" },
     peer: { type: "string", default: "auto" },
+    threads: { type: "string", default: "2" },
   },
 });
+const threads = Number(values.threads);
 const epochs = Number(values.epochs);
 const repeats = Number(values.repeats);
 
@@ -54,6 +62,7 @@ const layers = borrowNetworkTensors(network);
 
 const statisticsSeconds: number[] = [];
 let stats = await measureActivations(layers, split.validation);
+const singleCpu = cpuMeter();
 for (let run = 0; run < repeats; run++) {
   const started = performance.now();
   stats = await measureActivations(layers, split.validation);
@@ -69,6 +78,7 @@ for (let run = 0; run < repeats; run++) {
   fullEvaluationSeconds.push((performance.now() - started) / 1000);
 }
 
+const singleCoresUsed = singleCpu();
 const weights = readMlpWeights(network);
 network.dispose();
 const thresholds = expandThresholdGrid(DEFAULT_THRESHOLD_GRID);
@@ -80,19 +90,58 @@ for (let run = 0; run < repeats; run++) {
   rows = sweep.rows.length;
 }
 
+// The same statistics pass and sweep on `threads` compute threads (started once, as a run does).
+const threadedStatisticsSeconds: number[] = [];
+const threadedSweepSeconds: number[] = [];
+let threadedStatsEqual = true;
+let threadedCoresUsed = 0;
+const threadsStarted = performance.now();
+const computeThreads = await openComputeThreads({ threads, backend: backend.name });
+const threadStartSeconds = (performance.now() - threadsStarted) / 1000;
+try {
+  await computeThreads.measureActivations(weights, split.validation);
+  const threadedCpu = cpuMeter();
+  for (let run = 0; run < repeats; run++) {
+    const started = performance.now();
+    const threaded = await computeThreads.measureActivations(weights, split.validation);
+    threadedStatisticsSeconds.push((performance.now() - started) / 1000);
+    threadedStatsEqual &&= JSON.stringify(threaded) === JSON.stringify(stats);
+  }
+  for (let run = 0; run < repeats; run++) {
+    const sweep = await computeThreads.runThresholdSweep({
+      weights,
+      stats,
+      validation: split.validation,
+      test: split.test,
+      thresholds,
+    });
+    threadedSweepSeconds.push(sweep.seconds);
+  }
+  threadedCoresUsed = threadedCpu();
+} finally {
+  await computeThreads.close();
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const secondsPerEpoch = median(training.epochs.map((epoch) => epoch.seconds));
 const statisticsSamplesPerSecond = split.validation.labels.length / median(statisticsSeconds);
 const sweep30 = median(sweepSeconds);
 const naiveSweep30 = thresholds.length * median(fullEvaluationSeconds);
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
+const threadedStatisticsSamplesPerSecond = split.validation.labels.length / median(threadedStatisticsSeconds);
+const threadedSweep30 = median(threadedSweepSeconds);
 
 const peer = values.peer === "off" ? null : timePyTorchPeer();
 
 const report = {
   benchmark: "core-mnist-784-512-256-128-10",
   backend: backend.description,
-  machine: { cpus: (await import("node:os")).cpus().length, node: process.version },
+  machine: {
+    cpus: (await import("node:os")).cpus().length,
+    node: process.version,
+    // Other work on the machine while this ran (1, 5, 15 minutes): figures above ~cpus are shared.
+    loadAverageAtEnd: (await import("node:os")).loadavg().map(round),
+  },
   trainingSamples: split.train.labels.length,
   validationSamples: split.validation.labels.length,
   testSamples: split.test.labels.length,
@@ -107,8 +156,22 @@ const report = {
   naiveSweepSeconds: round(naiveSweep30),
   sweepSpeedupOverNaive: round(naiveSweep30 / sweep30),
   peakRssMb: Math.round(peakRssMb),
-  // One run trains on one thread today: the threaded backend is not built yet.
+  // Training: one thread. Statistics and sweep above: this thread; below: on `threads` compute threads.
   threads: 1,
+  threaded: {
+    threads,
+    threadStartSeconds: round(threadStartSeconds),
+    statisticsSamplesPerSecond: Math.round(threadedStatisticsSamplesPerSecond),
+    statisticsEqualToOneThread: threadedStatsEqual,
+    // CPU seconds of the whole process per second of wall time, 1-thread statistics and evaluation vs
+    // threaded statistics and sweep: near 1 for both means the machine gave this process one core's worth,
+    // and the speedups below cannot show (other work on the machine; see loadAverageAtEnd).
+    coresUsedByOneThread: round(singleCoresUsed),
+    coresUsedByThreads: round(threadedCoresUsed),
+    sweepSeconds: round(threadedSweep30),
+    statisticsSpeedup: round(threadedStatisticsSamplesPerSecond / statisticsSamplesPerSecond),
+    sweepSpeedup: round(sweep30 / threadedSweep30),
+  },
   peer: peer?.figures ?? { skipped: peer === null ? "--peer off" : "unreachable" },
   ratiosToPeer:
     peer?.figures === undefined
@@ -117,6 +180,10 @@ const report = {
           trainingSecondsPerEpoch: round(secondsPerEpoch / peer.figures.trainingSecondsPerEpoch),
           statisticsSamplesPerSecond: round(statisticsSamplesPerSecond / peer.figures.statisticsSamplesPerSecond),
           sweepSeconds: round(sweep30 / peer.figures.sweepSeconds),
+          threadedStatisticsSamplesPerSecond: round(
+            threadedStatisticsSamplesPerSecond / peer.figures.statisticsSamplesPerSecond,
+          ),
+          threadedSweepSeconds: round(threadedSweep30 / peer.figures.sweepSeconds),
         },
   ...(peer?.problem === undefined ? {} : { peerProblem: peer.problem }),
   targets: {
@@ -124,8 +191,14 @@ const report = {
       target: "<= 1.0x PyTorch's (same run)",
       met: peer?.figures === undefined ? null : secondsPerEpoch <= peer.figures.trainingSecondsPerEpoch,
     },
-    statisticsSamplesPerSecond: { target: ">= 45000", met: statisticsSamplesPerSecond >= 45_000 },
-    sweepSeconds: { target: "<= 2.5 (30 thresholds, validation + test)", met: sweep30 <= 2.5 },
+    statisticsSamplesPerSecond: {
+      target: ">= 45000 (best of 1 and `threads` threads)",
+      met: Math.max(statisticsSamplesPerSecond, threadedStatisticsSamplesPerSecond) >= 45_000,
+    },
+    sweepSeconds: {
+      target: "<= 2.5 (30 thresholds, validation + test; best of 1 and `threads` threads)",
+      met: Math.min(sweep30, threadedSweep30) <= 2.5,
+    },
     peakRssMb: { target: "<= 1536", met: peakRssMb <= 1536 },
   },
 };
@@ -133,7 +206,11 @@ process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 
 interface PeerFigures {
   readonly peer: string;
+  /** torch.get_num_threads() */
   readonly threads: number;
+  /** The BLAS line of torch.__config__.show(), and the BLAS libraries the process really loaded. */
+  readonly blas: string;
+  readonly blasLibraries: readonly string[];
   readonly trainingSecondsPerEpoch: number;
   readonly statisticsSamplesPerSecond: number;
   readonly sweepSeconds: number;
@@ -186,13 +263,19 @@ function timePyTorchPeer(): { readonly figures?: PeerFigures; readonly problem?:
         "--stds",
         stds,
       ],
-      { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 },
+      // OpenBLAS must detect this CPU itself (STACK.md): the machine-wide overrides are left out for this command only.
+      { encoding: "utf8", maxBuffer: 16 * 1024 * 1024, env: environmentWithoutOpenBlasOverrides() },
     );
     if (answer.status !== 0) return { problem: `the PyTorch peer failed: ${answer.stderr.trim().slice(-500)}` };
     return { figures: JSON.parse(answer.stdout.trim().split("\n").at(-1) ?? "") as PeerFigures };
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
+}
+
+function environmentWithoutOpenBlasOverrides(): NodeJS.ProcessEnv {
+  const { OPENBLAS_CORETYPE: _coreType, OPENBLAS_L2_SIZE: _l2Size, ...rest } = process.env;
+  return rest;
 }
 
 function findPythonWithTorch(): string | null {
@@ -203,6 +286,16 @@ function findPythonWithTorch(): string | null {
     if (spawnSync(candidate, ["-c", "import torch"], { stdio: "ignore" }).status === 0) return candidate;
   }
   return null;
+}
+
+/** Starts measuring; the returned function gives the process's CPU seconds per wall second since then. */
+function cpuMeter(): () => number {
+  const cpuStart = process.cpuUsage();
+  const wallStart = performance.now();
+  return () => {
+    const cpu = process.cpuUsage(cpuStart);
+    return (cpu.user + cpu.system) / 1e6 / ((performance.now() - wallStart) / 1000);
+  };
 }
 
 function round(x: number): number {

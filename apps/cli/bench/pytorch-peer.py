@@ -85,6 +85,25 @@ def pruned(weights, means, stds, mean_limit, std_limit):
     return out
 
 
+def blas_setting():
+    """The BLAS line of torch.__config__.show(): which BLAS torch was built against."""
+    for part in torch.__config__.show().replace("\n", ",").split(","):
+        if "BLAS_INFO=" in part:
+            return part[part.index("BLAS_INFO="):].strip()
+    return "unknown"
+
+
+def loaded_blas_libraries():
+    """The BLAS shared libraries this process really loaded (Debian's generic build takes whichever
+    libblas.so.3 update-alternatives points at: the reference BLAS is ~70x slower than OpenBLAS)."""
+    try:
+        with open("/proc/self/maps") as maps:
+            paths = {line.split()[-1] for line in maps if "blas" in line.lower() and "/" in line}
+        return sorted(paths)
+    except OSError:
+        return []
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", required=True)
@@ -139,6 +158,8 @@ def main():
             {
                 "peer": f"PyTorch {torch.__version__} CPU",
                 "threads": torch.get_num_threads(),
+                "blas": blas_setting(),
+                "blasLibraries": loaded_blas_libraries(),
                 "trainingSecondsPerEpoch": round(median(epoch_seconds), 3),
                 "trainingEpochSeconds": [round(s, 3) for s in epoch_seconds],
                 "finalValidationAccuracy": accuracy(weights, val_x, val_y),

@@ -16,7 +16,9 @@ export type DeadweightErrorCode =
   /** A bundle reloaded in a fresh process did not reproduce its stored accuracy, or could not be evaluated. */
   | "VERIFICATION_FAILED"
   /** A run's estimated memory is above what the machine (or the worker's --max-memory) allows. */
-  | "RUN_TOO_LARGE";
+  | "RUN_TOO_LARGE"
+  /** One of a run's compute threads (statistics or sweep with threads > 1) could not start or crashed. */
+  | "COMPUTE_THREAD_FAILED";
 
 /**
  * The one error type of @deadweight/core. Its message says what was wrong and what to do,

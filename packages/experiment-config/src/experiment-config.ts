@@ -190,6 +190,11 @@ export const experimentConfigSchema = z
       .optional(),
     export: z.enum(["pareto", "all", "none"]).default("pareto"),
     backend: z.enum(["auto", "tensorflow", "wasm", "cpu"]).default("auto"),
+    /**
+     * Threads for the statistics pass and the sweep, each with its own backend (a worker gives a run
+     * at most its --threads). The results are the same at any count (latency timings apart).
+     */
+    threads: z.number().int("must be a whole number").min(1, "must be at least 1").max(256).default(1),
     out: z.string().min(1).optional(),
   })
   .strict();
@@ -270,6 +275,7 @@ export function experimentSettingsOf(config: ExperimentConfig): ExperimentSettin
     grid: thresholdGridOf(config),
     exportModels: config.export,
     backend: config.backend,
+    threads: config.threads,
   };
 }
 

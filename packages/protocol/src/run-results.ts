@@ -102,6 +102,7 @@ export const backendInfoInput = z
     name: z.enum(["tensorflow", "wasm", "cpu"]),
     description: z.string().max(500),
     warning: z.string().max(2000).optional(),
+    threads: z.number().int().positive().max(1024).optional(),
   })
   .strict() satisfies z.ZodType<BackendInfo>;
 

@@ -1,4 +1,4 @@
-import { hostname } from "node:os";
+import { availableParallelism, hostname } from "node:os";
 import { createHttpWorkerApi } from "./api/http-worker-api.js";
 import { normaliseServerUrl } from "./api/server-connection.js";
 import type { WorkerApi } from "./api/worker-api.js";
@@ -25,6 +25,11 @@ export interface WorkerOptions {
    * (one core each); default 1. About one per core, within what --max-memory allows per run.
    */
   readonly concurrency?: number;
+  /**
+   * The most threads one run's statistics pass and sweep may use (a run uses its experiment's
+   * `threads`, at most this); default the machine's cores divided by concurrency, at least 1.
+   */
+  readonly threadsPerRun?: number;
   /**
    * The memory this worker's runs may take together, in bytes (each run gets its share by
    * concurrency); default 80% of the machine's (or the container's) memory. A run estimated above
@@ -86,6 +91,10 @@ export async function runWorker(options: WorkerOptions): Promise<AttemptReport[]
   if (!(Number.isFinite(maxMemoryBytes) && maxMemoryBytes > 0)) {
     throw new RangeError(`maxMemoryBytes must be a positive number of bytes, got ${maxMemoryBytes}`);
   }
+  const threadsPerRun = options.threadsPerRun ?? defaultThreadsPerRun(concurrency);
+  if (!Number.isInteger(threadsPerRun) || threadsPerRun < 1) {
+    throw new RangeError(`threadsPerRun must be a whole number of at least 1, got ${threadsPerRun}`);
+  }
   const checkpointMinutes = options.checkpointMinutes ?? DEFAULT_CHECKPOINT_MINUTES;
   if (!(Number.isFinite(checkpointMinutes) && checkpointMinutes >= 0)) {
     throw new RangeError(`checkpointMinutes must be 0 or more, got ${checkpointMinutes}`);
@@ -97,6 +106,7 @@ export async function runWorker(options: WorkerOptions): Promise<AttemptReport[]
   });
   const settings: RunSettings = {
     maxMemoryBytes: Math.floor(maxMemoryBytes / concurrency),
+    threadsPerRun,
     checkpointMinutes,
     datasets,
   };
@@ -116,7 +126,7 @@ export async function runWorker(options: WorkerOptions): Promise<AttemptReport[]
   const [first, ...others] = serverUrls;
   const failover = others.length === 0 ? "" : `; then ${others.join(", ")} if it stops answering`;
   log(
-    `worker ${workerName}: polling ${first} for runs (concurrency ${concurrency}${runIn === "thread" ? ", a thread per run" : ""}, lease ${leaseSeconds} s, up to ${mebibytes(settings.maxMemoryBytes)} MiB per run${failover})`,
+    `worker ${workerName}: polling ${first} for runs (concurrency ${concurrency}${runIn === "thread" ? ", a thread per run" : ""}, up to ${threadsPerRun} thread${threadsPerRun === 1 ? "" : "s"} per run for statistics and sweep, lease ${leaseSeconds} s, up to ${mebibytes(settings.maxMemoryBytes)} MiB per run${failover})`,
   );
   log(`worker ${workerName}: reads dataset paths only inside ${datasets.dataRoots.join(", ")}`);
   const reports = await claimLoop({
@@ -139,4 +149,9 @@ export async function runWorker(options: WorkerOptions): Promise<AttemptReport[]
 
 function mebibytes(bytes: number): number {
   return Math.floor(bytes / 2 ** 20);
+}
+
+/** Every core busy and none shared: the machine's cores divided among the concurrent runs. */
+export function defaultThreadsPerRun(concurrency: number): number {
+  return Math.max(1, Math.floor(availableParallelism() / concurrency));
 }

@@ -8,6 +8,7 @@ import { recordWorkerResultsInput } from "@deadweight/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ArtifactUpload, WorkerApi } from "../src/api/worker-api.js";
 import { ProgressBoard } from "../src/pipeline/progress-board.js";
+import { runComputeThreads } from "../src/pipeline/run-compute-threads.js";
 import type { StageContext } from "../src/pipeline/stage-context.js";
 import { deployStage } from "../src/pipeline/stages/deploy-stage.js";
 import { exportStage } from "../src/pipeline/stages/export-stage.js";
@@ -105,7 +106,7 @@ beforeAll(async () => {
     log: () => {},
   } as unknown as StageContext;
   const stats = await measureModelActivations(weights, SPLIT.validation);
-  const sweep = await sweepStage(context, loaded, weights, stats, {});
+  const sweep = await sweepStage(context, loaded, weights, stats, {}, runComputeThreads(1, backend.name));
   swept = await scheduleStage(context, loaded, weights, sweep);
   await exportStage(context, loaded, weights, stats, swept);
   await deployStage(context, loaded, { weights, training }, stats, swept);

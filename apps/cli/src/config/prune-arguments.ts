@@ -42,6 +42,8 @@ Options (each also settable in a JSON file given with --config; flags win):
                                 (default mean=0,0.05,0.1,0.2,0.3,0.5 std=0.1,0.2,0.4,0.6,1)
   --export <pareto|all|none>    which pruned models to write besides the base model   (default pareto)
   --backend <auto|tensorflow|wasm|cpu>                                                 (default auto)
+  --threads <n>                 threads for the statistics and the sweep, each with    (default 1)
+                                its own backend (the same results at any count)
   --out <folder>                where to write the run                                 (default runs/<time>)
   --help                        show this help
 
@@ -106,6 +108,7 @@ export function parsePruneArguments(argv: readonly string[]): PruneArguments {
       grid: { type: "string", multiple: true },
       export: { type: "string" },
       backend: { type: "string" },
+      threads: { type: "string" },
       out: { type: "string" },
       "budget-bytes": { type: "string" },
       "budget-drop": { type: "string" },
@@ -157,6 +160,7 @@ export function parsePruneArguments(argv: readonly string[]): PruneArguments {
   set("pruning.criterion", text("criterion"));
   set("export", text("export"));
   set("backend", text("backend"));
+  set("threads", number("--threads", text("threads")));
   set("out", text("out"));
   set("deployment.budget.maxBytes", number("--budget-bytes", text("budget-bytes")));
   set("deployment.budget.maxAccuracyDropPoints", number("--budget-drop", text("budget-drop")));

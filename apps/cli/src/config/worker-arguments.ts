@@ -31,6 +31,8 @@ Options:
 ${WORKER_SERVER_USAGE}
   --concurrency <n>             runs worked on at once, each in its own thread          (default 1)
                                 (about one per core; each one's memory is --max-memory / n)
+  --threads <n>                 most threads one run's statistics and sweep may use     (default cores / concurrency)
+                                (a run uses its experiment's "threads", at most n)
   --max-memory <size>           memory this worker's runs may take together, e.g. 8GiB  (default 80% of the machine's)
                                 (each run gets its share by --concurrency; a run estimated above it fails at once)
   --checkpoint-minutes <m>      store a training checkpoint every epoch or every m      (default 5; 0 = every epoch)
@@ -48,6 +50,8 @@ export interface WorkerArguments {
   readonly help: boolean;
   readonly connection: WorkerConnection | null;
   readonly concurrency: number;
+  /** Undefined: the machine's cores divided by concurrency. */
+  readonly threadsPerRun: number | undefined;
   /** Undefined: 80% of the machine's memory. */
   readonly maxMemoryBytes: number | undefined;
   readonly workerName: string | undefined;
@@ -69,6 +73,7 @@ export function parseWorkerArguments(argv: readonly string[], env: Pick<CliEnv, 
       ...SERVER_OPTIONS,
       help: { type: "boolean", short: "h" },
       concurrency: { type: "string" },
+      threads: { type: "string" },
       "max-memory": { type: "string" },
       name: { type: "string" },
       "data-root": { type: "string", multiple: true },
@@ -94,6 +99,7 @@ export function parseWorkerArguments(argv: readonly string[], env: Pick<CliEnv, 
     help,
     connection: help ? null : workerConnectionOf({ server: text("server"), token: text("token") }, env),
     concurrency: positiveInteger("--concurrency", text("concurrency")) ?? 1,
+    threadsPerRun: positiveInteger("--threads", text("threads")),
     maxMemoryBytes: memorySize("--max-memory", text("max-memory")),
     workerName: name?.trim(),
     checkpointMinutes: checkpointMinutesOf(text("checkpoint-minutes")),

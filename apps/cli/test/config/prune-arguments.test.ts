@@ -43,6 +43,8 @@ describe("parsePruneArguments", () => {
       "all",
       "--backend",
       "wasm",
+      "--threads",
+      "2",
       "--out",
       "runs/x",
     ]);
@@ -59,6 +61,7 @@ describe("parsePruneArguments", () => {
       pruning: { criterion: "stdFold" },
       export: "all",
       backend: "wasm",
+      threads: 2,
       out: "runs/x",
     });
   });

@@ -118,13 +118,28 @@ describe("parseWorkerArguments", () => {
     }
   });
 
-  it("reads concurrency, name, lease and poll", () => {
+  it("reads concurrency, threads, name, lease and poll", () => {
     const args = parseWorkerArguments(
-      [...SERVER, "--concurrency", "2", "--name", "gpu-1", "--lease", "60", "--poll", "0.5", "--max-poll", "3"],
+      [
+        ...SERVER,
+        "--concurrency",
+        "2",
+        "--threads",
+        "3",
+        "--name",
+        "gpu-1",
+        "--lease",
+        "60",
+        "--poll",
+        "0.5",
+        "--max-poll",
+        "3",
+      ],
       NO_ENV,
     );
     expect(args).toMatchObject({
       concurrency: 2,
+      threadsPerRun: 3,
       workerName: "gpu-1",
       leaseSeconds: 60,
       pollSeconds: 0.5,
@@ -144,6 +159,9 @@ describe("parseWorkerArguments", () => {
     );
     expect(refusal(() => parseWorkerArguments([...SERVER, "--concurrency", "0"], NO_ENV))).toBe(
       '--concurrency: "0" is not a whole number of at least 1',
+    );
+    expect(refusal(() => parseWorkerArguments([...SERVER, "--threads", "0"], NO_ENV))).toBe(
+      '--threads: "0" is not a whole number of at least 1',
     );
     expect(refusal(() => parseWorkerArguments([...SERVER, "--lease", "3"], NO_ENV))).toBe(
       '--lease: "3" must be a whole number of seconds from 5 to 600',

@@ -12,6 +12,11 @@ export interface BackendInfo {
   readonly description: string;
   /** Set when the backend is a slow fallback. */
   readonly warning?: string;
+  /**
+   * Threads the run's statistics pass and sweep used, each with a backend of this kind (the
+   * experiment's `threads`, within what the worker allows); absent: 1.
+   */
+  readonly threads?: number;
 }
 
 export type BackendPreference = BackendName | "auto";

@@ -12,6 +12,7 @@ import type { ActivationStats } from "../stats/activation-stats.js";
 import { runThresholdSweep } from "../sweep/run-threshold-sweep.js";
 import type { BaseModelMetrics, SweepRow } from "../sweep/sweep-row.js";
 import { expandThresholdGrid, type ThresholdGrid } from "../sweep/threshold-grid.js";
+import { type ComputeThreads, openComputeThreads } from "../threads/compute-threads.js";
 import {
   exportBaseModel,
   exportPrunedModel,
@@ -32,6 +33,8 @@ export interface ExperimentSettings {
   /** Which pruned models to export besides the base model. */
   readonly exportModels: "pareto" | "all" | "none";
   readonly backend: BackendPreference;
+  /** Threads for the statistics pass and the sweep (see ComputeThreads); default 1: the calling thread. */
+  readonly threads?: number;
 }
 
 export type ExperimentStage = "train" | "statistics" | "sweep" | "export";
@@ -69,6 +72,8 @@ export interface ExperimentResult {
  * validation set, sweep the thresholds (accuracy on validation and test), judge whether the base
  * model learned, and export the base model and the chosen pruned models (taking raw features: a
  * scaled split's scaling is folded into their first layer). Performs no I/O: the caller writes what it wants.
+ * With `settings.threads` > 1 the statistics and the sweep run on that many compute threads (the same
+ * results), started while the network trains and ended before this returns or throws.
  */
 export async function runExperiment(
   split: DataSplit,
@@ -77,9 +82,32 @@ export async function runExperiment(
   signal?: AbortSignal,
 ): Promise<ExperimentResult> {
   for (const part of [split.train, split.validation, split.test]) assertValidDataset(part);
-  const thresholds = expandThresholdGrid(settings.grid);
-  const backend = await initialiseBackend(settings.backend);
+  expandThresholdGrid(settings.grid);
+  const threads = settings.threads ?? 1;
+  const backend: BackendInfo = { ...(await initialiseBackend(settings.backend)), threads };
   onEvent({ kind: "backend", backend });
+  // The threads start (about a second each) while the network trains.
+  const opening = threads > 1 ? openComputeThreads({ threads, backend: backend.name }) : null;
+  opening?.catch(() => {});
+  try {
+    return await runExperimentStages(split, settings, backend, opening, onEvent, signal);
+  } finally {
+    await opening?.then(
+      (computeThreads) => computeThreads.close(),
+      () => {},
+    );
+  }
+}
+
+async function runExperimentStages(
+  split: DataSplit,
+  settings: ExperimentSettings,
+  backend: BackendInfo,
+  opening: Promise<ComputeThreads> | null,
+  onEvent: (event: ExperimentEvent) => void,
+  signal: AbortSignal | undefined,
+): Promise<ExperimentResult> {
+  const thresholds = expandThresholdGrid(settings.grid);
   const timings: Record<ExperimentStage, number> = { train: 0, statistics: 0, sweep: 0, export: 0 };
   const stage = async <T>(name: ExperimentStage, work: () => Promise<T>): Promise<T> => {
     onEvent({ kind: "stage-started", stage: name });
@@ -93,15 +121,18 @@ export async function runExperiment(
   const { weights, training } = await stage("train", () =>
     trainBaseModel(split, settings, (progress) => onEvent({ kind: "training", progress }), signal),
   );
+  const computeThreads = opening === null ? null : await opening;
+  const onStatistics = ({ samplesDone, samplesTotal }: { samplesDone: number; samplesTotal: number }) =>
+    onEvent({ kind: "statistics", samplesDone, samplesTotal });
   const stats = await stage("statistics", () =>
-    measureModelActivations(weights, split.validation, ({ samplesDone, samplesTotal }) =>
-      onEvent({ kind: "statistics", samplesDone, samplesTotal }),
-    ),
+    computeThreads === null
+      ? measureModelActivations(weights, split.validation, onStatistics)
+      : computeThreads.measureActivations(weights, split.validation, { onProgress: onStatistics }),
   );
   if (signal?.aborted) throw new DeadweightError("CANCELED", "the experiment was canceled before the sweep");
 
   const sweep = await stage("sweep", () =>
-    runThresholdSweep({
+    (computeThreads?.runThresholdSweep ?? runThresholdSweep)({
       weights,
       stats,
       validation: split.validation,

@@ -8,6 +8,32 @@ export interface HistogramRange {
   readonly fixed: boolean;
 }
 
+/** One chunk's own moments per neuron, before merging: what the Chan merge combines. */
+export interface ChunkMoments {
+  readonly rows: number;
+  readonly mean: Float64Array;
+  readonly m2: Float64Array;
+}
+
+/**
+ * What one thread measured on its consecutive chunks of samples, in plain arrays a thread can send:
+ * every chunk's own moments (merged in sample order, so a split pass gives the single-thread
+ * mean and std bit for bit), and the order-free parts (extremes, zero counts, histogram).
+ */
+export interface LayerStatsPart {
+  readonly layerIndex: number;
+  readonly width: number;
+  readonly binCount: number;
+  readonly range: HistogramRange;
+  readonly chunks: readonly ChunkMoments[];
+  readonly min: Float64Array;
+  readonly max: Float64Array;
+  readonly zeros: Float64Array;
+  readonly counts: Uint32Array;
+  /** The histogram's upper end this part reached (the range only ever doubles from `range.high`). */
+  readonly high: number;
+}
+
 /**
  * Streams one hidden layer's activations, chunk by chunk, into per-neuron statistics with memory
  * independent of the number of samples:
@@ -31,12 +57,15 @@ export class LayerActivationAccumulator {
   private readonly counts: Uint32Array;
   private low: number;
   private high: number;
+  /** Every chunk's own moments, kept only for a part of a split pass (see `part`). */
+  private readonly chunkMoments: ChunkMoments[] | null;
 
   constructor(
     readonly layerIndex: number,
     readonly width: number,
     readonly binCount: number,
     private readonly range: HistogramRange,
+    options: { readonly keepChunkMoments?: boolean } = {},
   ) {
     if (!Number.isInteger(binCount) || binCount < 2 || binCount % 2 !== 0) {
       throw new DeadweightError("INVALID_OPTION", `histogramBins must be an even integer >= 2, got ${binCount}`);
@@ -51,6 +80,40 @@ export class LayerActivationAccumulator {
     this.counts = new Uint32Array(width * binCount);
     this.low = range.low;
     this.high = range.high;
+    this.chunkMoments = options.keepChunkMoments === true ? [] : null;
+  }
+
+  /**
+   * Merges the parts of a pass split by samples into one accumulator, parts in sample order: the
+   * chunks' moments go through the same Chan merge in the same order as one pass over all chunks,
+   * and histograms are brought to the widest part's range by the same bin-pair doubling, so the
+   * result equals the single-thread pass exactly.
+   */
+  static merge(parts: readonly LayerStatsPart[]): LayerActivationAccumulator {
+    const first = parts[0];
+    if (first === undefined) throw new DeadweightError("INVALID_OPTION", "no statistics parts to merge");
+    const merged = new LayerActivationAccumulator(first.layerIndex, first.width, first.binCount, first.range);
+    for (const part of parts) merged.absorb(part);
+    return merged;
+  }
+
+  /** Everything measured so far as a part of a split pass; needs `keepChunkMoments`. */
+  part(): LayerStatsPart {
+    if (this.chunkMoments === null) {
+      throw new DeadweightError("INVALID_OPTION", "part() needs an accumulator made with keepChunkMoments");
+    }
+    return {
+      layerIndex: this.layerIndex,
+      width: this.width,
+      binCount: this.binCount,
+      range: this.range,
+      chunks: this.chunkMoments,
+      min: this.min,
+      max: this.max,
+      zeros: this.zeros,
+      counts: this.counts,
+      high: this.high,
+    };
   }
 
   /**
@@ -94,13 +157,42 @@ export class LayerActivationAccumulator {
       }
     }
 
+    this.chunkMoments?.push({ rows, mean: chunkMean.slice(), m2: chunkM2.slice() });
+    this.mergeChunkMoments(chunkMean, chunkM2, rows);
+  }
+
+  /** Chan et al.'s parallel merge of one chunk's moments into the running mean and M2, in float64. */
+  private mergeChunkMoments(chunkMean: Float64Array, chunkM2: Float64Array, rows: number): void {
     const total = this.count + rows;
-    for (let j = 0; j < width; j++) {
+    for (let j = 0; j < this.width; j++) {
       const delta = (chunkMean[j] as number) - (this.mean[j] as number);
       this.mean[j] = (this.mean[j] as number) + (delta * rows) / total;
       this.m2[j] = (this.m2[j] as number) + (chunkM2[j] as number) + (delta * delta * this.count * rows) / total;
     }
     this.count = total;
+  }
+
+  private absorb(part: LayerStatsPart): void {
+    if (part.width !== this.width || part.binCount !== this.binCount || part.range.low !== this.low) {
+      throw new DeadweightError(
+        "INVALID_OPTION",
+        `statistics parts of hidden layer ${this.layerIndex + 1} do not match (width ${part.width} vs ${this.width}, ` +
+          `${part.binCount} vs ${this.binCount} bins): merge parts of one pass only`,
+      );
+    }
+    for (const chunk of part.chunks) this.mergeChunkMoments(chunk.mean, chunk.m2, chunk.rows);
+    for (let j = 0; j < this.width; j++) {
+      if ((part.min[j] as number) < (this.min[j] as number)) this.min[j] = part.min[j] as number;
+      if ((part.max[j] as number) > (this.max[j] as number)) this.max[j] = part.max[j] as number;
+      this.zeros[j] = (this.zeros[j] as number) + (part.zeros[j] as number);
+    }
+    while (this.high < part.high) this.doubleRange();
+    // Halving a bin index is what binning at the doubled range gives (the scale halves exactly).
+    const counts = Uint32Array.from(part.counts);
+    for (let high = part.high; high < this.high; high = this.low + 2 * (high - this.low)) {
+      doubleHistogramRange(counts, this.width, this.binCount);
+    }
+    for (let i = 0; i < counts.length; i++) this.counts[i] = (this.counts[i] as number) + (counts[i] as number);
   }
 
   /** Statistics of every neuron so far; std is the population std (divides by n, like numpy's default). */
@@ -125,12 +217,7 @@ export class LayerActivationAccumulator {
   }
 
   private doubleRange(): void {
-    const half = this.binCount / 2;
-    for (let j = 0; j < this.width; j++) {
-      const neuron = this.counts.subarray(j * this.binCount, (j + 1) * this.binCount);
-      for (let i = 0; i < half; i++) neuron[i] = (neuron[2 * i] as number) + (neuron[2 * i + 1] as number);
-      neuron.fill(0, half);
-    }
+    doubleHistogramRange(this.counts, this.width, this.binCount);
     this.high = this.low + 2 * (this.high - this.low);
   }
 
@@ -140,5 +227,15 @@ export class LayerActivationAccumulator {
       `hidden layer ${this.layerIndex + 1}, neuron ${neuron}: activation is ${value} on sample ${sample}. ` +
         "The model's weights or the input data contain NaN or infinite values; retrain with a lower learning rate or clean the data.",
     );
+  }
+}
+
+/** Merges bin pairs of every neuron's histogram in place: the counts the doubled range would have. */
+function doubleHistogramRange(counts: Uint32Array, width: number, binCount: number): void {
+  const half = binCount / 2;
+  for (let j = 0; j < width; j++) {
+    const neuron = counts.subarray(j * binCount, (j + 1) * binCount);
+    for (let i = 0; i < half; i++) neuron[i] = (neuron[2 * i] as number) + (neuron[2 * i + 1] as number);
+    neuron.fill(0, half);
   }
 }

@@ -35,6 +35,12 @@ export interface ThresholdSweep {
   readonly seconds: number;
 }
 
+/** The rows of some of a sweep's thresholds, measured, before the Pareto frontier is known. */
+export interface MeasuredThresholdRows {
+  readonly base: BaseModelMetrics;
+  readonly rows: Omit<SweepRow, "pareto">[];
+}
+
 /**
  * Prunes at every threshold and measures each pruned network: kept neurons, parameters, bytes,
  * validation and test accuracy, drops against the base, latency, and the Pareto frontier of
@@ -43,6 +49,33 @@ export interface ThresholdSweep {
  */
 export async function runThresholdSweep(input: SweepInput): Promise<ThresholdSweep> {
   const started = performance.now();
+  const measured = await measureThresholdRows(input);
+  return assembleThresholdSweep(measured.base, measured.rows, (performance.now() - started) / 1000);
+}
+
+/**
+ * The sweep from its rows in threshold order (from one measureThresholdRows call, or several over
+ * consecutive shares of the thresholds, concatenated): marks the Pareto frontier. A pure decision.
+ */
+export function assembleThresholdSweep(
+  base: BaseModelMetrics,
+  measured: readonly Omit<SweepRow, "pareto">[],
+  seconds: number,
+): ThresholdSweep {
+  const okIndices = measured.flatMap((row, index) => (row.status === "ok" ? [index] : []));
+  const frontier = paretoFrontier(
+    okIndices.map((index) => ({
+      size: (measured[index] as SweepRow).parameters,
+      accuracy: (measured[index] as SweepRow).validationAccuracy as number,
+    })),
+  );
+  const onFrontier = new Set([...frontier].map((position) => okIndices[position] as number));
+  const rows = measured.map((row, index): SweepRow => ({ ...row, pareto: onFrontier.has(index) }));
+  return { base, rows, seconds };
+}
+
+/** The base model's metrics and one row per threshold of `input`, without the Pareto frontier (see assembleThresholdSweep). */
+export async function measureThresholdRows(input: SweepInput): Promise<MeasuredThresholdRows> {
   const { weights, stats, thresholds } = input;
   const latencySample = input.test.features.subarray(0, input.test.featureCount);
   const firstLayer = uploadDenseLayer(weights.layers[0] as MlpWeights["layers"][0]);
@@ -85,16 +118,7 @@ export async function runThresholdSweep(input: SweepInput): Promise<ThresholdSwe
       input.onProgress?.({ done: index + 1, total: thresholds.length, rowId: thresholdId(threshold) });
       await new Promise((resolve) => setTimeout(resolve, 0));
     }
-    const okIndices = measured.flatMap((row, index) => (row.status === "ok" ? [index] : []));
-    const frontier = paretoFrontier(
-      okIndices.map((index) => ({
-        size: (measured[index] as SweepRow).parameters,
-        accuracy: (measured[index] as SweepRow).validationAccuracy as number,
-      })),
-    );
-    const onFrontier = new Set([...frontier].map((position) => okIndices[position] as number));
-    const rows = measured.map((row, index): SweepRow => ({ ...row, pareto: onFrontier.has(index) }));
-    return { base, rows, seconds: (performance.now() - started) / 1000 };
+    return { base, rows: measured };
   } finally {
     disposeDenseLayers([firstLayer]);
     if (validationCache !== null) disposeFirstLayerCache(validationCache);

@@ -143,4 +143,46 @@ describe("LayerActivationAccumulator", () => {
     expect(error.code).toBe("INVALID_OPTION");
     expect(error.message).toContain(`histogramBins must be an even integer >= 2, got ${bins}`);
   });
+
+  describe("merging the parts of a pass split by samples", () => {
+    /** Rows [from, to) fed in chunks of `chunkSize` into an accumulator that keeps its chunks' moments. */
+    function part(rows: readonly (readonly number[])[], from: number, to: number, chunkSize: number) {
+      const accumulator = new LayerActivationAccumulator(0, 3, 4, GROWING, { keepChunkMoments: true });
+      for (let start = from; start < to; start += chunkSize) {
+        const chunk = rows.slice(start, Math.min(to, start + chunkSize));
+        accumulator.addChunk(Float32Array.from(chunk.flat()), chunk.length, start);
+      }
+      return accumulator.part();
+    }
+
+    it("equals one pass exactly, histograms included, when the parts reached different ranges", () => {
+      // Chunks of 2 rows; part 1 holds rows 0-3 (range stays [0, 2): 1 >= 1 doubles it once), part 2
+      // rows 4-5 (values up to 3: [0, 4)). The merge doubles part 1's bins once more: [3, 1, 1, 1] as by hand.
+      const merged = LayerActivationAccumulator.merge([part(SIX_ROWS, 0, 4, 2), part(SIX_ROWS, 4, 6, 2)]);
+      const single = accumulate(SIX_ROWS, 2);
+      expect(merged.neuronStats()).toEqual(single.neuronStats());
+      expect(merged.histograms()).toEqual(single.histograms());
+      expect(merged.histograms()[2]).toEqual({ edges: [0, 1, 2, 3, 4], counts: [3, 1, 1, 1] });
+    });
+
+    it("equals one pass bit for bit on 1000 rows of awkward values split in three", () => {
+      // Values with long binary expansions, so a different order of float64 merges would show.
+      const rows = Array.from({ length: 1000 }, (_, i) => [Math.fround(i / 7), Math.fround(Math.sin(i) ** 2), 0]);
+      const parts = [part(rows, 0, 384, 128), part(rows, 384, 768, 128), part(rows, 768, 1000, 128)];
+      const merged = LayerActivationAccumulator.merge(parts);
+      const single = accumulate(rows, 128);
+      expect(merged.neuronStats()).toEqual(single.neuronStats());
+      expect(merged.histograms()).toEqual(single.histograms());
+    });
+
+    it("refuses parts of different layers' shapes, and part() without kept chunk moments", () => {
+      const other = new LayerActivationAccumulator(0, 2, 4, GROWING, { keepChunkMoments: true });
+      expect(thrown(() => LayerActivationAccumulator.merge([part(SIX_ROWS, 0, 6, 2), other.part()])).code).toBe(
+        "INVALID_OPTION",
+      );
+      expect(thrown(() => new LayerActivationAccumulator(0, 3, 4, GROWING).part()).message).toContain(
+        "keepChunkMoments",
+      );
+    });
+  });
 });

@@ -1,5 +1,6 @@
 import type { RunStage } from "@deadweight/protocol";
 import { planResume } from "./resume-plan.js";
+import { runComputeThreads } from "./run-compute-threads.js";
 import type { StageContext } from "./stage-context.js";
 import { StageFailure } from "./stage-failure.js";
 import { deployStage } from "./stages/deploy-stage.js";
@@ -59,10 +60,24 @@ export async function runPipeline(context: StageContext): Promise<void> {
     () => trainStage(context, loaded, plan),
     (result) => result.training !== null,
   );
-  const stats = await stage("statistics", () => statisticsStage(context, loaded, trained.weights));
-  const swept = await stage("sweep", async () =>
-    scheduleStage(context, loaded, trained.weights, await sweepStage(context, loaded, trained.weights, stats, timings)),
-  );
+  // The statistics pass and the sweep share the run's compute threads (none at 1 thread), ended here however they end.
+  const compute = runComputeThreads(loaded.backend.threads ?? 1, loaded.backend.name);
+  const { stats, swept } = await (async () => {
+    try {
+      const stats = await stage("statistics", () => statisticsStage(context, loaded, trained.weights, compute));
+      const swept = await stage("sweep", async () =>
+        scheduleStage(
+          context,
+          loaded,
+          trained.weights,
+          await sweepStage(context, loaded, trained.weights, stats, timings, compute),
+        ),
+      );
+      return { stats, swept };
+    } finally {
+      await compute.close();
+    }
+  })();
   await stage("export", () => exportStage(context, loaded, trained.weights, stats, swept));
   await stage("deploy", () => deployStage(context, loaded, trained, stats, swept));
 }

@@ -16,6 +16,11 @@ export interface RunSettings {
    * last one (0: every epoch); default DEFAULT_CHECKPOINT_MINUTES. See checkpoint-schedule.ts.
    */
   readonly checkpointMinutes?: number;
+  /**
+   * The most threads one run's statistics pass and sweep may use (the worker's --threads): a run
+   * uses its experiment's `threads`, at most this many. Default 1.
+   */
+  readonly threadsPerRun?: number;
   /** Where runs may take their data from (data roots, the download cache); default: workerDatasets({}). */
   readonly datasets?: WorkerDatasets;
 }

@@ -270,7 +270,8 @@ function describeMajorityClass(card: Record<string, unknown> | null): string {
 
 function describeBackend(backend: RunDetails["backend"]): string {
   if (backend === null) return "–";
-  return `${backend.name} (${backend.description})${backend.warning === undefined ? "" : ` ⚠ ${backend.warning}`}`;
+  const threads = backend.threads === undefined || backend.threads === 1 ? "" : `, ${backend.threads} threads`;
+  return `${backend.name} (${backend.description}${threads})${backend.warning === undefined ? "" : ` ⚠ ${backend.warning}`}`;
 }
 
 function describeSplit(split: NonNullable<RunDetails["split"]>): string {

@@ -1,4 +1,5 @@
 import { type ActivationStats, type MlpWeights, runThresholdSweep, type ThresholdSweep } from "@deadweight/core";
+import type { RunComputeThreads } from "../run-compute-threads.js";
 import type { StageContext } from "../stage-context.js";
 import type { LoadedRun } from "./load-stage.js";
 
@@ -12,9 +13,11 @@ export async function sweepStage(
   weights: MlpWeights,
   stats: ActivationStats,
   timings: Readonly<Record<string, number>>,
+  compute: RunComputeThreads,
 ): Promise<ThresholdSweep> {
   const started = performance.now();
-  const sweep = await runThresholdSweep({
+  const threads = await compute.get();
+  const sweep = await (threads === null ? runThresholdSweep : threads.runThresholdSweep)({
     weights,
     stats,
     validation: loaded.split.validation,
