@@ -17,10 +17,12 @@ export interface ExperimentViewProps {
   readonly canEdit: boolean;
   readonly experiment: RouterOutputs["experiment"]["get"];
   readonly firstRuns: RouterOutputs["run"]["list"];
+  /** The runs chosen in the URL (`?runs=`), kept across a reload or a shared link. */
+  readonly initialSelection: readonly string[];
 }
 
 /** One experiment: its full configuration and its runs (queue another, compare some). */
-export function ExperimentView({ projectId, canEdit, experiment, firstRuns }: ExperimentViewProps) {
+export function ExperimentView({ projectId, canEdit, experiment, firstRuns, initialSelection }: ExperimentViewProps) {
   const router = useRouter();
   const queryClient = useQueryClient();
   const runs = useQuery({
@@ -32,7 +34,7 @@ export function ExperimentView({ projectId, canEdit, experiment, firstRuns }: Ex
   const connection = useProjectUpdates(projectId, () => {
     void queryClient.invalidateQueries({ queryKey: ["run.list", "experiment", experiment.id] });
   });
-  const { selected, toggle } = useRunSelection();
+  const { selected, toggle } = useRunSelection(initialSelection);
   const queue = useMutation({
     mutationFn: () => api.run.queue.mutate({ experimentId: experiment.id }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ["run.list", "experiment", experiment.id] }),
