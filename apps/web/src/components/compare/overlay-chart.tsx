@@ -2,7 +2,7 @@
 
 import type { ECharts } from "echarts/core";
 import { useRouter } from "next/navigation";
-import { memo, useCallback, useMemo, useRef, useState } from "react";
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { EChart } from "@/components/charts/echart";
 import { formatBytes, formatCount } from "@/lib/format";
 import type { RunComparison } from "@/lib/router-outputs";
@@ -168,22 +168,24 @@ export const OverlayChart = memo(function OverlayChart({ comparison, labels, bas
     () => names.map((name, r) => ({ name, color: PALETTE[r % PALETTE.length] ?? "#000" })),
     [names],
   );
-  const toggle = useCallback((name: string) => {
-    chart.current?.dispatchAction({ type: "legendToggleSelect", name });
-    setHidden((current) => {
-      const next = new Set(current);
-      if (!next.delete(name)) next.add(name);
-      return next;
-    });
+  // Which runs are hidden is ECharts' answer to each legend action (its events carry the selection),
+  // so the list's checkboxes show what the chart draws.
+  useEffect(() => {
+    const instance = chart.current;
+    if (instance === null) return;
+    const follow = (event: unknown) => {
+      const selected = (event as { selected?: Record<string, boolean> }).selected ?? {};
+      setHidden(new Set(Object.keys(selected).filter((name) => selected[name] === false)));
+    };
+    const events = ["legendselectchanged", "legendselectall", "legendinverseselect"];
+    for (const name of events) instance.on(name, follow);
+    return () => {
+      for (const name of events) instance.off(name, follow);
+    };
   }, []);
-  const showAll = useCallback(() => {
-    chart.current?.dispatchAction({ type: "legendAllSelect" });
-    setHidden(new Set());
-  }, []);
-  const invert = useCallback(() => {
-    chart.current?.dispatchAction({ type: "legendInverseSelect" });
-    setHidden((current) => new Set(names.filter((name) => !current.has(name))));
-  }, [names]);
+  const toggle = useCallback((name: string) => chart.current?.dispatchAction({ type: "legendToggleSelect", name }), []);
+  const showAll = useCallback(() => chart.current?.dispatchAction({ type: "legendAllSelect" }), []);
+  const invert = useCallback(() => chart.current?.dispatchAction({ type: "legendInverseSelect" }), []);
 
   const height = htmlLegend ? CHART_HEIGHT.withHtmlLegend : CHART_HEIGHT.withChartLegend;
   const drawing = (

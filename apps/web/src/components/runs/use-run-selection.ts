@@ -2,17 +2,10 @@
 
 import { MAX_COMPARED_RUNS } from "@deadweight/api/compare-limits";
 import { useEffect, useState } from "react";
+import { SELECTION_PARAMETER } from "./run-selection-parameter";
 
 /** The compare endpoint takes at most this many runs (the API's own limit). */
 export { MAX_COMPARED_RUNS };
-
-/** The URL parameter that holds the selection, comma-separated, as on the compare page. */
-export const SELECTION_PARAMETER = "runs";
-
-/** The selection a URL parameter names: distinct ids, at most MAX_COMPARED_RUNS. */
-export function selectionOfParameter(value: string | undefined): string[] {
-  return [...new Set((value ?? "").split(",").filter((id) => id !== ""))].slice(0, MAX_COMPARED_RUNS);
-}
 
 /**
  * A set of chosen run ids, capped at what one comparison takes, mirrored in the page's URL

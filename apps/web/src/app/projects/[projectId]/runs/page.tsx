@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { selectionOfParameter } from "@/components/runs/use-run-selection";
+import { selectionOfParameter } from "@/components/runs/run-selection-parameter";
 import { type RouterOutputs } from "@/lib/router-outputs";
 import { signedInPage } from "@/server/page-session";
 import { projectAccess } from "@/server/project-access";

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { selectionOfParameter } from "@/components/runs/use-run-selection";
+import { selectionOfParameter } from "@/components/runs/run-selection-parameter";
 import { orNotFound, signedInPage } from "@/server/page-session";
 import { projectAccess } from "@/server/project-access";
 import { ExperimentView } from "./experiment-view";
