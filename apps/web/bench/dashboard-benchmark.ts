@@ -20,10 +20,12 @@ import { runLiveViewersBenchmark } from "./live-viewers-benchmark";
 const COMPARED_RUNS = 50;
 const MANY_COMPARED_RUNS = MAX_COMPARED_RUNS;
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
-/** The run page's target. */
-const TARGET_MS = 2_000;
-/** Compare's targets on this machine: 200 runs usable within 1 s (1.5 s cold), 50 runs within 0.6 s. */
-const COMPARE_TARGETS = { runs50MedianMs: 600, runs200MedianMs: 1_000, runs200FirstLoadMs: 1_500 };
+/**
+ * Issue 15's targets on this machine, each a median of usable times (first load apart): the compare
+ * page of 200 runs within 1 s (1.5 s cold), of 50 runs within 0.6 s, a 784-512-256-128-10 run page
+ * within 0.8 s.
+ */
+const TARGETS_MS = { compare50Median: 600, compare200Median: 1_000, compare200FirstLoad: 1_500, runPageMedian: 800 };
 
 const loadAtStart = (await import("node:os")).loadavg().map((load) => Math.round(load * 10) / 10);
 const platform = await startPlatform();
@@ -92,17 +94,17 @@ try {
         manyComparedRuns: MANY_COMPARED_RUNS,
         rowsPerRun: 30,
         runPageNeurons: 896,
-        targetMs: TARGET_MS,
-        compareTargets: COMPARE_TARGETS,
+        targetsMs: TARGETS_MS,
         comparePage: compare,
         comparePage200: compareMany,
         compareApi,
         runPage,
-        meetsTarget: compare.medianMs <= TARGET_MS && runPage.medianMs <= TARGET_MS,
-        meetsCompareTargets: {
-          runs50Median: compare.medianMs <= COMPARE_TARGETS.runs50MedianMs,
-          runs200Median: compareMany.medianMs <= COMPARE_TARGETS.runs200MedianMs,
-          runs200FirstLoad: compareMany.firstLoad.interactiveMs <= COMPARE_TARGETS.runs200FirstLoadMs,
+        // Each target, "met" or "missed", with the time measured against it.
+        targets: {
+          compare50Median: verdict(compare.medianMs, TARGETS_MS.compare50Median),
+          compare200Median: verdict(compareMany.medianMs, TARGETS_MS.compare200Median),
+          compare200FirstLoad: verdict(compareMany.firstLoad.interactiveMs, TARGETS_MS.compare200FirstLoad),
+          runPageMedian: verdict(runPage.medianMs, TARGETS_MS.runPageMedian),
         },
         liveViewers: await runLiveViewersBenchmark({ log }),
       },
@@ -112,6 +114,10 @@ try {
   );
 } finally {
   await platform.stop();
+}
+
+function verdict(measuredMs: number, targetMs: number) {
+  return { result: measuredMs <= targetMs ? "met" : "missed", measuredMs, targetMs };
 }
 
 async function measure(repeats: number, load: () => Promise<{ readyMs: number; interactiveMs: number }>) {

@@ -55,6 +55,33 @@ async function scrollToRun(testId: "budget-table" | "config-by-run", index: numb
 const compareUrl = (ids: readonly string[], baseline?: string) =>
   `${platform.url}/projects/${platform.projectId}/compare?runs=${ids.join(",")}${baseline === undefined ? "" : `&baseline=${baseline}`}`;
 
+/** How many pixels of the compare chart's canvas are painted (not transparent). */
+const paintedPixels = () =>
+  page
+    .getByTestId("overlay-chart")
+    .locator("canvas")
+    .first()
+    .evaluate((canvas: HTMLCanvasElement) => {
+      const context = canvas.getContext("2d");
+      const pixels = context?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray();
+      let colored = 0;
+      for (let i = 0; i < pixels.length; i += 4) if ((pixels[i + 3] ?? 0) > 0) colored++;
+      return colored;
+    });
+
+/** A hash of every pixel of the compare chart's canvas: equal digests, the same picture. */
+const canvasDigest = () =>
+  page
+    .getByTestId("overlay-chart")
+    .locator("canvas")
+    .first()
+    .evaluate((canvas: HTMLCanvasElement) => {
+      const pixels = canvas.getContext("2d")?.getImageData(0, 0, canvas.width, canvas.height).data ?? [];
+      let hash = 2166136261;
+      for (const value of pixels) hash = Math.imul(hash ^ value, 16777619) >>> 0;
+      return hash.toString(16);
+    });
+
 describe(`compare with ${MAX_COMPARED_RUNS} runs`, () => {
   it("draws every run's frontier as its own series on one chart", async () => {
     await openPage(page, compareUrl(compared()));
@@ -69,17 +96,7 @@ describe(`compare with ${MAX_COMPARED_RUNS} runs`, () => {
     expect(await overlay.getAttribute("data-points")).toBe(String(frontierPoints));
     await expect.poll(() => page.getByRole("heading", { name: `Compare ${MAX_COMPARED_RUNS} runs` }).count()).toBe(1);
     // The canvas is painted, not blank.
-    const painted = await overlay
-      .locator("canvas")
-      .first()
-      .evaluate((canvas: HTMLCanvasElement) => {
-        const context = canvas.getContext("2d");
-        const pixels = context?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray();
-        let colored = 0;
-        for (let i = 0; i < pixels.length; i += 4) if ((pixels[i + 3] ?? 0) > 0) colored++;
-        return colored;
-      });
-    expect(painted).toBeGreaterThan(10_000);
+    expect(await paintedPixels()).toBeGreaterThan(10_000);
     // One row per run in the tables, rendered where scrolled to: the first ones at first, the last at the bottom.
     for (const table of ["budget-table", "config-by-run"] as const) {
       expect(await page.getByTestId(table).getAttribute("data-rows")).toBe(String(MAX_COMPARED_RUNS));
@@ -89,6 +106,33 @@ describe(`compare with ${MAX_COMPARED_RUNS} runs`, () => {
       expect(await (await scrollToRun(table, MAX_COMPARED_RUNS - 1)).textContent()).toContain("seeded 20 · seed 299");
       await scrollToRun(table, 0);
     }
+  });
+
+  it("lists the runs in an HTML legend beside the chart, whose checkboxes hide and show their curves", async () => {
+    const overlay = page.getByTestId("overlay-chart");
+    const legend = page.getByTestId("run-legend");
+    await expect.poll(() => legend.getByRole("checkbox").count(), SOON).toBe(MAX_COMPARED_RUNS);
+    expect(await page.getByText(`${MAX_COMPARED_RUNS} of ${MAX_COMPARED_RUNS} shown`).count()).toBe(1);
+    const everyCurve = await canvasDigest();
+
+    const last = legend.getByRole("checkbox", { name: "seeded 20 · seed 299" });
+    await last.uncheck();
+    await expect.poll(() => overlay.getAttribute("data-hidden-series"), SOON).toBe("1");
+    expect(await page.getByText(`${MAX_COMPARED_RUNS - 1} of ${MAX_COMPARED_RUNS} shown`).count()).toBe(1);
+
+    // The counts are the chart's own answer (ECharts' legend events), and the canvas is drawn anew.
+    expect(await canvasDigest()).not.toBe(everyCurve);
+
+    // Inverted, only that run is drawn.
+    await page.getByRole("button", { name: "invert", exact: true }).click();
+    await expect.poll(() => overlay.getAttribute("data-hidden-series"), SOON).toBe(String(MAX_COMPARED_RUNS - 1));
+    expect(await last.isChecked()).toBe(true);
+    expect(await legend.getByRole("checkbox", { checked: true }).count()).toBe(1);
+
+    // All again: the very picture of every curve.
+    await page.getByRole("button", { name: "all", exact: true }).click();
+    await expect.poll(() => overlay.getAttribute("data-hidden-series"), SOON).toBe("0");
+    await expect.poll(() => canvasDigest(), SOON).toBe(everyCurve);
   });
 
   it("pins a baseline: kept in the URL, drawn apart, marked in the tables", async () => {

@@ -210,6 +210,14 @@ describe("the dashboard", () => {
     await openPage(page, `${platform.url}/projects/${platform.projectId}/runs`);
     await page.getByLabel(`Select run ${demoRunId}`).check();
     await page.getByLabel(`Select run ${tinyRunId}`).check();
+    // The selection is in the URL: a reload (or the link, shared) keeps it.
+    await expect.poll(() => new URL(page.url()).searchParams.get("runs"), SOON).toBe(`${demoRunId},${tinyRunId}`);
+    await openPage(page, page.url());
+    expect(await page.getByLabel(`Select run ${demoRunId}`).isChecked()).toBe(true);
+    expect(await page.getByLabel(`Select run ${tinyRunId}`).isChecked()).toBe(true);
+    await page.getByLabel(`Select run ${demoRunId}`).uncheck();
+    await expect.poll(() => new URL(page.url()).searchParams.get("runs"), SOON).toBe(tinyRunId);
+    await page.getByLabel(`Select run ${demoRunId}`).check();
     await page.getByRole("button", { name: "Compare 2 runs" }).click();
     await page.waitForURL(/\/compare\?runs=/);
     const overlay = page.getByTestId("overlay-chart");

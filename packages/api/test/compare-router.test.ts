@@ -123,6 +123,44 @@ describe("compare.runs", () => {
     expect(byParameters.series[0]?.base?.size).toBe(125);
   });
 
+  it("sends accuracies to 5 decimals and sizes as whole numbers, the frontier chosen on the stored values", async () => {
+    const project = await staff.member.project.create({ teamId: staff.team.id, name: "Precise" });
+    const experiment = await staff.member.experiment.create({
+      projectId: project.id,
+      name: "precise",
+      config: smallConfig(),
+    });
+    const runId = experiment.runs.recent[0]?.id ?? "";
+    // "close" is 300 bytes and less accurate than "mid" only in the 8th decimal: off the frontier,
+    // although both round to the same 0.93.
+    const rows = sweepRowsFixture().map((row) => ({
+      ...row,
+      ...(row.id === "mid" ? { validationAccuracy: 0.9300001, testAccuracy: 0.912345678 } : {}),
+      ...(row.id === "dominated" ? { id: "close", validationAccuracy: 0.93000004, testAccuracy: 0.9 } : {}),
+      ...(row.id === "full" ? { validationAccuracy: 0.95555555555, testAccuracy: 2 / 3 } : {}),
+    }));
+    const results = runResultsFixture(rows);
+    await recordRunResults(store, runId, {
+      ...results,
+      base: { ...results.base, validationAccuracy: 0.961234567, testAccuracy: 0.95000000001 },
+    });
+
+    const frontier = await staff.viewer.compare.runs({ runIds: [runId] });
+    expect(frontier.series[0]?.points).toEqual({
+      rowKeys: ["small", "mid", "full"],
+      sizes: [100, 200, 400],
+      validationAccuracies: [0.8, 0.93, 0.95556],
+      testAccuracies: [0.85, 0.91235, 0.66667],
+      onFrontier: null,
+    });
+    expect(frontier.series[0]?.base).toEqual({ size: 500, validationAccuracy: 0.96123, testAccuracy: 0.95 });
+    expect(frontier.runs[0]?.base).toMatchObject({ validationAccuracy: 0.96123, testAccuracy: 0.95, bytes: 500 });
+    const all = await staff.viewer.compare.runs({ runIds: [runId], points: "all" });
+    expect(all.series[0]?.points.rowKeys).toEqual(["small", "mid", "close", "full"]);
+    expect(all.series[0]?.points.validationAccuracies).toEqual([0.8, 0.93, 0.93, 0.95556]);
+    expect(all.series[0]?.points.onFrontier).toEqual([true, true, false, true]);
+  });
+
   it("answers NOT_FOUND naming the first run the caller cannot read, missing or another team's alike", async () => {
     const foreign = await rejectionOf(staff.viewer.compare.runs({ runIds: [runs.narrow, runs.foreign] }));
     expect(foreign).toMatchObject({ code: "NOT_FOUND", message: `run ${runs.foreign} does not exist` });

@@ -137,10 +137,23 @@ export async function compareRunsWithPrisma(
       status: run.status as RunStatus,
       seed: run.seed,
       queuedAt: run.queuedAt,
-      base: run.baseMetrics === null ? null : (JSON.parse(run.baseMetrics) as BaseModelMetrics),
+      base: run.baseMetrics === null ? null : roundedBase(JSON.parse(run.baseMetrics) as BaseModelMetrics),
     })),
     config: configDifferences(configs),
     series: runs.map((run) => tradeOffSeries(run, input.size, input.points)),
+  };
+}
+
+/** Compare sends accuracies to 5 decimals and sizes as whole numbers. */
+const toFiveDecimals = (accuracy: number) => Math.round(accuracy * 100_000) / 100_000;
+
+function roundedBase(base: BaseModelMetrics): BaseModelMetrics {
+  return {
+    ...base,
+    parameters: Math.round(base.parameters),
+    bytes: Math.round(base.bytes),
+    validationAccuracy: toFiveDecimals(base.validationAccuracy),
+    testAccuracy: toFiveDecimals(base.testAccuracy),
   };
 }
 
@@ -175,7 +188,7 @@ function tradeOffSeries(
   const points = measured
     .map((point, i) => ({ ...point, onFrontier: frontier.has(i) }))
     .filter((point) => which === "all" || point.onFrontier);
-  const base = run.baseMetrics === null ? null : (JSON.parse(run.baseMetrics) as BaseModelMetrics);
+  const base = run.baseMetrics === null ? null : roundedBase(JSON.parse(run.baseMetrics) as BaseModelMetrics);
   return {
     runId: run.id,
     base:
@@ -184,9 +197,9 @@ function tradeOffSeries(
         : { size: base[size], validationAccuracy: base.validationAccuracy, testAccuracy: base.testAccuracy },
     points: {
       rowKeys: points.map((point) => point.rowKey),
-      sizes: points.map((point) => point.size),
-      validationAccuracies: points.map((point) => point.validationAccuracy),
-      testAccuracies: points.map((point) => point.testAccuracy),
+      sizes: points.map((point) => Math.round(point.size)),
+      validationAccuracies: points.map((point) => toFiveDecimals(point.validationAccuracy)),
+      testAccuracies: points.map((point) => toFiveDecimals(point.testAccuracy)),
       onFrontier: which === "all" ? points.map((point) => point.onFrontier) : null,
     },
   };

@@ -1,7 +1,7 @@
 "use client";
 
 import type { ECharts, EChartsCoreOption } from "echarts/core";
-import { useEffect, useRef, useState } from "react";
+import { type RefObject, useEffect, useRef, useState } from "react";
 import { echarts } from "./echarts-setup";
 
 export interface EChartClick {
@@ -20,10 +20,12 @@ export interface EChartProps {
   readonly onPointClick?: (click: EChartClick) => void;
   /** Extra attributes for tests and assistive tech (counts of what is drawn, say). */
   readonly dataAttributes?: Record<`data-${string}`, string | number>;
+  /** Set to the chart while it exists: for actions drawn from outside the canvas (an HTML legend, say). */
+  readonly instanceRef?: RefObject<ECharts | null>;
 }
 
 /** One ECharts instance bound to a div: created once, updated in place, resized with its box. */
-export function EChart({ option, height, label, testId, onPointClick, dataAttributes }: EChartProps) {
+export function EChart({ option, height, label, testId, onPointClick, dataAttributes, instanceRef }: EChartProps) {
   const element = useRef<HTMLDivElement>(null);
   const chart = useRef<ECharts | null>(null);
   // Set once the chart is drawn in the browser (not in server HTML): tests and benchmarks wait on it.
@@ -33,20 +35,31 @@ export function EChart({ option, height, label, testId, onPointClick, dataAttrib
 
   useEffect(() => {
     if (element.current === null) return;
-    const instance = echarts.init(element.current, undefined, { renderer: "canvas" });
+    const box = element.current;
+    const instance = echarts.init(box, undefined, { renderer: "canvas" });
     chart.current = instance;
+    if (instanceRef !== undefined) instanceRef.current = instance;
     instance.on("click", (params) => {
       const event = params as unknown as EChartClick;
       clickHandler.current?.(event);
     });
-    const observer = new ResizeObserver(() => instance.resize());
-    observer.observe(element.current);
+    // Only a real change of size redraws: the observer also reports the box once as soon as it starts
+    // observing, and a resize() then drew a 200-series chart a second time on every page load.
+    let drawnAt = { width: box.clientWidth, height: box.clientHeight };
+    const observer = new ResizeObserver(() => {
+      const now = { width: box.clientWidth, height: box.clientHeight };
+      if (now.width === drawnAt.width && now.height === drawnAt.height) return;
+      drawnAt = now;
+      instance.resize();
+    });
+    observer.observe(box);
     return () => {
       observer.disconnect();
       instance.dispose();
       chart.current = null;
+      if (instanceRef !== undefined) instanceRef.current = null;
     };
-  }, []);
+  }, [instanceRef]);
 
   useEffect(() => {
     if (chart.current === null) return;

@@ -2,7 +2,7 @@
 
 import { Anchor, Table, Text, TextInput } from "@mantine/core";
 import Link from "next/link";
-import { useMemo, useState } from "react";
+import { memo, useMemo, useState } from "react";
 import { formatBytes, formatCount } from "@/lib/format";
 import type { RunComparison } from "@/lib/router-outputs";
 import { bestUnderBudget, defaultSizeBudgets } from "./size-budgets";
@@ -23,7 +23,7 @@ export interface BudgetTableProps {
  * Per run (a row each, so 200 runs stay a readable list, rendered only where scrolled to) and per
  * size budget (a column each), the accuracy of the row one would ship. Budgets are editable.
  */
-export function BudgetTable({ comparison, labels, baseline, projectId }: BudgetTableProps) {
+export const BudgetTable = memo(function BudgetTable({ comparison, labels, baseline, projectId }: BudgetTableProps) {
   const bytes = comparison.size === "bytes";
   const suggested = useMemo(
     () => defaultSizeBudgets(comparison.series.flatMap((entry) => entry.points.sizes)),
@@ -134,7 +134,7 @@ export function BudgetTable({ comparison, labels, baseline, projectId }: BudgetT
       </div>
     </>
   );
-}
+});
 
 function parseBudgets(text: string): number[] {
   return [

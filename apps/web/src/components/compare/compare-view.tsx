@@ -20,7 +20,7 @@ import { api } from "@/lib/api-client";
 import { errorMessageOf } from "@/lib/api-errors";
 import type { RunComparison } from "@/lib/router-outputs";
 import { BudgetTable } from "./budget-table";
-import { ConfigDiffTable } from "./config-diff-table";
+import { ConfigPanel } from "./config-panel";
 import { OverlayChart } from "./overlay-chart";
 import { runLabelsOf } from "./run-labels";
 
@@ -39,7 +39,6 @@ export function CompareView({ projectId, initial, initialBaseline }: CompareView
   const runIds = useMemo(() => initial.runs.map((run) => run.runId), [initial]);
   const [size, setSize] = useState<"bytes" | "parameters">(initial.size);
   const [allPoints, setAllPoints] = useState(false);
-  const [hideIdentical, setHideIdentical] = useState(true);
   const [baseline, setBaseline] = useState<string | null>(initialBaseline);
   const query = useQuery({
     queryKey: ["compare.runs", runIds, size, "frontier"],
@@ -129,17 +128,7 @@ export function CompareView({ projectId, initial, initialBaseline }: CompareView
         </Text>
         <BudgetTable comparison={comparison} labels={labels} baseline={baseline} projectId={projectId} />
       </Paper>
-      <Paper withBorder p="md">
-        <Group justify="space-between" mb="xs">
-          <Title order={4}>Configuration</Title>
-          <Switch
-            label="Hide identical fields"
-            checked={hideIdentical}
-            onChange={(event) => setHideIdentical(event.currentTarget.checked)}
-          />
-        </Group>
-        <ConfigDiffTable comparison={comparison} labels={labels} hideIdentical={hideIdentical} baseline={baseline} />
-      </Paper>
+      <ConfigPanel comparison={comparison} labels={labels} baseline={baseline} />
     </Stack>
   );
 }

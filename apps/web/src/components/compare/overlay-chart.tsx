@@ -1,10 +1,12 @@
 "use client";
 
+import type { ECharts } from "echarts/core";
 import { useRouter } from "next/navigation";
-import { useMemo } from "react";
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { EChart } from "@/components/charts/echart";
 import { formatBytes, formatCount } from "@/lib/format";
 import type { RunComparison } from "@/lib/router-outputs";
+import { RunLegend } from "./run-legend";
 
 export interface OverlayChartProps {
   /** Frontier points, or every point when the reader asked for them (`comparison.points`). */
@@ -19,8 +21,14 @@ export interface OverlayChartProps {
  * chromium here, 200 frontiers of 15 points took ~3x as long to draw with a symbol per point.
  */
 const SYMBOL_LIMIT = 600;
-/** Above this many runs the legend moves to a scrolling column on the right, with select-all and invert. */
-const COLUMN_LEGEND_FROM = 12;
+/**
+ * From this many runs the legend is an HTML list beside the chart (see RunLegend), with "all" and
+ * "invert"; below, ECharts' own legend above it.
+ */
+const HTML_LEGEND_FROM = 12;
+const CHART_HEIGHT = { withHtmlLegend: 520, withChartLegend: 440 };
+/** ECharts' default palette (echarts/lib/visual/tokens.js), set explicitly so the HTML legend shows each series' color. */
+const PALETTE = ["#5070dd", "#b6d634", "#505372", "#ff994d", "#0ca8df", "#ffd10a", "#fb628b", "#785db0", "#3fbe95"];
 
 /** The one series that holds every measured point of every run when all points are shown. */
 const EVERY_POINT_SERIES = "every-point";
@@ -30,8 +38,18 @@ const EVERY_POINT_SERIES = "every-point";
  * the baseline drawn thick and dashed. With all points, every measured row is added as one large
  * scatter series (ECharts' `large` mode draws thousands of points as one path, progressively).
  */
-export function OverlayChart({ comparison, labels, baseline, projectId }: OverlayChartProps) {
+export const OverlayChart = memo(function OverlayChart({ comparison, labels, baseline, projectId }: OverlayChartProps) {
   const router = useRouter();
+  const chart = useRef<ECharts | null>(null);
+  const htmlLegend = comparison.series.length >= HTML_LEGEND_FROM;
+  // Runs hidden through the HTML legend, by series name. Kept across redraws (a new baseline, all points).
+  const [hidden, setHidden] = useState<ReadonlySet<string>>(() => new Set());
+  const hiddenNow = useRef(hidden);
+  hiddenNow.current = hidden;
+  const names = useMemo(
+    () => comparison.series.map((entry) => labels.get(entry.runId) ?? entry.runId),
+    [comparison.series, labels],
+  );
   const bytes = comparison.size === "bytes";
   const drawn = comparison.series.reduce((sum, entry) => sum + entry.points.sizes.length, 0);
   // Which run and which of its points each point of the every-point series is.
@@ -51,17 +69,16 @@ export function OverlayChart({ comparison, labels, baseline, projectId }: Overla
   const option = useMemo(() => {
     const formatSize = (value: number) => (bytes ? formatBytes(value) : formatCount(value));
     const showSymbol = drawn <= SYMBOL_LIMIT;
-    const columnLegend = comparison.series.length >= COLUMN_LEGEND_FROM;
     const frontierOf = (points: RunComparison["series"][number]["points"]) =>
       points.onFrontier === null
         ? points.sizes.map((_, i) => i)
         : points.sizes.flatMap((_, i) => (points.onFrontier?.[i] ? [i] : []));
-    const lines = comparison.series.map((entry) => {
+    const lines = comparison.series.map((entry, r) => {
       const isBaseline = entry.runId === baseline;
       const { sizes, testAccuracies } = entry.points;
       return {
         id: entry.runId,
-        name: labels.get(entry.runId) ?? entry.runId,
+        name: names[r] ?? entry.runId,
         type: "line",
         // Plain [x, y] pairs: no object per point to build or for ECharts to walk.
         data: frontierOf(entry.points).map((i) => [sizes[i] ?? 0, (testAccuracies[i] ?? 0) * 100, i]),
@@ -109,20 +126,17 @@ export function OverlayChart({ comparison, labels, baseline, projectId }: Overla
     return {
       // Animating 200 series costs frames and tells nothing.
       animation: false,
-      legend: columnLegend
+      color: PALETTE,
+      // The HTML legend needs ECharts' legend to exist (it keeps which series are selected), not drawn.
+      legend: htmlLegend
         ? {
-            type: "scroll",
-            orient: "vertical",
-            right: 0,
-            top: 10,
-            bottom: 10,
-            selector: [
-              { type: "all", title: "all" },
-              { type: "inverse", title: "invert" },
-            ],
+            show: false,
+            // The runs only: "invert" must not hide the every-point series.
+            data: names,
+            selected: Object.fromEntries([...hiddenNow.current].map((name) => [name, false])),
           }
         : { type: "scroll", top: 0 },
-      grid: { left: 60, right: columnLegend ? 250 : 30, top: columnLegend ? 20 : 50, bottom: 70 },
+      grid: { left: 60, right: 30, top: htmlLegend ? 20 : 50, bottom: 70 },
       tooltip: {
         trigger: "item",
         formatter: (params: { seriesIndex: number; dataIndex?: number; value?: unknown; seriesName: string }) => {
@@ -148,12 +162,37 @@ export function OverlayChart({ comparison, labels, baseline, projectId }: Overla
       yAxis: { type: "value", name: "test accuracy (%)", scale: true },
       series,
     };
-  }, [comparison, labels, baseline, bytes, drawn, everyPoint]);
+  }, [comparison, labels, names, baseline, bytes, drawn, everyPoint, htmlLegend]);
 
-  return (
+  const legendEntries = useMemo(
+    () => names.map((name, r) => ({ name, color: PALETTE[r % PALETTE.length] ?? "#000" })),
+    [names],
+  );
+  // Which runs are hidden is ECharts' answer to each legend action (its events carry the selection),
+  // so the list's checkboxes show what the chart draws.
+  useEffect(() => {
+    const instance = chart.current;
+    if (instance === null) return;
+    const follow = (event: unknown) => {
+      const selected = (event as { selected?: Record<string, boolean> }).selected ?? {};
+      setHidden(new Set(Object.keys(selected).filter((name) => selected[name] === false)));
+    };
+    const events = ["legendselectchanged", "legendselectall", "legendinverseselect"];
+    for (const name of events) instance.on(name, follow);
+    return () => {
+      for (const name of events) instance.off(name, follow);
+    };
+  }, []);
+  const toggle = useCallback((name: string) => chart.current?.dispatchAction({ type: "legendToggleSelect", name }), []);
+  const showAll = useCallback(() => chart.current?.dispatchAction({ type: "legendAllSelect" }), []);
+  const invert = useCallback(() => chart.current?.dispatchAction({ type: "legendInverseSelect" }), []);
+
+  const height = htmlLegend ? CHART_HEIGHT.withHtmlLegend : CHART_HEIGHT.withChartLegend;
+  const drawing = (
     <EChart
       option={option}
-      height={comparison.series.length >= COLUMN_LEGEND_FROM ? 520 : 440}
+      height={height}
+      instanceRef={chart}
       label={`Test accuracy against ${comparison.size} for ${comparison.series.length} runs (${comparison.points === "all" ? "every point" : "Pareto frontiers"})`}
       testId="overlay-chart"
       dataAttributes={{
@@ -161,6 +200,7 @@ export function OverlayChart({ comparison, labels, baseline, projectId }: Overla
         "data-points": drawn,
         "data-points-shown": comparison.points,
         "data-baseline": baseline ?? "",
+        "data-hidden-series": hidden.size,
       }}
       onPointClick={(click) => {
         const runId =
@@ -171,4 +211,18 @@ export function OverlayChart({ comparison, labels, baseline, projectId }: Overla
       }}
     />
   );
-}
+  if (!htmlLegend) return drawing;
+  return (
+    <div style={{ display: "flex", gap: 12 }}>
+      <div style={{ flex: 1, minWidth: 0 }}>{drawing}</div>
+      <RunLegend
+        entries={legendEntries}
+        hidden={hidden}
+        height={height}
+        onToggle={toggle}
+        onShowAll={showAll}
+        onInvert={invert}
+      />
+    </div>
+  );
+});

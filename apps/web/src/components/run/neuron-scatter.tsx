@@ -2,7 +2,7 @@
 
 import { type LayerActivationStats, type PruningThreshold, planPruning } from "@deadweight/core/tensor-free";
 import { Group, SegmentedControl, Stack, Text } from "@mantine/core";
-import { useMemo, useState } from "react";
+import { memo, useDeferredValue, useMemo, useState } from "react";
 import { EChart } from "@/components/charts/echart";
 import { describeThreshold } from "@/lib/thresholds";
 
@@ -17,7 +17,13 @@ export interface NeuronScatterProps {
  * The original post's picture: every hidden neuron of a layer as a point (mean, std of its
  * activation on the validation set). The pruned ones are exactly those the core's planPruning removes.
  */
-export function NeuronScatter({ layers, sampleCount, threshold }: NeuronScatterProps) {
+export const NeuronScatter = memo(function NeuronScatter({
+  layers,
+  sampleCount,
+  threshold: chosen,
+}: NeuronScatterProps) {
+  // A row picked in the sweep opens its drawer at once; the ~900 points are redrawn right after.
+  const threshold = useDeferredValue(chosen);
   const [layerIndex, setLayerIndex] = useState(0);
   const layer = layers[Math.min(layerIndex, layers.length - 1)];
   const pruned = useMemo(() => {
@@ -61,6 +67,9 @@ export function NeuronScatter({ layers, sampleCount, threshold }: NeuronScatterP
           name: "kept",
           type: "scatter",
           symbolSize: 5,
+          // One path for all points instead of a shape each (hover still finds the point).
+          large: true,
+          largeThreshold: 200,
           data: keptPoints,
           itemStyle: { color: "#4263eb", opacity: 0.7 },
           markLine: {
@@ -71,7 +80,15 @@ export function NeuronScatter({ layers, sampleCount, threshold }: NeuronScatterP
             data: lines,
           },
         },
-        { name: "pruned", type: "scatter", symbolSize: 6, data: prunedPoints, itemStyle: { color: "#e03131" } },
+        {
+          name: "pruned",
+          type: "scatter",
+          symbolSize: 6,
+          large: true,
+          largeThreshold: 200,
+          data: prunedPoints,
+          itemStyle: { color: "#e03131" },
+        },
       ],
     };
   }, [layer, pruned, threshold]);
@@ -109,4 +126,4 @@ export function NeuronScatter({ layers, sampleCount, threshold }: NeuronScatterP
       />
     </Stack>
   );
-}
+});

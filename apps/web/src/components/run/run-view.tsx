@@ -16,7 +16,7 @@ import {
 } from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useMemo, useState } from "react";
+import { useCallback, useMemo, useState } from "react";
 import { Fact } from "@/components/fact";
 import { LiveConnectionNotice } from "@/components/live/live-connection-notice";
 import { useRunUpdates } from "@/components/live/use-run-updates";
@@ -91,10 +91,11 @@ export function RunView(props: RunViewProps) {
   const [openRowId, setOpenRowId] = useState<string | null>(null);
   const selected = results.rows.find((row) => row.id === (selectedRowId ?? suggested?.id)) ?? null;
   const openRow = results.rows.find((row) => row.id === openRowId) ?? null;
-  const open = (rowId: string) => {
+  // Stable, so the memoised charts and the sweep table skip the re-render a row's drawer causes.
+  const open = useCallback((rowId: string) => {
     setSelectedRowId(rowId);
     setOpenRowId(rowId);
-  };
+  }, []);
   const base = results.base ?? run.baseMetrics;
   const budgetBytes = run.deployment?.budget?.maxBytes ?? budgetOfConfig(experiment.config);
 

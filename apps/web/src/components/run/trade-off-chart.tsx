@@ -1,6 +1,6 @@
 "use client";
 
-import { useMemo } from "react";
+import { memo, useDeferredValue, useMemo } from "react";
 import { EChart } from "@/components/charts/echart";
 import { formatAccuracy, formatBytes, formatCount, formatDrop } from "@/lib/format";
 import type { ResultRow } from "@/lib/router-outputs";
@@ -19,7 +19,16 @@ export interface TradeOffChartProps {
 }
 
 /** Test accuracy against model size for every threshold, the Pareto frontier joined, the base model marked. */
-export function TradeOffChart({ rows, base, size, selectedRowId, onSelect, budget }: TradeOffChartProps) {
+export const TradeOffChart = memo(function TradeOffChart({
+  rows,
+  base,
+  size,
+  selectedRowId: chosenRowId,
+  onSelect,
+  budget,
+}: TradeOffChartProps) {
+  // The picked row's drawer opens first; the chart marks it right after.
+  const selectedRowId = useDeferredValue(chosenRowId);
   const usable = useMemo(() => rows.filter((row) => row.status === "ok" && row.testAccuracy !== null), [rows]);
   const option = useMemo(() => {
     const sizeOf = (row: { parameters: number; bytes: number }) => (size === "bytes" ? row.bytes : row.parameters);
@@ -143,4 +152,4 @@ export function TradeOffChart({ rows, base, size, selectedRowId, onSelect, budge
       }}
     />
   );
-}
+});

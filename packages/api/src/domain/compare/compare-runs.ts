@@ -10,6 +10,7 @@ import type { RunStatus } from "../runs/run-status.js";
 import { MAX_COMPARED_RUNS } from "./compare-limits.js";
 import { type ConfigField, configDifferences } from "./config-differences.js";
 import { parsedConfig } from "./parsed-configs.js";
+import { shownBaseMetrics } from "./shown-base-metrics.js";
 import { type SizeAxis, type TradeOffColumns, tradeOffPoints } from "./trade-off-points.js";
 
 export { MAX_COMPARED_RUNS } from "./compare-limits.js";
@@ -48,7 +49,7 @@ export interface ComparedRun {
 
 export interface TradeOffSeries {
   readonly runId: string;
-  /** The unpruned model on the same axes; null until the worker reports. */
+  /** The unpruned model on the same axes (rounded as the points are); null until the worker reports. */
   readonly base: { readonly size: number; readonly validationAccuracy: number; readonly testAccuracy: number } | null;
   /**
    * The run's frontier (the points no other point beats on both size and validation accuracy), or
@@ -94,7 +95,7 @@ export async function compareRuns(store: Store, actor: UserActor, input: Compare
   // Only now that every run is known to be readable are their rows read.
   const tradeOffs = await tradeOffPoints(store.reads, store.tradeOffs, input.runIds, input.size);
   const bases = runs.map((run) =>
-    run.baseMetrics === null ? null : (JSON.parse(run.baseMetrics) as BaseModelMetrics),
+    run.baseMetrics === null ? null : shownBaseMetrics(JSON.parse(run.baseMetrics) as BaseModelMetrics),
   );
   const configs = runs.map((run) => {
     const config = parsedConfig(run.config);

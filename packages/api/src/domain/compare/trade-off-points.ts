@@ -1,6 +1,7 @@
 import { paretoFrontier } from "@deadweight/core";
 import type { StoreReads } from "@deadweight/db";
 import type { StoreChangeFeed } from "../../store/store-changes.js";
+import { shownAccuracy, shownSize } from "./shown-precision.js";
 
 /**
  * Trade-off points as columns, smallest size first (ties by row key): index i of every array is one
@@ -13,8 +14,9 @@ export interface TradeOffColumns {
    * id is not sent (a third of the answer's bytes at 200 runs).
    */
   readonly rowKeys: readonly string[];
-  /** On the chosen size axis (bytes or parameters). */
+  /** On the chosen size axis (bytes or parameters), whole numbers. */
   readonly sizes: readonly number[];
+  /** Fractions rounded to 5 decimals (see shown-precision), as a reader sees them. */
   readonly validationAccuracies: readonly number[];
   readonly testAccuracies: readonly number[];
   /**
@@ -92,7 +94,8 @@ export interface TradeOffRow {
 export function runTradeOffsOf(rows: readonly TradeOffRow[], size: SizeAxis): RunTradeOffs {
   // Ties on size by row key, so the order (and a plot's line) is the same on every call.
   const sorted = [...rows].sort((a, b) => a[size] - b[size] || a.rowKey.localeCompare(b.rowKey));
-  // Validation accuracy, as in the core's sweep: the frontier is chosen without looking at the test set.
+  // Validation accuracy, as in the core's sweep: the frontier is chosen without looking at the test set,
+  // and on the stored values (the columns round them only for sending).
   const frontier = paretoFrontier(sorted.map((row) => ({ size: row[size], accuracy: row.validationAccuracy })));
   const onFrontier = sorted.map((_, i) => frontier.has(i));
   return Object.freeze({
@@ -108,9 +111,9 @@ export function runTradeOffsOf(rows: readonly TradeOffRow[], size: SizeAxis): Ru
 function columnsOf(rows: readonly TradeOffRow[], size: SizeAxis, onFrontier: boolean[] | null): TradeOffColumns {
   return Object.freeze({
     rowKeys: Object.freeze(rows.map((row) => row.rowKey)),
-    sizes: Object.freeze(rows.map((row) => row[size])),
-    validationAccuracies: Object.freeze(rows.map((row) => row.validationAccuracy)),
-    testAccuracies: Object.freeze(rows.map((row) => row.testAccuracy)),
+    sizes: Object.freeze(rows.map((row) => shownSize(row[size]))),
+    validationAccuracies: Object.freeze(rows.map((row) => shownAccuracy(row.validationAccuracy))),
+    testAccuracies: Object.freeze(rows.map((row) => shownAccuracy(row.testAccuracy))),
     onFrontier: onFrontier === null ? null : Object.freeze(onFrontier),
   });
 }

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { selectionOfParameter } from "@/components/runs/run-selection-parameter";
 import { type RouterOutputs } from "@/lib/router-outputs";
 import { signedInPage } from "@/server/page-session";
 import { projectAccess } from "@/server/project-access";
@@ -19,8 +20,15 @@ async function experimentNamesOf(api: Awaited<ReturnType<typeof signedInPage>>["
   return names;
 }
 
-export default async function RunsPage({ params }: { readonly params: Promise<{ projectId: string }> }) {
+export default async function RunsPage({
+  params,
+  searchParams,
+}: {
+  readonly params: Promise<{ projectId: string }>;
+  readonly searchParams: Promise<{ runs?: string }>;
+}) {
   const { projectId } = await params;
+  const { runs } = await searchParams;
   const { api } = await signedInPage();
   await projectAccess(api, projectId);
   const [firstPage, experimentNames] = await Promise.all([
@@ -32,6 +40,7 @@ export default async function RunsPage({ params }: { readonly params: Promise<{ 
       projectId={projectId}
       experimentNames={experimentNames}
       firstPage={firstPage}
+      initialSelection={selectionOfParameter(runs)}
     />
   );
 }

@@ -17,13 +17,15 @@ export interface RunsViewProps {
   readonly projectId: string;
   readonly experimentNames: Readonly<Record<string, string>>;
   readonly firstPage: RouterOutputs["run"]["list"];
+  /** The runs chosen in the URL (`?runs=`), kept across a reload or a shared link. */
+  readonly initialSelection: readonly string[];
 }
 
 /** Every run of the project, across experiments: pick up to 50 and compare them. */
-export function RunsView({ projectId, experimentNames, firstPage }: RunsViewProps) {
+export function RunsView({ projectId, experimentNames, firstPage, initialSelection }: RunsViewProps) {
   const router = useRouter();
   const [status, setStatus] = useState<Status>("");
-  const { selected, toggle, addAll, clear } = useRunSelection();
+  const { selected, toggle, addAll, clear } = useRunSelection(initialSelection);
   const queryClient = useQueryClient();
   // Refetched when the server says runs changed (queued, claimed, progressed, finished), never on a timer.
   const connection = useProjectUpdates(projectId, () => {

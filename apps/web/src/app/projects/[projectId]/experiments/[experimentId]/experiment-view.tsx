@@ -20,10 +20,19 @@ export interface ExperimentViewProps {
   readonly experiment: RouterOutputs["experiment"]["get"];
   readonly firstRuns: RouterOutputs["run"]["list"];
   readonly firstSeedSpread: SeedSpread;
+  /** The runs chosen in the URL (`?runs=`), kept across a reload or a shared link. */
+  readonly initialSelection: readonly string[];
 }
 
 /** One experiment: its full configuration and its runs (queue another, compare some). */
-export function ExperimentView({ projectId, canEdit, experiment, firstRuns, firstSeedSpread }: ExperimentViewProps) {
+export function ExperimentView({
+  projectId,
+  canEdit,
+  experiment,
+  firstRuns,
+  firstSeedSpread,
+  initialSelection,
+}: ExperimentViewProps) {
   const router = useRouter();
   const queryClient = useQueryClient();
   const runs = useQuery({
@@ -41,7 +50,7 @@ export function ExperimentView({ projectId, canEdit, experiment, firstRuns, firs
     void queryClient.invalidateQueries({ queryKey: ["run.list", "experiment", experiment.id] });
     void queryClient.invalidateQueries({ queryKey: ["experiment.seedSpread", experiment.id] });
   });
-  const { selected, toggle } = useRunSelection();
+  const { selected, toggle } = useRunSelection(initialSelection);
   const queue = useMutation({
     mutationFn: () => api.run.queue.mutate({ experimentId: experiment.id }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ["run.list", "experiment", experiment.id] }),

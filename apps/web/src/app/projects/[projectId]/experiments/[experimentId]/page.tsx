@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { selectionOfParameter } from "@/components/runs/run-selection-parameter";
 import { orNotFound, signedInPage } from "@/server/page-session";
 import { projectAccess } from "@/server/project-access";
 import { ExperimentView } from "./experiment-view";
@@ -8,10 +9,13 @@ export const metadata: Metadata = { title: "Experiment" };
 
 export default async function ExperimentPage({
   params,
+  searchParams,
 }: {
   readonly params: Promise<{ projectId: string; experimentId: string }>;
+  readonly searchParams: Promise<{ runs?: string }>;
 }) {
   const { projectId, experimentId } = await params;
+  const { runs: chosen } = await searchParams;
   const { api } = await signedInPage();
   const [access, experiment] = await Promise.all([
     projectAccess(api, projectId),
@@ -29,6 +33,7 @@ export default async function ExperimentPage({
       experiment={experiment}
       firstRuns={runs}
       firstSeedSpread={seedSpread}
+      initialSelection={selectionOfParameter(chosen)}
     />
   );
 }
