@@ -4,9 +4,11 @@ import { assertValidDataset } from "../data/dataset.js";
 import { type FeatureScalingRecord, featureScalingRecord, splitFeatureScaling } from "../data/scale-data-split.js";
 import { DeadweightError } from "../errors.js";
 import type { LayersModelFiles } from "../export/layers-model-files.js";
+import type { InputContract } from "../inputs/input-contract.js";
+import { type InputPruningRecord, inputPruningRecord, pruneNetworkInputs } from "../inputs/prune-network-inputs.js";
 import { checkBaseModelLearning, type LearningCheck } from "../learning/learning-check.js";
 import type { HiddenActivation } from "../model/mlp-spec.js";
-import type { MlpWeights } from "../model/mlp-weights.js";
+import { type MlpWeights, parameterCount } from "../model/mlp-weights.js";
 import type { TrainingProgress, TrainingSummary } from "../model/train-mlp.js";
 import type { ActivationStats } from "../stats/activation-stats.js";
 import { runThresholdSweep } from "../sweep/run-threshold-sweep.js";
@@ -32,6 +34,11 @@ export interface ExperimentSettings {
   /** Which pruned models to export besides the base model. */
   readonly exportModels: "pareto" | "all" | "none";
   readonly backend: BackendPreference;
+  /**
+   * Prune the trained network's input features whose std on the validation set is <= stdThreshold
+   * (their mean folded into the first layer's bias); absent: every input is kept.
+   */
+  readonly inputPruning?: { readonly stdThreshold: number };
 }
 
 export type ExperimentStage = "train" | "statistics" | "sweep" | "export";
@@ -62,21 +69,32 @@ export interface ExperimentResult {
   readonly timings: Record<ExperimentStage, number>;
   /** "base" and the ids of the exported rows, in the TF.js layers format, taking raw features. */
   readonly models: ReadonlyMap<string, LayersModelFiles>;
+  /**
+   * What input pruning kept (and the trained network's parameter count before it); null without it.
+   * `weights`, `rows` and `base` describe the network with pruned inputs.
+   */
+  readonly inputPruning: (InputPruningRecord & { readonly parametersBeforeInputPruning: number }) | null;
+  /** The split `weights` reads: the given one, or it narrowed to the kept inputs (pass it to deployCandidates). */
+  readonly networkSplit: DataSplit;
+  /** The input contract every exported model states, or null when every input is kept. */
+  readonly inputContract: InputContract | null;
 }
 
 /**
  * The whole method on data already in memory: train the MLP, measure every hidden neuron on the
  * validation set, sweep the thresholds (accuracy on validation and test), judge whether the base
  * model learned, and export the base model and the chosen pruned models (taking raw features: a
- * scaled split's scaling is folded into their first layer). Performs no I/O: the caller writes what it wants.
+ * scaled split's scaling is folded into their first layer). With settings.inputPruning, the trained
+ * network's near-constant inputs are pruned before the statistics (pruneNetworkInputs) and every later
+ * stage works on the narrower network and split. Performs no I/O: the caller writes what it wants.
  */
 export async function runExperiment(
-  split: DataSplit,
+  fullSplit: DataSplit,
   settings: ExperimentSettings,
   onEvent: (event: ExperimentEvent) => void = () => {},
   signal?: AbortSignal,
 ): Promise<ExperimentResult> {
-  for (const part of [split.train, split.validation, split.test]) assertValidDataset(part);
+  for (const part of [fullSplit.train, fullSplit.validation, fullSplit.test]) assertValidDataset(part);
   const thresholds = expandThresholdGrid(settings.grid);
   const backend = await initialiseBackend(settings.backend);
   onEvent({ kind: "backend", backend });
@@ -90,9 +108,16 @@ export async function runExperiment(
     return result;
   };
 
-  const { weights, training } = await stage("train", () =>
-    trainBaseModel(split, settings, (progress) => onEvent({ kind: "training", progress }), signal),
+  const trained = await stage("train", () =>
+    trainBaseModel(fullSplit, settings, (progress) => onEvent({ kind: "training", progress }), signal),
   );
+  const { training } = trained;
+  const pruned =
+    settings.inputPruning === undefined
+      ? null
+      : pruneNetworkInputs(trained.weights, fullSplit, settings.inputPruning.stdThreshold);
+  const weights = pruned?.weights ?? trained.weights;
+  const split = pruned?.split ?? fullSplit;
   const stats = await stage("statistics", () =>
     measureModelActivations(weights, split.validation, ({ samplesDone, samplesTotal }) =>
       onEvent({ kind: "statistics", samplesDone, samplesTotal }),
@@ -142,5 +167,11 @@ export async function runExperiment(
     stats,
     timings,
     models,
+    inputPruning:
+      pruned === null
+        ? null
+        : { ...inputPruningRecord(pruned), parametersBeforeInputPruning: parameterCount(trained.weights) },
+    networkSplit: split,
+    inputContract: pruned?.contract ?? null,
   };
 }
