@@ -79,6 +79,12 @@ export async function pruneCommand(
     signal,
   );
 
+  if (result.inputPruning !== null) {
+    const { keptCount, originalWidth, stdThreshold } = result.inputPruning;
+    streams.stderr.write(
+      `inputs: kept ${keptCount} of ${originalWidth} features (std > ${stdThreshold} on validation; the others' means folded into the first layer); every model reads them through its input-contract.json\n`,
+    );
+  }
   const dataset = { description: loaded.description, classNames: loaded.classNames };
   const resultsOf = (deployment: ResultsDeployment | null) =>
     buildResultsDocument({
@@ -94,10 +100,11 @@ export async function pruneCommand(
     results: resultsOf(null),
     stats: activationStatsDocument(result.stats),
     models: result.models,
+    inputContract: result.inputContract,
   });
 
   const deployStarted = performance.now();
-  const deployment = await deploy(config, split, result, outFolder, loaded.description, streams, signal);
+  const deployment = await deploy(config, result.networkSplit, result, outFolder, loaded.description, streams, signal);
   const modelCardName = writeModelCard(outFolder, deployment);
   const deploySeconds = (performance.now() - deployStarted) / 1000;
   writeResultsFile(outFolder, resultsOf({ ...deployment.record, rows: deployment.rows, seconds: deploySeconds }));

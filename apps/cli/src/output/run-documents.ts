@@ -32,7 +32,14 @@ export interface ResultsDocument {
   readonly learning: ExperimentResult["learning"];
   /** The feature scaling the network was trained with, folded into every exported model (which so takes raw features). */
   readonly featureScaling: ExperimentResult["featureScaling"];
-  readonly rows: SweepRow[];
+  /**
+   * Input-feature pruning (pruning.inputStdThreshold): which inputs the network kept and its
+   * parameter count before; null when every input is kept. `base` and `rows` describe the network
+   * with pruned inputs.
+   */
+  readonly inputPruning: ExperimentResult["inputPruning"];
+  /** Each row with the inputs its network reads and, under input pruning, its reduction against the network before it. */
+  readonly rows: ResultsRow[];
   readonly suggestedRowId: string | null;
   readonly timings: ExperimentResult["timings"] & { readonly total: number };
   /** Model id ("base" or a row id) -> folder relative to results.json. */
@@ -40,6 +47,14 @@ export interface ResultsDocument {
   /** null while the deployment has not finished (it runs after the sweep, and may fail or be stopped). */
   readonly deployment: ResultsDeployment | null;
 }
+
+/** A sweep row as results.json records it. */
+export type ResultsRow = SweepRow & {
+  /** Input features the row's network reads (the original width without input pruning). */
+  readonly inputsKept: number;
+  /** Parameters removed, in percent of the trained network before input pruning; null without input pruning. */
+  readonly parameterReductionWithInputsPercent: number | null;
+};
 
 export function buildResultsDocument(input: {
   readonly config: ExperimentConfig;
@@ -62,10 +77,20 @@ export function buildResultsDocument(input: {
     base: result.base,
     learning: result.learning,
     featureScaling: result.featureScaling,
-    rows: result.rows,
+    inputPruning: result.inputPruning,
+    rows: result.rows.map((row) => resultsRow(row, result)),
     suggestedRowId: suggestedRow(result.rows, result.learning)?.id ?? null,
     timings: { ...result.timings, total: input.totalSeconds },
     models: Object.fromEntries([...result.models.keys()].map((id) => [id, `models/${id}`])),
     deployment: input.deployment ?? null,
+  };
+}
+
+function resultsRow(row: SweepRow, result: ExperimentResult): ResultsRow {
+  const before = result.inputPruning?.parametersBeforeInputPruning;
+  return {
+    ...row,
+    inputsKept: result.weights.layers[0]?.inputSize ?? 0,
+    parameterReductionWithInputsPercent: before === undefined ? null : (100 * (before - row.parameters)) / before,
   };
 }
