@@ -62,7 +62,7 @@ export interface ExperimentResult {
   readonly base: BaseModelMetrics;
   /** Whether the base model learned (against the majority class and its training loss), with the words to say it. */
   readonly learning: LearningCheck;
-  /** The feature scaling the network was trained with, folded into every exported model. */
+  /** The feature scaling the network was trained with, folded into every exported model (of the kept features only, under input pruning). */
   readonly featureScaling: FeatureScalingRecord;
   readonly rows: SweepRow[];
   readonly stats: ActivationStats;
