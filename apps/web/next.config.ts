@@ -10,8 +10,9 @@ const config: NextConfig = {
   poweredByHeader: false,
   typescript: { ignoreBuildErrors: true },
   // The core and the experiment defaults ship TypeScript source; the browser only takes the core's
-  // TF.js-free entry (which is all @deadweight/experiment-config imports of it).
-  transpilePackages: ["@deadweight/core", "@deadweight/experiment-config", "@deadweight/protocol"],
+  // TF.js-free entry (which is all @deadweight/experiment-config imports of it), and of the API only
+  // its import-free limits (@deadweight/api/compare-limits).
+  transpilePackages: ["@deadweight/core", "@deadweight/experiment-config", "@deadweight/protocol", "@deadweight/api"],
   experimental: { optimizePackageImports: ["@mantine/core", "@mantine/hooks"] },
   // Workspace packages import their TypeScript siblings as "./x.js" (NodeNext style); webpack maps that
   // back to the .ts file (Turbopack cannot yet, so builds use webpack: `next build --webpack`).

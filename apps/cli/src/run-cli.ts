@@ -12,14 +12,14 @@ Usage:
   deadweight evaluate <folder>   reload an exported model and measure its test accuracy (see deadweight evaluate --help)
   deadweight platform            run the API server and a local worker on this machine (see deadweight platform --help)
   deadweight submit <config>     queue an experiment on a server, optionally wait for it (see deadweight submit --help)
-  deadweight status              show runs on a server: status, stage, progress, worker, error (see deadweight status --help)
+  deadweight status              show runs on a server: status, stage, progress, worker, error; --follow live (see deadweight status --help)
   deadweight worker              run queued experiments for a server (see deadweight worker --help)
   deadweight dataset             upload a dataset to the platform once, list the team's (see deadweight dataset --help)
   deadweight store copy          copy a whole tracking store into an empty one, e.g. SQLite into PostgreSQL + S3
   deadweight help                show this help
 
 Exit codes: 0 done; 1 a run waited for (submit --wait) failed or was canceled; 2 bad input, a refused
-request or a failed run; 130 interrupted.
+request or a failed run; 130 interrupted (e.g. Ctrl-C during submit --wait or status --follow).
 `;
 
 /** What the first Ctrl-C (or SIGTERM) means for each command; a second one always exits at once. */
@@ -28,6 +28,7 @@ const STOP_MESSAGES: Record<string, string> = {
   worker: "stopping: no more claims; the run in progress goes back to the queue…",
   platform: "stopping the platform…",
   submit: "stopping the wait…",
+  status: "stopping…",
 };
 
 /** Runs the CLI; returns the process exit code (see USAGE). */
@@ -80,8 +81,8 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       }
       case "status": {
         const { statusCommand } = await import("./commands/status-command.js");
-        await statusCommand(rest, streams, env);
-        return 0;
+        await statusCommand(rest, streams, env, abort.signal);
+        return interrupted ? 130 : 0;
       }
       case "dataset": {
         const { datasetCommand } = await import("./commands/dataset-command.js");

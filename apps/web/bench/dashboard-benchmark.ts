@@ -1,22 +1,31 @@
 /**
  * How fast the two heaviest pages are usable in headless chromium on this machine: the compare page
- * for 50 runs x 30 rows, and a run page of a 784-512-256-128-10 network (896 neurons, 30 thresholds).
- * Prints JSON. "Usable" = every chart drawn in the browser (after hydration) AND the page answered
- * a first interaction (compare: "hide identical fields" toggled; run: a sweep row opened).
+ * for 50 and for 200 runs x 30 rows, and a run page of a 784-512-256-128-10 network (896 neurons,
+ * 30 thresholds). Prints JSON. "Usable" = every chart drawn in the browser (after hydration) AND the
+ * page answered a first interaction (compare: "hide identical fields" toggled; run: a sweep row
+ * opened). Beside the pages, the compare API alone (answer time and size, frontier and all points),
+ * to tell server time from what the browser does with the answer.
  *
  *   pnpm bench:dashboard            (BENCH_REPEATS=5 by default; the first load of each page is reported apart)
  */
 import { join } from "node:path";
+import { MAX_COMPARED_RUNS } from "@deadweight/api/compare-limits";
 import { openDatabase } from "@deadweight/db";
 import type { Page } from "playwright-core";
 import { apiAs } from "../test/support/api-as";
 import { launchChromium, signIn } from "../test/support/browser";
 import { ownerToken, startPlatform } from "../test/support/platform-process";
+import { runLiveViewersBenchmark } from "./live-viewers-benchmark";
 
 const COMPARED_RUNS = 50;
+const MANY_COMPARED_RUNS = MAX_COMPARED_RUNS;
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
+/** The run page's target. */
 const TARGET_MS = 2_000;
+/** Compare's targets on this machine: 200 runs usable within 1 s (1.5 s cold), 50 runs within 0.6 s. */
+const COMPARE_TARGETS = { runs50MedianMs: 600, runs200MedianMs: 1_000, runs200FirstLoadMs: 1_500 };
 
+const loadAtStart = (await import("node:os")).loadavg().map((load) => Math.round(load * 10) / 10);
 const platform = await startPlatform();
 try {
   const api = apiAs(platform.url, ownerToken(platform));
@@ -45,8 +54,9 @@ try {
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 
-  log(`copying it into ${COMPARED_RUNS - 1} more runs of other experiments (jittered numbers)...`);
-  const comparedRunIds = [realRunId, ...(await seedSimilarRuns(realRunId, COMPARED_RUNS - 1))];
+  log(`copying it into ${MANY_COMPARED_RUNS - 1} more runs of other experiments (jittered numbers)...`);
+  const manyRunIds = [realRunId, ...(await seedSimilarRuns(realRunId, MANY_COMPARED_RUNS - 1))];
+  const comparedRunIds = manyRunIds.slice(0, COMPARED_RUNS);
 
   const browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
@@ -54,23 +64,47 @@ try {
   page.setDefaultTimeout(60_000);
   await signIn(page, platform.url, platform.owner.email, platform.owner.password);
 
-  const compareUrl = `${platform.url}/projects/${platform.projectId}/compare?runs=${comparedRunIds.join(",")}`;
+  const compareUrl = (ids: readonly string[]) =>
+    `${platform.url}/projects/${platform.projectId}/compare?runs=${ids.join(",")}`;
   const runUrl = `${platform.url}/projects/${platform.projectId}/runs/${realRunId}`;
-  const compare = await measure(REPEATS, () => loadComparePage(page, compareUrl));
+  const compare = await measure(REPEATS, () => loadComparePage(page, compareUrl(comparedRunIds)));
+  const compareMany = await measure(REPEATS, () => loadComparePage(page, compareUrl(manyRunIds)));
   const runPage = await measure(REPEATS, () => loadRunPage(page, runUrl));
   await browser.close();
+  const token = ownerToken(platform);
+  const compareApi = {
+    runs50: await timeCompareAnswer(platform.url, token, { runIds: comparedRunIds }),
+    runs200: await timeCompareAnswer(platform.url, token, { runIds: manyRunIds }),
+    runs200AllPoints: await timeCompareAnswer(platform.url, token, { runIds: manyRunIds, points: "all" }),
+  };
 
   console.log(
     JSON.stringify(
       {
-        machine: { cpus: (await import("node:os")).cpus().length, node: process.version },
+        // The load average says how much else this shared machine was doing: times scale with it.
+        machine: {
+          cpus: (await import("node:os")).cpus().length,
+          node: process.version,
+          loadAverageAtStart: loadAtStart,
+          loadAverageAtEnd: (await import("node:os")).loadavg().map((load) => Math.round(load * 10) / 10),
+        },
         comparedRuns: COMPARED_RUNS,
+        manyComparedRuns: MANY_COMPARED_RUNS,
         rowsPerRun: 30,
         runPageNeurons: 896,
         targetMs: TARGET_MS,
+        compareTargets: COMPARE_TARGETS,
         comparePage: compare,
+        comparePage200: compareMany,
+        compareApi,
         runPage,
         meetsTarget: compare.medianMs <= TARGET_MS && runPage.medianMs <= TARGET_MS,
+        meetsCompareTargets: {
+          runs50Median: compare.medianMs <= COMPARE_TARGETS.runs50MedianMs,
+          runs200Median: compareMany.medianMs <= COMPARE_TARGETS.runs200MedianMs,
+          runs200FirstLoad: compareMany.firstLoad.interactiveMs <= COMPARE_TARGETS.runs200FirstLoadMs,
+        },
+        liveViewers: await runLiveViewersBenchmark({ log }),
       },
       null,
       2,
@@ -90,6 +124,30 @@ async function measure(repeats: number, load: () => Promise<{ readyMs: number; i
     samples: rest,
     medianMs: sorted[Math.floor(sorted.length / 2)] ?? first.interactiveMs,
     maxMs: sorted.at(-1) ?? first.interactiveMs,
+  };
+}
+
+/**
+ * The compare API alone, as the page's server side asks it (one plain GET): the median answer time
+ * of REPEATS warm calls after a first one, and the answer's size.
+ */
+async function timeCompareAnswer(baseUrl: string, token: string, input: Record<string, unknown>) {
+  const url = `${baseUrl}/api/trpc/compare.runs?input=${encodeURIComponent(JSON.stringify(input))}`;
+  const ask = async () => {
+    const start = performance.now();
+    const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+    const body = await response.arrayBuffer();
+    if (!response.ok) throw new Error(`compare.runs answered HTTP ${response.status}`);
+    return { ms: performance.now() - start, bytes: body.byteLength };
+  };
+  const first = await ask();
+  const times: number[] = [];
+  for (let i = 0; i < Math.max(REPEATS, 5); i++) times.push((await ask()).ms);
+  times.sort((a, b) => a - b);
+  return {
+    firstMs: Math.round(first.ms),
+    medianMs: Math.round(times[Math.floor(times.length / 2)] ?? first.ms),
+    bytes: first.bytes,
   };
 }
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiAs, signUp } from "./support/api-as";
-import { launchChromium, screenshot, signIn } from "./support/browser";
+import { launchChromium, openPage, screenshot, signIn } from "./support/browser";
 import { ownerToken, type PlatformProcess, startPlatform } from "./support/platform-process";
 
 // The dashboard as a team uses it, end to end: the real platform process (API + dashboard + local
@@ -62,7 +62,7 @@ async function waitForRunToFinish(runId: string, timeoutMs: number) {
 
 describe("the dashboard", () => {
   it("refuses a wrong password, then signs the local owner in with the first-start credentials", async () => {
-    await page.goto(`${platform.url}/`);
+    await openPage(page, `${platform.url}/`);
     await page.waitForURL(/\/sign-in$/);
     await page.getByLabel("Email").fill(platform.owner.email);
     await page.getByLabel("Password").fill("not-the-password");
@@ -207,7 +207,7 @@ describe("the dashboard", () => {
 
   it("compares two runs from different experiments, with a pinned baseline and only the differing fields", async () => {
     await waitForRunToFinish(demoRunId, 60_000);
-    await page.goto(`${platform.url}/projects/${platform.projectId}/runs`);
+    await openPage(page, `${platform.url}/projects/${platform.projectId}/runs`);
     await page.getByLabel(`Select run ${demoRunId}`).check();
     await page.getByLabel(`Select run ${tinyRunId}`).check();
     await page.getByRole("button", { name: "Compare 2 runs" }).click();
@@ -234,7 +234,7 @@ describe("the dashboard", () => {
     const exported = results.rows.find((row) => models.items.some((file) => file.resultRowId === row.id));
     expect(exported).toBeDefined();
 
-    await page.goto(`${platform.url}/projects/${platform.projectId}/runs/${tinyRunId}`);
+    await openPage(page, `${platform.url}/projects/${platform.projectId}/runs/${tinyRunId}`);
     await page.getByTestId("sweep-table").locator(`tbody tr[data-row-key="${exported!.rowKey}"]`).click();
     const details = page.getByTestId("row-details");
     await details.getByLabel("Alias").fill("edge-e2e");
@@ -242,7 +242,7 @@ describe("the dashboard", () => {
     await details.getByRole("button", { name: "Promote" }).click();
     await details.getByText("Promoted as “edge-e2e”").waitFor();
 
-    await page.goto(`${platform.url}/projects/${platform.projectId}/candidates`);
+    await openPage(page, `${platform.url}/projects/${platform.projectId}/candidates`);
     await page.getByTestId("candidate-table").locator('tr[data-alias="edge-e2e"]').waitFor();
     const history = page.getByTestId("candidate-history").locator('tr[data-alias="edge-e2e"]');
     expect(await history.getAttribute("data-action")).toBe("promoted");
@@ -296,7 +296,7 @@ describe("the dashboard", () => {
       await viewerPage.getByRole("link", { name: "tiny e2e" }).waitFor();
       expect(await viewerPage.getByRole("link", { name: "New experiment" }).count()).toBe(0);
 
-      await viewerPage.goto(`${platform.url}/projects/${platform.projectId}/runs/${tinyRunId}`);
+      await openPage(viewerPage, `${platform.url}/projects/${platform.projectId}/runs/${tinyRunId}`);
       await viewerPage.getByTestId("sweep-table").locator("tbody tr").first().click();
       await viewerPage.getByTestId("row-details").waitFor();
       expect(await viewerPage.getByRole("button", { name: "Promote" }).count()).toBe(0);
@@ -324,7 +324,7 @@ describe("the dashboard", () => {
   });
 
   it("lets an admin see members with their roles, create an API token shown once that works, and revoke it", async () => {
-    await page.goto(`${platform.url}/projects/${platform.projectId}/team`);
+    await openPage(page, `${platform.url}/projects/${platform.projectId}/team`);
     const members = page.getByTestId("member-table");
     await members.locator('tr[data-email="viewer@e2e.test"]').waitFor();
     expect(await page.getByLabel("Role of viewer@e2e.test").inputValue()).toBe("viewer");
@@ -349,7 +349,7 @@ describe("the dashboard", () => {
   });
 
   it("lets an admin invite an email to sign up, listed with its expiry", async () => {
-    await page.goto(`${platform.url}/projects/${platform.projectId}/team`);
+    await openPage(page, `${platform.url}/projects/${platform.projectId}/team`);
     await page.getByLabel("Email to invite").fill("Invited@E2E.test");
     await page.getByRole("button", { name: "Invite" }).click();
     await page.getByTestId("invitation-table").locator('tr[data-email="invited@e2e.test"]').waitFor();
@@ -359,7 +359,7 @@ describe("the dashboard", () => {
   });
 
   it("lists the team's uploaded datasets (the Iris demo's CSV) and offers them in the New-experiment form", async () => {
-    await page.goto(`${platform.url}/projects/${platform.projectId}/datasets`);
+    await openPage(page, `${platform.url}/projects/${platform.projectId}/datasets`);
     const table = page.getByRole("table", { name: "Datasets" });
     await table.getByText("iris.csv").waitFor();
     const reference =
@@ -370,13 +370,13 @@ describe("the dashboard", () => {
     expect(reference).toMatch(/^dataset:\S+$/);
     await screenshot(page, "datasets");
 
-    await page.goto(`${platform.url}/projects/${platform.projectId}/experiments/new`);
+    await openPage(page, `${platform.url}/projects/${platform.projectId}/experiments/new`);
     await page.getByLabel("The team's datasets").selectOption({ label: "iris (csv)" });
     await expect.poll(() => page.getByLabel("Dataset", { exact: true }).inputValue(), SOON).toBe(reference);
   });
 
   it("served every page under its Content-Security-Policy, and chromium blocked nothing the pages use", async () => {
-    const response = await page.goto(`${platform.url}/projects/${platform.projectId}/team`);
+    const response = await openPage(page, `${platform.url}/projects/${platform.projectId}/team`);
     const headers = response?.headers() ?? {};
     expect(headers["content-security-policy"]).toContain("default-src 'self'");
     expect(headers["x-frame-options"]).toBe("DENY");

@@ -3,7 +3,7 @@ import { createTRPCClient, httpLink } from "@trpc/client";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiAs } from "./support/api-as";
-import { launchChromium, screenshot, signIn } from "./support/browser";
+import { launchChromium, openPage, screenshot, signIn } from "./support/browser";
 import { ownerToken, type PlatformProcess, startPlatform } from "./support/platform-process";
 
 // The History page end to end: the real platform process (no local worker: this file reports runs
@@ -138,7 +138,7 @@ async function tableLines(): Promise<string[]> {
 describe("the trade-off history page", () => {
   it("is in the project's navigation and explains that there is nothing yet", async () => {
     await signIn(page, platform.url, platform.owner.email, platform.owner.password);
-    await page.goto(`${platform.url}/projects/${platform.projectId}`);
+    await openPage(page, `${platform.url}/projects/${platform.projectId}`);
     await page.getByRole("tab", { name: "History" }).click();
     await page.waitForURL(/\/history$/);
     await page.getByTestId("trade-off-history-empty").getByText("Finished runs appear here").waitFor();

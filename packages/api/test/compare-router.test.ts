@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { MAX_COMPARED_RUNS } from "../src/domain/compare/compare-limits.js";
 import { recordRunResults } from "../src/domain/results/record-run-results.js";
 import { createTestDatabase } from "./test-database.js";
 import {
@@ -10,7 +11,7 @@ import {
   sweepRowsFixture,
 } from "./tracking-fixtures.js";
 
-const { store } = await createTestDatabase();
+const { store, db } = await createTestDatabase();
 
 let staff: Awaited<ReturnType<typeof createStaffedTeam>>;
 let other: Awaited<ReturnType<typeof createStaffedTeam>>;
@@ -59,55 +60,66 @@ describe("compare.runs", () => {
     expect(comparison.runs.map((run) => run.experimentName)).toEqual(["wide", "narrow", "narrow"]);
 
     const differing = comparison.config.filter((field) => field.differs);
+    // A differing field carries one value per run; an identical one its single value.
     expect(differing).toEqual([
       { path: "model.hidden", values: [[16], [8, 4], [8, 4]], differs: true },
       { path: "seed", values: [7, 7, 8], differs: true },
       { path: "training.epochs", values: [3, 1, 1], differs: true },
     ]);
     const same = comparison.config.find((field) => field.path === "pruning.means");
-    expect(same).toMatchObject({
-      differs: false,
-      values: [[0, 0.05, 0.1, 0.2, 0.3, 0.5], expect.anything(), expect.anything()],
-    });
+    expect(same).toEqual({ path: "pruning.means", differs: false, value: [0, 0.05, 0.1, 0.2, 0.3, 0.5] });
     expect(comparison.config.map((field) => field.path)).toContain("training.batchSize");
 
     const alone = await staff.viewer.compare.runs({ runIds: [runs.narrow] });
     expect(alone.config.some((field) => field.differs)).toBe(false);
   });
 
-  it("aligns each run's trade-off series by size with its validation Pareto frontier", async () => {
+  it("sends each run's validation Pareto frontier as columns by default, every point on request", async () => {
     const comparison = await staff.viewer.compare.runs({ runIds: [runs.narrow, runs.narrowAgain, runs.wide] });
     const [narrow, narrowAgain, wide] = comparison.series;
     expect(comparison.size).toBe("bytes");
+    expect(comparison.points).toBe("frontier");
 
-    // Sorted by size; the emptied row has no model and no point.
-    expect(narrow?.points.map((point) => [point.rowKey, point.size, point.onFrontier])).toEqual([
-      ["small", 100, true],
-      ["mid", 200, true],
-      ["dominated", 300, false],
-      ["full", 400, true],
-    ]);
-    expect(narrow?.points[0]).toMatchObject({ validationAccuracy: 0.8, testAccuracy: 0.85 });
-    expect(narrow?.points.filter((point) => point.onFrontier).map((point) => point.rowKey)).toEqual([
-      "small",
-      "mid",
-      "full",
-    ]);
+    // Sorted by size; "dominated" (300 bytes, 0.90 < mid's 0.93) is not on the frontier, and the
+    // emptied row has no model and no point.
+    expect(narrow?.points).toEqual({
+      rowKeys: ["small", "mid", "full"],
+      sizes: [100, 200, 400],
+      validationAccuracies: [0.8, 0.93, 0.95],
+      testAccuracies: [0.85, 0.92, 0.94],
+      onFrontier: null,
+    });
     expect(narrow?.base).toEqual({ size: 500, validationAccuracy: 0.96, testAccuracy: 0.95 });
 
-    // The best test accuracy does not put a row on the frontier: it is chosen on validation.
-    expect(narrowAgain?.points.map((point) => point.size)).toEqual([200, 400, 600, 800]);
-    expect(narrowAgain?.points.filter((point) => point.onFrontier).map((point) => point.rowKey)).toEqual([
-      "small",
-      "mid",
-      "full",
-    ]);
+    // The best test accuracy (0.99, on "dominated") does not put a row on the frontier: it is chosen on validation.
+    expect(narrowAgain?.points.sizes).toEqual([200, 400, 800]);
+    expect(narrowAgain?.points.rowKeys).toEqual(["small", "mid", "full"]);
 
     // Not reported yet: an empty series, still in its place.
-    expect(wide).toEqual({ runId: runs.wide, base: null, points: [] });
+    expect(wide).toEqual({
+      runId: runs.wide,
+      base: null,
+      points: {
+        rowKeys: [],
+        sizes: [],
+        validationAccuracies: [],
+        testAccuracies: [],
+        onFrontier: null,
+      },
+    });
 
-    const byParameters = await staff.viewer.compare.runs({ runIds: [runs.narrow], size: "parameters" });
-    expect(byParameters.series[0]?.points.map((point) => point.size)).toEqual([25, 50, 75, 100]);
+    const all = await staff.viewer.compare.runs({ runIds: [runs.narrow, runs.narrowAgain], points: "all" });
+    expect(all.points).toBe("all");
+    expect(all.series[0]?.points.rowKeys).toEqual(["small", "mid", "dominated", "full"]);
+    expect(all.series[0]?.points.onFrontier).toEqual([true, true, false, true]);
+    expect(all.series[1]?.points.testAccuracies).toEqual([0.85, 0.92, 0.99, 0.94]);
+    // The frontier's rows are the marked rows of the full answer.
+    expect(all.series[0]?.points.rowKeys.filter((_, i) => all.series[0]?.points.onFrontier?.[i])).toEqual(
+      narrow?.points.rowKeys,
+    );
+
+    const byParameters = await staff.viewer.compare.runs({ runIds: [runs.narrow], size: "parameters", points: "all" });
+    expect(byParameters.series[0]?.points.sizes).toEqual([25, 50, 75, 100]);
     expect(byParameters.series[0]?.base?.size).toBe(125);
   });
 
@@ -127,9 +139,74 @@ describe("compare.runs", () => {
     const viewer = staff.people.viewer;
     await expectBadField(store, viewer, "compare.runs", { runIds: [] }, "runIds", "query");
     await expectBadField(store, viewer, "compare.runs", { runIds: [runs.narrow, runs.narrow] }, "runIds", "query");
-    const tooMany = Array.from({ length: 51 }, (_, i) => `run-${i}`);
-    const error = await expectBadField(store, viewer, "compare.runs", { runIds: tooMany }, "runIds", "query");
-    expect(error.message).toContain("at most 50");
     await expectBadField(store, viewer, "compare.runs", { runIds: [runs.narrow], size: "pixels" }, "size", "query");
+    await expectBadField(store, viewer, "compare.runs", { runIds: [runs.narrow], points: "some" }, "points", "query");
+  });
+});
+
+describe("compare.runs at its limit", () => {
+  /** 20 experiments (epochs 1..20) x 10 seeds, each run with the fixture's rows shifted by its index. */
+  const manyRunIds: string[] = [];
+
+  beforeAll(async () => {
+    const project = await staff.member.project.create({ teamId: staff.team.id, name: "Many" });
+    for (let e = 0; e < MAX_COMPARED_RUNS / 10; e++) {
+      const experiment = await staff.member.experiment.create({
+        projectId: project.id,
+        name: `many ${e}`,
+        config: smallConfig({ epochs: e + 1, seed: 1 }),
+        runs: 10,
+      });
+      manyRunIds.push(...experiment.runs.recent.map((run) => run.id).sort());
+    }
+    const [first, ...rest] = manyRunIds as [string, ...string[]];
+    await recordRunResults(store, first, runResultsFixture());
+    // The other runs get copies of the first one's rows, straight into the store (one statement):
+    // run i's rows are i bytes larger, so each series is told apart by its sizes.
+    const rows = await db.resultRow.findMany({ where: { runId: first } });
+    await db.resultRow.createMany({
+      data: rest.flatMap((runId, i) =>
+        rows.map(({ id: _id, runId: _runId, ...row }) => ({ ...row, runId, bytes: row.bytes + i + 1 })),
+      ),
+    });
+  });
+
+  it(`compares ${MAX_COMPARED_RUNS} runs: every series in its place, frontier points only`, async () => {
+    const reversed = [...manyRunIds].reverse();
+    const comparison = await staff.viewer.compare.runs({ runIds: reversed });
+    expect(comparison.runs.map((run) => run.runId)).toEqual(reversed);
+    expect(comparison.series.map((entry) => entry.runId)).toEqual(reversed);
+    // reversed[j] is run number 199 - j: its sizes are the fixture's frontier sizes plus that.
+    for (const [j, entry] of comparison.series.entries()) {
+      const shift = MAX_COMPARED_RUNS - 1 - j;
+      expect(entry.points.rowKeys).toEqual(["small", "mid", "full"]);
+      expect(entry.points.sizes).toEqual([100 + shift, 200 + shift, 400 + shift]);
+    }
+    // Ten seeds of twenty experiments: the seed and the epochs differ, nothing else does.
+    expect(comparison.config.filter((field) => field.differs).map((field) => field.path)).toEqual([
+      "seed",
+      "training.epochs",
+    ]);
+    const epochs = comparison.config.find((field) => field.path === "training.epochs");
+    expect(epochs?.differs === true ? epochs.values.slice(0, 11) : null).toEqual([
+      20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 19,
+    ]);
+
+    const all = await staff.viewer.compare.runs({ runIds: manyRunIds, points: "all", size: "parameters" });
+    expect(all.series.every((entry) => entry.points.rowKeys.length === 4)).toBe(true);
+  });
+
+  it(`refuses ${MAX_COMPARED_RUNS + 1} runs, saying how many it takes and what to do`, async () => {
+    const tooMany = [...manyRunIds, runs.narrow];
+    const error = await expectBadField(
+      store,
+      staff.people.viewer,
+      "compare.runs",
+      { runIds: tooMany },
+      "runIds",
+      "query",
+    );
+    expect(error.message).toContain(`compare at most ${MAX_COMPARED_RUNS} runs at once`);
+    expect(error.message).toContain("leave some out of the selection");
   });
 });

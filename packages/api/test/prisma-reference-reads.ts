@@ -128,6 +128,7 @@ export async function compareRunsWithPrisma(
   });
   return {
     size: input.size,
+    points: input.points,
     runs: runs.map((run) => ({
       runId: run.id,
       experimentId: run.experiment.id,
@@ -139,7 +140,7 @@ export async function compareRunsWithPrisma(
       base: run.baseMetrics === null ? null : (JSON.parse(run.baseMetrics) as BaseModelMetrics),
     })),
     config: configDifferences(configs),
-    series: runs.map((run) => tradeOffSeries(run, input.size)),
+    series: runs.map((run) => tradeOffSeries(run, input.size, input.points)),
   };
 }
 
@@ -156,7 +157,11 @@ interface StoredRunForSeries {
   }>;
 }
 
-function tradeOffSeries(run: StoredRunForSeries, size: "bytes" | "parameters"): TradeOffSeries {
+function tradeOffSeries(
+  run: StoredRunForSeries,
+  size: "bytes" | "parameters",
+  which: "frontier" | "all",
+): TradeOffSeries {
   const measured = run.resultRows
     .map((row) => ({
       rowKey: row.rowKey,
@@ -167,7 +172,9 @@ function tradeOffSeries(run: StoredRunForSeries, size: "bytes" | "parameters"): 
     }))
     .sort((a, b) => a.size - b.size || a.rowKey.localeCompare(b.rowKey));
   const frontier = paretoFrontier(measured.map((point) => ({ size: point.size, accuracy: point.validationAccuracy })));
-  const points = measured.map((point, i) => ({ ...point, onFrontier: frontier.has(i) }));
+  const points = measured
+    .map((point, i) => ({ ...point, onFrontier: frontier.has(i) }))
+    .filter((point) => which === "all" || point.onFrontier);
   const base = run.baseMetrics === null ? null : (JSON.parse(run.baseMetrics) as BaseModelMetrics);
   return {
     runId: run.id,
@@ -175,7 +182,13 @@ function tradeOffSeries(run: StoredRunForSeries, size: "bytes" | "parameters"): 
       base === null
         ? null
         : { size: base[size], validationAccuracy: base.validationAccuracy, testAccuracy: base.testAccuracy },
-    points,
+    points: {
+      rowKeys: points.map((point) => point.rowKey),
+      sizes: points.map((point) => point.size),
+      validationAccuracies: points.map((point) => point.validationAccuracy),
+      testAccuracies: points.map((point) => point.testAccuracy),
+      onFrontier: which === "all" ? points.map((point) => point.onFrontier) : null,
+    },
   };
 }
 

@@ -11,7 +11,12 @@ import {
   accessRun,
   accessRunAsWorker,
 } from "../src/access/owned-objects.js";
-import { type CompareRunsInput, compareRuns, compareRunsInput } from "../src/domain/compare/compare-runs.js";
+import {
+  type CompareRunsInput,
+  compareRuns,
+  compareRunsInput,
+  MAX_COMPARED_RUNS,
+} from "../src/domain/compare/compare-runs.js";
 import {
   type ListExperimentsInput,
   listExperiments,
@@ -383,18 +388,22 @@ describe("result.rows on the read path", () => {
 });
 
 describe("compare.runs on the read path", () => {
-  const compareBoth = async (raw: { runIds: string[]; size?: string }) => {
+  const compareBoth = async (raw: { runIds: string[]; size?: string; points?: string }) => {
     const input: CompareRunsInput = compareRunsInput.parse(raw);
     expectSame(await compareRuns(store, viewer, input), await compareRunsWithPrisma(store, viewer, input));
   };
 
-  it("matches Prisma on random selections of up to 50 runs, on both size axes", async () => {
+  it("matches Prisma on random selections of up to 200 runs, on both size axes, frontier or all points", async () => {
     const random = randomSequence(11);
     for (let trial = 0; trial < 40; trial++) {
-      const count = trial === 0 ? Math.min(50, runIds.length) : 1 + Math.floor(random.next() * 20);
+      const count = trial === 0 ? Math.min(MAX_COMPARED_RUNS, runIds.length) : 1 + Math.floor(random.next() * 20);
       const chosen = new Set<string>();
       while (chosen.size < count) chosen.add(random.pick(runIds));
-      await compareBoth({ runIds: [...chosen], size: random.pick(["bytes", "parameters"]) });
+      await compareBoth({
+        runIds: [...chosen],
+        size: random.pick(["bytes", "parameters"]),
+        points: random.pick(["frontier", "all"]),
+      });
     }
   });
 
@@ -525,20 +534,24 @@ describe("reads after writes", () => {
       expect(page.items[0]?.latestRun).toMatchObject({ id: runId, status });
       const results = await getRunResults(store, viewer, { runId });
       expect(results.rows.find((row) => row.rowKey === "mid")?.bytes).toBe(1000 + round);
-      const comparison = await compareRuns(store, viewer, compareRunsInput.parse({ runIds: [runId] }));
+      const comparison = await compareRuns(store, viewer, compareRunsInput.parse({ runIds: [runId], points: "all" }));
       expect(comparison.runs[0]?.status).toBe(status);
-      expect(comparison.series[0]?.points.some((point) => point.size === 1000 + round)).toBe(true);
+      expect(comparison.series[0]?.points.sizes).toContain(1000 + round);
     }
   });
 
   it("reuses a run's trade-off points until that run's results change", async () => {
     const runId = runIds[6] as string;
-    const input = compareRunsInput.parse({ runIds: [runId, runIds[7] as string] });
+    const input = compareRunsInput.parse({ runIds: [runId, runIds[7] as string], points: "all" });
     const first = await compareRuns(store, viewer, input);
     const again = await compareRuns(store, viewer, input);
     // Shared, not rebuilt, and frozen so that no caller can change what the next one gets.
     expect(again.series[0]?.points).toBe(first.series[0]?.points);
-    expect(Object.isFrozen(first.series[0]?.points[0])).toBe(true);
+    expect(Object.isFrozen(first.series[0]?.points.sizes)).toBe(true);
+    // The frontier cut comes from the same cached entry.
+    const frontierInput = compareRunsInput.parse({ runIds: [runId, runIds[7] as string] });
+    const frontierFirst = await compareRuns(store, viewer, frontierInput);
+    expect((await compareRuns(store, viewer, frontierInput)).series[0]?.points).toBe(frontierFirst.series[0]?.points);
 
     // Written around the API, as another program would: nothing tells the cache, so until the entry
     // expires (TradeOffPointsCache.TTL_MS) compare still answers what it read.
@@ -547,7 +560,10 @@ describe("reads after writes", () => {
     // The change every write of a run's results publishes: the next compare reads the run again.
     store.changes.publish({ kind: "run-results", runId });
     const afterWrite = await compareRuns(store, viewer, input);
-    expect(afterWrite.series[0]?.points[0]).toMatchObject({ rowKey: "mid", size: 7 });
+    expect([afterWrite.series[0]?.points.rowKeys[0], afterWrite.series[0]?.points.sizes[0]]).toEqual(["mid", 7]);
+    expect((await compareRuns(store, viewer, frontierInput)).series[0]?.points).not.toBe(
+      frontierFirst.series[0]?.points,
+    );
     // The other run's points were not touched.
     expect(afterWrite.series[1]?.points).toBe(first.series[1]?.points);
     expectSame(afterWrite, await compareRunsWithPrisma(store, viewer, input));

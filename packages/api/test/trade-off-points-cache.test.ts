@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { TradeOffPointsCache, type TradeOffPointView } from "../src/domain/compare/trade-off-points.js";
+import { type RunTradeOffs, runTradeOffsOf, TradeOffPointsCache } from "../src/domain/compare/trade-off-points.js";
 import { createLocalChangeFeed } from "../src/store/store-changes.js";
 
-const points = (size: number): readonly TradeOffPointView[] => [
-  { rowKey: "r", resultRowId: "x", size, validationAccuracy: 0.9, testAccuracy: 0.9, onFrontier: true },
-];
+const points = (size: number): RunTradeOffs =>
+  runTradeOffsOf(
+    [{ id: "x", rowKey: "r", bytes: size, parameters: size, validationAccuracy: 0.9, testAccuracy: 0.9 }],
+    "bytes",
+  );
 
 describe("TradeOffPointsCache", () => {
   it("keeps a run's points until its results change, on either axis, and leaves other runs alone", () => {
@@ -50,5 +52,35 @@ describe("TradeOffPointsCache", () => {
     cache.set("bytes", "a", points(1), cache.now());
     changes.publish({ kind: "run-results", runId: "a" });
     expect(cache.get("bytes", "a")).toEqual(points(1));
+  });
+});
+
+describe("runTradeOffsOf", () => {
+  const row = (rowKey: string, bytes: number, validationAccuracy: number, testAccuracy = 0.5) => ({
+    id: `id-${rowKey}`,
+    rowKey,
+    bytes,
+    parameters: bytes / 4,
+    validationAccuracy,
+    testAccuracy,
+  });
+
+  it("sorts by size (ties by row key), marks the validation frontier and cuts it out", () => {
+    // b (200, 0.7) is beaten by a (100, 0.8); c and d tie on size, d's key first; e is the largest and best.
+    const tradeOffs = runTradeOffsOf(
+      [row("e", 400, 0.95), row("b", 200, 0.7, 0.99), row("a", 100, 0.8), row("d", 300, 0.9), row("c", 300, 0.9)],
+      "bytes",
+    );
+    expect(tradeOffs.all.rowKeys).toEqual(["a", "b", "c", "d", "e"]);
+    expect(tradeOffs.all.onFrontier).toEqual([true, false, true, true, true]);
+    expect(tradeOffs.frontier).toEqual({
+      rowKeys: ["a", "c", "d", "e"],
+      sizes: [100, 300, 300, 400],
+      validationAccuracies: [0.8, 0.9, 0.9, 0.95],
+      testAccuracies: [0.5, 0.5, 0.5, 0.5],
+      onFrontier: null,
+    });
+    expect(runTradeOffsOf([row("a", 100, 0.8)], "parameters").all.sizes).toEqual([25]);
+    expect(Object.isFrozen(tradeOffs.frontier.sizes)).toBe(true);
   });
 });

@@ -21,6 +21,8 @@ export { DID_NOT_LEARN, isDidNotLearnNote, type LearningCheck } from "./learning
 export { planPruning } from "./pruning/plan-pruning.js";
 export type { LayerPlan, PruningPlan } from "./pruning/pruning-plan.js";
 export { type PruningThreshold, thresholdId } from "./pruning/pruning-threshold.js";
+export type { PruneScheduleSettings, RoundThresholds, ScheduleStopReason } from "./schedule/prune-schedule.js";
+export { isScheduleRoundRow, roundRowId, scheduleRoundRows } from "./schedule/schedule-round-rows.js";
 export type { ActivationStats, LayerActivationStats, NeuronStats } from "./stats/activation-stats.js";
 export { MAX_RESULT_ROWS } from "./sweep/result-row-limit.js";
 export {
@@ -29,4 +31,4 @@ export {
   type WithinDropRow,
 } from "./sweep/smallest-row-within-drop.js";
 export { SUGGESTION_MAX_VALIDATION_DROP, suggestedRow } from "./sweep/suggested-row.js";
-export { DEFAULT_THRESHOLD_GRID, type ThresholdGrid } from "./sweep/threshold-grid.js";
+export { DEFAULT_THRESHOLD_GRID, expandThresholdGrid, type ThresholdGrid } from "./sweep/threshold-grid.js";

@@ -42,9 +42,22 @@ export function separableSplit(
   featureCount: number,
   seed: number,
 ): DataSplit {
-  const train = separableDataset("synthetic train", counts.train, featureCount, seed);
-  const validation = separableDataset("synthetic validation", counts.validation, featureCount, seed + 1);
-  const test = separableDataset("synthetic test", counts.test, featureCount, seed + 2);
+  return independentSplit(
+    (part, count, partSeed) => separableDataset(`synthetic ${part}`, count, featureCount, partSeed),
+    counts,
+    seed,
+  );
+}
+
+/** Train, validation and test drawn independently by `draw` (seeds seed, seed+1, seed+2), each recorded as its own source. */
+function independentSplit(
+  draw: (part: "train" | "validation" | "test", count: number, seed: number) => Dataset,
+  counts: { readonly train: number; readonly validation: number; readonly test: number },
+  seed: number,
+): DataSplit {
+  const train = draw("train", counts.train, seed);
+  const validation = draw("validation", counts.validation, seed + 1);
+  const test = draw("test", counts.test, seed + 2);
   return {
     train,
     validation,
@@ -55,4 +68,31 @@ export function separableSplit(
       test: { source: test.name, from: 0, to: counts.test },
     },
   };
+}
+
+/**
+ * Three classes by distance from the origin in the first two features (radius < 0.45, < 0.75, else;
+ * uniform in [-1, 1)^featureCount, the other features noise): a problem no linear model solves, so
+ * removing hidden neurons costs accuracy that fine-tuning has to win back.
+ */
+export function ringsDataset(name: string, count: number, featureCount: number, seed: number): Dataset {
+  const features = randomFeatures(count, featureCount, seed);
+  const labels = Int32Array.from({ length: count }, (_, i) => {
+    const radius = Math.hypot(features[i * featureCount] as number, features[i * featureCount + 1] as number);
+    return radius < 0.45 ? 0 : radius < 0.75 ? 1 : 2;
+  });
+  return { name, features, labels, featureCount, classCount: 3 };
+}
+
+/** A train/validation/test split of independent ringsDataset draws (seeds seed, seed+1, seed+2). */
+export function ringsSplit(
+  counts: { readonly train: number; readonly validation: number; readonly test: number },
+  featureCount: number,
+  seed: number,
+): DataSplit {
+  return independentSplit(
+    (part, count, partSeed) => ringsDataset(`rings ${part}`, count, featureCount, partSeed),
+    counts,
+    seed,
+  );
 }

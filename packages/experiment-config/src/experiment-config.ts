@@ -1,7 +1,8 @@
-import type { ExperimentSettings } from "@deadweight/core";
+import type { ExperimentSettings, PruneScheduleSettings } from "@deadweight/core";
 // The TF.js-free entry: the dashboard's New-experiment form imports these defaults into the browser.
 import {
   DEFAULT_THRESHOLD_GRID,
+  expandThresholdGrid,
   FEATURE_SCALING_METHODS,
   type FeatureScalingMethod,
   type ThresholdGrid,
@@ -12,6 +13,16 @@ const DEFAULT_GRID = DEFAULT_THRESHOLD_GRID as Extract<ThresholdGrid, { kind: "m
 
 const threshold = z.number().nonnegative();
 const fraction = z.number().gt(0).max(1);
+
+/** One threshold as the core's PruningThreshold spells it (the schedule's fixed threshold). */
+const pruningThresholdConfig = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("meanStd"), mean: threshold, std: threshold }).strict(),
+  z.object({ kind: z.literal("stdFold"), std: threshold }).strict(),
+  z.object({ kind: z.literal("apoz"), apoz: z.number().min(0).max(1) }).strict(),
+  z
+    .object({ kind: z.literal("rank"), keepFraction: fraction, score: z.enum(["std", "meanAbs", "nonZeroFraction"]) })
+    .strict(),
+]);
 
 /**
  * An experiment as a user writes it (JSON config file or flags): every field has a default, so `{}`
@@ -121,6 +132,50 @@ export const experimentConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * The iterative schedule (off when absent): prune -> recover -> measure again -> prune, round after
+     * round, after the sweep; every round is a result row ("round-N") that can be promoted and deployed.
+     */
+    schedule: z
+      .object({
+        /** Rounds at most. */
+        rounds: z.number().int("must be a whole number of rounds").min(1, "must be at least 1 round").default(5),
+        /** Epochs of fine-tuning after each round's pruning (0: none). */
+        recoverEpochs: z.number().int("must be a whole number of epochs").min(0, "must be 0 or more").default(1),
+        /**
+         * "auto": each round takes, of the sweep's thresholds (the pruning section), the one that removes
+         * the most parameters within roundDrop validation points of the current network; "fixed": the
+         * same `threshold` every round, on statistics measured again on the current network.
+         */
+        thresholds: z.enum(["auto", "fixed"]).default("auto"),
+        /** Validation points one round may lose, measured straight after its pruning (auto thresholds). */
+        roundDrop: z.number().min(0, "must be 0 or more points").max(100, "must be at most 100 points").default(1),
+        /** The fixed thresholds' threshold (required with thresholds "fixed"). */
+        threshold: pruningThresholdConfig.optional(),
+        /** Stop once the network keeps at most this fraction of the base model's parameters. */
+        targetKept: z.number().gt(0, "must be a fraction above 0").max(1, "must be a fraction of at most 1").optional(),
+        /** Stop after the first round more than this many validation points below the base model. */
+        targetDrop: z.number().min(0, "must be 0 or more points").max(100, "must be at most 100 points").optional(),
+      })
+      .strict()
+      .superRefine((schedule, context) => {
+        if (schedule.thresholds === "fixed" && schedule.threshold === undefined) {
+          context.addIssue({
+            code: "custom",
+            path: ["threshold"],
+            message:
+              'is required with thresholds "fixed": give one, e.g. {"kind": "meanStd", "mean": 0.1, "std": 0.4}, or use thresholds "auto"',
+          });
+        }
+        if (schedule.thresholds === "auto" && schedule.threshold !== undefined) {
+          context.addIssue({
+            code: "custom",
+            path: ["threshold"],
+            message: 'is only read with thresholds "fixed"; remove it, or set thresholds to "fixed"',
+          });
+        }
+      })
+      .optional(),
     seed: z.number().int().nonnegative().default(42),
     export: z.enum(["pareto", "all", "none"]).default("pareto"),
     backend: z.enum(["auto", "tensorflow", "wasm", "cpu"]).default("auto"),
@@ -174,6 +229,22 @@ export function sweepThresholdCount(config: ExperimentConfig): number {
     case "rank":
       return distinct(pruning.keepFractions);
   }
+}
+
+/** The core's settings for the configured iterative schedule; null when the configuration has none. */
+export function pruneScheduleSettingsOf(config: ExperimentConfig): PruneScheduleSettings | null {
+  const { schedule } = config;
+  if (schedule === undefined) return null;
+  return {
+    thresholds:
+      schedule.thresholds === "fixed" && schedule.threshold !== undefined
+        ? { kind: "fixed", threshold: schedule.threshold }
+        : { kind: "auto", candidates: expandThresholdGrid(thresholdGridOf(config)), maxRoundDrop: schedule.roundDrop },
+    recoverEpochs: schedule.recoverEpochs,
+    maxRounds: schedule.rounds,
+    targetKeptFraction: schedule.targetKept ?? null,
+    maxTotalDrop: schedule.targetDrop ?? null,
+  };
 }
 
 /** The core's settings for running this configuration (everything but the data, which the caller loads). */

@@ -26,6 +26,8 @@ export const experimentLimitsSchema = z
     maxSweepRows: limit
       .max(MAX_RESULT_ROWS, `must be at most ${MAX_RESULT_ROWS}, the most rows a run's results may hold`)
       .default(MAX_RESULT_ROWS),
+    /** Rounds of the iterative schedule (each one measures, prunes and fine-tunes the network again). */
+    maxScheduleRounds: limit.default(20),
     /** split.maxTrainSamples and split.maxTestSamples. */
     maxSamples: limit.default(10_000_000),
     /** Characters in the dataset reference, the label column's name and the output folder. */
@@ -92,6 +94,25 @@ export function experimentLimitViolations(config: ExperimentConfig, limits: Expe
     limits.maxSweepRows,
     "maxSweepRows",
   );
+  const { schedule } = config;
+  if (schedule !== undefined) {
+    over("schedule.rounds", "schedule rounds", schedule.rounds, limits.maxScheduleRounds, "maxScheduleRounds");
+    // Recovery trains too: all rounds' fine-tuning together is held to the training limit.
+    over(
+      "schedule.recoverEpochs",
+      `recovery epochs in all (${schedule.rounds} rounds x ${schedule.recoverEpochs})`,
+      schedule.rounds * schedule.recoverEpochs,
+      limits.maxEpochs,
+      "maxEpochs",
+    );
+    const rows = sweepThresholdCount(config) + schedule.rounds;
+    if (rows > MAX_RESULT_ROWS) {
+      violations.push({
+        field: "schedule.rounds",
+        message: `${rows} result rows (the sweep's and one per round) are more than a run's results may hold (${MAX_RESULT_ROWS}); use fewer thresholds or rounds`,
+      });
+    }
+  }
   const { maxTrainSamples, maxTestSamples } = config.split;
   if (maxTrainSamples !== undefined) {
     over("split.maxTrainSamples", "training samples", maxTrainSamples, limits.maxSamples, "maxSamples");

@@ -72,7 +72,7 @@ beforeAll(async () => {
     progress,
     log: () => {},
   } as unknown as StageContext;
-  await deployStage(context, loaded, trained, stats, sweep);
+  await deployStage(context, loaded, trained, stats, { sweep, rows: sweep.rows, roundNetworks: new Map() });
 });
 
 describe("the deploy stage", () => {

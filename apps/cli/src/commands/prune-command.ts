@@ -9,16 +9,30 @@ import {
   type DeploymentProgress,
   deployCandidates,
   type ExperimentResult,
+  exportBaseModel,
+  isScheduleRoundRow,
+  type LayersModelFiles,
   type LearningCheck,
+  roundNetworks,
+  rowsToExport,
   runExperiment,
+  runPruneSchedule,
+  type ScheduleOutcome,
   SUGGESTION_MAX_VALIDATION_DROP,
   type SweepRow,
   scaleDataSplit,
+  scheduleRoundRows,
   splitDataset,
+  splitFeatureScaling,
   suggestedRow,
 } from "@deadweight/core";
 import { datasetSourceOf, loadDatasetSource } from "@deadweight/dataset-files";
-import { type ExperimentConfig, experimentSettingsOf, featureScalingOf } from "@deadweight/experiment-config";
+import {
+  type ExperimentConfig,
+  experimentSettingsOf,
+  featureScalingOf,
+  pruneScheduleSettingsOf,
+} from "@deadweight/experiment-config";
 import { datasetLoadOptions } from "../config/dataset-load-options.js";
 import { loadExperimentConfig } from "../config/load-experiment-config.js";
 import { PRUNE_USAGE, parsePruneArguments } from "../config/prune-arguments.js";
@@ -32,6 +46,7 @@ import { formatDuration } from "../terminal/format-duration.js";
 import { renderLearningSummary } from "../terminal/learning-summary.js";
 import { renderNeuronScatter } from "../terminal/neuron-scatter.js";
 import { renderResultsTable } from "../terminal/results-table.js";
+import { renderScheduleTable } from "../terminal/schedule-table.js";
 import { experimentProgressRenderer } from "./experiment-progress.js";
 
 export interface CommandStreams {
@@ -85,6 +100,11 @@ export async function pruneCommand(
       `inputs: kept ${keptCount} of ${originalWidth} features (std > ${stdThreshold} on validation; the others' means folded into the first layer); every model reads them through its input-contract.json\n`,
     );
   }
+  // Everything after training reads the network's split: narrowed to the kept inputs under input pruning.
+  const networkSplit = result.networkSplit;
+  const schedule = await runSchedule(config, networkSplit, result, streams, signal);
+  const rows = [...result.rows, ...scheduleRoundRows(schedule?.rounds ?? [])];
+  const models = new Map([...result.models, ...(await roundModels(config, networkSplit, schedule))]);
   const dataset = { description: loaded.description, classNames: loaded.classNames };
   const resultsOf = (deployment: ResultsDeployment | null) =>
     buildResultsDocument({
@@ -94,43 +114,100 @@ export async function pruneCommand(
       totalSeconds: (performance.now() - started) / 1000,
       createdAt: new Date(),
       deployment,
+      schedule,
+      modelIds: [...models.keys()],
     });
   // The sweep's results are on disk before the deployment starts: a failed or stopped deployment keeps them.
   writeRunFolder(outFolder, {
     results: resultsOf(null),
     stats: activationStatsDocument(result.stats),
-    models: result.models,
+    models,
     inputContract: result.inputContract,
   });
 
   const deployStarted = performance.now();
-  const deployment = await deploy(config, result.networkSplit, result, outFolder, loaded.description, streams, signal);
+  const deployment = await deploy(
+    config,
+    networkSplit,
+    result,
+    schedule,
+    outFolder,
+    loaded.description,
+    streams,
+    signal,
+  );
   const modelCardName = writeModelCard(outFolder, deployment);
   const deploySeconds = (performance.now() - deployStarted) / 1000;
   writeResultsFile(outFolder, resultsOf({ ...deployment.record, rows: deployment.rows, seconds: deploySeconds }));
   const totalSeconds = (performance.now() - started) / 1000;
 
-  const suggestion = suggestedRow(result.rows, result.learning);
+  const suggestion = suggestedRow(rows, result.learning);
   const out = streams.stdout;
   out.write("\n");
-  const box = suggestion?.threshold.kind === "meanStd" ? suggestion.threshold : undefined;
+  // A round's threshold applies to the round before it, not to these statistics: no box for it.
+  const box =
+    suggestion?.threshold.kind === "meanStd" && !isScheduleRoundRow(suggestion) ? suggestion.threshold : undefined;
   for (const layer of result.stats.layers) {
     out.write(`${renderNeuronScatter(layer, box === undefined ? {} : { threshold: box })}\n\n`);
   }
   out.write(`${renderResultsTable(result.base, result.rows, { colors: out.isTTY === true })}\n\n`);
+  if (schedule !== null) out.write(`${renderScheduleTable(result.base, schedule)}\n\n`);
   out.write(`${renderLearningSummary(result.learning, result.base)}\n`);
   out.write(`${describeSuggestion(suggestion, result.base.bytes, result.learning)}\n`);
   const summary = renderDeploymentSummary(deployment, modelCardName);
   if (summary !== "") out.write(`${summary}\n`);
   out.write(
-    `backend ${result.backend.name}; train ${formatDuration(result.timings.train)}, statistics ${formatDuration(result.timings.statistics)}, sweep ${formatDuration(result.timings.sweep)}, deploy ${formatDuration(deploySeconds)}, total ${formatDuration(totalSeconds)}\n`,
+    `backend ${result.backend.name}; train ${formatDuration(result.timings.train)}, statistics ${formatDuration(result.timings.statistics)}, sweep ${formatDuration(result.timings.sweep)}${schedule === null ? "" : `, schedule ${formatDuration(schedule.seconds)}`}, deploy ${formatDuration(deploySeconds)}, total ${formatDuration(totalSeconds)}\n`,
   );
   const bundles = deployment.exported.length;
   out.write(
-    `wrote ${outFolder}/results.json, stats.json, ${result.models.size} model(s) under models/` +
+    `wrote ${outFolder}/results.json, stats.json, ${models.size} model(s) under models/` +
       (bundles === 0 ? "\n" : ` and ${bundles} verified bundle(s) under bundles/\n`),
   );
   return outFolder;
+}
+
+/** The configured iterative schedule after the sweep (null without one), one line per step on stderr. */
+async function runSchedule(
+  config: ExperimentConfig,
+  split: DataSplit,
+  result: ExperimentResult,
+  streams: CommandStreams,
+  signal: AbortSignal | undefined,
+): Promise<ScheduleOutcome | null> {
+  const settings = pruneScheduleSettingsOf(config);
+  if (settings === null) return null;
+  let shown = "";
+  const outcome = await runPruneSchedule({
+    weights: result.weights,
+    base: result.base,
+    split,
+    settings,
+    training: { batchSize: config.training.batchSize, learningRate: config.training.learningRate, seed: config.seed },
+    onProgress: ({ message }) => {
+      // Fine-tuning reports every few batches under one message: one line per step is enough here.
+      if (message !== shown) streams.stderr.write(`schedule: ${message}\n`);
+      shown = message;
+    },
+    ...(signal === undefined ? {} : { signal }),
+  });
+  streams.stderr.write(`schedule: stopped: ${outcome.stopNote} (${formatDuration(outcome.seconds)})\n`);
+  return outcome;
+}
+
+/** The rounds' models the configuration's `export` asks for (the rounds' Pareto rows by default), from their own networks. */
+async function roundModels(
+  config: ExperimentConfig,
+  split: DataSplit,
+  schedule: ScheduleOutcome | null,
+): Promise<Map<string, LayersModelFiles>> {
+  const models = new Map<string, LayersModelFiles>();
+  if (schedule === null) return models;
+  const networks = roundNetworks(schedule.rounds);
+  for (const row of rowsToExport(scheduleRoundRows(schedule.rounds), config.export)) {
+    models.set(row.id, await exportBaseModel(networks.get(row.id)!, splitFeatureScaling(split)));
+  }
+  return models;
 }
 
 /**
@@ -141,6 +218,7 @@ async function deploy(
   config: ExperimentConfig,
   split: DataSplit,
   result: ExperimentResult,
+  schedule: ScheduleOutcome | null,
   outFolder: string,
   datasetDescription: string,
   streams: CommandStreams,
@@ -159,7 +237,8 @@ async function deploy(
     return await deployCandidates({
       weights: result.weights,
       stats: result.stats,
-      sweep: { base: result.base, rows: result.rows },
+      sweep: { base: result.base, rows: [...result.rows, ...scheduleRoundRows(schedule?.rounds ?? [])] },
+      roundNetworks: roundNetworks(schedule?.rounds ?? []),
       split,
       settings: config.deployment,
       training: { batchSize: config.training.batchSize, learningRate: config.training.learningRate, seed: config.seed },

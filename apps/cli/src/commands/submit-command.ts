@@ -1,14 +1,16 @@
 import { basename, extname } from "node:path";
 import type { SweepRow } from "@deadweight/core";
-import type { ReportedProgress } from "@deadweight/protocol";
 import { loadExperimentConfig } from "../config/load-experiment-config.js";
 import { parseSubmitArguments, SUBMIT_USAGE } from "../config/submit-arguments.js";
 import type { CliEnv } from "../env.js";
-import { loadRunStatuses, type RunStatus } from "../server/run-status-rows.js";
+import { ConnectionNotices } from "../server/connection-notices.js";
+import { followRuns } from "../server/follow-runs.js";
+import type { RunStatus } from "../server/run-status-rows.js";
 import { createUserApi, type UserApi } from "../server/user-api.js";
-import { ProgressLine, type ProgressStream } from "../terminal/progress-bar.js";
+import { LiveProgress } from "../terminal/live-progress.js";
+import type { ProgressStream } from "../terminal/progress-bar.js";
 import { renderResultsTable } from "../terminal/results-table.js";
-import { progressDetail, renderRunsTable } from "../terminal/runs-table.js";
+import { renderRunsTable } from "../terminal/runs-table.js";
 import type { CommandStreams } from "./prune-command.js";
 
 export interface SubmitOutcome {
@@ -17,8 +19,6 @@ export interface SubmitOutcome {
   /** With --wait: true when every run succeeded. */
   readonly succeeded: boolean | null;
 }
-
-const WAIT_POLL_MS = 1_000;
 
 /** `deadweight submit`: queues an experiment on a server; with --wait, follows its runs to the end. */
 export async function submitCommand(
@@ -49,7 +49,7 @@ export async function submitCommand(
     );
     return { experimentId: experiment.id, runIds, succeeded: null };
   }
-  const finished = await waitForRuns(api, runIds, streams.stderr, signal);
+  const finished = await waitForRuns(api, experiment.name, runIds, streams.stderr, signal);
   streams.stdout.write(`\n${renderRunsTable(finished)}\n`);
   for (const run of finished) {
     if (run.status === "succeeded") await printResults(api, run, streams);
@@ -58,55 +58,30 @@ export async function submitCommand(
   return { experimentId: experiment.id, runIds, succeeded: finished.every((run) => run.status === "succeeded") };
 }
 
-/** Polls the runs until none is queued or running, with a progress line for the one being worked on. */
+/**
+ * Follows the runs through run.watch until none is queued or running, with a progress line for the
+ * one being worked on; the server pushes each change, nothing is polled. A lost connection prints a
+ * line and is reconnected; Ctrl-C (`signal`) stops waiting, the runs go on.
+ */
 async function waitForRuns(
   api: UserApi,
+  experimentName: string,
   runIds: readonly string[],
   stream: ProgressStream,
   signal?: AbortSignal,
 ): Promise<RunStatus[]> {
-  const line = new ProgressLine(stream);
-  let lastShown = "";
-  for (;;) {
-    const runs = await loadRunStatuses(api, runIds);
-    const active = runs.find((run) => run.status === "running") ?? runs.find((run) => run.status === "queued");
-    if (active === undefined) {
-      line.finish();
-      return runs;
-    }
-    const label = runIds.length > 1 ? `run ${runIds.indexOf(active.id) + 1}/${runIds.length}` : "run";
-    const state = progressState(active, label);
-    // On a terminal a new stage or epoch keeps the finished bar and starts a new one; in a log the
-    // progress line prints a new label on its own.
-    if (state.label !== lastShown && stream.isTTY === true) line.finish();
-    lastShown = state.label;
-    line.update(state);
-    if (signal?.aborted) {
-      line.finish();
-      stream.write("stopped waiting; the run goes on on the server (deadweight status shows it)\n");
-      return runs;
-    }
-    await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
+  const progress = new LiveProgress(stream, runIds);
+  const notices = new ConnectionNotices(api.serverUrl, stream, () => progress.finish());
+  const followed = await followRuns(api, runIds, {
+    notices,
+    onChange: (runs) => progress.show(runs.values()),
+    signal,
+  });
+  progress.finish();
+  if (!followed.finished) {
+    stream.write("stopped waiting; the run goes on on the server (deadweight status shows it)\n");
   }
-}
-
-function progressState(run: RunStatus, label: string) {
-  if (run.status === "queued") {
-    const resumes = run.completedStages.length > 0 ? `, resumes after ${run.completedStages.at(-1)}` : "";
-    const detail =
-      run.attempt === 0 ? "waiting for a worker" : `after attempt ${run.attempt}/${run.maxAttempts}${resumes}`;
-    return { label: `${label} queued`, done: 0, total: 1, detail };
-  }
-  const progress: Partial<ReportedProgress> = run.progress ?? {};
-  const stage = progress.stage ?? "starting";
-  const epoch = stage === "train" && progress.epoch !== undefined ? ` epoch ${progress.epoch}/${progress.epochs}` : "";
-  return {
-    label: `${label} ${stage}${epoch}`,
-    done: progress.batch ?? 0,
-    total: progress.batches ?? 0,
-    detail: `${progressDetail(progress)} (worker ${run.worker ?? "?"})`.trim(),
-    ...(progress.etaSeconds === undefined ? {} : { etaSeconds: progress.etaSeconds }),
-  };
+  return followed.runs.map((run) => ({ ...run, experimentName }));
 }
 
 async function printResults(api: UserApi, run: RunStatus, streams: CommandStreams): Promise<void> {

@@ -60,6 +60,20 @@ Deployment (the config's "deployment" section; --budget-drop and --budget-latenc
   --recover-rows <answer|pareto>
                                 fine-tune the deployed row only, or every Pareto row   (default answer)
   --bundles <answer|pareto>     write the deployed candidate only, or every Pareto row (default answer)
+
+Iterative schedule (the config's "schedule" section; off unless one of these is given): after the
+sweep, prune -> fine-tune -> measure again -> prune, round after round; each round is a row
+"round-N" (results.json "rows" and "schedule"), suggested and deployed like any row:
+  --rounds <n>                  rounds at most                                         (default 5)
+  --recover-epochs <n>          fine-tuning epochs after each round's pruning          (default 1)
+  --round-drop <points>         each round takes the sweep's threshold that removes the most
+                                parameters within this many validation points of the
+                                current network                                        (default 1)
+  --round-threshold <key=v,...> the same threshold every round instead: mean=…,std=… | std=… (stdFold)
+                                | apoz=… | keep=…[,score=std|meanAbs|nonZeroFraction]
+  --target-kept <fraction>      stop once at most this fraction of the parameters is left
+  --target-drop <points>        stop after the first round more than this many validation points
+                                below the base model
 `;
 
 const GRID_KEYS: Record<string, string> = {
@@ -105,6 +119,12 @@ export function parsePruneArguments(argv: readonly string[]): PruneArguments {
       recover: { type: "string" },
       "recover-rows": { type: "string" },
       bundles: { type: "string" },
+      rounds: { type: "string" },
+      "recover-epochs": { type: "string" },
+      "round-drop": { type: "string" },
+      "round-threshold": { type: "string" },
+      "target-kept": { type: "string" },
+      "target-drop": { type: "string" },
     },
     PRUNE_USAGE,
   );
@@ -151,6 +171,16 @@ export function parsePruneArguments(argv: readonly string[]): PruneArguments {
   set("deployment.recoveryEpochs", number("--recover", text("recover")));
   set("deployment.recover", text("recover-rows"));
   set("deployment.bundles", text("bundles"));
+  set("schedule.rounds", number("--rounds", text("rounds")));
+  set("schedule.recoverEpochs", number("--recover-epochs", text("recover-epochs")));
+  set("schedule.roundDrop", number("--round-drop", text("round-drop")));
+  set("schedule.targetKept", number("--target-kept", text("target-kept")));
+  set("schedule.targetDrop", number("--target-drop", text("target-drop")));
+  const roundThreshold = text("round-threshold");
+  if (roundThreshold !== undefined) {
+    set("schedule.thresholds", "fixed");
+    set("schedule.threshold", fixedThreshold(roundThreshold));
+  }
 
   // `--grid mean=0,0.1 std=0,0.4`: the pairs after --grid arrive as positionals.
   const gridWords = [...((values.grid as string[] | undefined) ?? []), ...parsed.positionals].flatMap((word) =>
@@ -167,6 +197,37 @@ export function parsePruneArguments(argv: readonly string[]): PruneArguments {
     set(`pruning.${field}`, field === "score" ? value : numberList(`--grid ${key}`, value));
   }
   return { help: values.help === true, configPath: text("config"), overrides };
+}
+
+/** `--round-threshold mean=0.1,std=0.4` (meanStd), `std=0.2` (stdFold), `apoz=0.9`, `keep=0.5[,score=…]` (rank). */
+function fixedThreshold(value: string): Record<string, unknown> {
+  const fields = new Map<string, string>();
+  for (const pair of value.split(",")) {
+    const [key, entry] = pair.split("=", 2).map((part) => part.trim());
+    if (key === undefined || key === "" || entry === undefined || fields.has(key)) {
+      throw new ConfigError(
+        `--round-threshold: "${pair}" in "${value}" is not a key=value pair named once (e.g. --round-threshold mean=0.1,std=0.4)`,
+      );
+    }
+    fields.set(key, entry);
+  }
+  const keys = [...fields.keys()].sort().join(",");
+  const numberOf = (key: string) => number(`--round-threshold ${key}`, fields.get(key));
+  switch (keys) {
+    case "mean,std":
+      return { kind: "meanStd", mean: numberOf("mean"), std: numberOf("std") };
+    case "std":
+      return { kind: "stdFold", std: numberOf("std") };
+    case "apoz":
+      return { kind: "apoz", apoz: numberOf("apoz") };
+    case "keep":
+    case "keep,score":
+      return { kind: "rank", keepFraction: numberOf("keep"), score: fields.get("score") ?? "std" };
+    default:
+      throw new ConfigError(
+        `--round-threshold: "${value}" is none of mean=…,std=… (meanStd), std=… (stdFold), apoz=…, keep=…[,score=…] (rank)`,
+      );
+  }
 }
 
 function number(flag: string, value: string | undefined): number | undefined {

@@ -4,10 +4,14 @@ import { ConfigError } from "./config-error.js";
 import { parseFlags } from "./parse-flags.js";
 import { positiveInteger, SERVER_OPTIONS, SERVER_USAGE, serverConnectionOf } from "./server-arguments.js";
 
-export const STATUS_USAGE = `deadweight status [--run <id> | --experiment <id> | --project <id>] --server <url> --token <token>
+export const STATUS_USAGE = `deadweight status [--run <id> | --experiment <id> | --project <id>] [--follow] --server <url> --token <token>
 
 Shows runs as a table: status, attempt, stage, progress, worker, error. Without a scope: the
 team's whole queue (newest first). With --run: that run and the history of its attempts.
+With --follow it stays connected and the server pushes each change: with --run, the run's live
+progress (stage, epoch, batch) until it ends, then its table; otherwise the table again whenever
+one of its runs changes, until none is queued or running. A lost connection prints a line and is
+retried until it is back; Ctrl-C stops following (the runs go on).
 
 Options:
 ${SERVER_USAGE}
@@ -15,6 +19,7 @@ ${SERVER_USAGE}
   --experiment <id>             the runs of an experiment
   --project <id>                the runs of a project
   --limit <n>                   most runs shown                                          (default 20; at most 100)
+  --follow                      stay live until the run(s) have finished
   --help                        show this help
 `;
 
@@ -29,6 +34,8 @@ export interface StatusArguments {
   readonly connection: ServerConnection | null;
   readonly scope: StatusScope;
   readonly limit: number;
+  /** --follow: live until the runs have finished. */
+  readonly follow: boolean;
 }
 
 /** Parses `deadweight status` flags; at most one scope. */
@@ -42,11 +49,12 @@ export function parseStatusArguments(argv: readonly string[], env: Pick<CliEnv, 
       experiment: { type: "string" },
       project: { type: "string" },
       limit: { type: "string" },
+      follow: { type: "boolean" },
     },
     STATUS_USAGE,
   );
   const text = (name: string) => values[name] as string | undefined;
-  if (values.help === true) return { help: true, connection: null, scope: { kind: "team" }, limit: 20 };
+  if (values.help === true) return { help: true, connection: null, scope: { kind: "team" }, limit: 20, follow: false };
   const given = (["run", "experiment", "project"] as const).filter((name) => text(name) !== undefined);
   if (given.length > 1) {
     throw new ConfigError(
@@ -71,5 +79,6 @@ export function parseStatusArguments(argv: readonly string[], env: Pick<CliEnv, 
     connection: serverConnectionOf("status", { server: text("server"), token: text("token") }, env, "user"),
     scope,
     limit,
+    follow: values.follow === true,
   };
 }

@@ -17,8 +17,10 @@ ${SERVER_USAGE}
   --name <name>                 the experiment's name                                 (default: the file name)
   --tag <tag>                   a tag (repeat for more)
   --runs <n>                    runs to queue, seeds config.seed, +1, ...               (default 1; at most 10)
-  --wait                        show the run's progress until it ends; the exit code is 0 when it
-                                succeeded, 1 when it failed or was canceled
+  --wait                        show the run's progress until it ends (pushed by the server; a
+                                lost connection is retried until it is back, Ctrl-C stops waiting
+                                and the run goes on); the exit code is 0 when it succeeded,
+                                1 when it failed or was canceled
   --help                        show this help
 `;
 

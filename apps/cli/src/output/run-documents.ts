@@ -2,7 +2,10 @@ import {
   type DeploymentRecord,
   type DeploymentRowReport,
   type ExperimentResult,
+  type ScheduleOutcome,
+  type ScheduleRound,
   type SweepRow,
+  scheduleRoundRows,
   suggestedRow,
 } from "@deadweight/core";
 import type { ExperimentConfig } from "@deadweight/experiment-config";
@@ -38,9 +41,15 @@ export interface ResultsDocument {
    * with pruned inputs.
    */
   readonly inputPruning: ExperimentResult["inputPruning"];
-  /** Each row with the inputs its network reads and, under input pruning, its reduction against the network before it. */
+  /**
+   * The sweep's rows, then one row per schedule round ("round-N"), each with the inputs its network
+   * reads and, under input pruning, its reduction against the network before it.
+   */
   readonly rows: ResultsRow[];
+  /** The smallest row (sweep or round) within 0.5 validation points of the base model. */
   readonly suggestedRowId: string | null;
+  /** The iterative schedule: every round (its network is under models/round-N when exported) and why it stopped; null without one. */
+  readonly schedule: ResultsSchedule | null;
   readonly timings: ExperimentResult["timings"] & { readonly total: number };
   /** Model id ("base" or a row id) -> folder relative to results.json. */
   readonly models: Record<string, string>;
@@ -48,13 +57,21 @@ export interface ResultsDocument {
   readonly deployment: ResultsDeployment | null;
 }
 
-/** A sweep row as results.json records it. */
+/** A sweep or round row as results.json records it. */
 export type ResultsRow = SweepRow & {
   /** Input features the row's network reads (the original width without input pruning). */
   readonly inputsKept: number;
   /** Parameters removed, in percent of the trained network before input pruning; null without input pruning. */
   readonly parameterReductionWithInputsPercent: number | null;
 };
+
+/** The schedule as results.json records it: the rounds without their weights. */
+export interface ResultsSchedule {
+  readonly stopReason: ScheduleOutcome["stopReason"];
+  readonly stopNote: string;
+  readonly seconds: number;
+  readonly rounds: Omit<ScheduleRound, "weights">[];
+}
 
 export function buildResultsDocument(input: {
   readonly config: ExperimentConfig;
@@ -63,8 +80,14 @@ export function buildResultsDocument(input: {
   readonly totalSeconds: number;
   readonly createdAt: Date;
   readonly deployment?: ResultsDeployment | null;
+  readonly schedule?: ScheduleOutcome | null;
+  /** Model id -> files written; default the experiment's models. */
+  readonly modelIds?: readonly string[];
 }): ResultsDocument {
   const { result } = input;
+  const schedule = input.schedule ?? null;
+  const rows = [...result.rows, ...scheduleRoundRows(schedule?.rounds ?? [])];
+  const modelIds = input.modelIds ?? [...result.models.keys()];
   return {
     tool: "deadweight",
     formatVersion: 1,
@@ -78,10 +101,19 @@ export function buildResultsDocument(input: {
     learning: result.learning,
     featureScaling: result.featureScaling,
     inputPruning: result.inputPruning,
-    rows: result.rows.map((row) => resultsRow(row, result)),
-    suggestedRowId: suggestedRow(result.rows, result.learning)?.id ?? null,
+    rows: rows.map((row) => resultsRow(row, result)),
+    suggestedRowId: suggestedRow(rows, result.learning)?.id ?? null,
+    schedule:
+      schedule === null
+        ? null
+        : {
+            stopReason: schedule.stopReason,
+            stopNote: schedule.stopNote,
+            seconds: schedule.seconds,
+            rounds: schedule.rounds.map(({ weights: _weights, ...round }) => round),
+          },
     timings: { ...result.timings, total: input.totalSeconds },
-    models: Object.fromEntries([...result.models.keys()].map((id) => [id, `models/${id}`])),
+    models: Object.fromEntries(modelIds.map((id) => [id, `models/${id}`])),
     deployment: input.deployment ?? null,
   };
 }

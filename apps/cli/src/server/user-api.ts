@@ -6,9 +6,10 @@ import {
   type ServerConnection,
   toServerCallError,
 } from "@deadweight/worker";
-import { createTRPCClient, httpLink } from "@trpc/client";
+import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink } from "@trpc/client";
+import { EventSource } from "eventsource";
 
-/** The API as a person's token sees it (tRPC over HTTP), for submit and status. */
+/** The API as a person's token sees it (tRPC over HTTP; subscriptions over server-sent events), for submit and status. */
 export type UserApiClient = ReturnType<typeof createTRPCClient<AppRouter>>;
 
 export interface UserApi {
@@ -19,12 +20,26 @@ export interface UserApi {
 }
 
 export function createUserApi(connection: ServerConnection): UserApi {
+  const headers = authorisationHeaders(connection);
   const client = createTRPCClient<AppRouter>({
     links: [
-      httpLink({
-        url: `${connection.serverUrl}/api/trpc`,
-        headers: authorisationHeaders(connection),
-        fetch: fetchWithTimeout(connection.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS),
+      splitLink({
+        condition: (op) => op.type === "subscription",
+        // Node 20 has no EventSource: the `eventsource` package's, whose fetch sends the token on the
+        // first connection and on every reconnection it makes by itself. No time limit: the stream
+        // stays open as long as the subscription (the server's pings keep it alive).
+        true: httpSubscriptionLink({
+          url: `${connection.serverUrl}/api/trpc`,
+          EventSource,
+          eventSourceOptions: {
+            fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, ...headers } }),
+          },
+        }),
+        false: httpLink({
+          url: `${connection.serverUrl}/api/trpc`,
+          headers,
+          fetch: fetchWithTimeout(connection.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS),
+        }),
       }),
     ],
   });

@@ -122,7 +122,8 @@ function rowCells(row: SweepRow): string[] {
   ];
 }
 
-function formatThreshold(threshold: PruningThreshold): string {
+/** A threshold as the tables show it: "mean 0.1 / std 0.4", "keep 50% by std". */
+export function formatThreshold(threshold: PruningThreshold): string {
   switch (threshold.kind) {
     case "meanStd":
       return `mean ${num(threshold.mean)} / std ${num(threshold.std)}`;

@@ -183,3 +183,77 @@ describe("parsePruneArguments' deployment flags", () => {
     }
   });
 });
+
+describe("parsePruneArguments' schedule flags", () => {
+  it("map onto the config's schedule section, whose defaults fill the rest", () => {
+    const { overrides } = parsePruneArguments([
+      "--rounds",
+      "6",
+      "--recover-epochs",
+      "2",
+      "--round-drop",
+      "0.8",
+      "--target-kept",
+      "0.15",
+      "--target-drop",
+      "0.5",
+    ]);
+    expect(overrides).toEqual({
+      schedule: { rounds: 6, recoverEpochs: 2, roundDrop: 0.8, targetKept: 0.15, targetDrop: 0.5 },
+    });
+    expect(loadExperimentConfig(undefined, parsePruneArguments(["--rounds", "3"]).overrides).schedule).toEqual({
+      rounds: 3,
+      recoverEpochs: 1,
+      thresholds: "auto",
+      roundDrop: 1,
+    });
+  });
+
+  it("leave the schedule off when absent", () => {
+    expect(loadExperimentConfig(undefined, {}).schedule).toBeUndefined();
+  });
+
+  it.each([
+    ["mean=0.1,std=0.4", { kind: "meanStd", mean: 0.1, std: 0.4 }],
+    ["std=0.2", { kind: "stdFold", std: 0.2 }],
+    ["apoz=0.9", { kind: "apoz", apoz: 0.9 }],
+    ["keep=0.5", { kind: "rank", keepFraction: 0.5, score: "std" }],
+    ["keep=0.5,score=meanAbs", { kind: "rank", keepFraction: 0.5, score: "meanAbs" }],
+  ])("read --round-threshold %s as a fixed threshold", (value, threshold) => {
+    const config = loadExperimentConfig(undefined, parsePruneArguments(["--round-threshold", value]).overrides);
+    expect(config.schedule).toMatchObject({ thresholds: "fixed", threshold });
+  });
+
+  it.each([
+    [["--round-threshold", "mean=0.1"], /--round-threshold: "mean=0.1" is none of/],
+    [["--round-threshold", "keep"], /--round-threshold: "keep" in "keep" is not a key=value pair/],
+    [["--round-threshold", "keep=half"], /--round-threshold keep: "half" is not a number/],
+    [["--rounds", "many"], /--rounds: "many" is not a number/],
+  ])("refuse %j naming the flag", (argv, message) => {
+    expect(() => parsePruneArguments(argv)).toThrow(ConfigError);
+    expect(() => parsePruneArguments(argv)).toThrow(message);
+  });
+
+  it.each([
+    [["--rounds", "0"], /schedule\.rounds: must be at least 1 round/],
+    [["--recover-epochs", "0.5"], /schedule\.recoverEpochs: must be a whole number of epochs/],
+    [["--target-kept", "2"], /schedule\.targetKept: must be a fraction of at most 1/],
+    [["--round-threshold", "keep=0"], /schedule\.threshold\.keepFraction: /],
+  ])("refuse %j through the config's validation, naming the field", (argv, message) => {
+    const { overrides } = parsePruneArguments(argv);
+    expect(() => loadExperimentConfig(undefined, overrides)).toThrow(message);
+  });
+
+  it("are in the usage", () => {
+    for (const flag of [
+      "--rounds",
+      "--recover-epochs",
+      "--round-drop",
+      "--round-threshold",
+      "--target-kept",
+      "--target-drop",
+    ]) {
+      expect(PRUNE_USAGE).toContain(flag);
+    }
+  });
+});

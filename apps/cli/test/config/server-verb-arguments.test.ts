@@ -227,6 +227,18 @@ describe("parseStatusArguments", () => {
     });
   });
 
+  it("follows live only when asked (--follow), with any scope", () => {
+    expect(parseStatusArguments(SERVER, NO_ENV).follow).toBe(false);
+    expect(parseStatusArguments([...SERVER, "--run", "r1", "--follow"], NO_ENV)).toMatchObject({
+      scope: { kind: "run", runId: "r1" },
+      follow: true,
+    });
+    expect(parseStatusArguments([...SERVER, "--follow"], NO_ENV)).toMatchObject({
+      scope: { kind: "team" },
+      follow: true,
+    });
+  });
+
   it("takes one scope at most", () => {
     expect(refusal(() => parseStatusArguments([...SERVER, "--run", "r", "--project", "p"], NO_ENV))).toBe(
       "deadweight status: give one of --run, --experiment, --project, not --run and --project",

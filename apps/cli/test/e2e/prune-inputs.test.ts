@@ -109,3 +109,82 @@ describe("deadweight prune --prune-inputs 0 on a CSV with a constant column", ()
     expect(evaluation.stdout).toContain(`test accuracy: ${(100 * results.base.testAccuracy).toFixed(2)}%`);
   });
 });
+
+describe("deadweight prune --prune-inputs 0 with a schedule", () => {
+  const folder = mkdtempSync(join(tmpdir(), "deadweight-prune-inputs-schedule-"));
+  const csv = join(folder, "flags.csv");
+  const out = join(folder, "run");
+  let run: ReturnType<typeof runDeadweight>;
+
+  beforeAll(() => {
+    writeFileSync(csv, csvWithConstantColumn());
+    run = runDeadweight([
+      "prune",
+      "--dataset",
+      `csv:${csv}`,
+      "--hidden",
+      "8",
+      "--epochs",
+      "20",
+      "--batch-size",
+      "16",
+      "--learning-rate",
+      "0.01",
+      "--criterion",
+      "rank",
+      "--grid",
+      "keep=0.5,1",
+      "--dtypes",
+      "float32",
+      "--prune-inputs",
+      "0",
+      "--rounds",
+      "2",
+      "--round-threshold",
+      "keep=0.5",
+      "--recover-epochs",
+      "1",
+      "--export",
+      "all",
+      "--bundles",
+      "pareto",
+      "--out",
+      out,
+    ]);
+  });
+
+  it("runs the rounds on the input-pruned network: round rows read 2 inputs and their models state the contract", () => {
+    expect(run.stderr).not.toMatch(/error/i);
+    expect(run.status).toBe(0);
+    const results = readJson(join(out, "results.json"));
+    const rounds = results.rows.filter((row: { id: string }) => row.id.startsWith("round-"));
+    expect(rounds.map((row: { id: string }) => row.id)).toEqual(["round-1", "round-2"]);
+    expect(results.schedule.rounds.map((round: { keptNeurons: number[] }) => round.keptNeurons)).toEqual([[4], [2]]);
+    for (const row of rounds) {
+      expect(row.inputsKept).toBe(2);
+      // 2 inputs -> k neurons -> 2 classes, against 3-8-2's 50 parameters before input pruning.
+      const k = row.keptNeurons[0];
+      expect(row.parameters).toBe(2 * k + k + k * 2 + 2);
+      expect(row.parameterReductionWithInputsPercent).toBeCloseTo((100 * (50 - row.parameters)) / 50, 10);
+      const modelFolder = join(out, results.models[row.id]);
+      expect(readJson(join(modelFolder, "input-contract.json")).keptFeatures).toEqual([0, 2]);
+      const kernelShape = readJson(join(modelFolder, "model.json")).weightsManifest[0].weights[0].shape;
+      expect(kernelShape).toEqual([2, k]);
+    }
+  });
+
+  it("gives every bundle the contract, and deadweight evaluate reads a round's model on the full-width CSV", () => {
+    const files = readdirSync(join(out, "bundles"), { recursive: true }).map(String);
+    const modelJsons = files.filter((name) => name.endsWith("model.json"));
+    expect(modelJsons.length).toBeGreaterThan(0);
+    for (const name of modelJsons) {
+      expect(files).toContain(name.replace(/model\.json$/, "input-contract.json"));
+    }
+    const evaluation = runDeadweight(["evaluate", join(out, "models", "round-2"), "--dataset", `csv:${csv}`]);
+    expect(evaluation.status).toBe(0);
+    expect(evaluation.stdout).toContain("inputs: 2 of 3 features (input-contract.json applied)");
+    const results = readJson(join(out, "results.json"));
+    const round2 = results.rows.find((row: { id: string }) => row.id === "round-2");
+    expect(evaluation.stdout).toContain(`test accuracy: ${(100 * round2.testAccuracy).toFixed(2)}%`);
+  });
+});

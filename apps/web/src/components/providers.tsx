@@ -2,7 +2,7 @@
 
 import { createTheme, MantineProvider } from "@mantine/core";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { type ReactNode, useState } from "react";
+import { type ReactNode, useEffect, useState } from "react";
 
 // System fonts only: the build machine cannot fetch web fonts, and a device-bound team's laptop is offline often.
 const theme = createTheme({
@@ -22,6 +22,11 @@ export function Providers({ children }: { readonly children: ReactNode }) {
         },
       }),
   );
+  // Marks the page interactive: until React has hydrated, a click or a pick changes the DOM but no state.
+  // Browser tests wait for it (openPage) before they touch a freshly loaded page.
+  useEffect(() => {
+    document.documentElement.dataset.hydrated = "true";
+  }, []);
   return (
     <MantineProvider theme={theme} defaultColorScheme="light">
       <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>

@@ -13,8 +13,18 @@ export interface PlatformProcess {
   readonly owner: { readonly email: string; readonly password: string };
   readonly projectId: string;
   output(): string;
+  /**
+   * Ctrl-C, then `whileDown` (the server is gone: nothing answers on its port), then the platform
+   * again on the same port and data directory, as an operator restarting it would.
+   */
+  restart(whileDown?: () => Promise<void>): Promise<void>;
   /** Ctrl-C, then removes the data directory. */
   stop(): Promise<void>;
+}
+
+interface RunningChild {
+  readonly child: ChildProcess;
+  readonly exited: Promise<void>;
 }
 
 /**
@@ -23,33 +33,54 @@ export interface PlatformProcess {
  */
 export async function startPlatform(options: { readonly worker?: boolean } = {}): Promise<PlatformProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), "deadweight-web-"));
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [CLI, "platform", "--data-dir", dataDir, "--port", "0", ...(options.worker === false ? ["--no-worker"] : [])],
-    { env: { ...process.env, FORCE_COLOR: "0" }, stdio: ["ignore", "pipe", "pipe"] },
-  );
   let output = "";
   const append = (chunk: Buffer) => {
     output += chunk.toString("utf8");
   };
-  child.stdout?.on("data", append);
-  child.stderr?.on("data", append);
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const deadline = Date.now() + 60_000;
-  while (!output.includes("Ctrl-C stops everything.")) {
-    if (child.exitCode !== null) throw new Error(`the platform exited early:\n${output}`);
-    if (Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`the platform did not start within 60 s:\n${output}`);
+  const launch = async (port: number): Promise<RunningChild> => {
+    const from = output.length;
+    const child: ChildProcess = spawn(
+      process.execPath,
+      [
+        CLI,
+        "platform",
+        "--data-dir",
+        dataDir,
+        "--port",
+        String(port),
+        ...(options.worker === false ? ["--no-worker"] : []),
+      ],
+      { env: { ...process.env, FORCE_COLOR: "0" }, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    child.stdout?.on("data", append);
+    child.stderr?.on("data", append);
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    const deadline = Date.now() + 60_000;
+    while (!output.slice(from).includes("Ctrl-C stops everything.")) {
+      if (child.exitCode !== null) throw new Error(`the platform exited early:\n${output.slice(from)}`);
+      if (Date.now() > deadline) {
+        child.kill("SIGKILL");
+        throw new Error(`the platform did not start within 60 s:\n${output.slice(from)}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+    return { child, exited };
+  };
+  const interrupt = async ({ child, exited }: RunningChild) => {
+    if (child.exitCode !== null) return;
+    child.kill("SIGINT");
+    const killer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+    await exited;
+    clearTimeout(killer);
+  };
+
+  let running = await launch(0);
   const url = /Deadweight platform: (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
   const email = /email: +(\S+)/.exec(output)?.[1];
   const password = /password: +(\S+)/.exec(output)?.[1];
   const projectId = /--project (\S+)/.exec(output)?.[1];
   if (url === undefined || email === undefined || password === undefined || projectId === undefined) {
-    child.kill("SIGKILL");
+    running.child.kill("SIGKILL");
     throw new Error(`unexpected platform output:\n${output}`);
   }
   return {
@@ -58,13 +89,13 @@ export async function startPlatform(options: { readonly worker?: boolean } = {})
     owner: { email, password },
     projectId,
     output: () => output,
+    restart: async (whileDown) => {
+      await interrupt(running);
+      await whileDown?.();
+      running = await launch(Number(new URL(url).port));
+    },
     stop: async () => {
-      if (child.exitCode === null) {
-        child.kill("SIGINT");
-        const killer = setTimeout(() => child.kill("SIGKILL"), 15_000);
-        await exited;
-        clearTimeout(killer);
-      }
+      await interrupt(running);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -73,4 +104,9 @@ export async function startPlatform(options: { readonly worker?: boolean } = {})
 /** The CLI token the platform wrote at first start (acts as the local owner within team "Local"). */
 export function ownerToken(platform: PlatformProcess): string {
   return readFileSync(join(platform.dataDir, "cli-token"), "utf8").trim();
+}
+
+/** The worker token the platform wrote at first start (a worker of team "Local", as the local worker uses). */
+export function workerToken(platform: PlatformProcess): string {
+  return readFileSync(join(platform.dataDir, "worker-token"), "utf8").trim();
 }

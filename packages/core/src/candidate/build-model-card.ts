@@ -31,6 +31,8 @@ export interface ModelCardInput {
   readonly createdAt: Date;
   readonly source: { readonly runId: string | null; readonly description?: string };
   readonly threshold: PruningThreshold;
+  /** See ModelCard.note; absent: null. */
+  readonly note?: string | null;
   readonly base: BaseModelMetrics;
   /** The candidate's parameters as exported (pruned, possibly fine-tuned). */
   readonly weights: MlpWeights;
@@ -135,6 +137,7 @@ export function buildModelCard(input: ModelCardInput): ModelCard {
     createdAt: input.createdAt.toISOString(),
     source: { runId: input.source.runId, description: input.source.description ?? null },
     threshold: input.threshold,
+    note: input.note ?? null,
     architecture: {
       inputSize: first.inputSize,
       classCount: last.outputSize,

@@ -54,6 +54,11 @@ export interface ModelCard {
   readonly createdAt: string;
   readonly source: { readonly runId: string | null; readonly description: string | null };
   readonly threshold: PruningThreshold;
+  /**
+   * How the candidate was reached when its threshold alone does not say: a schedule round's row note
+   * (every round's threshold, recovery epochs per round); null for a row pruned once from the base model.
+   */
+  readonly note: string | null;
   readonly architecture: {
     readonly inputSize: number;
     readonly classCount: number;

@@ -37,6 +37,11 @@ export interface DeployCandidatesInput {
   readonly stats: ActivationStats;
   readonly sweep: { readonly base: BaseModelMetrics; readonly rows: readonly SweepRow[] };
   /**
+   * Networks of rows that are not the base `weights` pruned by their threshold, by row id: the
+   * rounds of a pruning schedule (roundNetworks), whose rows are in `sweep.rows` like any other.
+   */
+  readonly roundNetworks?: ReadonlyMap<string, MlpWeights>;
+  /**
    * The split the network was trained on. When its features were scaled (scaleDataSplit), bundles
    * get the scaling folded into their first layer and are measured and verified on the raw features.
    */
@@ -178,11 +183,11 @@ export async function deployCandidates(input: DeployCandidatesInput): Promise<De
     return { row, version, network, measured, recovery };
   };
 
+  const networkOf = (row: SweepRow): MlpWeights =>
+    input.roundNetworks?.get(row.id) ?? applyPruningPlan(input.weights, planPruning(input.stats, row.threshold));
   const variants: DeploymentVariant[] = [];
   for (const row of candidates) {
-    variants.push(
-      await measure(row, "one-shot", applyPruningPlan(input.weights, planPruning(input.stats, row.threshold)), null),
-    );
+    variants.push(await measure(row, "one-shot", networkOf(row), null));
   }
   let answer = chooseByBudget(variants, base, budget);
 
@@ -202,6 +207,7 @@ export async function deployCandidates(input: DeployCandidatesInput): Promise<De
       // Without the base training time no cost ratio is recorded (see below); 1 only satisfies the check.
       baseTrainingSeconds: input.baseTrainingSeconds ?? 1,
       split,
+      networkOf,
       training: { ...input.training, epochs: settings.recoveryEpochs, ...(signal === undefined ? {} : { signal }) },
       onProgress: ({ rowId, done, total, training }) =>
         input.onProgress?.(

@@ -3,6 +3,7 @@ import { unquantizedWeightNames } from "../bundle/model-bundle.js";
 import type { ModelCardInput } from "../candidate/build-model-card.js";
 import type { SplitRecord } from "../data/data-split.js";
 import { DeadweightError } from "../errors.js";
+import { isScheduleRoundRow } from "../schedule/schedule-round-rows.js";
 import type { BaseModelMetrics } from "../sweep/sweep-row.js";
 import { type DeploymentVariant, type ExportedBundle, variantId } from "./deployment-variant.js";
 
@@ -38,6 +39,8 @@ export function modelCardInputOf(input: {
     createdAt: input.createdAt,
     source: input.source,
     threshold: row.threshold,
+    // A round's threshold applied to the round before it: its note says how the network was reached.
+    note: isScheduleRoundRow(row) ? (row.note ?? null) : null,
     base: input.base,
     weights: chosen.network,
     oneShot: { validationAccuracy: row.validationAccuracy, testAccuracy: row.testAccuracy },

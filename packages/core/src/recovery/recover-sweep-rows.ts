@@ -38,6 +38,11 @@ export interface RecoverRowsInput {
   readonly baseTrainingSeconds: number;
   readonly split: DataSplit;
   readonly training: TrainingOptions;
+  /**
+   * The pruned network of a row; default: the base `weights` pruned by the row's threshold on `stats`.
+   * A schedule round's network comes from the round before it, so its caller passes it here.
+   */
+  readonly networkOf?: (row: SweepRow) => MlpWeights;
   readonly onProgress?: (progress: {
     readonly rowId: string;
     readonly done: number;
@@ -68,7 +73,7 @@ export async function recoverSweepRows(input: RecoverRowsInput): Promise<Recover
   }
   const recovered: RecoveredRow[] = [];
   for (const [index, row] of rows.entries()) {
-    const pruned = applyPruningPlan(input.weights, planPruning(input.stats, row.threshold));
+    const pruned = input.networkOf?.(row) ?? applyPruningPlan(input.weights, planPruning(input.stats, row.threshold));
     const result: RecoveredNetwork = await fineTunePrunedNetwork(pruned, input.split, input.training, (training) =>
       input.onProgress?.({ rowId: row.id, done: index, total: rows.length, training }),
     );

@@ -17,11 +17,20 @@ export function suggestedRow<T extends SuggestableRow>(
   learning: Pick<LearningCheck, "verdict"> | null,
 ): T | null {
   if (learning?.verdict === "did-not-learn") return null;
+  return fewestParametersWithinDrop(rows, SUGGESTION_MAX_VALIDATION_DROP);
+}
+
+/**
+ * The row with the fewest parameters among rows with a model whose validation accuracy is at most
+ * `maxValidationDrop` points below their reference (the first such row on a tie); null when none is.
+ */
+export function fewestParametersWithinDrop<T extends SuggestableRow>(
+  rows: readonly T[],
+  maxValidationDrop: number,
+): T | null {
   const acceptable = rows.filter(
     (row) =>
-      row.status === "ok" &&
-      row.validationAccuracyDrop !== null &&
-      row.validationAccuracyDrop <= SUGGESTION_MAX_VALIDATION_DROP,
+      row.status === "ok" && row.validationAccuracyDrop !== null && row.validationAccuracyDrop <= maxValidationDrop,
   );
   return acceptable.reduce<T | null>(
     (best, row) => (best === null || row.parameters < best.parameters ? row : best),

@@ -5,13 +5,15 @@ import { StageFailure } from "./stage-failure.js";
 import { deployStage } from "./stages/deploy-stage.js";
 import { exportStage } from "./stages/export-stage.js";
 import { loadStage } from "./stages/load-stage.js";
+import { scheduleStage } from "./stages/schedule-stage.js";
 import { statisticsStage } from "./stages/statistics-stage.js";
 import { sweepStage } from "./stages/sweep-stage.js";
 import { trainStage } from "./stages/train-stage.js";
 
 /**
  * A claimed run from start to end: load -> train -> statistics -> sweep -> export -> deploy, each stage
- * reported to the server as it finishes. Training is skipped when an earlier attempt stored the
+ * reported to the server as it finishes. A configured pruning schedule runs at the end of the sweep
+ * stage (its rounds are result rows like the sweep's). Training is skipped when an earlier attempt stored the
  * base model (see resume-plan.ts). Throws StageFailure naming the stage that failed, or the abort
  * signal's reason (a RunStop) when told to stop.
  */
@@ -58,7 +60,9 @@ export async function runPipeline(context: StageContext): Promise<void> {
     (result) => result.training !== null,
   );
   const stats = await stage("statistics", () => statisticsStage(context, loaded, trained.weights));
-  const sweep = await stage("sweep", () => sweepStage(context, loaded, trained.weights, stats, timings));
-  await stage("export", () => exportStage(context, loaded, trained.weights, stats, sweep.rows));
-  await stage("deploy", () => deployStage(context, loaded, trained, stats, sweep));
+  const swept = await stage("sweep", async () =>
+    scheduleStage(context, loaded, trained.weights, await sweepStage(context, loaded, trained.weights, stats, timings)),
+  );
+  await stage("export", () => exportStage(context, loaded, trained.weights, stats, swept));
+  await stage("deploy", () => deployStage(context, loaded, trained, stats, swept));
 }

@@ -1,30 +1,45 @@
 "use client";
 
-import { Anchor, ScrollArea, Table, Text, TextInput } from "@mantine/core";
+import { Anchor, Table, Text, TextInput } from "@mantine/core";
 import Link from "next/link";
 import { useMemo, useState } from "react";
 import { formatBytes, formatCount } from "@/lib/format";
 import type { RunComparison } from "@/lib/router-outputs";
 import { bestUnderBudget, defaultSizeBudgets } from "./size-budgets";
+import { useWindowedRows } from "./windowed-rows";
+
+const ROW_HEIGHT = 36;
+const VIEWPORT_HEIGHT = 520;
 
 export interface BudgetTableProps {
+  /** Frontier points suffice: the best row under a budget is always on its run's frontier. */
   readonly comparison: RunComparison;
   readonly labels: ReadonlyMap<string, string>;
   readonly baseline: string | null;
   readonly projectId: string;
 }
 
-/** Per run and per size budget, the accuracy of the row one would ship. Budgets are editable. */
+/**
+ * Per run (a row each, so 200 runs stay a readable list, rendered only where scrolled to) and per
+ * size budget (a column each), the accuracy of the row one would ship. Budgets are editable.
+ */
 export function BudgetTable({ comparison, labels, baseline, projectId }: BudgetTableProps) {
   const bytes = comparison.size === "bytes";
   const suggested = useMemo(
-    () => defaultSizeBudgets(comparison.series.flatMap((entry) => entry.points.map((point) => point.size))),
+    () => defaultSizeBudgets(comparison.series.flatMap((entry) => entry.points.sizes)),
     [comparison],
   );
   const [typed, setTyped] = useState<string | null>(null);
-  const budgets = typed === null ? suggested : parseBudgets(typed);
+  const budgets = useMemo(() => (typed === null ? suggested : parseBudgets(typed)), [typed, suggested]);
   const formatSize = (value: number) => (bytes ? formatBytes(value) : formatCount(value));
   const baselineSeries = comparison.series.find((entry) => entry.runId === baseline);
+  const picks = useMemo(
+    () => comparison.series.map((entry) => budgets.map((budget) => bestUnderBudget(entry.points, budget))),
+    [comparison, budgets],
+  );
+  const rows = useWindowedRows(comparison.series.length, ROW_HEIGHT, VIEWPORT_HEIGHT);
+  const baselinePicks =
+    baselineSeries === undefined ? null : budgets.map((budget) => bestUnderBudget(baselineSeries.points, budget));
 
   return (
     <>
@@ -35,8 +50,18 @@ export function BudgetTable({ comparison, labels, baseline, projectId }: BudgetT
         w={420}
         mb="xs"
       />
-      <ScrollArea>
-        <Table striped aria-label="Best row per size budget" data-testid="budget-table">
+      <div
+        style={{ maxHeight: VIEWPORT_HEIGHT, overflowY: "auto" }}
+        onScroll={rows.onScroll}
+        data-testid="budget-table-scroll"
+        data-row-height={ROW_HEIGHT}
+      >
+        <Table
+          stickyHeader
+          aria-label="Best row per size budget"
+          data-testid="budget-table"
+          data-rows={comparison.series.length}
+        >
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Run</Table.Th>
@@ -46,46 +71,67 @@ export function BudgetTable({ comparison, labels, baseline, projectId }: BudgetT
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {comparison.series.map((entry) => (
-              <Table.Tr key={entry.runId} fw={entry.runId === baseline ? 700 : undefined}>
-                <Table.Td>
-                  <Anchor component={Link} href={`/projects/${projectId}/runs/${entry.runId}`}>
-                    {labels.get(entry.runId)}
-                  </Anchor>
-                  {entry.runId === baseline && (
-                    <Text span size="xs" c="dimmed">
-                      {" "}
-                      (baseline)
-                    </Text>
-                  )}
-                </Table.Td>
-                {budgets.map((budget) => {
-                  const pick = bestUnderBudget(entry.points, budget);
-                  const reference =
-                    baselineSeries === undefined || entry.runId === baseline
-                      ? null
-                      : bestUnderBudget(baselineSeries.points, budget);
-                  return (
-                    <Table.Td
-                      key={budget}
-                      title={pick === null ? "nothing fits" : `${pick.rowKey}, ${formatSize(pick.size)}`}
-                    >
-                      {pick === null ? "–" : `${(pick.testAccuracy * 100).toFixed(2)}%`}
-                      {pick !== null && reference !== null && (
-                        <Text span size="xs" c={pick.testAccuracy >= reference.testAccuracy ? "green" : "red"}>
-                          {" "}
-                          ({pick.testAccuracy >= reference.testAccuracy ? "+" : "−"}
-                          {Math.abs((pick.testAccuracy - reference.testAccuracy) * 100).toFixed(2)})
-                        </Text>
-                      )}
-                    </Table.Td>
-                  );
-                })}
-              </Table.Tr>
-            ))}
+            {rows.spaceBefore > 0 && <tr aria-hidden style={{ height: rows.spaceBefore }} />}
+            {comparison.series.slice(rows.first, rows.end).map((entry, offset) => {
+              const row = rows.first + offset;
+              return (
+                <Table.Tr
+                  key={entry.runId}
+                  data-run={entry.runId}
+                  h={ROW_HEIGHT}
+                  bg={entry.runId === baseline ? "blue.0" : undefined}
+                  fw={entry.runId === baseline ? 700 : undefined}
+                >
+                  <Table.Td style={{ whiteSpace: "nowrap" }}>
+                    {/* No prefetch: 200 visible links would each fetch a run page. */}
+                    <Anchor component={Link} prefetch={false} href={`/projects/${projectId}/runs/${entry.runId}`}>
+                      {labels.get(entry.runId)}
+                    </Anchor>
+                    {entry.runId === baseline && (
+                      <Text span size="xs" c="dimmed">
+                        {" "}
+                        (baseline)
+                      </Text>
+                    )}
+                  </Table.Td>
+                  {budgets.map((budget, column) => {
+                    const pick = picks[row]?.[column] ?? null;
+                    const test = pick === null ? null : (entry.points.testAccuracies[pick] ?? null);
+                    const referencePick = entry.runId === baseline ? null : (baselinePicks?.[column] ?? null);
+                    const reference =
+                      referencePick === null || baselineSeries === undefined
+                        ? null
+                        : (baselineSeries.points.testAccuracies[referencePick] ?? null);
+                    return (
+                      <Table.Td
+                        key={budget}
+                        style={{ whiteSpace: "nowrap" }}
+                        data-budget={budget}
+                        data-row-key={pick === null ? undefined : entry.points.rowKeys[pick]}
+                        title={
+                          pick === null
+                            ? "nothing fits"
+                            : `${entry.points.rowKeys[pick]}, ${formatSize(entry.points.sizes[pick] ?? 0)}`
+                        }
+                      >
+                        {test === null ? "–" : `${(test * 100).toFixed(2)}%`}
+                        {test !== null && reference !== null && (
+                          <Text span size="xs" c={test >= reference ? "green" : "red"}>
+                            {" "}
+                            ({test >= reference ? "+" : "−"}
+                            {Math.abs((test - reference) * 100).toFixed(2)})
+                          </Text>
+                        )}
+                      </Table.Td>
+                    );
+                  })}
+                </Table.Tr>
+              );
+            })}
+            {rows.spaceAfter > 0 && <tr aria-hidden style={{ height: rows.spaceAfter }} />}
           </Table.Tbody>
         </Table>
-      </ScrollArea>
+      </div>
     </>
   );
 }

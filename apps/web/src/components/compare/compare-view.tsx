@@ -1,6 +1,18 @@
 "use client";
 
-import { Alert, Anchor, Group, NativeSelect, Paper, SegmentedControl, Stack, Switch, Text, Title } from "@mantine/core";
+import {
+  Alert,
+  Anchor,
+  Group,
+  Loader,
+  NativeSelect,
+  Paper,
+  SegmentedControl,
+  Stack,
+  Switch,
+  Text,
+  Title,
+} from "@mantine/core";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useMemo, useState } from "react";
@@ -18,20 +30,31 @@ export interface CompareViewProps {
   readonly initialBaseline: string | null;
 }
 
-/** Many runs side by side: overlaid trade-off curves, a pinned baseline, the config diff, the best row per budget. */
+/**
+ * Many runs (up to 200) side by side: overlaid trade-off curves, a pinned baseline, the config diff,
+ * the best row per budget. The page brings each run's frontier; every point is fetched only when the
+ * reader asks for it.
+ */
 export function CompareView({ projectId, initial, initialBaseline }: CompareViewProps) {
-  const runIds = initial.runs.map((run) => run.runId);
+  const runIds = useMemo(() => initial.runs.map((run) => run.runId), [initial]);
   const [size, setSize] = useState<"bytes" | "parameters">(initial.size);
-  const [frontierOnly, setFrontierOnly] = useState(true);
+  const [allPoints, setAllPoints] = useState(false);
   const [hideIdentical, setHideIdentical] = useState(true);
   const [baseline, setBaseline] = useState<string | null>(initialBaseline);
   const query = useQuery({
-    queryKey: ["compare.runs", runIds, size],
-    queryFn: () => api.compare.runs.query({ runIds, size }),
+    queryKey: ["compare.runs", runIds, size, "frontier"],
+    queryFn: () => api.compare.runs.query({ runIds, size, points: "frontier" }),
     placeholderData: keepPreviousData,
-    ...(size === initial.size ? { initialData: initial } : {}),
+    ...(size === initial.size && initial.points === "frontier" ? { initialData: initial } : {}),
   });
+  const everyPoint = useQuery({
+    queryKey: ["compare.runs", runIds, size, "all"],
+    queryFn: () => api.compare.runs.query({ runIds, size, points: "all" }),
+    enabled: allPoints,
+  });
+  // The frontier answer feeds the tables (the best row under a budget is always a frontier point).
   const comparison = query.data ?? initial;
+  const drawn = allPoints && everyPoint.data !== undefined ? everyPoint.data : comparison;
   const labels = useMemo(() => runLabelsOf(comparison.runs), [comparison.runs]);
   const missing = comparison.runs.filter((run) => run.status !== "succeeded");
 
@@ -52,6 +75,7 @@ export function CompareView({ projectId, initial, initialBaseline }: CompareView
         </Anchor>
       </Group>
       {query.error !== null && <Alert color="red">{errorMessageOf(query.error)}</Alert>}
+      {allPoints && everyPoint.error !== null && <Alert color="red">{errorMessageOf(everyPoint.error)}</Alert>}
       {missing.length > 0 && (
         <Alert color="yellow" title="Some runs have no results yet">
           {missing.map((run) => `${labels.get(run.runId)} (${run.status})`).join(", ")}: their curves appear when they
@@ -69,10 +93,19 @@ export function CompareView({ projectId, initial, initialBaseline }: CompareView
           ]}
         />
         <Switch
-          label="Pareto frontiers only"
-          checked={frontierOnly}
-          onChange={(event) => setFrontierOnly(event.currentTarget.checked)}
+          label="All points"
+          description="every measured row, not only the Pareto frontiers"
+          checked={allPoints}
+          onChange={(event) => setAllPoints(event.currentTarget.checked)}
         />
+        {allPoints && everyPoint.isFetching && (
+          <Group gap={6}>
+            <Loader size="xs" />
+            <Text size="sm" c="dimmed">
+              fetching every point…
+            </Text>
+          </Group>
+        )}
         <NativeSelect
           label="Pinned baseline"
           value={baseline ?? ""}
@@ -84,13 +117,7 @@ export function CompareView({ projectId, initial, initialBaseline }: CompareView
         />
       </Group>
       <Paper withBorder p="md">
-        <OverlayChart
-          comparison={comparison}
-          labels={labels}
-          frontierOnly={frontierOnly}
-          baseline={baseline}
-          projectId={projectId}
-        />
+        <OverlayChart comparison={drawn} labels={labels} baseline={baseline} projectId={projectId} />
       </Paper>
       <Paper withBorder p="md">
         <Title order={4} mb={4}>

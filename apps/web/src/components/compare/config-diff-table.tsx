@@ -1,7 +1,12 @@
 "use client";
 
-import { ScrollArea, Table, Text } from "@mantine/core";
+import { ScrollArea, Stack, Table, Text } from "@mantine/core";
+import { useMemo } from "react";
 import type { RunComparison } from "@/lib/router-outputs";
+import { useWindowedRows } from "./windowed-rows";
+
+const ROW_HEIGHT = 32;
+const VIEWPORT_HEIGHT = 520;
 
 export interface ConfigDiffTableProps {
   readonly comparison: RunComparison;
@@ -10,10 +15,21 @@ export interface ConfigDiffTableProps {
   readonly baseline: string | null;
 }
 
-/** Configuration fields as rows, runs as columns; fields that differ are marked, identical ones can be hidden. */
+type DifferingField = Extract<RunComparison["config"][number], { differs: true }>;
+
+/**
+ * The configuration of many runs in two tables that stay narrow at 200 runs: one row per field (its
+ * value, or how many distinct values the runs have), then one row per run (rendered only where
+ * scrolled to) with only the fields that differ, cells that differ from the pinned baseline marked.
+ */
 export function ConfigDiffTable({ comparison, labels, hideIdentical, baseline }: ConfigDiffTableProps) {
   const fields = hideIdentical ? comparison.config.filter((field) => field.differs) : comparison.config;
+  const differing = useMemo(
+    () => comparison.config.filter((field): field is DifferingField => field.differs),
+    [comparison.config],
+  );
   const baselineIndex = comparison.runs.findIndex((run) => run.runId === baseline);
+  const rows = useWindowedRows(comparison.runs.length, ROW_HEIGHT, VIEWPORT_HEIGHT);
   if (fields.length === 0) {
     return (
       <Text c="dimmed" size="sm">
@@ -22,43 +38,104 @@ export function ConfigDiffTable({ comparison, labels, hideIdentical, baseline }:
     );
   }
   return (
-    <ScrollArea>
-      <Table aria-label="Configuration differences" data-testid="config-diff" withColumnBorders>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Field</Table.Th>
-            {comparison.runs.map((run) => (
-              <Table.Th key={run.runId} fw={run.runId === baseline ? 800 : undefined}>
-                {labels.get(run.runId)}
-              </Table.Th>
+    <Stack gap="md">
+      <ScrollArea.Autosize mah={420} type="auto">
+        <Table aria-label="Configuration fields" data-testid="config-diff" withColumnBorders stickyHeader>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Field</Table.Th>
+              <Table.Th>Value across the runs</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {fields.map((field) => (
+              <Table.Tr key={field.path} data-field={field.path} data-differs={field.differs}>
+                <Table.Td fw={field.differs ? 700 : undefined}>
+                  {field.path}
+                  {field.differs ? " ≠" : ""}
+                </Table.Td>
+                <Table.Td ff="monospace" fz="xs">
+                  {field.differs ? distinctValuesOf(field.values) : JSON.stringify(field.value)}
+                </Table.Td>
+              </Table.Tr>
             ))}
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {fields.map((field) => (
-            <Table.Tr key={field.path} data-field={field.path} data-differs={field.differs}>
-              <Table.Td fw={field.differs ? 700 : undefined}>
-                {field.path}
-                {field.differs ? " ≠" : ""}
-              </Table.Td>
-              {field.values.map((value, index) => {
-                const text = JSON.stringify(value);
-                const differsFromBaseline = baselineIndex >= 0 && text !== JSON.stringify(field.values[baselineIndex]);
+          </Table.Tbody>
+        </Table>
+      </ScrollArea.Autosize>
+      {differing.length > 0 && (
+        <div
+          style={{ maxHeight: VIEWPORT_HEIGHT, overflow: "auto" }}
+          onScroll={rows.onScroll}
+          data-testid="config-by-run-scroll"
+          data-row-height={ROW_HEIGHT}
+        >
+          <Table
+            aria-label="Differing fields per run"
+            data-testid="config-by-run"
+            data-rows={comparison.runs.length}
+            withColumnBorders
+            stickyHeader
+          >
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Run</Table.Th>
+                {differing.map((field) => (
+                  <Table.Th key={field.path}>{field.path}</Table.Th>
+                ))}
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {rows.spaceBefore > 0 && <tr aria-hidden style={{ height: rows.spaceBefore }} />}
+              {comparison.runs.slice(rows.first, rows.end).map((run, offset) => {
+                const index = rows.first + offset;
                 return (
-                  <Table.Td
-                    key={comparison.runs[index]?.runId ?? index}
-                    bg={differsFromBaseline ? "yellow.1" : undefined}
-                    ff="monospace"
-                    fz="xs"
+                  <Table.Tr
+                    key={run.runId}
+                    data-run={run.runId}
+                    h={ROW_HEIGHT}
+                    fw={index === baselineIndex ? 800 : undefined}
                   >
-                    {text}
-                  </Table.Td>
+                    <Table.Td style={{ whiteSpace: "nowrap" }}>{labels.get(run.runId)}</Table.Td>
+                    {differing.map((field) => {
+                      const text = JSON.stringify(field.values[index]);
+                      const differsFromBaseline =
+                        baselineIndex >= 0 && text !== JSON.stringify(field.values[baselineIndex]);
+                      return (
+                        <Table.Td
+                          key={field.path}
+                          bg={differsFromBaseline ? "yellow.1" : undefined}
+                          data-differs-from-baseline={differsFromBaseline || undefined}
+                          ff="monospace"
+                          fz="xs"
+                          style={{ whiteSpace: "nowrap" }}
+                        >
+                          {text}
+                        </Table.Td>
+                      );
+                    })}
+                  </Table.Tr>
                 );
               })}
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </ScrollArea>
+              {rows.spaceAfter > 0 && <tr aria-hidden style={{ height: rows.spaceAfter }} />}
+            </Table.Tbody>
+          </Table>
+        </div>
+      )}
+    </Stack>
   );
+}
+
+/** "3 values: 0.001 (×80), 0.002 (×60), 0.003 (×60)", the commonest first, at most five named. */
+function distinctValuesOf(values: readonly unknown[]): string {
+  const counts = new Map<string, number>();
+  for (const value of values) {
+    const text = JSON.stringify(value);
+    counts.set(text, (counts.get(text) ?? 0) + 1);
+  }
+  const sorted = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const named = sorted
+    .slice(0, 5)
+    .map(([text, count]) => `${text} (×${count})`)
+    .join(", ");
+  return `${counts.size} values: ${named}${sorted.length > 5 ? ", …" : ""}`;
 }

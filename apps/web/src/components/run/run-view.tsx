@@ -16,8 +16,10 @@ import {
 } from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useMemo, useState } from "react";
 import { Fact } from "@/components/fact";
+import { LiveConnectionNotice } from "@/components/live/live-connection-notice";
+import { useRunUpdates } from "@/components/live/use-run-updates";
 import { RunStatusBadge } from "@/components/runs/run-status-badge";
 import { api } from "@/lib/api-client";
 import { errorMessageOf } from "@/lib/api-errors";
@@ -48,42 +50,30 @@ export function RunView(props: RunViewProps) {
   const { projectId, canEdit, experiment } = props;
   const runId = props.initialRun.id;
   const queryClient = useQueryClient();
+  // Pushed, not polled: run.watch puts each new state of the run into run.get's cache below and
+  // refetches the results, statistics and artifacts only when a change concerns them.
+  const connection = useRunUpdates(runId);
   const run = useQuery({
     queryKey: ["run.get", runId],
     queryFn: () => api.run.get.query({ runId }),
     initialData: props.initialRun,
-    refetchInterval: (query) => (LIVE_STATUSES.has(query.state.data?.status ?? "") ? 1_000 : false),
   }).data;
   const live = LIVE_STATUSES.has(run.status);
-  // What the worker stores as stages finish: refetched while the run is live and once when it ends.
   const results = useQuery({
     queryKey: ["result.rows", runId],
     queryFn: () => api.result.rows.query({ runId }),
     initialData: props.initialResults,
-    refetchInterval: live ? 3_000 : false,
   }).data;
   const stats = useQuery({
     queryKey: ["result.layerStats", runId],
     queryFn: () => api.result.layerStats.query({ runId }),
     initialData: props.initialStats,
-    refetchInterval: live && props.initialStats.layers.length === 0 ? 3_000 : false,
   }).data;
   const artifacts = useQuery({
     queryKey: ["artifact.list", runId],
     queryFn: async () => (await api.artifact.list.query({ runId, limit: 100 })).items,
     initialData: props.initialArtifacts,
-    refetchInterval: live ? 3_000 : false,
   }).data;
-
-  const wasLive = useRef(live);
-  useEffect(() => {
-    if (wasLive.current && !live) {
-      for (const key of ["result.rows", "result.layerStats", "artifact.list"]) {
-        void queryClient.invalidateQueries({ queryKey: [key, runId] });
-      }
-    }
-    wasLive.current = live;
-  }, [live, queryClient, runId]);
 
   const cancel = useMutation({
     mutationFn: () => api.run.cancel.mutate({ runId }),
@@ -139,6 +129,7 @@ export function RunView(props: RunViewProps) {
           )}
         </Group>
       </Group>
+      <LiveConnectionNotice connection={connection} />
       {cancel.error !== null && <Alert color="red">{errorMessageOf(cancel.error)}</Alert>}
       {run.errorMessage !== null && (
         <Alert color="red" title={run.status === "failed" ? "The run failed" : "Last error"} role="alert">

@@ -1,9 +1,10 @@
 "use client";
 
+import { MAX_COMPARED_RUNS } from "@deadweight/api/compare-limits";
 import { useState } from "react";
 
-/** The compare endpoint takes at most this many runs. */
-export const MAX_COMPARED_RUNS = 50;
+/** The compare endpoint takes at most this many runs (the API's own limit). */
+export { MAX_COMPARED_RUNS };
 
 /** A set of chosen run ids, capped at what one comparison takes. */
 export function useRunSelection(initial: readonly string[] = []) {

@@ -7,20 +7,31 @@ import { requireTeamRole } from "../../access/team-roles.js";
 import { AppError } from "../../errors/app-error.js";
 import type { Store } from "../../store/store.js";
 import type { RunStatus } from "../runs/run-status.js";
+import { MAX_COMPARED_RUNS } from "./compare-limits.js";
 import { type ConfigField, configDifferences } from "./config-differences.js";
 import { parsedConfig } from "./parsed-configs.js";
-import { type SizeAxis, type TradeOffPointView, tradeOffPoints } from "./trade-off-points.js";
+import { type SizeAxis, type TradeOffColumns, tradeOffPoints } from "./trade-off-points.js";
 
-export type { TradeOffPointView } from "./trade-off-points.js";
+export { MAX_COMPARED_RUNS } from "./compare-limits.js";
+export type { ConfigField } from "./config-differences.js";
+export type { TradeOffColumns } from "./trade-off-points.js";
 
 export const compareRunsInput = z.object({
   runIds: z
     .array(objectId)
     .min(1, "give at least one run")
-    .max(50, "compare at most 50 runs at once")
+    .max(
+      MAX_COMPARED_RUNS,
+      `compare at most ${MAX_COMPARED_RUNS} runs at once: leave some out of the selection, or compare them in groups`,
+    )
     .refine((ids) => new Set(ids).size === ids.length, "each run may appear only once"),
   /** The x axis of the trade-off series. */
   size: z.enum(["bytes", "parameters"]).default("bytes"),
+  /**
+   * Which points of each run: its frontier (what the overlay draws, and all the best-row-per-budget
+   * table needs) or every measured row.
+   */
+  points: z.enum(["frontier", "all"]).default("frontier"),
 });
 export type CompareRunsInput = z.output<typeof compareRunsInput>;
 
@@ -40,14 +51,16 @@ export interface TradeOffSeries {
   /** The unpruned model on the same axes; null until the worker reports. */
   readonly base: { readonly size: number; readonly validationAccuracy: number; readonly testAccuracy: number } | null;
   /**
-   * Every measured row ("ok" status), smallest first. The run's frontier (the points no other point
-   * beats on both size and validation accuracy) is the points with `onFrontier`.
+   * The run's frontier (the points no other point beats on both size and validation accuracy), or
+   * with `points: "all"` every measured row ("ok" status) with the frontier marked; smallest first.
    */
-  readonly points: readonly TradeOffPointView[];
+  readonly points: TradeOffColumns;
 }
 
 export interface RunComparison {
   readonly size: SizeAxis;
+  /** Which points each series holds: the frontier only, or every measured row. */
+  readonly points: "frontier" | "all";
   /** In the order the ids were given; every per-run array below follows it. */
   readonly runs: ComparedRun[];
   /** Each run's configuration (its own seed in place of the experiment's), flattened and lined up. */
@@ -61,7 +74,7 @@ export interface RunComparison {
  * plot. Any run the actor cannot read is NOT_FOUND, named, exactly as if it did not exist.
  */
 export async function compareRuns(store: Store, actor: UserActor, input: CompareRunsInput): Promise<RunComparison> {
-  // One query for all runs instead of one access check each: compare must stay fast at 50 runs.
+  // One query for all runs instead of one access check each: compare must stay fast at 200 runs.
   const stored = await storedRunsQuery(store.reads, input.runIds);
   const byId = new Map(stored.map((run) => [run.id, run]));
   // In the order given, so the id named is the first unreadable one whether it is missing or
@@ -79,7 +92,7 @@ export async function compareRuns(store: Store, actor: UserActor, input: Compare
   }
 
   // Only now that every run is known to be readable are their rows read.
-  const points = await tradeOffPoints(store.reads, store.tradeOffs, input.runIds, input.size);
+  const tradeOffs = await tradeOffPoints(store.reads, store.tradeOffs, input.runIds, input.size);
   const bases = runs.map((run) =>
     run.baseMetrics === null ? null : (JSON.parse(run.baseMetrics) as BaseModelMetrics),
   );
@@ -89,6 +102,7 @@ export async function compareRuns(store: Store, actor: UserActor, input: Compare
   });
   return {
     size: input.size,
+    points: input.points,
     runs: runs.map((run, i) => ({
       runId: run.id,
       experimentId: run.experimentId,
@@ -108,11 +122,19 @@ export async function compareRuns(store: Store, actor: UserActor, input: Compare
           base === null
             ? null
             : { size: base[input.size], validationAccuracy: base.validationAccuracy, testAccuracy: base.testAccuracy },
-        points: points.get(run.id) ?? [],
+        points: tradeOffs.get(run.id)?.[input.points] ?? NO_POINTS,
       };
     }),
   };
 }
+
+const NO_POINTS: TradeOffColumns = Object.freeze({
+  rowKeys: [],
+  sizes: [],
+  validationAccuracies: [],
+  testAccuracies: [],
+  onFrontier: null,
+});
 
 function storedRunsQuery(reads: StoreReads, runIds: readonly string[]) {
   return reads

@@ -1,12 +1,23 @@
-/** One configuration field across the compared runs. */
-export interface ConfigField {
-  /** Dotted path, e.g. "model.hidden" or "training.epochs". */
-  readonly path: string;
-  /** The field's value in each run, in the order the runs were given; null where a run lacks it. */
-  readonly values: unknown[];
-  /** True when at least two runs disagree. */
-  readonly differs: boolean;
-}
+/**
+ * One configuration field across the compared runs: a field every run agrees on carries its one
+ * value, a field they disagree on carries each run's value (200 runs of mostly identical fields
+ * would otherwise repeat every value 200 times).
+ */
+export type ConfigField =
+  | {
+      /** Dotted path, e.g. "model.hidden" or "training.epochs". */
+      readonly path: string;
+      readonly differs: false;
+      /** The value every run has (null when none has the field). */
+      readonly value: unknown;
+    }
+  | {
+      readonly path: string;
+      /** At least two runs disagree. */
+      readonly differs: true;
+      /** The field's value in each run, in the order the runs were given; null where a run lacks it. */
+      readonly values: unknown[];
+    };
 
 /**
  * Flattens each configuration to dotted paths and lines the values up per path, marking the paths
@@ -16,10 +27,12 @@ export interface ConfigField {
 export function configDifferences(configs: readonly unknown[]): ConfigField[] {
   const flattened = configs.map((config) => flatten(config));
   const paths = [...new Set(flattened.flatMap((fields) => [...fields.keys()]))].sort();
-  return paths.map((path) => {
+  return paths.map((path): ConfigField => {
     const values = flattened.map((fields) => (fields.has(path) ? fields.get(path) : null));
     const keys = values.map((value) => JSON.stringify(value));
-    return { path, values, differs: keys.some((key) => key !== keys[0]) };
+    return keys.some((key) => key !== keys[0])
+      ? { path, differs: true, values }
+      : { path, differs: false, value: values[0] ?? null };
   });
 }
 

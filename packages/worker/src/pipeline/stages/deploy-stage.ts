@@ -1,21 +1,17 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  type ActivationStats,
-  bundleFileName,
-  deployCandidates,
-  modelCardFileName,
-  type ThresholdSweep,
-} from "@deadweight/core";
+import { type ActivationStats, bundleFileName, deployCandidates, modelCardFileName } from "@deadweight/core";
 import { attemptOf, type StageContext } from "../stage-context.js";
 import type { LoadedRun } from "./load-stage.js";
+import type { ScheduledSweep } from "./schedule-stage.js";
 import type { TrainedRun } from "./train-stage.js";
 
 /**
  * Deployment candidates (after the sweep): the core decides, measures and verifies
  * (deployCandidates: bundles per dtype, the device budget's answer or the suggested row, optional
  * recovery fine-tuning, a fresh-process check of every exported bundle, the model card); this stage
+ * chooses among the sweep's rows and the schedule's rounds (each round from its own network);
  * gives it a temporary folder, stores the verified bundles and the card as artifacts, and records
  * the deployment.
  */
@@ -24,7 +20,7 @@ export async function deployStage(
   loaded: LoadedRun,
   trained: TrainedRun,
   stats: ActivationStats,
-  sweep: ThresholdSweep,
+  swept: ScheduledSweep,
 ): Promise<void> {
   const { config } = loaded;
   const workspace = await mkdtemp(join(tmpdir(), `deadweight-deploy-${context.run.id}-`));
@@ -32,7 +28,8 @@ export async function deployStage(
     const outcome = await deployCandidates({
       weights: trained.weights,
       stats,
-      sweep,
+      sweep: { base: swept.sweep.base, rows: swept.rows },
+      roundNetworks: swept.roundNetworks,
       split: loaded.split,
       settings: config.deployment,
       training: { batchSize: config.training.batchSize, learningRate: config.training.learningRate, seed: config.seed },

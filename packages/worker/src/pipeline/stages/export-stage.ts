@@ -1,5 +1,6 @@
 import {
   type ActivationStats,
+  exportBaseModel,
   exportPrunedModel,
   type MlpWeights,
   rowsToExport,
@@ -9,6 +10,7 @@ import {
 import { uploadModel } from "../../artifacts/run-artifacts.js";
 import { attemptOf, type StageContext } from "../stage-context.js";
 import type { LoadedRun } from "./load-stage.js";
+import type { ScheduledSweep } from "./schedule-stage.js";
 
 /** Models uploaded at once: uploads wait on the network and the server, not on this process. */
 const PARALLEL_UPLOADS = 4;
@@ -16,26 +18,26 @@ const PARALLEL_UPLOADS = 4;
 /**
  * Stores the pruned models the configuration asks for (the Pareto front by default), taking raw
  * features (the split's scaling folded into their first layer); the base model is already stored.
+ * A schedule round's model is its own network (the rounds' Pareto rows by default).
  */
 export async function exportStage(
   context: StageContext,
   loaded: LoadedRun,
   weights: MlpWeights,
   stats: ActivationStats,
-  rows: readonly SweepRow[],
+  swept: Pick<ScheduledSweep, "rows" | "roundNetworks">,
 ): Promise<void> {
-  const chosen = rowsToExport(rows, loaded.config.export);
+  const chosen = rowsToExport(swept.rows, loaded.config.export);
   const scaling = splitFeatureScaling(loaded.split);
+  const modelOf = (row: SweepRow) => {
+    const network = swept.roundNetworks.get(row.id);
+    // A round's network is the base model's shape made smaller: exported as the base model is.
+    return network === undefined ? exportPrunedModel(weights, stats, row, scaling) : exportBaseModel(network, scaling);
+  };
   let stored = 0;
   const exportOne = async (row: SweepRow) => {
     context.signal.throwIfAborted();
-    const reports = await uploadModel(
-      context.api,
-      attemptOf(context),
-      row.id,
-      await exportPrunedModel(weights, stats, row, scaling),
-      row.id,
-    );
+    const reports = await uploadModel(context.api, attemptOf(context), row.id, await modelOf(row), row.id);
     stored++;
     context.progress.set({
       stage: "export",

@@ -15,9 +15,11 @@ import {
   Title,
 } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
-import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
+import { LiveConnectionNotice } from "@/components/live/live-connection-notice";
+import { useProjectUpdates } from "@/components/live/use-project-updates";
 import { RunStatusBadge } from "@/components/runs/run-status-badge";
 import { api } from "@/lib/api-client";
 import { formatDateTime } from "@/lib/format";
@@ -71,8 +73,15 @@ export function ExperimentsView({ projectId, canEdit, firstPage }: ExperimentsVi
     initialPageParam: null as string | null,
     getNextPageParam: (page) => page.nextCursor,
     placeholderData: keepPreviousData,
-    refetchInterval: 5_000,
     ...(unfiltered ? { initialData: { pages: [firstPage], pageParams: [null] } } : {}),
+  });
+  const queryClient = useQueryClient();
+  // Each experiment shows its latest run: refetched when the server says the project's runs changed.
+  const connection = useProjectUpdates(projectId, () => {
+    void queryClient.invalidateQueries({
+      queryKey: ["experiment.list"],
+      predicate: (cached) => (cached.queryKey[1] as { projectId?: string } | undefined)?.projectId === projectId,
+    });
   });
   const experiments = query.data?.pages.flatMap((page) => page.items) ?? [];
   const filtering = !unfiltered;
@@ -87,6 +96,7 @@ export function ExperimentsView({ projectId, canEdit, firstPage }: ExperimentsVi
           </Button>
         )}
       </Group>
+      <LiveConnectionNotice connection={connection} />
       <Group align="end" gap="sm" role="search" aria-label="Filter experiments">
         <TextInput
           label="Search"

@@ -1,9 +1,11 @@
 "use client";
 
 import { Alert, Button, Group, NativeSelect, Stack, Text, Title } from "@mantine/core";
-import { useInfiniteQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { LiveConnectionNotice } from "@/components/live/live-connection-notice";
+import { useProjectUpdates } from "@/components/live/use-project-updates";
 import { RunTable } from "@/components/runs/run-table";
 import { MAX_COMPARED_RUNS, useRunSelection } from "@/components/runs/use-run-selection";
 import { api } from "@/lib/api-client";
@@ -22,6 +24,11 @@ export function RunsView({ projectId, experimentNames, firstPage }: RunsViewProp
   const router = useRouter();
   const [status, setStatus] = useState<Status>("");
   const { selected, toggle, addAll, clear } = useRunSelection();
+  const queryClient = useQueryClient();
+  // Refetched when the server says runs changed (queued, claimed, progressed, finished), never on a timer.
+  const connection = useProjectUpdates(projectId, () => {
+    void queryClient.invalidateQueries({ queryKey: ["run.list", projectId] });
+  });
   const query = useInfiniteQuery({
     queryKey: ["run.list", projectId, status],
     queryFn: ({ pageParam }) =>
@@ -33,7 +40,6 @@ export function RunsView({ projectId, experimentNames, firstPage }: RunsViewProp
       }),
     initialPageParam: null as string | null,
     getNextPageParam: (page) => page.nextCursor,
-    refetchInterval: 5_000,
     ...(status === "" ? { initialData: { pages: [firstPage], pageParams: [null] } } : {}),
   });
   const runs = query.data?.pages.flatMap((page) => page.items) ?? [];
@@ -61,6 +67,7 @@ export function RunsView({ projectId, experimentNames, firstPage }: RunsViewProp
           </Button>
         </Group>
       </Group>
+      <LiveConnectionNotice connection={connection} />
       <NativeSelect
         label="Status"
         w={200}

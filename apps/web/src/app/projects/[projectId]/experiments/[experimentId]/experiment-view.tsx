@@ -3,6 +3,8 @@
 import { Alert, Badge, Button, Code, Group, Paper, Stack, Text, Title } from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
+import { LiveConnectionNotice } from "@/components/live/live-connection-notice";
+import { useProjectUpdates } from "@/components/live/use-project-updates";
 import { RunTable } from "@/components/runs/run-table";
 import { useRunSelection } from "@/components/runs/use-run-selection";
 import { api } from "@/lib/api-client";
@@ -25,8 +27,11 @@ export function ExperimentView({ projectId, canEdit, experiment, firstRuns }: Ex
     queryKey: ["run.list", "experiment", experiment.id],
     queryFn: () => api.run.list.query({ experimentId: experiment.id, limit: 100 }),
     initialData: firstRuns,
-    refetchInterval: 2_000,
   }).data.items;
+  // Refetched when the server says the project's runs changed; a new run's id is not known here, so any change counts.
+  const connection = useProjectUpdates(projectId, () => {
+    void queryClient.invalidateQueries({ queryKey: ["run.list", "experiment", experiment.id] });
+  });
   const { selected, toggle } = useRunSelection();
   const queue = useMutation({
     mutationFn: () => api.run.queue.mutate({ experimentId: experiment.id }),
@@ -64,6 +69,7 @@ export function ExperimentView({ projectId, canEdit, experiment, firstRuns }: Ex
           )}
         </Group>
       </Group>
+      <LiveConnectionNotice connection={connection} />
       {experiment.description !== "" && <Text>{experiment.description}</Text>}
       {queue.error !== null && <Alert color="red">{errorMessageOf(queue.error)}</Alert>}
       <RunTable projectId={projectId} runs={runs} selected={selected} onToggle={toggle} />
