@@ -5,10 +5,10 @@ import { type FeatureScalingRecord, featureScalingRecord, splitFeatureScaling } 
 import { DeadweightError } from "../errors.js";
 import type { LayersModelFiles } from "../export/layers-model-files.js";
 import type { InputContract } from "../inputs/input-contract.js";
-import { type InputPruningRecord, inputPruningRecord, pruneNetworkInputs } from "../inputs/prune-network-inputs.js";
+import { pruneNetworkInputs, type RecordedInputPruning, recordedInputPruning } from "../inputs/prune-network-inputs.js";
 import { checkBaseModelLearning, type LearningCheck } from "../learning/learning-check.js";
 import type { HiddenActivation } from "../model/mlp-spec.js";
-import { type MlpWeights, parameterCount } from "../model/mlp-weights.js";
+import type { MlpWeights } from "../model/mlp-weights.js";
 import type { TrainingProgress, TrainingSummary } from "../model/train-mlp.js";
 import type { ActivationStats } from "../stats/activation-stats.js";
 import { runThresholdSweep } from "../sweep/run-threshold-sweep.js";
@@ -73,7 +73,7 @@ export interface ExperimentResult {
    * What input pruning kept (and the trained network's parameter count before it); null without it.
    * `weights`, `rows` and `base` describe the network with pruned inputs.
    */
-  readonly inputPruning: (InputPruningRecord & { readonly parametersBeforeInputPruning: number }) | null;
+  readonly inputPruning: RecordedInputPruning | null;
   /** The split `weights` reads: the given one, or it narrowed to the kept inputs (pass it to deployCandidates). */
   readonly networkSplit: DataSplit;
   /** The input contract every exported model states, or null when every input is kept. */
@@ -167,10 +167,7 @@ export async function runExperiment(
     stats,
     timings,
     models,
-    inputPruning:
-      pruned === null
-        ? null
-        : { ...inputPruningRecord(pruned), parametersBeforeInputPruning: parameterCount(trained.weights) },
+    inputPruning: pruned === null ? null : recordedInputPruning(pruned, trained.weights),
     networkSplit: split,
     inputContract: pruned?.contract ?? null,
   };

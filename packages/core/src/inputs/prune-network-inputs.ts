@@ -1,5 +1,5 @@
 import type { DataSplit } from "../data/data-split.js";
-import type { MlpWeights } from "../model/mlp-weights.js";
+import { type MlpWeights, parameterCount } from "../model/mlp-weights.js";
 import { applyInputPruning } from "./apply-input-pruning.js";
 import { type InputContract, inputContractOf } from "./input-contract.js";
 import { measureInputFeatures } from "./input-feature-stats.js";
@@ -42,4 +42,12 @@ export function inputPruningRecord(pruned: Pick<PrunedInputs, "plan">): InputPru
     keptCount: pruned.plan.kept.length,
     keptFeatures: [...pruned.plan.kept],
   };
+}
+
+/** What a run's results record about input pruning: the record and the trained network's parameter count before it. */
+export type RecordedInputPruning = InputPruningRecord & { readonly parametersBeforeInputPruning: number };
+
+/** The record of an input pruning with the parameter count of `trained`, the network it was applied to. */
+export function recordedInputPruning(pruned: Pick<PrunedInputs, "plan">, trained: MlpWeights): RecordedInputPruning {
+  return { ...inputPruningRecord(pruned), parametersBeforeInputPruning: parameterCount(trained) };
 }

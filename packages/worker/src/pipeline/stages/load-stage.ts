@@ -40,13 +40,6 @@ export interface LoadedRun {
  */
 export async function loadStage(context: StageContext): Promise<LoadedRun> {
   const config = parseRunConfig(context.run.config, context.run.seed);
-  // The worker's stages do not prune inputs yet: refusing here beats silently keeping every input.
-  if (config.pruning.inputStdThreshold !== null) {
-    throw new DeadweightError(
-      "INVALID_OPTION",
-      `pruning.inputStdThreshold is ${config.pruning.inputStdThreshold}, but input pruning runs only in \`deadweight prune\` so far; remove it from the experiment to run it on a worker`,
-    );
-  }
   const thresholds = expandThresholdGrid(thresholdGridOf(config));
   context.progress.set({ stage: "load", message: `loading ${config.dataset}` });
   const loaded = await loadRunDatasets(

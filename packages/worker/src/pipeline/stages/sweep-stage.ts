@@ -1,10 +1,18 @@
-import { type ActivationStats, type MlpWeights, runThresholdSweep, type ThresholdSweep } from "@deadweight/core";
+import {
+  type ActivationStats,
+  type MlpWeights,
+  type RecordedInputPruning,
+  runThresholdSweep,
+  type ThresholdSweep,
+} from "@deadweight/core";
 import type { StageContext } from "../stage-context.js";
 import type { LoadedRun } from "./load-stage.js";
 
 /**
  * Prunes at every threshold and measures each pruned model, then records the results (idempotent:
- * an attempt that records them again replaces nothing and duplicates nothing).
+ * an attempt that records them again replaces nothing and duplicates nothing). Under input pruning
+ * the base metrics carry which inputs the network reads (`inputPruning`), here and wherever the
+ * returned sweep's base is recorded again.
  */
 export async function sweepStage(
   context: StageContext,
@@ -12,9 +20,10 @@ export async function sweepStage(
   weights: MlpWeights,
   stats: ActivationStats,
   timings: Readonly<Record<string, number>>,
+  inputPruning: RecordedInputPruning | null = null,
 ): Promise<ThresholdSweep> {
   const started = performance.now();
-  const sweep = await runThresholdSweep({
+  const measured = await runThresholdSweep({
     weights,
     stats,
     validation: loaded.split.validation,
@@ -28,6 +37,7 @@ export async function sweepStage(
         message: `threshold ${done}/${total}: ${rowId}`,
       }),
   });
+  const sweep = inputPruning === null ? measured : { ...measured, base: { ...measured.base, inputPruning } };
   context.signal.throwIfAborted();
   await context.api.recordResults({
     runId: context.run.id,
