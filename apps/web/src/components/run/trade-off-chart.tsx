@@ -1,10 +1,12 @@
 "use client";
 
+import { isScheduleRoundRow } from "@deadweight/core/tensor-free";
 import { useMemo } from "react";
 import { EChart } from "@/components/charts/echart";
 import { formatAccuracy, formatBytes, formatCount, formatDrop } from "@/lib/format";
 import type { ResultRow } from "@/lib/router-outputs";
 import { describeThreshold } from "@/lib/thresholds";
+import { roundNumber, tradeOffSeriesRows } from "./trade-off-series";
 
 export type SizeAxis = "bytes" | "parameters";
 
@@ -18,9 +20,13 @@ export interface TradeOffChartProps {
   readonly budget?: number;
 }
 
-/** Test accuracy against model size for every threshold, the Pareto frontier joined, the base model marked. */
+/**
+ * Test accuracy against model size for every threshold, the Pareto frontier joined, the base model
+ * marked, and the iterative schedule's rounds (rows "round-N") as their own series joined in round order.
+ */
 export function TradeOffChart({ rows, base, size, selectedRowId, onSelect, budget }: TradeOffChartProps) {
   const usable = useMemo(() => rows.filter((row) => row.status === "ok" && row.testAccuracy !== null), [rows]);
+  const series = useMemo(() => tradeOffSeriesRows(usable), [usable]);
   const option = useMemo(() => {
     const sizeOf = (row: { parameters: number; bytes: number }) => (size === "bytes" ? row.bytes : row.parameters);
     const point = (row: ResultRow) => ({
@@ -46,7 +52,16 @@ export function TradeOffChart({ rows, base, size, selectedRowId, onSelect, budge
     const byId = new Map(usable.map((row) => [row.id, row]));
     return {
       animation: false,
-      legend: { data: ["thresholds", "Pareto frontier", "base model", "bundles on disk"], top: 0 },
+      legend: {
+        data: [
+          "thresholds",
+          ...(series.rounds.length === 0 ? [] : ["schedule rounds"]),
+          "Pareto frontier",
+          "base model",
+          "bundles on disk",
+        ],
+        top: 0,
+      },
       grid: { left: 60, right: 30, top: 40, bottom: 50 },
       tooltip: {
         trigger: "item",
@@ -61,8 +76,11 @@ export function TradeOffChart({ rows, base, size, selectedRowId, onSelect, budge
           if (row === undefined) {
             return `base model<br/>${size === "bytes" ? formatBytes(params.data.value[0]) : formatCount(params.data.value[0])} · ${params.data.value[1].toFixed(2)}%`;
           }
+          const title = isScheduleRoundRow(row)
+            ? `schedule round ${roundNumber(row.id)}: ${describeThreshold(row.threshold)} of the round before`
+            : describeThreshold(row.threshold);
           return [
-            `<b>${describeThreshold(row.threshold)}</b>`,
+            `<b>${title}</b>`,
             `test ${formatAccuracy(row.testAccuracy)} (${formatDrop(row.testAccuracyDrop)})`,
             `validation ${formatAccuracy(row.validationAccuracy)}`,
             `${formatCount(row.parameters)} parameters · ${formatBytes(row.bytes)}`,
@@ -87,7 +105,7 @@ export function TradeOffChart({ rows, base, size, selectedRowId, onSelect, budge
           id: "thresholds",
           name: "thresholds",
           type: "scatter",
-          data: usable.map(point),
+          data: series.thresholds.map(point),
           ...(budget === undefined
             ? {}
             : {
@@ -99,6 +117,19 @@ export function TradeOffChart({ rows, base, size, selectedRowId, onSelect, budge
                 },
               }),
         },
+        ...(series.rounds.length === 0
+          ? []
+          : [
+              {
+                id: "rounds",
+                name: "schedule rounds",
+                type: "line",
+                symbol: "triangle",
+                symbolSize: 11,
+                lineStyle: { type: "dotted" },
+                data: series.rounds.map(point),
+              },
+            ]),
         {
           id: "frontier",
           name: "Pareto frontier",
@@ -124,7 +155,7 @@ export function TradeOffChart({ rows, base, size, selectedRowId, onSelect, budge
             ]),
       ],
     };
-  }, [usable, size, selectedRowId, base, budget]);
+  }, [usable, series, size, selectedRowId, base, budget]);
 
   return (
     <EChart
@@ -135,6 +166,7 @@ export function TradeOffChart({ rows, base, size, selectedRowId, onSelect, budge
       dataAttributes={{
         "data-points": usable.length,
         "data-frontier": usable.filter((row) => row.pareto).length,
+        "data-rounds": series.rounds.length,
         "data-budget": budget ?? "",
       }}
       onPointClick={(click) => {
