@@ -167,6 +167,7 @@ export function TradeOffChart({ rows, base, size, selectedRowId, onSelect, budge
         "data-points": usable.length,
         "data-frontier": usable.filter((row) => row.pareto).length,
         "data-rounds": series.rounds.length,
+        "data-series": option.series.map((entry) => entry.name).join(","),
         "data-budget": budget ?? "",
       }}
       onPointClick={(click) => {
