@@ -1,12 +1,11 @@
 "use client";
 
-import { isScheduleRoundRow } from "@deadweight/core/tensor-free";
 import { useMemo } from "react";
 import { EChart } from "@/components/charts/echart";
 import { formatAccuracy, formatBytes, formatCount, formatDrop } from "@/lib/format";
 import type { ResultRow } from "@/lib/router-outputs";
 import { describeThreshold } from "@/lib/thresholds";
-import { roundNumber, tradeOffSeriesRows } from "./trade-off-series";
+import { isRoundRow, roundNumber, tradeOffSeriesRows } from "./trade-off-series";
 
 export type SizeAxis = "bytes" | "parameters";
 
@@ -76,8 +75,8 @@ export function TradeOffChart({ rows, base, size, selectedRowId, onSelect, budge
           if (row === undefined) {
             return `base model<br/>${size === "bytes" ? formatBytes(params.data.value[0]) : formatCount(params.data.value[0])} · ${params.data.value[1].toFixed(2)}%`;
           }
-          const title = isScheduleRoundRow(row)
-            ? `schedule round ${roundNumber(row.id)}: ${describeThreshold(row.threshold)} of the round before`
+          const title = isRoundRow(row)
+            ? `schedule round ${roundNumber(row.rowKey)}: ${describeThreshold(row.threshold)} of the round before`
             : describeThreshold(row.threshold);
           return [
             `<b>${title}</b>`,

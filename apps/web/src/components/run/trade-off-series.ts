@@ -8,16 +8,22 @@ export interface TradeOffSeriesRows<Row> {
   readonly rounds: Row[];
 }
 
-/** Splits rows into the sweep's and the schedule rounds' (ids "round-N"), rounds sorted by N so their line follows the schedule. */
-export function tradeOffSeriesRows<Row extends { readonly id: string }>(rows: readonly Row[]): TradeOffSeriesRows<Row> {
-  const rounds = rows.filter((row) => isScheduleRoundRow(row));
+/** Whether a stored row (its sweep id is `rowKey`) is a schedule round "round-N". */
+export function isRoundRow(row: { readonly rowKey: string }): boolean {
+  return isScheduleRoundRow({ id: row.rowKey });
+}
+
+/** Splits stored rows into the sweep's and the schedule rounds' (keys "round-N"), rounds sorted by N so their line follows the schedule. */
+export function tradeOffSeriesRows<Row extends { readonly rowKey: string }>(
+  rows: readonly Row[],
+): TradeOffSeriesRows<Row> {
   return {
-    thresholds: rows.filter((row) => !isScheduleRoundRow(row)),
-    rounds: rounds.sort((a, b) => roundNumber(a.id) - roundNumber(b.id)),
+    thresholds: rows.filter((row) => !isRoundRow(row)),
+    rounds: rows.filter(isRoundRow).sort((a, b) => roundNumber(a.rowKey) - roundNumber(b.rowKey)),
   };
 }
 
-/** N of a row id "round-N". */
-export function roundNumber(rowId: string): number {
-  return Number(rowId.slice("round-".length));
+/** N of a row key "round-N". */
+export function roundNumber(rowKey: string): number {
+  return Number(rowKey.slice("round-".length));
 }
