@@ -8,12 +8,13 @@
  *
  * Prints one line of JSON per bundle on stdout, in the order given: { ok: true, bundle, samples, correct,
  * accuracy, files: [{ name, bytes, sha256 }], ... }; or { ok: false, error } with exit code 1 at the
- * first bundle it cannot evaluate. Several bundles share one process (TF.js starts once). The test-set file is the core's binary dataset format:
+ * first bundle it cannot evaluate. A bundle with an input-contract.json (its model reads only some of
+ * the original features) is fed the contract's kept columns, in order, of the full-width test set. Several bundles share one process (TF.js starts once). The test-set file is the core's binary dataset format:
  * "DWDS", then uint32 LE version 1, sample count, feature count, class count, then float32 LE
  * features (row-major) and int32 LE labels.
  */
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { endianness } from "node:os";
 import { dirname, join } from "node:path";
@@ -119,15 +120,17 @@ async function evaluateBundle(tf, folder, testSet, chunkSize) {
   );
 
   const inputWidth = model.inputs[0].shape[1];
-  if (inputWidth !== testSet.featureCount) {
+  const kept = readInputContract(folder, testSet.featureCount, inputWidth);
+  if (kept === null && inputWidth !== testSet.featureCount) {
     fail(`${folder}: the model takes ${inputWidth} features but the test set has ${testSet.featureCount}`);
   }
   let correct = 0;
   for (let from = 0; from < testSet.count; from += chunkSize) {
     const to = Math.min(testSet.count, from + chunkSize);
-    const x = tf.tensor2d(testSet.features.subarray(from * testSet.featureCount, to * testSet.featureCount), [
+    const rows = testSet.features.subarray(from * testSet.featureCount, to * testSet.featureCount);
+    const x = tf.tensor2d(kept === null ? rows : selectColumns(rows, testSet.featureCount, kept), [
       to - from,
-      testSet.featureCount,
+      inputWidth,
     ]);
     const predicted = tf.tidy(() => tf.argMax(model.predict(x), 1));
     const classes = predicted.dataSync();
@@ -143,6 +146,45 @@ async function evaluateBundle(tf, folder, testSet, chunkSize) {
     files,
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+/** The kept feature indices of the folder's input-contract.json, checked against both widths; null without one. */
+function readInputContract(folder, dataWidth, inputWidth) {
+  const path = join(folder, "input-contract.json");
+  if (!existsSync(path)) return null;
+  const contract = JSON.parse(readFileSync(path, "utf8"));
+  const kept = contract.keptFeatures;
+  if (contract.format !== "deadweight-input-contract" || !Array.isArray(kept)) {
+    fail(`${path}: not a deadweight-input-contract file`);
+  }
+  if (kept.length !== inputWidth) {
+    fail(`${path}: keeps ${kept.length} features but the model takes ${inputWidth}`);
+  }
+  if (contract.originalWidth !== dataWidth) {
+    fail(
+      `${folder}: this model reads ${kept.length} of the original ${contract.originalWidth} features but the test set is ${dataWidth} features wide; give the full ${contract.originalWidth}-wide test set`,
+    );
+  }
+  if (
+    !kept.every(
+      (feature, index) =>
+        Number.isInteger(feature) && feature >= 0 && feature < dataWidth && (index === 0 || feature > kept[index - 1]),
+    )
+  ) {
+    fail(`${path}: keptFeatures must be strictly ascending indices below ${dataWidth}`);
+  }
+  return kept;
+}
+
+function selectColumns(rows, width, kept) {
+  const count = rows.length / width;
+  const selected = new Float32Array(count * kept.length);
+  for (let row = 0; row < count; row++) {
+    for (let column = 0; column < kept.length; column++) {
+      selected[row * kept.length + column] = rows[row * width + kept[column]];
+    }
+  }
+  return selected;
 }
 
 main().catch((error) => fail(error instanceof Error ? error.message : String(error)));

@@ -90,6 +90,16 @@ export const experimentConfigSchema = z
         apoz: z.array(z.number().min(0).max(1)).min(1).default([0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1]),
         keepFractions: z.array(fraction).min(1).default([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]),
         score: z.enum(["std", "meanAbs", "nonZeroFraction"]).default("std"),
+        /**
+         * Input-feature pruning, off by default (null): after training, input features whose std on
+         * the validation set is <= this value are removed and their mean folded into the first layer's
+         * bias; exported models then state an input contract (input-contract.json). 0 removes only
+         * features constant on validation (MNIST's border pixels).
+         */
+        inputStdThreshold: threshold
+          .nullable()
+          .default(null)
+          .describe("null (keep every input) or a std threshold: inputs with std <= it on validation are pruned"),
       })
       .strict()
       .prefault({}),
@@ -276,6 +286,9 @@ export function experimentSettingsOf(config: ExperimentConfig): ExperimentSettin
     exportModels: config.export,
     backend: config.backend,
     threads: config.threads,
+    ...(config.pruning.inputStdThreshold === null
+      ? {}
+      : { inputPruning: { stdThreshold: config.pruning.inputStdThreshold } }),
   };
 }
 

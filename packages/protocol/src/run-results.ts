@@ -61,6 +61,17 @@ export const baseModelMetricsInput = z
     validationAccuracy: accuracy,
     testAccuracy: accuracy,
     latencyMsPerSample: z.number().nonnegative("must be 0 or more"),
+    /** Which inputs the network reads when its near-constant inputs were pruned (pruning.inputStdThreshold). */
+    inputPruning: z
+      .object({
+        stdThreshold: threshold,
+        originalWidth: count,
+        keptCount: count,
+        keptFeatures: z.array(count),
+        parametersBeforeInputPruning: count,
+      })
+      .strict()
+      .optional(),
   })
   .strict() satisfies z.ZodType<BaseModelMetrics>;
 

@@ -110,7 +110,8 @@ beforeAll(async () => {
   swept = await scheduleStage(context, loaded, weights, sweep);
   await exportStage(context, loaded, weights, stats, swept);
   await deployStage(context, loaded, { weights, training }, stats, swept);
-});
+  // Training, three rounds of fine-tuning and a fresh verifier process: beyond the default 10 s on a busy machine.
+}, 120_000);
 
 afterAll(async () => {
   await store?.close();

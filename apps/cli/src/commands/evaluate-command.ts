@@ -1,17 +1,22 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import {
+  applyInputContractToDataset,
   borrowNetworkTensors,
   buildMlpNetwork,
   DeadweightError,
   datasetRange,
+  describeInputContract,
   evaluateAccuracy,
   float32Bytes,
   hiddenLayerSizes,
+  INPUT_CONTRACT_FILE_NAME,
+  type InputContract,
   importLayersModel,
   initialiseBackend,
   parameterCount,
+  parseInputContract,
   WEIGHTS_FILE_NAME,
 } from "@deadweight/core";
 import { loadDatasetSource, parseDatasetArgument } from "@deadweight/dataset-files";
@@ -24,6 +29,8 @@ export const EVALUATE_USAGE = `deadweight evaluate <model-folder> [options]
 
 Loads a model folder (model.json + weights.bin, e.g. runs/demo/models/mean0.1-std0.4) and reports its
 architecture, size and accuracy on a dataset's test set: a check that the file behaves as the table said.
+A folder with an input-contract.json (a model with pruned inputs) is given the contract's kept features
+of the full-width test set.
 
 Options:
   --dataset <source>          mnist | idx:<folder> | csv:<train.csv>[,<test.csv>]   (default mnist)
@@ -74,14 +81,28 @@ export async function evaluateCommand(
   );
   const loaded = loadDatasetSource(parseDatasetArgument(values.dataset as string), datasetLoadOptions(env));
   const inputSize = weights.layers[0]?.inputSize;
-  if (inputSize !== loaded.test.featureCount) {
+  const contract = readInputContract(folder);
+  const sourceName = loaded.description.split(":")[0];
+  if (contract !== null && loaded.test.featureCount !== contract.originalWidth) {
     throw new DeadweightError(
       "MODEL_SHAPE_MISMATCH",
-      `${folder} takes ${inputSize} inputs but ${loaded.description.split(":")[0]} has ${loaded.test.featureCount} features per sample`,
+      `${folder}: ${sourceName} has ${loaded.test.featureCount} features per sample but ${describeInputContract(contract)}; evaluate it on the dataset it was pruned on`,
     );
   }
-  const count = Math.min(limit ?? loaded.test.labels.length, loaded.test.labels.length);
-  const test = datasetRange(loaded.test, 0, count);
+  const fullTest = contract === null ? loaded.test : applyInputContractToDataset(loaded.test, contract);
+  if (inputSize !== fullTest.featureCount) {
+    throw new DeadweightError(
+      "MODEL_SHAPE_MISMATCH",
+      contract === null
+        ? `${folder} takes ${inputSize} inputs but ${sourceName} has ${loaded.test.featureCount} features per sample` +
+            (inputSize !== undefined && inputSize < loaded.test.featureCount
+              ? ` (a model with pruned inputs needs the ${INPUT_CONTRACT_FILE_NAME} it was exported with beside model.json)`
+              : "")
+        : `${folder}: ${INPUT_CONTRACT_FILE_NAME} keeps ${contract.keptFeatures.length} features but model.json takes ${inputSize}; the files do not belong together`,
+    );
+  }
+  const count = Math.min(limit ?? fullTest.labels.length, fullTest.labels.length);
+  const test = datasetRange(fullTest, 0, count);
   const network = buildMlpNetwork(weights);
   try {
     const accuracy = evaluateAccuracy(borrowNetworkTensors(network), test);
@@ -89,6 +110,11 @@ export async function evaluateCommand(
       [
         `model: ${folder}`,
         `architecture: ${[inputSize, ...hiddenLayerSizes(weights), weights.layers.at(-1)?.outputSize].join("-")}`,
+        ...(contract === null
+          ? []
+          : [
+              `inputs: ${contract.keptFeatures.length} of ${contract.originalWidth} features (${INPUT_CONTRACT_FILE_NAME} applied)`,
+            ]),
         `parameters: ${parameterCount(weights)} (${float32Bytes(weights)} bytes as float32)`,
         `test accuracy: ${(100 * accuracy).toFixed(2)}% on ${count} samples of ${loaded.description}`,
         `backend: ${backend.description}`,
@@ -98,6 +124,12 @@ export async function evaluateCommand(
   } finally {
     network.dispose();
   }
+}
+
+/** The folder's input-contract.json, or null when it has none (the model reads every feature). */
+function readInputContract(folder: string): InputContract | null {
+  if (!existsSync(join(folder, INPUT_CONTRACT_FILE_NAME))) return null;
+  return parseInputContract(readModelFile(folder, INPUT_CONTRACT_FILE_NAME), join(folder, INPUT_CONTRACT_FILE_NAME));
 }
 
 function readModelJson(folder: string) {

@@ -95,9 +95,17 @@ export async function pruneCommand(
     signal,
   );
 
-  const schedule = await runSchedule(config, split, result, streams, signal);
+  if (result.inputPruning !== null) {
+    const { keptCount, originalWidth, stdThreshold } = result.inputPruning;
+    streams.stderr.write(
+      `inputs: kept ${keptCount} of ${originalWidth} features (std > ${stdThreshold} on validation; the others' means folded into the first layer); every model reads them through its input-contract.json\n`,
+    );
+  }
+  // Everything after training reads the network's split: narrowed to the kept inputs under input pruning.
+  const networkSplit = result.networkSplit;
+  const schedule = await runSchedule(config, networkSplit, result, streams, signal);
   const rows = [...result.rows, ...scheduleRoundRows(schedule?.rounds ?? [])];
-  const models = new Map([...result.models, ...(await roundModels(config, split, schedule))]);
+  const models = new Map([...result.models, ...(await roundModels(config, networkSplit, schedule))]);
   const dataset = { description: loaded.description, classNames: loaded.classNames };
   const resultsOf = (deployment: ResultsDeployment | null) =>
     buildResultsDocument({
@@ -115,10 +123,20 @@ export async function pruneCommand(
     results: resultsOf(null),
     stats: activationStatsDocument(result.stats),
     models,
+    inputContract: result.inputContract,
   });
 
   const deployStarted = performance.now();
-  const deployment = await deploy(config, split, result, schedule, outFolder, loaded.description, streams, signal);
+  const deployment = await deploy(
+    config,
+    networkSplit,
+    result,
+    schedule,
+    outFolder,
+    loaded.description,
+    streams,
+    signal,
+  );
   const modelCardName = writeModelCard(outFolder, deployment);
   const deploySeconds = (performance.now() - deployStarted) / 1000;
   writeResultsFile(outFolder, resultsOf({ ...deployment.record, rows: deployment.rows, seconds: deploySeconds }));

@@ -40,6 +40,10 @@ Options (each also settable in a JSON file given with --config; flags win):
   --grid <key=v1,v2 ...>        thresholds: mean=… std=… (meanStd), std=… (stdFold), apoz=… (apoz),
                                 keep=… score=std|meanAbs|nonZeroFraction (rank)
                                 (default mean=0,0.05,0.1,0.2,0.3,0.5 std=0.1,0.2,0.4,0.6,1)
+  --prune-inputs <std>          also prune input features whose std on the validation set is <= std
+                                (0: only features constant there, e.g. MNIST's border pixels); their
+                                mean is folded into the first layer, and every exported model gets an
+                                input-contract.json saying which features it reads    (default off)
   --export <pareto|all|none>    which pruned models to write besides the base model   (default pareto)
   --backend <auto|tensorflow|wasm|cpu>                                                 (default auto)
   --threads <n>                 threads for the statistics and the sweep, each with    (default 1)
@@ -106,6 +110,7 @@ export function parsePruneArguments(argv: readonly string[]): PruneArguments {
       "max-test-samples": { type: "string" },
       criterion: { type: "string" },
       grid: { type: "string", multiple: true },
+      "prune-inputs": { type: "string" },
       export: { type: "string" },
       backend: { type: "string" },
       threads: { type: "string" },
@@ -158,6 +163,7 @@ export function parsePruneArguments(argv: readonly string[]): PruneArguments {
   set("split.scale", text("scale"));
   set("header", text("header"));
   set("pruning.criterion", text("criterion"));
+  set("pruning.inputStdThreshold", number("--prune-inputs", text("prune-inputs")));
   set("export", text("export"));
   set("backend", text("backend"));
   set("threads", number("--threads", text("threads")));

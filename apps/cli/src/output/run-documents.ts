@@ -35,8 +35,17 @@ export interface ResultsDocument {
   readonly learning: ExperimentResult["learning"];
   /** The feature scaling the network was trained with, folded into every exported model (which so takes raw features). */
   readonly featureScaling: ExperimentResult["featureScaling"];
-  /** The sweep's rows, then one row per schedule round ("round-N"). */
-  readonly rows: SweepRow[];
+  /**
+   * Input-feature pruning (pruning.inputStdThreshold): which inputs the network kept and its
+   * parameter count before; null when every input is kept. `base` and `rows` describe the network
+   * with pruned inputs.
+   */
+  readonly inputPruning: ExperimentResult["inputPruning"];
+  /**
+   * The sweep's rows, then one row per schedule round ("round-N"), each with the inputs its network
+   * reads and, under input pruning, its reduction against the network before it.
+   */
+  readonly rows: ResultsRow[];
   /** The smallest row (sweep or round) within 0.5 validation points of the base model. */
   readonly suggestedRowId: string | null;
   /** The iterative schedule: every round (its network is under models/round-N when exported) and why it stopped; null without one. */
@@ -47,6 +56,14 @@ export interface ResultsDocument {
   /** null while the deployment has not finished (it runs after the sweep, and may fail or be stopped). */
   readonly deployment: ResultsDeployment | null;
 }
+
+/** A sweep or round row as results.json records it. */
+export type ResultsRow = SweepRow & {
+  /** Input features the row's network reads (the original width without input pruning). */
+  readonly inputsKept: number;
+  /** Parameters removed, in percent of the trained network before input pruning; null without input pruning. */
+  readonly parameterReductionWithInputsPercent: number | null;
+};
 
 /** The schedule as results.json records it: the rounds without their weights. */
 export interface ResultsSchedule {
@@ -83,7 +100,8 @@ export function buildResultsDocument(input: {
     base: result.base,
     learning: result.learning,
     featureScaling: result.featureScaling,
-    rows,
+    inputPruning: result.inputPruning,
+    rows: rows.map((row) => resultsRow(row, result)),
     suggestedRowId: suggestedRow(rows, result.learning)?.id ?? null,
     schedule:
       schedule === null
@@ -97,5 +115,14 @@ export function buildResultsDocument(input: {
     timings: { ...result.timings, total: input.totalSeconds },
     models: Object.fromEntries(modelIds.map((id) => [id, `models/${id}`])),
     deployment: input.deployment ?? null,
+  };
+}
+
+function resultsRow(row: SweepRow, result: ExperimentResult): ResultsRow {
+  const before = result.inputPruning?.parametersBeforeInputPruning;
+  return {
+    ...row,
+    inputsKept: result.weights.layers[0]?.inputSize ?? 0,
+    parameterReductionWithInputsPercent: before === undefined ? null : (100 * (before - row.parameters)) / before,
   };
 }

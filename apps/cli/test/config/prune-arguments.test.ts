@@ -76,6 +76,16 @@ describe("parsePruneArguments", () => {
     expect(overrides).toEqual({ pruning: { keepFractions: [0.5, 0.25], score: "meanAbs" } });
   });
 
+  it("maps --prune-inputs onto pruning.inputStdThreshold, off when absent", () => {
+    expect(parsePruneArguments(["--prune-inputs", "0.01"]).overrides).toEqual({ pruning: { inputStdThreshold: 0.01 } });
+    expect(loadExperimentConfig(undefined, parsePruneArguments([]).overrides).pruning.inputStdThreshold).toBeNull();
+    expect(() => parsePruneArguments(["--prune-inputs", "some"])).toThrow(/--prune-inputs: "some" is not a number/);
+    expect(() => loadExperimentConfig(undefined, parsePruneArguments(["--prune-inputs=-1"]).overrides)).toThrow(
+      /pruning\.inputStdThreshold/,
+    );
+    expect(PRUNE_USAGE).toContain("--prune-inputs <std>");
+  });
+
   it("keeps a non-numeric label column as a name", () => {
     expect(parsePruneArguments(["--label-column", "species"]).overrides).toEqual({ labelColumn: "species" });
   });

@@ -83,7 +83,7 @@ describe("deadweight prune on a gzip CSV whose features differ by 10^4, scaled b
     const { chosen, modelCard } = results.deployment;
     const card = readJson(join(out, `bundles/${chosen.rowKey}/${chosen.weights}/model-card.json`));
     expect(card).toEqual(modelCard);
-    expect(card.inputs).toEqual({ featureNames: ["size", "ratio"], scaling: results.featureScaling });
+    expect(card.inputs).toEqual({ featureNames: ["size", "ratio"], scaling: results.featureScaling, contract: null });
     expect(card.classNames).toEqual(["big", "small"]);
     expect(card.accuracy.majorityClass.className).toBe(results.learning.majorityClass.name);
   });

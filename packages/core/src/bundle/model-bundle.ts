@@ -1,6 +1,8 @@
 import type * as tf from "@tensorflow/tfjs";
 import { DeadweightError } from "../errors.js";
 import { exportLayersModel, type LayersModelFiles, WEIGHTS_FILE_NAME } from "../export/layers-model-files.js";
+import { assertValidInputContract, type InputContract } from "../inputs/input-contract.js";
+import { encodeInputContract } from "../inputs/input-contract-file.js";
 import type { MlpWeights } from "../model/mlp-weights.js";
 import { encodeFloat16 } from "./float16-encoding.js";
 import { quantizeUint8 } from "./uint8-quantization.js";
@@ -20,7 +22,7 @@ export interface ModelBundle {
   readonly weightDtype: WeightDtype;
   /** model.json (parsed) and weights.bin, as importLayersModel and evaluateModelBundle take them. */
   readonly model: LayersModelFiles;
-  /** The files exactly as they are to be written side by side: model.json (UTF-8 text), then weights.bin. */
+  /** The files exactly as they are to be written side by side: model.json (UTF-8 text), then weights.bin, then input-contract.json when the inputs were pruned. */
   readonly files: readonly BundleFile[];
 }
 
@@ -32,6 +34,13 @@ export interface ModelBundleOptions {
    * (measured: breast cancer, 98.25% as float32, 77.19% = the majority class as all-uint8).
    */
   readonly keepFirstLayerFloat32?: boolean;
+  /**
+   * The model reads only some of the original input features: the bundle gets an input-contract.json
+   * beside model.json saying which (model.json stays loadable by plain tf.loadLayersModel, its input
+   * width being the kept count). Throws MODEL_SHAPE_MISMATCH when the contract's kept count is not
+   * the model's input width.
+   */
+  readonly inputContract?: InputContract;
 }
 
 /**
@@ -52,7 +61,17 @@ export async function encodeModelBundle(
       ? firstLayerWeightNames(float32)
       : new Set<string>();
   const model = weightDtype === "float32" ? float32 : requantize(float32, weightDtype, keep);
-  return { weightDtype, model, files: bundleFiles(model) };
+  const contract = options.inputContract;
+  if (contract === undefined) return { weightDtype, model, files: bundleFiles(model) };
+  assertValidInputContract(contract, "the bundle's input contract");
+  const inputWidth = weights.layers[0]?.inputSize;
+  if (inputWidth !== contract.keptFeatures.length) {
+    throw new DeadweightError(
+      "MODEL_SHAPE_MISMATCH",
+      `the input contract keeps ${contract.keptFeatures.length} features but the model takes ${inputWidth}; give the contract the model was pruned with`,
+    );
+  }
+  return { weightDtype, model, files: [...bundleFiles(model), encodeInputContract(contract)] };
 }
 
 /** The weights a bundle stores as float32 although its dtype is another (entries without `quantization`). */

@@ -5,6 +5,8 @@ import type { WeightDtype } from "../bundle/weight-dtype.js";
 import type { SplitRecord } from "../data/data-split.js";
 import type { FeatureScalingRecord } from "../data/scale-data-split.js";
 import { DeadweightError } from "../errors.js";
+import { describeInputContract, type InputContract } from "../inputs/input-contract.js";
+import { INPUT_CONTRACT_FILE_NAME } from "../inputs/input-contract-file.js";
 import type { MajorityClass } from "../learning/majority-class.js";
 import { hiddenLayerSizes, type MlpWeights, parameterCount } from "../model/mlp-weights.js";
 import type { PruningThreshold } from "../pruning/pruning-threshold.js";
@@ -50,7 +52,12 @@ export interface ModelCardInput {
   readonly split: SplitRecord;
   readonly backend: BackendInfo;
   /** What the bundles take: the features' names and the scaling folded into the first layer. */
-  readonly inputs: { readonly featureNames: readonly string[] | null; readonly scaling: FeatureScalingRecord };
+  readonly inputs: {
+    readonly featureNames: readonly string[] | null;
+    readonly scaling: FeatureScalingRecord;
+    /** The input contract the bundles state when their inputs were pruned; absent or null otherwise. */
+    readonly contract?: InputContract | null;
+  };
   /** Class index -> name when the data named its classes (e.g. CSV labels); null otherwise. */
   readonly classNames: readonly string[] | null;
   /** The baseline of always answering the training part's majority class; null when unknown. */
@@ -141,6 +148,7 @@ export function buildModelCard(input: ModelCardInput): ModelCard {
     inputs: {
       featureNames: input.inputs.featureNames === null ? null : [...input.inputs.featureNames],
       scaling: input.inputs.scaling,
+      contract: contractOfCard(input.candidateId, input.inputs.contract ?? null, first.inputSize),
     },
     classNames: input.classNames === null ? null : [...input.classNames],
     parameters: { kept, base: base.parameters, reductionPercent: (100 * (base.parameters - kept)) / base.parameters },
@@ -197,4 +205,25 @@ function assertVerificationMatches(
       `candidate "${candidateId}" (${dtype}): verified ${correct}/${samples} correct but ${measured.test.correct}/${measured.test.samples} is stored; the card would not describe the files`,
     );
   }
+}
+
+function contractOfCard(
+  candidateId: string,
+  contract: InputContract | null,
+  inputSize: number,
+): ModelCard["inputs"]["contract"] {
+  if (contract === null) return null;
+  if (contract.keptFeatures.length !== inputSize) {
+    throw new DeadweightError(
+      "INVALID_OPTION",
+      `candidate "${candidateId}": its input contract keeps ${contract.keptFeatures.length} features but the model takes ${inputSize}`,
+    );
+  }
+  return {
+    file: INPUT_CONTRACT_FILE_NAME,
+    originalWidth: contract.originalWidth,
+    keptFeatures: [...contract.keptFeatures],
+    featureNames: contract.featureNames === undefined ? null : [...contract.featureNames],
+    description: describeInputContract(contract),
+  };
 }

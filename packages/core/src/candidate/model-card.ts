@@ -71,7 +71,21 @@ export interface ModelCard {
    * What the bundles take: raw features, in this order (names when the data had a header), with the
    * scaling the network was trained with folded into the first Dense layer (see FeatureScalingRecord).
    */
-  readonly inputs: { readonly featureNames: string[] | null; readonly scaling: FeatureScalingRecord };
+  readonly inputs: {
+    readonly featureNames: string[] | null;
+    readonly scaling: FeatureScalingRecord;
+    /**
+     * When constant input features were pruned: the bundles read only `keptFeatures` of the original
+     * `originalWidth`, in order, as `file` (beside model.json) states; null when they read every feature.
+     */
+    readonly contract: {
+      readonly file: string;
+      readonly originalWidth: number;
+      readonly keptFeatures: number[];
+      readonly featureNames: string[] | null;
+      readonly description: string;
+    } | null;
+  };
   /** Output index -> class name when the data named its classes (sorted names: CSV labels); null otherwise. */
   readonly classNames: string[] | null;
   readonly parameters: { readonly kept: number; readonly base: number; readonly reductionPercent: number };

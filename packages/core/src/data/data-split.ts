@@ -1,4 +1,5 @@
 import { DeadweightError } from "../errors.js";
+import type { InputContract } from "../inputs/input-contract.js";
 import { type Dataset, datasetRange, sampleCount } from "./dataset.js";
 import type { FeatureScaling } from "./feature-scaling.js";
 
@@ -24,6 +25,18 @@ export interface DataSplit {
    * is measured on, the raw ones.
    */
   readonly inputScaling?: SplitScaling;
+  /**
+   * Present when the network's constant input features were pruned (pruneSplitInputs): the parts
+   * above (and the raw ones) hold only the kept features; exported models state the contract and
+   * are verified on the full-width raw test set kept here.
+   */
+  readonly inputPruning?: SplitInputPruning;
+}
+
+/** A split's input contract and the full-width raw test set an exported model is verified on. */
+export interface SplitInputPruning {
+  readonly contract: InputContract;
+  readonly fullWidthRawTest: Dataset;
 }
 
 /** A split's feature scaling and the parts as the source held them. */

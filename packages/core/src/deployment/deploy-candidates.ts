@@ -112,7 +112,8 @@ export interface DeploymentOutcome {
  * rows to recover and measures them again, chooses a variant (the budget's answer, else the suggested
  * row's), writes the bundles to export under `exportFolder` and verifies them in ONE fresh process
  * (a mismatch throws VERIFICATION_FAILED), and builds the chosen variant's model card. Bundles take
- * raw features (the split's scaling folded in). When the base model did not learn
+ * raw features (the split's scaling folded in) and, when the split's inputs were pruned, state their
+ * input contract (input-contract.json) and are verified on the full-width test set. When the base model did not learn
  * (checkBaseModelLearning), nothing is measured or chosen and the note says why. Writes only
  * `exportFolder` and `testSetFile`; stores and uploads nothing. Throws INVALID_OPTION, before any
  * work, on settings without dtypes, with a repeated or unknown dtype, or with a recoveryEpochs that
@@ -172,7 +173,10 @@ export async function deployCandidates(input: DeployCandidatesInput): Promise<De
           { test: raw.test, validation: raw.validation },
           `${row.id} ${dtype}`,
           // A folded scaling makes the first kernel's rows too unequal for one uint8 range (see ModelBundleOptions).
-          { keepFirstLayerFloat32: scaling.method !== "none" },
+          {
+            keepFirstLayerFloat32: scaling.method !== "none",
+            ...(split.inputPruning === undefined ? {} : { inputContract: split.inputPruning.contract }),
+          },
         ),
       );
     }
@@ -236,7 +240,11 @@ export async function deployCandidates(input: DeployCandidatesInput): Promise<De
             source: input.card.source,
             split: split.record,
             backend: input.card.backend,
-            inputs: { featureNames: raw.train.featureNames ?? null, scaling: featureScalingRecord(split) },
+            inputs: {
+              featureNames: raw.train.featureNames ?? null,
+              scaling: featureScalingRecord(split),
+              contract: split.inputPruning?.contract ?? null,
+            },
             classNames: raw.train.classNames ?? null,
             majorityClass: learning.majorityClass,
           }),
@@ -288,8 +296,12 @@ async function exportAndVerify(
   );
   if (planned.length === 0) return [];
   const { join } = await import("node:path");
-  // The bundles take raw features (scaling folded in): the verifier reads the test set as the source held it.
-  await writeBinaryDatasetFile(input.testSetFile, rawSplitParts(input.split).test);
+  // The bundles take raw features (scaling folded in): the verifier reads the test set as the source
+  // held it, full width when the inputs were pruned (it applies each bundle's input-contract.json).
+  await writeBinaryDatasetFile(
+    input.testSetFile,
+    input.split.inputPruning?.fullWidthRawTest ?? rawSplitParts(input.split).test,
+  );
   input.signal?.throwIfAborted();
   say(`verifying ${planned.length} bundle(s) in a fresh process with plain TF.js`);
   const verifications = await exportVerifiedBundles(

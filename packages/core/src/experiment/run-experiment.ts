@@ -4,6 +4,8 @@ import { assertValidDataset } from "../data/dataset.js";
 import { type FeatureScalingRecord, featureScalingRecord, splitFeatureScaling } from "../data/scale-data-split.js";
 import { DeadweightError } from "../errors.js";
 import type { LayersModelFiles } from "../export/layers-model-files.js";
+import type { InputContract } from "../inputs/input-contract.js";
+import { pruneNetworkInputs, type RecordedInputPruning, recordedInputPruning } from "../inputs/prune-network-inputs.js";
 import { checkBaseModelLearning, type LearningCheck } from "../learning/learning-check.js";
 import type { HiddenActivation } from "../model/mlp-spec.js";
 import type { MlpWeights } from "../model/mlp-weights.js";
@@ -35,6 +37,11 @@ export interface ExperimentSettings {
   readonly backend: BackendPreference;
   /** Threads for the statistics pass and the sweep (see ComputeThreads); default 1: the calling thread. */
   readonly threads?: number;
+  /**
+   * Prune the trained network's input features whose std on the validation set is <= stdThreshold
+   * (their mean folded into the first layer's bias); absent: every input is kept.
+   */
+  readonly inputPruning?: { readonly stdThreshold: number };
 }
 
 export type ExperimentStage = "train" | "statistics" | "sweep" | "export";
@@ -58,30 +65,41 @@ export interface ExperimentResult {
   readonly base: BaseModelMetrics;
   /** Whether the base model learned (against the majority class and its training loss), with the words to say it. */
   readonly learning: LearningCheck;
-  /** The feature scaling the network was trained with, folded into every exported model. */
+  /** The feature scaling the network was trained with, folded into every exported model (of the kept features only, under input pruning). */
   readonly featureScaling: FeatureScalingRecord;
   readonly rows: SweepRow[];
   readonly stats: ActivationStats;
   readonly timings: Record<ExperimentStage, number>;
   /** "base" and the ids of the exported rows, in the TF.js layers format, taking raw features. */
   readonly models: ReadonlyMap<string, LayersModelFiles>;
+  /**
+   * What input pruning kept (and the trained network's parameter count before it); null without it.
+   * `weights`, `rows` and `base` describe the network with pruned inputs.
+   */
+  readonly inputPruning: RecordedInputPruning | null;
+  /** The split `weights` reads: the given one, or it narrowed to the kept inputs (pass it to deployCandidates). */
+  readonly networkSplit: DataSplit;
+  /** The input contract every exported model states, or null when every input is kept. */
+  readonly inputContract: InputContract | null;
 }
 
 /**
  * The whole method on data already in memory: train the MLP, measure every hidden neuron on the
  * validation set, sweep the thresholds (accuracy on validation and test), judge whether the base
  * model learned, and export the base model and the chosen pruned models (taking raw features: a
- * scaled split's scaling is folded into their first layer). Performs no I/O: the caller writes what it wants.
+ * scaled split's scaling is folded into their first layer). With settings.inputPruning, the trained
+ * network's near-constant inputs are pruned before the statistics (pruneNetworkInputs) and every later
+ * stage works on the narrower network and split. Performs no I/O: the caller writes what it wants.
  * With `settings.threads` > 1 the statistics and the sweep run on that many compute threads (the same
  * results), started while the network trains and ended before this returns or throws.
  */
 export async function runExperiment(
-  split: DataSplit,
+  fullSplit: DataSplit,
   settings: ExperimentSettings,
   onEvent: (event: ExperimentEvent) => void = () => {},
   signal?: AbortSignal,
 ): Promise<ExperimentResult> {
-  for (const part of [split.train, split.validation, split.test]) assertValidDataset(part);
+  for (const part of [fullSplit.train, fullSplit.validation, fullSplit.test]) assertValidDataset(part);
   expandThresholdGrid(settings.grid);
   const threads = settings.threads ?? 1;
   const backend: BackendInfo = { ...(await initialiseBackend(settings.backend)), threads };
@@ -90,7 +108,7 @@ export async function runExperiment(
   const opening = threads > 1 ? openComputeThreads({ threads, backend: backend.name }) : null;
   opening?.catch(() => {});
   try {
-    return await runExperimentStages(split, settings, backend, opening, onEvent, signal);
+    return await runExperimentStages(fullSplit, settings, backend, opening, onEvent, signal);
   } finally {
     await opening?.then(
       (computeThreads) => computeThreads.close(),
@@ -100,7 +118,7 @@ export async function runExperiment(
 }
 
 async function runExperimentStages(
-  split: DataSplit,
+  fullSplit: DataSplit,
   settings: ExperimentSettings,
   backend: BackendInfo,
   opening: Promise<ComputeThreads> | null,
@@ -118,9 +136,16 @@ async function runExperimentStages(
     return result;
   };
 
-  const { weights, training } = await stage("train", () =>
-    trainBaseModel(split, settings, (progress) => onEvent({ kind: "training", progress }), signal),
+  const trained = await stage("train", () =>
+    trainBaseModel(fullSplit, settings, (progress) => onEvent({ kind: "training", progress }), signal),
   );
+  const { training } = trained;
+  const pruned =
+    settings.inputPruning === undefined
+      ? null
+      : pruneNetworkInputs(trained.weights, fullSplit, settings.inputPruning.stdThreshold);
+  const weights = pruned?.weights ?? trained.weights;
+  const split = pruned?.split ?? fullSplit;
   const computeThreads = opening === null ? null : await opening;
   const onStatistics = ({ samplesDone, samplesTotal }: { samplesDone: number; samplesTotal: number }) =>
     onEvent({ kind: "statistics", samplesDone, samplesTotal });
@@ -173,5 +198,8 @@ async function runExperimentStages(
     stats,
     timings,
     models,
+    inputPruning: pruned === null ? null : recordedInputPruning(pruned, trained.weights),
+    networkSplit: split,
+    inputContract: pruned?.contract ?? null,
   };
 }

@@ -1,3 +1,4 @@
+import type { RecordedInputPruning } from "../inputs/prune-network-inputs.js";
 import type { PruningThreshold } from "../pruning/pruning-threshold.js";
 
 /** Accuracy, size and speed of the unpruned network: what every row is compared against. */
@@ -8,6 +9,11 @@ export interface BaseModelMetrics {
   readonly validationAccuracy: number;
   readonly testAccuracy: number;
   readonly latencyMsPerSample: number;
+  /**
+   * Present when the trained network's near-constant inputs were pruned before the statistics: which
+   * inputs this network (and every row's) reads, and the trained network's parameters before.
+   */
+  readonly inputPruning?: RecordedInputPruning;
 }
 
 /** One threshold of a sweep, measured. Accuracies are fractions in [0, 1]; drops and reductions are percentage points. */

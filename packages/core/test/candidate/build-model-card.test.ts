@@ -113,7 +113,7 @@ describe("buildModelCard", () => {
       test: 1 / 3,
     });
     // What the bundles take: the scaling folded into them, the features' and classes' names.
-    expect(card.inputs).toEqual({ featureNames: ["a", "b", "c", "d", "e", "f"], scaling: SCALING });
+    expect(card.inputs).toEqual({ featureNames: ["a", "b", "c", "d", "e", "f"], scaling: SCALING, contract: null });
     expect(card.classNames).toEqual(["setosa", "versicolor", "virginica"]);
     expect(card.accuracy.oneShot).toEqual({ validation: 0.8, test: 0.79 });
     expect(card.accuracy.recovered).toEqual({
@@ -231,5 +231,24 @@ describe("buildModelCard", () => {
     expect(names.message).toContain('candidate "keep0.5-std": 2 feature names for 6 inputs');
     const classes = thrownDeadweightError(() => buildModelCard({ ...input, classNames: ["a", "b", "c", "d"] }));
     expect(classes.message).toContain('candidate "keep0.5-std": 4 class names for 3 outputs');
+  });
+
+  it("states the input contract of a model with pruned inputs, and refuses one that does not fit its inputs", async () => {
+    const [float32] = (await measuredBundles()) as [MeasuredBundle];
+    const input = cardInput([asCardBundle(float32)]);
+    const contract = { originalWidth: 9, keptFeatures: [0, 2, 3, 5, 7, 8] };
+    const card = buildModelCard({ ...input, inputs: { ...input.inputs, contract } });
+    expect(card.inputs.contract).toEqual({
+      file: "input-contract.json",
+      originalWidth: 9,
+      keptFeatures: [0, 2, 3, 5, 7, 8],
+      featureNames: null,
+      description:
+        "this model reads 6 of the original 9 features; pass the full 9-wide input through applyInputContract (input-contract.json lists the kept features in order)",
+    });
+    const wrong = thrownDeadweightError(() =>
+      buildModelCard({ ...input, inputs: { ...input.inputs, contract: { originalWidth: 9, keptFeatures: [0, 1] } } }),
+    );
+    expect(wrong.message).toContain("its input contract keeps 2 features but the model takes 6");
   });
 });

@@ -146,6 +146,7 @@ describe("the same data and network, unscaled and standardised", () => {
         scale: [...fitted.scale],
         constantFeatures: [],
       },
+      contract: null,
     });
     expect(card.bundles.map((bundle) => [bundle.weightDtype, bundle.float32Weights])).toEqual([
       ["float32", []],

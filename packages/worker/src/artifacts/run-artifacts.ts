@@ -1,11 +1,18 @@
-import { type ActivationStatsDocument, type LayersModelFiles, WEIGHTS_FILE_NAME } from "@deadweight/core";
+import {
+  type ActivationStatsDocument,
+  encodeInputContract,
+  type InputContract,
+  type LayersModelFiles,
+  WEIGHTS_FILE_NAME,
+} from "@deadweight/core";
 import type { RunAttemptRef, StoredArtifact } from "@deadweight/protocol";
 import { isServerCallError } from "../api/server-call-error.js";
 import type { WorkerApi } from "../api/worker-api.js";
 
 /**
- * A run's artifacts on the server, named like the CLI's run folder: models/<id>/model.json and
- * models/<id>/weights.bin (id "base" or a sweep row id), and stats.json.
+ * A run's artifacts on the server, named like the CLI's run folder: models/<id>/model.json,
+ * models/<id>/weights.bin and, under input pruning, models/<id>/input-contract.json (id "base" or a
+ * sweep row id), and stats.json.
  */
 
 export const BASE_MODEL_ID = "base";
@@ -37,6 +44,8 @@ export async function uploadModel(
   files: LayersModelFiles,
   /** Attach the files to this sweep row (pruned models); the base model belongs to no row. */
   resultRowKey?: string,
+  /** The input contract the model reads its features through (input pruning): stored as models/<id>/input-contract.json. */
+  inputContract?: InputContract,
 ): Promise<ArtifactUploadReport[]> {
   const names = modelArtifactNames(modelId);
   const row = resultRowKey === undefined ? {} : { resultRowKey };
@@ -51,6 +60,9 @@ export async function uploadModel(
   // Another architecture is stored under this id by an earlier attempt: keep that model whole
   // rather than pair its model.json with these weights.
   if (modelJson.result === "kept earlier") return [modelJson, { name: names.weightsBin, result: "kept earlier" }];
+  // Before weights.bin, which marks the model as stored whole.
+  const contract =
+    inputContract === undefined ? [] : [await uploadInputContract(api, run, modelId, inputContract, row)];
   const weights = await uploadOnce(api, {
     ...run,
     name: names.weightsBin,
@@ -59,7 +71,25 @@ export async function uploadModel(
     bytes: files.weightsBin,
     ...row,
   });
-  return [modelJson, weights];
+  return [modelJson, ...contract, weights];
+}
+
+function uploadInputContract(
+  api: Pick<WorkerApi, "uploadArtifact">,
+  run: RunAttemptRef,
+  modelId: string,
+  inputContract: InputContract,
+  row: { readonly resultRowKey?: string },
+): Promise<ArtifactUploadReport> {
+  const file = encodeInputContract(inputContract);
+  return uploadOnce(api, {
+    ...run,
+    name: `models/${modelId}/${file.name}`,
+    kind: "input-contract",
+    contentType: "application/json",
+    bytes: file.bytes,
+    ...row,
+  });
 }
 
 export function uploadStatsDocument(

@@ -5,6 +5,7 @@ import type { StageContext } from "./stage-context.js";
 import { StageFailure } from "./stage-failure.js";
 import { deployStage } from "./stages/deploy-stage.js";
 import { exportStage } from "./stages/export-stage.js";
+import { pruneRunInputs } from "./stages/input-pruning-step.js";
 import { loadStage } from "./stages/load-stage.js";
 import { scheduleStage } from "./stages/schedule-stage.js";
 import { statisticsStage } from "./stages/statistics-stage.js";
@@ -13,7 +14,8 @@ import { trainStage } from "./stages/train-stage.js";
 
 /**
  * A claimed run from start to end: load -> train -> statistics -> sweep -> export -> deploy, each stage
- * reported to the server as it finishes. A configured pruning schedule runs at the end of the sweep
+ * reported to the server as it finishes. With pruning.inputStdThreshold, the statistics stage first
+ * prunes the trained network's near-constant inputs (pruneRunInputs). A configured pruning schedule runs at the end of the sweep
  * stage (its rounds are result rows like the sweep's). Training is skipped when an earlier attempt stored the
  * base model (see resume-plan.ts). Throws StageFailure naming the stage that failed, or the abort
  * signal's reason (a RunStop) when told to stop.
@@ -61,23 +63,28 @@ export async function runPipeline(context: StageContext): Promise<void> {
     (result) => result.training !== null,
   );
   // The statistics pass and the sweep share the run's compute threads (none at 1 thread), ended here however they end.
+  // Under input pruning, every stage from here on works on the input-pruned network and the narrowed split.
   const compute = runComputeThreads(loaded.backend.threads ?? 1, loaded.backend.name);
-  const { stats, swept } = await (async () => {
+  const { network, stats, swept } = await (async () => {
     try {
-      const stats = await stage("statistics", () => statisticsStage(context, loaded, trained.weights, compute));
+      const { network, stats } = await stage("statistics", async () => {
+        const network = pruneRunInputs(context, loaded, trained.weights);
+        return { network, stats: await statisticsStage(context, network.loaded, network.weights, compute) };
+      });
       const swept = await stage("sweep", async () =>
         scheduleStage(
           context,
-          loaded,
-          trained.weights,
-          await sweepStage(context, loaded, trained.weights, stats, timings, compute),
+          network.loaded,
+          network.weights,
+          await sweepStage(context, network.loaded, network.weights, stats, timings, compute, network.inputPruning),
         ),
       );
-      return { stats, swept };
+      return { network, stats, swept };
     } finally {
       await compute.close();
     }
   })();
-  await stage("export", () => exportStage(context, loaded, trained.weights, stats, swept));
-  await stage("deploy", () => deployStage(context, loaded, trained, stats, swept));
+  const { weights } = network;
+  await stage("export", () => exportStage(context, network.loaded, weights, stats, swept));
+  await stage("deploy", () => deployStage(context, network.loaded, { ...trained, weights }, stats, swept));
 }

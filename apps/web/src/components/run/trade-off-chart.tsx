@@ -5,6 +5,7 @@ import { EChart } from "@/components/charts/echart";
 import { formatAccuracy, formatBytes, formatCount, formatDrop } from "@/lib/format";
 import type { ResultRow } from "@/lib/router-outputs";
 import { describeThreshold } from "@/lib/thresholds";
+import { isRoundRow, roundNumber, tradeOffSeriesRows } from "./trade-off-series";
 
 export type SizeAxis = "bytes" | "parameters";
 
@@ -18,7 +19,10 @@ export interface TradeOffChartProps {
   readonly budget?: number;
 }
 
-/** Test accuracy against model size for every threshold, the Pareto frontier joined, the base model marked. */
+/**
+ * Test accuracy against model size for every threshold, the Pareto frontier joined, the base model
+ * marked, and the iterative schedule's rounds (rows "round-N") as their own series joined in round order.
+ */
 export const TradeOffChart = memo(function TradeOffChart({
   rows,
   base,
@@ -30,6 +34,7 @@ export const TradeOffChart = memo(function TradeOffChart({
   // The picked row's drawer opens first; the chart marks it right after.
   const selectedRowId = useDeferredValue(chosenRowId);
   const usable = useMemo(() => rows.filter((row) => row.status === "ok" && row.testAccuracy !== null), [rows]);
+  const series = useMemo(() => tradeOffSeriesRows(usable), [usable]);
   const option = useMemo(() => {
     const sizeOf = (row: { parameters: number; bytes: number }) => (size === "bytes" ? row.bytes : row.parameters);
     const point = (row: ResultRow) => ({
@@ -55,7 +60,16 @@ export const TradeOffChart = memo(function TradeOffChart({
     const byId = new Map(usable.map((row) => [row.id, row]));
     return {
       animation: false,
-      legend: { data: ["thresholds", "Pareto frontier", "base model", "bundles on disk"], top: 0 },
+      legend: {
+        data: [
+          "thresholds",
+          ...(series.rounds.length === 0 ? [] : ["schedule rounds"]),
+          "Pareto frontier",
+          "base model",
+          "bundles on disk",
+        ],
+        top: 0,
+      },
       grid: { left: 60, right: 30, top: 40, bottom: 50 },
       tooltip: {
         trigger: "item",
@@ -70,8 +84,11 @@ export const TradeOffChart = memo(function TradeOffChart({
           if (row === undefined) {
             return `base model<br/>${size === "bytes" ? formatBytes(params.data.value[0]) : formatCount(params.data.value[0])} · ${params.data.value[1].toFixed(2)}%`;
           }
+          const title = isRoundRow(row)
+            ? `schedule round ${roundNumber(row.rowKey)}: ${describeThreshold(row.threshold)} of the round before`
+            : describeThreshold(row.threshold);
           return [
-            `<b>${describeThreshold(row.threshold)}</b>`,
+            `<b>${title}</b>`,
             `test ${formatAccuracy(row.testAccuracy)} (${formatDrop(row.testAccuracyDrop)})`,
             `validation ${formatAccuracy(row.validationAccuracy)}`,
             `${formatCount(row.parameters)} parameters · ${formatBytes(row.bytes)}`,
@@ -96,7 +113,7 @@ export const TradeOffChart = memo(function TradeOffChart({
           id: "thresholds",
           name: "thresholds",
           type: "scatter",
-          data: usable.map(point),
+          data: series.thresholds.map(point),
           ...(budget === undefined
             ? {}
             : {
@@ -108,6 +125,19 @@ export const TradeOffChart = memo(function TradeOffChart({
                 },
               }),
         },
+        ...(series.rounds.length === 0
+          ? []
+          : [
+              {
+                id: "rounds",
+                name: "schedule rounds",
+                type: "line",
+                symbol: "triangle",
+                symbolSize: 11,
+                lineStyle: { type: "dotted" },
+                data: series.rounds.map(point),
+              },
+            ]),
         {
           id: "frontier",
           name: "Pareto frontier",
@@ -133,7 +163,7 @@ export const TradeOffChart = memo(function TradeOffChart({
             ]),
       ],
     };
-  }, [usable, size, selectedRowId, base, budget]);
+  }, [usable, series, size, selectedRowId, base, budget]);
 
   return (
     <EChart
@@ -144,6 +174,8 @@ export const TradeOffChart = memo(function TradeOffChart({
       dataAttributes={{
         "data-points": usable.length,
         "data-frontier": usable.filter((row) => row.pareto).length,
+        "data-rounds": series.rounds.length,
+        "data-series": option.series.map((entry) => entry.name).join(","),
         "data-budget": budget ?? "",
       }}
       onPointClick={(click) => {

@@ -18,7 +18,8 @@ const PARALLEL_UPLOADS = 4;
 /**
  * Stores the pruned models the configuration asks for (the Pareto front by default), taking raw
  * features (the split's scaling folded into their first layer); the base model is already stored.
- * A schedule round's model is its own network (the rounds' Pareto rows by default).
+ * A schedule round's model is its own network (the rounds' Pareto rows by default). Under input
+ * pruning (a narrowed split) every model is stored with the input contract beside its model.json.
  */
 export async function exportStage(
   context: StageContext,
@@ -29,6 +30,7 @@ export async function exportStage(
 ): Promise<void> {
   const chosen = rowsToExport(swept.rows, loaded.config.export);
   const scaling = splitFeatureScaling(loaded.split);
+  const contract = loaded.split.inputPruning?.contract;
   const modelOf = (row: SweepRow) => {
     const network = swept.roundNetworks.get(row.id);
     // A round's network is the base model's shape made smaller: exported as the base model is.
@@ -37,7 +39,7 @@ export async function exportStage(
   let stored = 0;
   const exportOne = async (row: SweepRow) => {
     context.signal.throwIfAborted();
-    const reports = await uploadModel(context.api, attemptOf(context), row.id, await modelOf(row), row.id);
+    const reports = await uploadModel(context.api, attemptOf(context), row.id, await modelOf(row), row.id, contract);
     stored++;
     context.progress.set({
       stage: "export",

@@ -1,11 +1,19 @@
-import { type ActivationStats, type MlpWeights, runThresholdSweep, type ThresholdSweep } from "@deadweight/core";
+import {
+  type ActivationStats,
+  type MlpWeights,
+  type RecordedInputPruning,
+  runThresholdSweep,
+  type ThresholdSweep,
+} from "@deadweight/core";
 import type { RunComputeThreads } from "../run-compute-threads.js";
 import type { StageContext } from "../stage-context.js";
 import type { LoadedRun } from "./load-stage.js";
 
 /**
  * Prunes at every threshold and measures each pruned model, then records the results (idempotent:
- * an attempt that records them again replaces nothing and duplicates nothing).
+ * an attempt that records them again replaces nothing and duplicates nothing). Under input pruning
+ * the base metrics carry which inputs the network reads (`inputPruning`), here and wherever the
+ * returned sweep's base is recorded again.
  */
 export async function sweepStage(
   context: StageContext,
@@ -14,10 +22,11 @@ export async function sweepStage(
   stats: ActivationStats,
   timings: Readonly<Record<string, number>>,
   compute: RunComputeThreads,
+  inputPruning: RecordedInputPruning | null = null,
 ): Promise<ThresholdSweep> {
   const started = performance.now();
   const threads = await compute.get();
-  const sweep = await (threads === null ? runThresholdSweep : threads.runThresholdSweep)({
+  const measured = await (threads === null ? runThresholdSweep : threads.runThresholdSweep)({
     weights,
     stats,
     validation: loaded.split.validation,
@@ -31,6 +40,7 @@ export async function sweepStage(
         message: `threshold ${done}/${total}: ${rowId}`,
       }),
   });
+  const sweep = inputPruning === null ? measured : { ...measured, base: { ...measured.base, inputPruning } };
   context.signal.throwIfAborted();
   await context.api.recordResults({
     runId: context.run.id,
