@@ -1,32 +1,23 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openStore, recordRunResults, type Store } from "@deadweight/api";
 import {
-  type BackendInfo,
   type DataSplit,
   type Dataset,
-  initialiseBackend,
-  type MlpWeights,
-  trainBaseModel,
   verifyBundleFolder,
   writeBinaryDatasetFile,
   writeBundleFolder,
 } from "@deadweight/core";
 import { experimentConfigSchema } from "@deadweight/experiment-config";
-import { recordWorkerResultsInput } from "@deadweight/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ArtifactUpload, WorkerApi } from "../src/api/worker-api.js";
-import { ProgressBoard } from "../src/pipeline/progress-board.js";
-import type { StageContext } from "../src/pipeline/stage-context.js";
+import type { ArtifactUpload } from "../src/api/worker-api.js";
+import { runComputeThreads } from "../src/pipeline/run-compute-threads.js";
 import { deployStage } from "../src/pipeline/stages/deploy-stage.js";
 import { exportStage } from "../src/pipeline/stages/export-stage.js";
 import { pruneRunInputs, type RunNetwork } from "../src/pipeline/stages/input-pruning-step.js";
-import type { LoadedRun } from "../src/pipeline/stages/load-stage.js";
 import { type ScheduledSweep, scheduleStage } from "../src/pipeline/stages/schedule-stage.js";
 import { statisticsStage } from "../src/pipeline/stages/statistics-stage.js";
 import { sweepStage } from "../src/pipeline/stages/sweep-stage.js";
 import { aboveDiagonalSplit } from "./above-diagonal-split.js";
+import { openStageHarness, type StageHarness } from "./stage-harness.js";
 
 // A run with pruning.inputStdThreshold through the worker's stages after training (input pruning,
 // statistics, sweep, a 2-round schedule, export, deploy): results go into a real tracking store (a
@@ -69,12 +60,7 @@ const CONFIG = experimentConfigSchema.parse({
 });
 const CONTRACT_FILE = { format: "deadweight-input-contract", version: 1, originalWidth: 3, keptFeatures: [0, 2] };
 
-let folder: string;
-let store: Store & { close(): Promise<void> };
-let runId: string;
-const uploads: ArtifactUpload[] = [];
-const deployments: Parameters<WorkerApi["recordDeployment"]>[0][] = [];
-let trainedWeights: MlpWeights;
+let harness: StageHarness;
 let network: RunNetwork;
 let swept: ScheduledSweep;
 
@@ -84,87 +70,41 @@ function json(upload: ArtifactUpload | undefined): Record<string, unknown> {
 }
 
 beforeAll(async () => {
-  folder = mkdtempSync(join(tmpdir(), "deadweight-input-pruning-stages-"));
-  store = (await openStore({ dataDir: folder })) as typeof store;
-  const { db } = store;
-  const user = await db.user.create({ data: { id: "u-inputs", name: "Ada", email: "ada@example.test" } });
-  const team = await db.team.create({ data: { name: "edge", slug: "edge" } });
-  const project = await db.project.create({ data: { teamId: team.id, name: "p", slug: "p" } });
-  const experiment = await db.experiment.create({
-    data: {
-      projectId: project.id,
-      name: "inputs",
-      dataset: "sequence",
-      config: JSON.stringify(CONFIG),
-      createdById: user.id,
-    },
-  });
-  runId = (await db.run.create({ data: { experimentId: experiment.id, status: "running", attempt: 1 } })).id;
-
-  const api = {
-    async recordResults(input: Parameters<WorkerApi["recordResults"]>[0]) {
-      // What the worker procedure does with the report: validate it with the protocol, then store it.
-      const parsed = recordWorkerResultsInput.parse(JSON.parse(JSON.stringify(input)));
-      await recordRunResults(store, parsed.runId, parsed.results);
-    },
-    async uploadArtifact(upload: ArtifactUpload) {
-      uploads.push(upload);
-      return { id: `artifact_${uploads.length}`, name: upload.name, created: true } as unknown as Awaited<
-        ReturnType<WorkerApi["uploadArtifact"]>
-      >;
-    },
-    async recordDeployment(input: Parameters<WorkerApi["recordDeployment"]>[0]) {
-      deployments.push(input);
-    },
-  };
-  const backend: BackendInfo = await initialiseBackend("wasm");
-  const { weights, training } = await trainBaseModel(SPLIT, {
-    hiddenSizes: CONFIG.model.hidden,
-    activation: "relu",
-    epochs: CONFIG.training.epochs,
-    batchSize: CONFIG.training.batchSize,
-    learningRate: CONFIG.training.learningRate,
-    seed: CONFIG.seed,
-  });
-  trainedWeights = weights;
-  const loaded: LoadedRun = {
+  harness = await openStageHarness({
+    name: "inputs",
     config: CONFIG,
     split: SPLIT,
     thresholds: [
       { kind: "rank", keepFraction: 0.5, score: "std" },
       { kind: "rank", keepFraction: 1, score: "std" },
     ],
-    backend,
     datasetDescription: "sequence with a constant column",
-  };
-  const context = {
-    api: api as unknown as WorkerApi,
-    run: { id: runId, attempt: 1, experimentName: "inputs" },
-    signal: new AbortController().signal,
-    progress: new ProgressBoard(),
-    log: () => {},
-  } as unknown as StageContext;
+  });
+  const { context, loaded, trained } = harness;
   // The stages in runPipeline's order, on what each returns.
-  network = pruneRunInputs(context, loaded, weights);
-  const stats = await statisticsStage(context, network.loaded, network.weights);
-  const sweep = await sweepStage(context, network.loaded, network.weights, stats, {}, network.inputPruning);
+  network = pruneRunInputs(context, loaded, trained.weights);
+  const compute = runComputeThreads(1, network.loaded.backend.name);
+  const stats = await statisticsStage(context, network.loaded, network.weights, compute);
+  const sweep = await sweepStage(context, network.loaded, network.weights, stats, {}, compute, network.inputPruning);
   swept = await scheduleStage(context, network.loaded, network.weights, sweep);
   await exportStage(context, network.loaded, network.weights, stats, swept);
-  await deployStage(context, network.loaded, { weights: network.weights, training }, stats, swept);
+  await deployStage(context, network.loaded, { ...trained, weights: network.weights }, stats, swept);
   // Training, two rounds of fine-tuning and a fresh verifier process: seconds, more on a busy machine.
 }, 120_000);
 
 afterAll(async () => {
-  await store?.close();
-  rmSync(folder, { recursive: true, force: true });
+  await harness?.close();
 });
 
 describe("a worker run with pruning.inputStdThreshold", () => {
   it("removes the constant input before the statistics and records the kept inputs with the base metrics", async () => {
     expect(network.weights.layers[0]?.inputSize).toBe(2);
-    expect(trainedWeights.layers[0]?.inputSize).toBe(3);
+    expect(harness.trained.weights.layers[0]?.inputSize).toBe(3);
     expect(network.loaded.split.validation.featureCount).toBe(2);
-    const run = await store.db.run.findUniqueOrThrow({ where: { id: runId }, select: { baseMetrics: true } });
+    const run = await harness.store.db.run.findUniqueOrThrow({
+      where: { id: harness.runId },
+      select: { baseMetrics: true },
+    });
     const base = JSON.parse(run.baseMetrics ?? "null");
     expect(base.inputPruning).toEqual({
       stdThreshold: 0,
@@ -175,22 +115,25 @@ describe("a worker run with pruning.inputStdThreshold", () => {
     });
     // The base metrics describe the network the rows were pruned from: 2 inputs.
     expect(base.parameters).toBe(2 * 12 + 12 + 12 * 8 + 8 + 8 * 2 + 2);
-    const stored = await store.db.resultRow.findMany({ where: { runId }, orderBy: { position: "asc" } });
+    const stored = await harness.store.db.resultRow.findMany({
+      where: { runId: harness.runId },
+      orderBy: { position: "asc" },
+    });
     expect(stored.map((row) => row.rowKey)).toEqual(["keep0.5-std", "keep1-std", "round-1", "round-2"]);
     const keep1 = stored[1]!;
     expect(keep1.parameters).toBe(base.parameters);
   });
 
   it("stores every exported model, the rounds' included, with input-contract.json beside a 2-input model.json", () => {
-    const modelIds = uploads
+    const modelIds = harness.uploads
       .filter((upload) => upload.kind === "model-json")
       .map((upload) => upload.name.replace(/^models\/(.+)\/model\.json$/, "$1"));
     expect(modelIds).toEqual(expect.arrayContaining(["keep0.5-std", "keep1-std", "round-1", "round-2"]));
     for (const id of modelIds) {
-      const contract = uploads.find((upload) => upload.name === `models/${id}/input-contract.json`);
+      const contract = harness.uploads.find((upload) => upload.name === `models/${id}/input-contract.json`);
       expect(json(contract)).toEqual({ ...CONTRACT_FILE, featureNames: ["x", "y"] });
       expect(contract?.resultRowKey).toBe(id);
-      const modelJson = json(uploads.find((upload) => upload.name === `models/${id}/model.json`)) as {
+      const modelJson = json(harness.uploads.find((upload) => upload.name === `models/${id}/model.json`)) as {
         weightsManifest: { weights: { shape: number[] }[] }[];
       };
       expect(modelJson.weightsManifest[0]?.weights[0]?.shape[0]).toBe(2);
@@ -198,15 +141,15 @@ describe("a worker run with pruning.inputStdThreshold", () => {
   });
 
   it("ships bundles with the contract that reproduce their stored accuracy on the full-width test set, and a model card stating it", async () => {
-    const bundleFiles = uploads.filter((upload) => upload.kind === "bundle");
+    const bundleFiles = harness.uploads.filter((upload) => upload.kind === "bundle");
     const folders = new Map<string, ArtifactUpload[]>();
     for (const file of bundleFiles) {
       const name = file.name.slice(0, file.name.lastIndexOf("/"));
       folders.set(name, [...(folders.get(name) ?? []), file]);
     }
     expect(folders.size).toBeGreaterThan(0);
-    const [deployment] = deployments;
-    const testSetFile = join(folder, "full-width-test.dwds");
+    const [deployment] = harness.deployments;
+    const testSetFile = join(harness.folder, "full-width-test.dwds");
     await writeBinaryDatasetFile(testSetFile, SPLIT.test);
     for (const [name, files] of folders) {
       expect(files.map((file) => file.name.slice(name.length + 1)).sort()).toEqual([
@@ -218,7 +161,7 @@ describe("a worker run with pruning.inputStdThreshold", () => {
         .flatMap((row) => row.bundles)
         .find((bundle) => bundle.exported?.files.some((file) => file.name === `${name}/model.json`));
       expect(report).toBeDefined();
-      const bundleFolder = join(folder, name);
+      const bundleFolder = join(harness.folder, name);
       await writeBundleFolder(
         bundleFolder,
         files.map((file) => ({ name: file.name.slice(name.length + 1), bytes: file.bytes })),
@@ -231,7 +174,7 @@ describe("a worker run with pruning.inputStdThreshold", () => {
       });
       expect(verification.measured.samples).toBe(SPLIT.test.labels.length);
     }
-    const card = json(uploads.find((upload) => upload.kind === "model-card")) as {
+    const card = json(harness.uploads.find((upload) => upload.kind === "model-card")) as {
       inputs: { contract: Record<string, unknown> };
     };
     expect(card.inputs.contract).toMatchObject({ originalWidth: 3, keptFeatures: [0, 2], featureNames: ["x", "y"] });
