@@ -27,6 +27,34 @@ function csvWithConstantColumn(): string {
   return `${lines.join("\n")}\n`;
 }
 
+/** `deadweight prune --prune-inputs 0` of a small 3-8-2 network on the CSV, with `more` flags, into `out`. */
+function pruneWithInputPruning(csv: string, out: string, more: readonly string[] = []) {
+  return runDeadweight([
+    "prune",
+    "--dataset",
+    `csv:${csv}`,
+    "--hidden",
+    "8",
+    "--epochs",
+    "20",
+    "--batch-size",
+    "16",
+    "--learning-rate",
+    "0.01",
+    "--criterion",
+    "rank",
+    "--grid",
+    "keep=0.5,1",
+    "--dtypes",
+    "float32",
+    "--prune-inputs",
+    "0",
+    ...more,
+    "--out",
+    out,
+  ]);
+}
+
 describe("deadweight prune --prune-inputs 0 on a CSV with a constant column", () => {
   const folder = mkdtempSync(join(tmpdir(), "deadweight-prune-inputs-"));
   const csv = join(folder, "flags.csv");
@@ -35,29 +63,7 @@ describe("deadweight prune --prune-inputs 0 on a CSV with a constant column", ()
 
   beforeAll(() => {
     writeFileSync(csv, csvWithConstantColumn());
-    run = runDeadweight([
-      "prune",
-      "--dataset",
-      `csv:${csv}`,
-      "--hidden",
-      "8",
-      "--epochs",
-      "20",
-      "--batch-size",
-      "16",
-      "--learning-rate",
-      "0.01",
-      "--criterion",
-      "rank",
-      "--grid",
-      "keep=0.5,1",
-      "--dtypes",
-      "float32",
-      "--prune-inputs",
-      "0",
-      "--out",
-      out,
-    ]);
+    run = pruneWithInputPruning(csv, out);
   });
 
   it("removes the constant column and records the inputs kept and the parameters before", () => {
@@ -118,26 +124,7 @@ describe("deadweight prune --prune-inputs 0 with a schedule", () => {
 
   beforeAll(() => {
     writeFileSync(csv, csvWithConstantColumn());
-    run = runDeadweight([
-      "prune",
-      "--dataset",
-      `csv:${csv}`,
-      "--hidden",
-      "8",
-      "--epochs",
-      "20",
-      "--batch-size",
-      "16",
-      "--learning-rate",
-      "0.01",
-      "--criterion",
-      "rank",
-      "--grid",
-      "keep=0.5,1",
-      "--dtypes",
-      "float32",
-      "--prune-inputs",
-      "0",
+    run = pruneWithInputPruning(csv, out, [
       "--rounds",
       "2",
       "--round-threshold",
@@ -148,8 +135,6 @@ describe("deadweight prune --prune-inputs 0 with a schedule", () => {
       "all",
       "--bundles",
       "pareto",
-      "--out",
-      out,
     ]);
   });
 
