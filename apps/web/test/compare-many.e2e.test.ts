@@ -2,7 +2,7 @@ import { MAX_COMPARED_RUNS } from "@deadweight/api/compare-limits";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiAs } from "./support/api-as";
-import { launchChromium, openPage, screenshot, signIn } from "./support/browser";
+import { launchChromium, openPage, screenshot, signedInOwnerPage } from "./support/browser";
 import { ownerToken, type PlatformProcess, startPlatform } from "./support/platform-process";
 import { seedComparedRuns } from "./support/seed-compared-runs";
 
@@ -30,10 +30,7 @@ beforeAll(async () => {
     rowsPerRun: ROWS_PER_RUN,
   }));
   browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  page = await context.newPage();
-  page.setDefaultTimeout(30_000);
-  await signIn(page, platform.url, platform.owner.email, platform.owner.password);
+  page = await signedInOwnerPage(browser, platform);
 });
 
 afterAll(async () => {

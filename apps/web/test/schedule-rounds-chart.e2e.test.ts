@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { openDatabase } from "@deadweight/db";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, openPage, screenshot, signIn } from "./support/browser";
+import { launchChromium, openPage, screenshot, signedInOwnerPage } from "./support/browser";
 import { type PlatformProcess, startPlatform } from "./support/platform-process";
 import { seedComparedRuns, seededRows } from "./support/seed-compared-runs";
 
@@ -38,10 +38,7 @@ beforeAll(async () => {
     await close();
   }
   browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  page = await context.newPage();
-  page.setDefaultTimeout(30_000);
-  await signIn(page, platform.url, platform.owner.email, platform.owner.password);
+  page = await signedInOwnerPage(browser, platform);
 }, 300_000);
 
 afterAll(async () => {

@@ -3,7 +3,7 @@ import { openDatabase } from "@deadweight/db";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiAs } from "./support/api-as";
-import { launchChromium, openPage, screenshot, signIn } from "./support/browser";
+import { launchChromium, openPage, screenshot, signedInOwnerPage } from "./support/browser";
 import { ownerToken, type PlatformProcess, startPlatform } from "./support/platform-process";
 import { seededRows } from "./support/seed-compared-runs";
 
@@ -49,10 +49,7 @@ beforeAll(async () => {
     await close();
   }
   browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  page = await context.newPage();
-  page.setDefaultTimeout(30_000);
-  await signIn(page, platform.url, platform.owner.email, platform.owner.password);
+  page = await signedInOwnerPage(browser, platform);
 });
 
 afterAll(async () => {

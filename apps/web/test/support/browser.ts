@@ -46,6 +46,21 @@ export async function openPage(page: Page, url: string): Promise<Response | null
   return response;
 }
 
+/**
+ * A page of a fresh browser context (1400x900) signed in as the platform's local owner, whose
+ * locators wait 30 s: the set-up of a test that looks at pages of seeded data.
+ */
+export async function signedInOwnerPage(
+  browser: Browser,
+  platform: { readonly url: string; readonly owner: { readonly email: string; readonly password: string } },
+): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  await signIn(page, platform.url, platform.owner.email, platform.owner.password);
+  return page;
+}
+
 /** Signs in through the dashboard's own form and waits for the project page. */
 export async function signIn(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
   await openPage(page, `${baseUrl}/sign-in`);
