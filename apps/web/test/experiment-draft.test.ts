@@ -41,7 +41,15 @@ describe("the New-experiment form's draft", () => {
     split: { validationFraction: 0.2, maxTrainSamples: 3000, maxTestSamples: 1000, scale: "minmax" },
     model: { hidden: [32, 16], activation: "tanh" },
     training: { epochs: 1, batchSize: 64, learningRate: 0.003 },
-    pruning: { means: [0, 0.25], stds: [0.5, 2] },
+    pruning: { means: [0, 0.25], stds: [0.5, 2], inputStdThreshold: 0 },
+    schedule: {
+      rounds: 8,
+      recoverEpochs: 2,
+      thresholds: "fixed",
+      threshold: { kind: "rank", keepFraction: 0.75, score: "std" },
+      targetKept: 0.1,
+      targetDrop: 0.8,
+    },
     deployment: {
       budget: { maxBytes: 40 * 1024, maxAccuracyDropPoints: 5, maxLatencyMsPerSample: 0.25 },
       dtypes: ["uint8"],
@@ -77,5 +85,37 @@ describe("the New-experiment form's draft", () => {
   ])("gives back the grid of $pruning.criterion", (changed) => {
     const config = experimentConfigSchema.parse(changed);
     expect(submittedConfig(draftOf(config))).toEqual(config);
+  });
+
+  it("sends a schedule only when it is checked: the sweep's largest cut within a drop, or a fixed keep by std", () => {
+    const auto = experimentConfigSchema.parse({ schedule: { rounds: 3, recoverEpochs: 1, roundDrop: 2 } });
+    expect(submittedConfig(draftOf(auto))).toEqual(auto);
+    expect(submittedConfig({ ...draftOf(auto), scheduleOn: false })).toEqual(CLI_DEFAULTS);
+    // Checked on the defaults: the schema's schedule; "keep" offers 75% by std until changed.
+    expect(submittedConfig({ ...draftOf(), scheduleOn: true }).schedule).toEqual(
+      experimentConfigSchema.parse({ schedule: {} }).schedule,
+    );
+    expect(submittedConfig({ ...draftOf(), scheduleOn: true, scheduleCut: "keep" }).schedule).toMatchObject({
+      thresholds: "fixed",
+      threshold: { kind: "rank", keepFraction: 0.75, score: "std" },
+    });
+  });
+
+  it("names the schedule's and the input threshold's bad values on their fields", () => {
+    const { errors } = submissionOf({
+      ...draftOf(),
+      scheduleOn: true,
+      scheduleCut: "keep",
+      scheduleRounds: "",
+      scheduleKeep: "most",
+      scheduleTargetDrop: "1pt",
+      inputStdThreshold: "low",
+    });
+    expect(errors).toEqual({
+      "config.schedule.rounds": "required",
+      "config.schedule.threshold.keepFraction": '"most" is not a number',
+      "config.schedule.targetDrop": '"1pt" is not a number',
+      "config.pruning.inputStdThreshold": '"low" is not a number',
+    });
   });
 });

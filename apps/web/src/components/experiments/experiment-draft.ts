@@ -1,4 +1,9 @@
-import { defaultExperimentConfig, type ExperimentConfig, seedListFromText } from "@deadweight/experiment-config";
+import {
+  defaultExperimentConfig,
+  type ExperimentConfig,
+  experimentConfigSchema,
+  seedListFromText,
+} from "@deadweight/experiment-config";
 
 export type Criterion = ExperimentConfig["pruning"]["criterion"];
 
@@ -22,6 +27,18 @@ export interface ExperimentDraft {
   stds: string;
   apoz: string;
   keepFractions: string;
+  /** Empty: every input is kept; else inputs whose std on validation is at most this are pruned. */
+  inputStdThreshold: string;
+  /** The iterative schedule (prune, fine-tune, measure again, round after round), off unless checked. */
+  scheduleOn: boolean;
+  scheduleRounds: string;
+  scheduleRecoverEpochs: string;
+  /** "auto": the sweep's largest cut within the round drop; "keep": keep a fixed fraction by std every round. */
+  scheduleCut: ScheduleCut;
+  scheduleRoundDrop: string;
+  scheduleKeep: string;
+  scheduleTargetKept: string;
+  scheduleTargetDrop: string;
   seed: string;
   /** Comma-separated; when filled, one run per seed (and the runs count is not sent). */
   seeds: string;
@@ -34,6 +51,11 @@ export interface ExperimentDraft {
   recover: ExperimentConfig["deployment"]["recover"];
   bundles: ExperimentConfig["deployment"]["bundles"];
 }
+
+export type ScheduleCut = "auto" | "keep";
+
+/** The fixed cut the form offers when none is configured: keep 75% by std (what bench:frontier found works on MNIST). */
+const DEFAULT_SCHEDULE_KEEP = 0.75;
 
 /** Problems found in a draft, keyed by the input path the API uses ("config.training.epochs"). */
 export type FieldErrors = Record<string, string>;
@@ -56,6 +78,9 @@ const listText = (values: readonly number[]) => values.join(", ");
  */
 export function draftOf(config: ExperimentConfig = defaultExperimentConfig()): ExperimentDraft {
   const budget = config.deployment.budget;
+  // The schema's schedule defaults when the configuration has no schedule (the form shows them, unchecked).
+  const schedule = config.schedule ?? experimentConfigSchema.parse({ schedule: {} }).schedule;
+  const fixed = schedule?.thresholds === "fixed" ? schedule.threshold : undefined;
   return {
     name: "",
     description: "",
@@ -75,6 +100,15 @@ export function draftOf(config: ExperimentConfig = defaultExperimentConfig()): E
     stds: listText(config.pruning.stds),
     apoz: listText(config.pruning.apoz),
     keepFractions: listText(config.pruning.keepFractions),
+    inputStdThreshold: config.pruning.inputStdThreshold === null ? "" : String(config.pruning.inputStdThreshold),
+    scheduleOn: config.schedule !== undefined,
+    scheduleRounds: String(schedule?.rounds ?? ""),
+    scheduleRecoverEpochs: String(schedule?.recoverEpochs ?? ""),
+    scheduleCut: schedule?.thresholds === "fixed" ? "keep" : "auto",
+    scheduleRoundDrop: String(schedule?.roundDrop ?? ""),
+    scheduleKeep: String(fixed?.kind === "rank" ? fixed.keepFraction : DEFAULT_SCHEDULE_KEEP),
+    scheduleTargetKept: optionalText(schedule?.targetKept),
+    scheduleTargetDrop: optionalText(schedule?.targetDrop),
     seed: String(config.seed),
     seeds: config.seeds === undefined ? "" : listText(config.seeds),
     // Not part of the configuration: how many runs the experiment queues at once.
@@ -127,6 +161,9 @@ export function submissionOf(draft: ExperimentDraft): { input: ExperimentSubmiss
   } else {
     pruning.keepFractions = list("config.pruning.keepFractions", draft.keepFractions);
   }
+  const inputStdThreshold = number("config.pruning.inputStdThreshold", draft.inputStdThreshold, true);
+  if (inputStdThreshold !== undefined) pruning.inputStdThreshold = inputStdThreshold;
+  const schedule = draft.scheduleOn ? scheduleOf(draft, number) : undefined;
   const budgetKilobytes = number("config.deployment.budget.maxBytes", draft.budgetKilobytes, true);
   const maxDropPoints = number("config.deployment.budget.maxAccuracyDropPoints", draft.maxDropPoints, true);
   const maxLatencyMicroseconds = number(
@@ -180,10 +217,39 @@ export function submissionOf(draft: ExperimentDraft): { input: ExperimentSubmiss
         learningRate: number("config.training.learningRate", draft.learningRate),
       },
       pruning,
+      ...(schedule === undefined ? {} : { schedule }),
       deployment,
       seed: number("config.seed", draft.seed),
       ...(seedList === undefined ? {} : { seeds: seedList }),
     },
   };
   return { input, errors };
+}
+
+/**
+ * The schedule section of a checked schedule. A fixed cut is the rank criterion's "keep this fraction
+ * of every hidden layer, highest std first" (a config file can name any threshold; the form offers this one).
+ */
+function scheduleOf(
+  draft: ExperimentDraft,
+  number: (path: string, text: string, optional?: boolean) => number | undefined,
+): Record<string, unknown> {
+  const targetKept = number("config.schedule.targetKept", draft.scheduleTargetKept, true);
+  const targetDrop = number("config.schedule.targetDrop", draft.scheduleTargetDrop, true);
+  return {
+    rounds: number("config.schedule.rounds", draft.scheduleRounds),
+    recoverEpochs: number("config.schedule.recoverEpochs", draft.scheduleRecoverEpochs),
+    ...(draft.scheduleCut === "auto"
+      ? { thresholds: "auto", roundDrop: number("config.schedule.roundDrop", draft.scheduleRoundDrop) }
+      : {
+          thresholds: "fixed",
+          threshold: {
+            kind: "rank",
+            keepFraction: number("config.schedule.threshold.keepFraction", draft.scheduleKeep),
+            score: "std",
+          },
+        }),
+    ...(targetKept === undefined ? {} : { targetKept }),
+    ...(targetDrop === undefined ? {} : { targetDrop }),
+  };
 }

@@ -22,6 +22,7 @@ import {
   draftOf,
   type ExperimentDraft,
   type FieldErrors,
+  type ScheduleCut,
   submissionOf,
 } from "@/components/experiments/experiment-draft";
 import { api } from "@/lib/api-client";
@@ -49,6 +50,14 @@ const FIELD_LABELS: Record<string, string> = {
   "config.pruning.stds": "Std thresholds",
   "config.pruning.apoz": "APoZ thresholds",
   "config.pruning.keepFractions": "Keep fractions",
+  "config.pruning.inputStdThreshold": "Prune inputs with std at most",
+  "config.schedule.rounds": "Rounds at most",
+  "config.schedule.recoverEpochs": "Fine-tuning epochs per round",
+  "config.schedule.roundDrop": "Round drop (points)",
+  "config.schedule.threshold.keepFraction": "Keep per round",
+  "config.schedule.threshold": "Keep per round",
+  "config.schedule.targetKept": "Stop at kept fraction",
+  "config.schedule.targetDrop": "Stop after a drop of (points)",
   "config.seed": "Seed",
   "config.seeds": "Seeds",
   "config.deployment.budget.maxBytes": "Device budget",
@@ -57,6 +66,15 @@ const FIELD_LABELS: Record<string, string> = {
   "config.deployment.dtypes": "Bundle dtypes",
   "config.deployment.recoveryEpochs": "Recovery epochs",
 };
+
+/** The draft's fields typed as text (the others are choices and checkboxes). */
+type TextField = {
+  [K in keyof ExperimentDraft]: ExperimentDraft[K] extends string
+    ? string extends ExperimentDraft[K]
+      ? K
+      : never
+    : never;
+}[keyof ExperimentDraft];
 
 /** "config.model.hidden.1" → the field's label, with the list position when the API names one. */
 function labelOf(path: string): string {
@@ -110,7 +128,7 @@ export function NewExperimentForm({
     <K extends keyof ExperimentDraft>(key: K) =>
     (value: ExperimentDraft[K]) =>
       setDraft((current) => ({ ...current, [key]: value }));
-  const text = (key: keyof ExperimentDraft, path: string, label: string, description?: string) => (
+  const text = (key: TextField, path: string, label: string, description?: string) => (
     <TextInput
       label={label}
       description={description}
@@ -248,7 +266,66 @@ export function NewExperimentForm({
               text("apoz", "config.pruning.apoz", "APoZ thresholds", "fractions in [0, 1]")}
             {draft.criterion === "rank" &&
               text("keepFractions", "config.pruning.keepFractions", "Keep fractions", "fractions in (0, 1]")}
+            {text(
+              "inputStdThreshold",
+              "config.pruning.inputStdThreshold",
+              "Prune inputs with std at most",
+              "optional: input features this still on validation are removed (0: constant ones, e.g. MNIST's border pixels); exported models state which inputs they read",
+            )}
           </SimpleGrid>
+        </Fieldset>
+        <Fieldset legend="Iterative schedule">
+          <Checkbox
+            label="Prune, fine-tune and measure again, round after round (each round is a row you can promote and deploy)"
+            checked={draft.scheduleOn}
+            onChange={(event) => set("scheduleOn")(event.currentTarget.checked)}
+            mb={draft.scheduleOn ? "sm" : 0}
+          />
+          {draft.scheduleOn && (
+            <SimpleGrid cols={3}>
+              {text("scheduleRounds", "config.schedule.rounds", "Rounds at most")}
+              {text(
+                "scheduleRecoverEpochs",
+                "config.schedule.recoverEpochs",
+                "Fine-tuning epochs per round",
+                "after each round's pruning; 0: none",
+              )}
+              <NativeSelect
+                label="Each round's cut"
+                value={draft.scheduleCut}
+                onChange={(event) => set("scheduleCut")(event.currentTarget.value as ScheduleCut)}
+                data={[
+                  { value: "keep", label: "keep a fraction of every layer (highest std)" },
+                  { value: "auto", label: "the sweep's largest cut within a drop" },
+                ]}
+              />
+              {draft.scheduleCut === "keep"
+                ? text(
+                    "scheduleKeep",
+                    "config.schedule.threshold.keepFraction",
+                    "Keep per round",
+                    "fraction of each hidden layer's neurons a round keeps, e.g. 0.75",
+                  )
+                : text(
+                    "scheduleRoundDrop",
+                    "config.schedule.roundDrop",
+                    "Round drop (points)",
+                    "validation points a round may lose before its fine-tuning",
+                  )}
+              {text(
+                "scheduleTargetKept",
+                "config.schedule.targetKept",
+                "Stop at kept fraction",
+                "optional: of the base model's parameters, e.g. 0.1",
+              )}
+              {text(
+                "scheduleTargetDrop",
+                "config.schedule.targetDrop",
+                "Stop after a drop of (points)",
+                "optional: validation points below the base model",
+              )}
+            </SimpleGrid>
+          )}
         </Fieldset>
         <Fieldset legend="Deployment">
           <SimpleGrid cols={3}>
