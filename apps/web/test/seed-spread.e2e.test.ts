@@ -90,6 +90,26 @@ describe("the experiment page of a several-seed experiment", () => {
     await screenshot(page, "seed-spread");
   });
 
+  it("lets the candidate finder ask for every seed of a row to be within a drop", async () => {
+    // Seed runs' own rows are within 0.5 points on validation; no row holds a worst seed 50 points
+    // better than its base, so the limit alone decides: the answer is the API's, word for word.
+    const input = { projectId: platform.projectId, maxTestAccuracyDrop: 100, maxWorstSeedDropPoints: -50 };
+    const expected = await api.candidate.findSmallest.query(input);
+    expect(expected.candidate).toBeNull();
+    await openPage(page, `${platform.url}/projects/${platform.projectId}/candidates`);
+    const finder = page.getByRole("form", { name: "Find the smallest candidate" });
+    await finder.getByLabel("Max accuracy drop (points)").fill("100");
+    await finder.getByLabel("Worst seed's max validation drop (points)").fill("-50");
+    await finder.getByRole("button", { name: "Find" }).click();
+    const answer = page.getByTestId("smallest-answer");
+    await answer.getByText(/^Nothing fits/).waitFor();
+    expect(await answer.textContent()).toContain(expected.explanation);
+    // Without the limit the same finder finds a row.
+    await finder.getByLabel("Worst seed's max validation drop (points)").fill("");
+    await finder.getByRole("button", { name: "Find" }).click();
+    await answer.getByText("The smallest that fits").waitFor();
+  });
+
   it("shows no spread for an experiment with a single run", async () => {
     const single = await api.experiment.create.mutate({
       projectId: platform.projectId,

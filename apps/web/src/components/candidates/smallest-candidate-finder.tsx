@@ -21,6 +21,7 @@ export function SmallestCandidateFinder({
   const [maxDrop, setMaxDrop] = useState("1");
   const [maxKilobytes, setMaxKilobytes] = useState("");
   const [maxParameters, setMaxParameters] = useState("");
+  const [maxWorstSeedDrop, setMaxWorstSeedDrop] = useState("");
   const find = useMutation({
     mutationFn: () =>
       api.candidate.findSmallest.query({
@@ -28,6 +29,7 @@ export function SmallestCandidateFinder({
         maxTestAccuracyDrop: Number(maxDrop),
         ...(maxKilobytes.trim() === "" ? {} : { maxBytes: Math.floor(Number(maxKilobytes) * 1024) }),
         ...(maxParameters.trim() === "" ? {} : { maxParameters: Number(maxParameters) }),
+        ...(maxWorstSeedDrop.trim() === "" ? {} : { maxWorstSeedDropPoints: Number(maxWorstSeedDrop) }),
       }),
   });
   const errors = fieldErrorsOf(find.error);
@@ -64,6 +66,13 @@ export function SmallestCandidateFinder({
             value={maxParameters}
             onChange={(event) => setMaxParameters(event.currentTarget.value)}
             error={errors.maxParameters}
+          />
+          <TextInput
+            label="Worst seed's max validation drop (points)"
+            placeholder="no limit"
+            value={maxWorstSeedDrop}
+            onChange={(event) => setMaxWorstSeedDrop(event.currentTarget.value)}
+            error={errors.maxWorstSeedDropPoints}
           />
           <Button type="submit" mt={24} loading={find.isPending}>
             Find
