@@ -6,13 +6,15 @@
  *
  * The peer: when a python3 with torch is on this machine (Debian's python3-torch; DEADWEIGHT_PYTHON
  * names another interpreter), the same split, network, batch size and optimizer are timed in PyTorch
- * on CPU right after (bench/pytorch-peer.py, 2 threads), and each figure is also given as a ratio.
+ * on CPU right after (bench/pytorch-peer.py, on 1 thread and on --threads), and each figure is also
+ * given as a ratio.
  * Ratios, not absolute figures, are what compare across runs on a noisy machine.
  *
- * Statistics and sweep are measured twice in the same run: in this thread, and on `--threads` compute
- * threads (default 2, the experiment setting `threads`), with the speedup of one over the other.
- * Training runs in one thread either way. The machine's load average is printed with the figures:
- * on a shared machine it says how far to trust them.
+ * Every figure is measured twice in the same run, on 1 thread and on `--threads` (default 2, the
+ * experiment setting `threads`), with the speedup of one over the other. With OpenBLAS (the default
+ * where libopenblas0 is installed) the threads are OpenBLAS's, for every product, training included;
+ * without it, compute threads split the statistics and the sweep and training stays on one thread.
+ * The machine's load average is printed with the figures: on a shared machine it says how far to trust them.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -33,8 +35,12 @@ import {
   runThresholdSweep,
   splitDataset,
   trainMlp,
+  usesComputeThreads,
 } from "@deadweight/core";
 import { loadBundledMnist } from "@deadweight/dataset-files";
+
+/** Machine-wide settings that pin OpenBLAS to another CPU's kernels (this machine kind sets them). */
+const OPENBLAS_OVERRIDES: readonly string[] = ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"];
 
 const { values } = parseArgs({
   // `pnpm run bench:... -- --flag` passes its "--" through to the script.
@@ -51,88 +57,107 @@ const threads = Number(values.threads);
 const epochs = Number(values.epochs);
 const repeats = Number(values.repeats);
 
-const backend = await initialiseBackend(values.backend as "auto");
+// OpenBLAS must detect this CPU itself (STACK.md): the machine-wide overrides are dropped before it
+// loads, here as for the peer, so both sides run the same OpenBLAS kernels.
+for (const name of OPENBLAS_OVERRIDES) delete process.env[name];
+const backend = await initialiseBackend(values.backend as "auto", { threads: 1 });
 const { train, test } = loadBundledMnist();
 const split = splitDataset(train, test);
 const spec: MlpSpec = { inputSize: 784, hiddenSizes: [512, 256, 128], activation: "relu", classCount: 10 };
-const network = createMlpNetwork(spec, 42);
-
-const training = await trainMlp(network, split, { epochs, batchSize: 128, seed: 42 });
-const layers = borrowNetworkTensors(network);
-
-const statisticsSeconds: number[] = [];
-let stats = await measureActivations(layers, split.validation);
-const singleCpu = cpuMeter();
-for (let run = 0; run < repeats; run++) {
-  const started = performance.now();
-  stats = await measureActivations(layers, split.validation);
-  statisticsSeconds.push((performance.now() - started) / 1000);
-}
-
-// What a sweep would cost without sharing work: one full evaluation of validation + test per threshold.
-const fullEvaluationSeconds: number[] = [];
-for (let run = 0; run < repeats; run++) {
-  const started = performance.now();
-  evaluateAccuracy(layers, split.validation);
-  evaluateAccuracy(layers, split.test);
-  fullEvaluationSeconds.push((performance.now() - started) / 1000);
-}
-
-const singleCoresUsed = singleCpu();
-const weights = readMlpWeights(network);
-network.dispose();
 const thresholds = expandThresholdGrid(DEFAULT_THRESHOLD_GRID);
-const sweepSeconds: number[] = [];
-let rows = 0;
-for (let run = 0; run < repeats; run++) {
-  const sweep = await runThresholdSweep({ weights, stats, validation: split.validation, test: split.test, thresholds });
-  sweepSeconds.push(sweep.seconds);
-  rows = sweep.rows.length;
-}
-
-// The same statistics pass and sweep on `threads` compute threads (started once, as a run does).
-const threadedStatisticsSeconds: number[] = [];
-const threadedSweepSeconds: number[] = [];
-let threadedStatsEqual = true;
-let threadedCoresUsed = 0;
-const threadsStarted = performance.now();
-const computeThreads = await openComputeThreads({ threads, backend: backend.name });
-const threadStartSeconds = (performance.now() - threadsStarted) / 1000;
-try {
-  await computeThreads.measureActivations(weights, split.validation);
-  const threadedCpu = cpuMeter();
-  for (let run = 0; run < repeats; run++) {
-    const started = performance.now();
-    const threaded = await computeThreads.measureActivations(weights, split.validation);
-    threadedStatisticsSeconds.push((performance.now() - started) / 1000);
-    threadedStatsEqual &&= JSON.stringify(threaded) === JSON.stringify(stats);
-  }
-  for (let run = 0; run < repeats; run++) {
-    const sweep = await computeThreads.runThresholdSweep({
-      weights,
-      stats,
-      validation: split.validation,
-      test: split.test,
-      thresholds,
-    });
-    threadedSweepSeconds.push(sweep.seconds);
-  }
-  threadedCoresUsed = threadedCpu();
-} finally {
-  await computeThreads.close();
-}
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-const secondsPerEpoch = median(training.epochs.map((epoch) => epoch.seconds));
-const statisticsSamplesPerSecond = split.validation.labels.length / median(statisticsSeconds);
-const sweep30 = median(sweepSeconds);
-const naiveSweep30 = thresholds.length * median(fullEvaluationSeconds);
+
+interface ThreadFigures {
+  readonly threads: number;
+  /** "openblas": every product on OpenBLAS's threads; "compute-threads": statistics and sweep split over compute threads, training on one. */
+  readonly how: "openblas" | "compute-threads" | "one thread";
+  readonly trainingSecondsPerEpoch: number;
+  readonly trainingEpochSeconds: number[];
+  readonly finalValidationAccuracy: number | null;
+  readonly statisticsSamplesPerSecond: number;
+  readonly sweepSeconds: number;
+  readonly sweepThresholds: number;
+  /** CPU seconds of the whole process per wall second during the statistics passes and sweeps. */
+  readonly coresUsed: number;
+  readonly naiveSweepSeconds?: number;
+  readonly threadStartSeconds?: number;
+}
+
+/** Trains the network from the same seed and times the statistics pass and the sweep, on `count` threads. */
+async function measureOn(count: number): Promise<ThreadFigures> {
+  const info = await initialiseBackend(values.backend as "auto", { threads: count });
+  const network = createMlpNetwork(spec, 42);
+  try {
+    const training = await trainMlp(network, split, { epochs, batchSize: 128, seed: 42 });
+    const weights = readMlpWeights(network);
+    const layers = borrowNetworkTensors(network);
+    const computeThreads = usesComputeThreads(info)
+      ? await timed(() => openComputeThreads({ threads: count, backend: info.name }))
+      : null;
+    try {
+      const measure = () =>
+        computeThreads === null
+          ? measureActivations(layers, split.validation)
+          : computeThreads.value.measureActivations(weights, split.validation);
+      const sweep = computeThreads?.value.runThresholdSweep ?? runThresholdSweep;
+      let stats = await measure();
+      const cpu = cpuMeter();
+      const statisticsSeconds: number[] = [];
+      for (let run = 0; run < repeats; run++) {
+        const started = performance.now();
+        stats = await measure();
+        statisticsSeconds.push((performance.now() - started) / 1000);
+      }
+      const sweepSeconds: number[] = [];
+      let rows = 0;
+      for (let run = 0; run < repeats; run++) {
+        const swept = await sweep({ weights, stats, validation: split.validation, test: split.test, thresholds });
+        sweepSeconds.push(swept.seconds);
+        rows = swept.rows.length;
+      }
+      const coresUsed = cpu();
+      // What a sweep would cost without sharing work: one full evaluation of validation + test per threshold.
+      const fullEvaluationSeconds: number[] = [];
+      for (let run = 0; run < repeats; run++) {
+        const started = performance.now();
+        evaluateAccuracy(layers, split.validation);
+        evaluateAccuracy(layers, split.test);
+        fullEvaluationSeconds.push((performance.now() - started) / 1000);
+      }
+      return {
+        threads: count,
+        how: info.openBlas !== undefined ? "openblas" : computeThreads !== null ? "compute-threads" : "one thread",
+        trainingSecondsPerEpoch: round(median(training.epochs.map((epoch) => epoch.seconds))),
+        trainingEpochSeconds: training.epochs.map((epoch) => round(epoch.seconds)),
+        finalValidationAccuracy: training.epochs.at(-1)?.validationAccuracy ?? null,
+        statisticsSamplesPerSecond: Math.round(split.validation.labels.length / median(statisticsSeconds)),
+        sweepSeconds: round(median(sweepSeconds)),
+        sweepThresholds: rows,
+        coresUsed: round(coresUsed),
+        naiveSweepSeconds: round(thresholds.length * median(fullEvaluationSeconds)),
+        ...(computeThreads === null ? {} : { threadStartSeconds: round(computeThreads.seconds) }),
+      };
+    } finally {
+      await computeThreads?.value.close();
+    }
+  } finally {
+    network.dispose();
+  }
+}
+
+const oneThread = await measureOn(1);
+const allThreads = await measureOn(threads);
+const best = {
+  trainingSecondsPerEpoch: Math.min(oneThread.trainingSecondsPerEpoch, allThreads.trainingSecondsPerEpoch),
+  statisticsSamplesPerSecond: Math.max(oneThread.statisticsSamplesPerSecond, allThreads.statisticsSamplesPerSecond),
+  sweepSeconds: Math.min(oneThread.sweepSeconds, allThreads.sweepSeconds),
+};
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
-const threadedStatisticsSamplesPerSecond = split.validation.labels.length / median(threadedStatisticsSeconds);
-const threadedSweep30 = median(threadedSweepSeconds);
 
-const peer = values.peer === "off" ? null : timePyTorchPeer();
+const peerOneThread = values.peer === "off" ? null : timePyTorchPeer(1);
+const peer = values.peer === "off" ? null : timePyTorchPeer(threads);
 
+const ratio = (ours: number, theirs: number | undefined) => (theirs === undefined ? null : round(ours / theirs));
 const report = {
   benchmark: "core-mnist-784-512-256-128-10",
   backend: backend.description,
@@ -146,58 +171,59 @@ const report = {
   validationSamples: split.validation.labels.length,
   testSamples: split.test.labels.length,
   epochs,
-  trainingSecondsPerEpoch: round(secondsPerEpoch),
-  trainingEpochSeconds: training.epochs.map((epoch) => round(epoch.seconds)),
-  finalValidationAccuracy: training.epochs.at(-1)?.validationAccuracy ?? null,
-  statisticsSamplesPerSecond: Math.round(statisticsSamplesPerSecond),
-  sweepThresholds: rows,
-  sweepSeconds: round(sweep30),
-  sweepSecondsPerThreshold: round(sweep30 / rows),
-  naiveSweepSeconds: round(naiveSweep30),
-  sweepSpeedupOverNaive: round(naiveSweep30 / sweep30),
-  peakRssMb: Math.round(peakRssMb),
-  // Training: one thread. Statistics and sweep above: this thread; below: on `threads` compute threads.
-  threads: 1,
-  threaded: {
-    threads,
-    threadStartSeconds: round(threadStartSeconds),
-    statisticsSamplesPerSecond: Math.round(threadedStatisticsSamplesPerSecond),
-    statisticsEqualToOneThread: threadedStatsEqual,
-    // CPU seconds of the whole process per second of wall time, 1-thread statistics and evaluation vs
-    // threaded statistics and sweep: near 1 for both means the machine gave this process one core's worth,
-    // and the speedups below cannot show (other work on the machine; see loadAverageAtEnd).
-    coresUsedByOneThread: round(singleCoresUsed),
-    coresUsedByThreads: round(threadedCoresUsed),
-    sweepSeconds: round(threadedSweep30),
-    statisticsSpeedup: round(threadedStatisticsSamplesPerSecond / statisticsSamplesPerSecond),
-    sweepSpeedup: round(sweep30 / threadedSweep30),
+  oneThread,
+  allThreads,
+  speedupOfAllThreads: {
+    training: round(oneThread.trainingSecondsPerEpoch / allThreads.trainingSecondsPerEpoch),
+    statistics: round(allThreads.statisticsSamplesPerSecond / oneThread.statisticsSamplesPerSecond),
+    sweep: round(oneThread.sweepSeconds / allThreads.sweepSeconds),
   },
+  peakRssMb: Math.round(peakRssMb),
+  peerOneThread: peerOneThread?.figures ?? { skipped: peerOneThread === null ? "--peer off" : "unreachable" },
   peer: peer?.figures ?? { skipped: peer === null ? "--peer off" : "unreachable" },
+  // Ours over the peer's: below 1 is better for seconds, above 1 is better for samples per second.
   ratiosToPeer:
     peer?.figures === undefined
       ? null
       : {
-          trainingSecondsPerEpoch: round(secondsPerEpoch / peer.figures.trainingSecondsPerEpoch),
-          statisticsSamplesPerSecond: round(statisticsSamplesPerSecond / peer.figures.statisticsSamplesPerSecond),
-          sweepSeconds: round(sweep30 / peer.figures.sweepSeconds),
-          threadedStatisticsSamplesPerSecond: round(
-            threadedStatisticsSamplesPerSecond / peer.figures.statisticsSamplesPerSecond,
-          ),
-          threadedSweepSeconds: round(threadedSweep30 / peer.figures.sweepSeconds),
+          // Ours on 1 thread against the peer on 1 thread.
+          oneThread:
+            peerOneThread?.figures === undefined
+              ? null
+              : {
+                  trainingSecondsPerEpoch: ratio(
+                    oneThread.trainingSecondsPerEpoch,
+                    peerOneThread.figures.trainingSecondsPerEpoch,
+                  ),
+                  statisticsSamplesPerSecond: ratio(
+                    oneThread.statisticsSamplesPerSecond,
+                    peerOneThread.figures.statisticsSamplesPerSecond,
+                  ),
+                  sweepSeconds: ratio(oneThread.sweepSeconds, peerOneThread.figures.sweepSeconds),
+                },
+          // Ours on --threads against the peer on as many.
+          allThreads: {
+            trainingSecondsPerEpoch: ratio(allThreads.trainingSecondsPerEpoch, peer.figures.trainingSecondsPerEpoch),
+            statisticsSamplesPerSecond: ratio(
+              allThreads.statisticsSamplesPerSecond,
+              peer.figures.statisticsSamplesPerSecond,
+            ),
+            sweepSeconds: ratio(allThreads.sweepSeconds, peer.figures.sweepSeconds),
+          },
         },
   ...(peer?.problem === undefined ? {} : { peerProblem: peer.problem }),
   targets: {
     trainingSecondsPerEpoch: {
-      target: "<= 1.0x PyTorch's (same run)",
-      met: peer?.figures === undefined ? null : secondsPerEpoch <= peer.figures.trainingSecondsPerEpoch,
+      target: "<= 1.0x PyTorch's on 2 threads (same run; ours: best of 1 and all threads)",
+      met: peer?.figures === undefined ? null : best.trainingSecondsPerEpoch <= peer.figures.trainingSecondsPerEpoch,
     },
     statisticsSamplesPerSecond: {
-      target: ">= 45000 (best of 1 and `threads` threads)",
-      met: Math.max(statisticsSamplesPerSecond, threadedStatisticsSamplesPerSecond) >= 45_000,
+      target: ">= 45000 (best of 1 and all threads)",
+      met: best.statisticsSamplesPerSecond >= 45_000,
     },
     sweepSeconds: {
-      target: "<= 2.5 (30 thresholds, validation + test; best of 1 and `threads` threads)",
-      met: Math.min(sweep30, threadedSweep30) <= 2.5,
+      target: "<= 2.5 (30 thresholds, validation + test; best of 1 and all threads)",
+      met: best.sweepSeconds <= 2.5,
     },
     peakRssMb: { target: "<= 1536", met: peakRssMb <= 1536 },
   },
@@ -217,7 +243,7 @@ interface PeerFigures {
 }
 
 /** PyTorch's figures on the same split (see pytorch-peer.py), or why there are none. */
-function timePyTorchPeer(): { readonly figures?: PeerFigures; readonly problem?: string } {
+function timePyTorchPeer(peerThreads: number): { readonly figures?: PeerFigures; readonly problem?: string } {
   const python = findPythonWithTorch();
   if (python === null) {
     return {
@@ -255,7 +281,7 @@ function timePyTorchPeer(): { readonly figures?: PeerFigures; readonly problem?:
         "--epochs",
         String(epochs),
         "--threads",
-        "2",
+        String(peerThreads),
         "--repeats",
         String(repeats),
         "--means",
@@ -274,8 +300,15 @@ function timePyTorchPeer(): { readonly figures?: PeerFigures; readonly problem?:
 }
 
 function environmentWithoutOpenBlasOverrides(): NodeJS.ProcessEnv {
-  const { OPENBLAS_CORETYPE: _coreType, OPENBLAS_L2_SIZE: _l2Size, ...rest } = process.env;
-  return rest;
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !OPENBLAS_OVERRIDES.includes(name)),
+  ) as NodeJS.ProcessEnv;
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<{ value: T; seconds: number }> {
+  const started = performance.now();
+  const value = await work();
+  return { value, seconds: (performance.now() - started) / 1000 };
 }
 
 function findPythonWithTorch(): string | null {

@@ -126,7 +126,7 @@ export async function runWorker(options: WorkerOptions): Promise<AttemptReport[]
   const [first, ...others] = serverUrls;
   const failover = others.length === 0 ? "" : `; then ${others.join(", ")} if it stops answering`;
   log(
-    `worker ${workerName}: polling ${first} for runs (concurrency ${concurrency}${runIn === "thread" ? ", a thread per run" : ""}, up to ${threadsPerRun} thread${threadsPerRun === 1 ? "" : "s"} per run for statistics and sweep, lease ${leaseSeconds} s, up to ${mebibytes(settings.maxMemoryBytes)} MiB per run${failover})`,
+    `worker ${workerName}: polling ${first} for runs (concurrency ${concurrency}${runIn === "thread" ? ", a thread per run" : ""}, up to ${threadsPerRun} thread${threadsPerRun === 1 ? "" : "s"} per run, lease ${leaseSeconds} s, up to ${mebibytes(settings.maxMemoryBytes)} MiB per run${failover})`,
   );
   log(`worker ${workerName}: reads dataset paths only inside ${datasets.dataRoots.join(", ")}`);
   const reports = await claimLoop({

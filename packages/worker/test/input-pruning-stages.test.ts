@@ -83,7 +83,7 @@ beforeAll(async () => {
   const { context, loaded, trained } = harness;
   // The stages in runPipeline's order, on what each returns.
   network = pruneRunInputs(context, loaded, trained.weights);
-  const compute = runComputeThreads(1, network.loaded.backend.name);
+  const compute = runComputeThreads({ ...network.loaded.backend, threads: 1 });
   const stats = await statisticsStage(context, network.loaded, network.weights, compute);
   const sweep = await sweepStage(context, network.loaded, network.weights, stats, {}, compute, network.inputPruning);
   swept = await scheduleStage(context, network.loaded, network.weights, sweep);

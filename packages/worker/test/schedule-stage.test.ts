@@ -43,7 +43,14 @@ beforeAll(async () => {
   const { context, loaded, trained } = harness;
   const { weights } = trained;
   const stats = await measureModelActivations(weights, SPLIT.validation);
-  const sweep = await sweepStage(context, loaded, weights, stats, {}, runComputeThreads(1, loaded.backend.name));
+  const sweep = await sweepStage(
+    context,
+    loaded,
+    weights,
+    stats,
+    {},
+    runComputeThreads({ ...loaded.backend, threads: 1 }),
+  );
   swept = await scheduleStage(context, loaded, weights, sweep);
   await exportStage(context, loaded, weights, stats, swept);
   await deployStage(context, loaded, trained, stats, swept);

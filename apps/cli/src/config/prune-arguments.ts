@@ -46,8 +46,9 @@ Options (each also settable in a JSON file given with --config; flags win):
                                 input-contract.json saying which features it reads    (default off)
   --export <pareto|all|none>    which pruned models to write besides the base model   (default pareto)
   --backend <auto|tensorflow|wasm|cpu>                                                 (default auto)
-  --threads <n>                 threads for the statistics and the sweep, each with    (default 1)
-                                its own backend (the same results at any count)
+  --threads <n>                 cores for the run: OpenBLAS's threads for every matrix (default 1)
+                                product where OpenBLAS is installed; else compute threads
+                                for the statistics and the sweep (README: "threads")
   --out <folder>                where to write the run                                 (default runs/<time>)
   --help                        show this help
 

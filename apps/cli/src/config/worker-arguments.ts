@@ -31,7 +31,7 @@ Options:
 ${WORKER_SERVER_USAGE}
   --concurrency <n>             runs worked on at once, each in its own thread          (default 1)
                                 (about one per core; each one's memory is --max-memory / n)
-  --threads <n>                 most threads one run's statistics and sweep may use     (default cores / concurrency)
+  --threads <n>                 most threads (cores) one run may use                    (default cores / concurrency)
                                 (a run uses its experiment's "threads", at most n)
   --max-memory <size>           memory this worker's runs may take together, e.g. 8GiB  (default 80% of the machine's)
                                 (each run gets its share by --concurrency; a run estimated above it fails at once)

@@ -1,5 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { DeadweightError } from "../errors.js";
+import { installBlasMatMulKernels } from "./blas/blas-matmul-kernels.js";
+import { loadOpenBlas, type OpenBlasLibrary } from "./blas/openblas-library.js";
 import { installWasmTransposedMatMul } from "./wasm-transposed-matmul.js";
 
 /** The TensorFlow.js backends Deadweight can run on, fastest first. */
@@ -17,11 +19,33 @@ export interface BackendInfo {
    * experiment's `threads`, within what the worker allows); absent: 1.
    */
   readonly threads?: number;
+  /**
+   * Set when the wasm backend's matrix products run on OpenBLAS (what it says it is): then `threads`
+   * is OpenBLAS's thread count for every product of the run, training included.
+   */
+  readonly openBlas?: string;
+  /** Why OpenBLAS is not used, when the wasm backend runs without it. */
+  readonly openBlasUnavailable?: string;
 }
 
 export type BackendPreference = BackendName | "auto";
 
+export interface BackendOptions {
+  /**
+   * Threads for this process's matrix products when they run on OpenBLAS (absent: OpenBLAS's own
+   * default, every core). Without OpenBLAS, only recorded.
+   */
+  readonly threads?: number;
+  /**
+   * OpenBLAS for the wasm backend's matrix products: "auto" (load it when the system has it),
+   * "off", or a library path. Default: the DEADWEIGHT_OPENBLAS environment variable, else "auto".
+   */
+  readonly openBlas?: string;
+}
+
 let active: BackendInfo | null = null;
+/** OpenBLAS as loaded by the wasm backend's start (one per process, like TensorFlow.js's engine). */
+let openBlasLibrary: OpenBlasLibrary | null = null;
 /** The initialisation in progress: concurrent callers (a worker running two runs) wait for it rather than race it. */
 let starting: Promise<BackendInfo> | null = null;
 
@@ -35,23 +59,44 @@ export function activeBackend(): BackendInfo | null {
  * the transposed-matmul fix, else cpu with a loud warning (about 20x slower). "auto" tries them in
  * that order; naming one fails with BACKEND_UNAVAILABLE if it cannot start.
  */
-export async function initialiseBackend(preference: BackendPreference = "auto"): Promise<BackendInfo> {
+export async function initialiseBackend(
+  preference: BackendPreference = "auto",
+  options: BackendOptions = {},
+): Promise<BackendInfo> {
   while (starting !== null) await starting.catch(() => {});
-  if (active !== null && (preference === "auto" || preference === active.name)) return active;
-  starting = startPreferredBackend(preference);
-  try {
-    return await starting;
-  } finally {
-    starting = null;
+  if (active === null || (preference !== "auto" && preference !== active.name)) {
+    starting = startPreferredBackend(preference, options.openBlas ?? process.env.DEADWEIGHT_OPENBLAS ?? "auto");
+    try {
+      await starting;
+    } finally {
+      starting = null;
+    }
   }
+  const info = active as BackendInfo;
+  if (options.threads === undefined) return info;
+  if (openBlasLibrary !== null) openBlasLibrary.setThreads(options.threads);
+  return { ...info, threads: options.threads, description: describeThreads(info, options.threads) };
 }
 
-async function startPreferredBackend(preference: BackendPreference): Promise<BackendInfo> {
+/**
+ * Whether a run with this backend spreads its statistics pass and sweep over compute threads: when
+ * it has more than one thread and its matrix products do not already use them through OpenBLAS.
+ */
+export function usesComputeThreads(backend: BackendInfo): boolean {
+  return (backend.threads ?? 1) > 1 && backend.openBlas === undefined;
+}
+
+function describeThreads(info: BackendInfo, threads: number): string {
+  const plural = `${threads} thread${threads === 1 ? "" : "s"}`;
+  return info.openBlas === undefined ? info.description : `${info.description}, ${plural}`;
+}
+
+async function startPreferredBackend(preference: BackendPreference, openBlas: string): Promise<BackendInfo> {
   const order: BackendName[] = preference === "auto" ? ["tensorflow", "wasm", "cpu"] : [preference];
   const failures: string[] = [];
   for (const name of order) {
     try {
-      const info = await startBackend(name);
+      const info = await startBackend(name, openBlas);
       active = info;
       return info;
     } catch (error) {
@@ -64,7 +109,7 @@ async function startPreferredBackend(preference: BackendPreference): Promise<Bac
   );
 }
 
-async function startBackend(name: BackendName): Promise<BackendInfo> {
+async function startBackend(name: BackendName, openBlas: string): Promise<BackendInfo> {
   if (name === "tensorflow") {
     // tfjs-node is an optional dependency: it only installs where its native library can be downloaded.
     const moduleName = "@tensorflow/tfjs-node";
@@ -79,9 +124,26 @@ async function startBackend(name: BackendName): Promise<BackendInfo> {
     if (distDirectory !== null) wasm.setWasmPaths(distDirectory);
     if (!(await tf.setBackend("wasm"))) throw new Error("the wasm backend did not start");
     await tf.ready();
-    installWasmTransposedMatMul();
     const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
-    return { name, description: `wasm${simd ? " simd" : " (no simd)"}, transposed-matmul fix, 1 thread` };
+    const wasmName = `wasm${simd ? " simd" : " (no simd)"}`;
+    const blas = openBlas === "off" ? null : loadOpenBlas(openBlas === "auto" ? undefined : openBlas);
+    if (blas?.loaded === true) {
+      installBlasMatMulKernels(blas.library);
+      openBlasLibrary = blas.library;
+      return {
+        name,
+        description: `${wasmName}, matrix products on ${blas.library.description}`,
+        openBlas: blas.library.description,
+      };
+    }
+    if (blas !== null && openBlas !== "auto")
+      throw new Error(`DEADWEIGHT_OPENBLAS=${openBlas} was asked for, but ${blas.reason}`);
+    installWasmTransposedMatMul();
+    return {
+      name,
+      description: `${wasmName}, transposed-matmul fix, 1 thread`,
+      openBlasUnavailable: blas === null ? "turned off (DEADWEIGHT_OPENBLAS=off)" : blas.reason,
+    };
   }
   if (!(await tf.setBackend("cpu"))) throw new Error("the cpu backend did not start");
   await tf.ready();

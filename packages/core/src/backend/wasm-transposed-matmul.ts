@@ -8,7 +8,7 @@ interface DataBackend {
 let installed = false;
 
 /**
- * Makes the wasm backend's BatchMatMul fast for transposed operands.
+ * Makes the wasm backend's BatchMatMul and _FusedMatMul fast for transposed operands.
  *
  * Why: the wasm kernel hands a matmul to XNNPACK only when neither operand is transposed; both
  * backward matmuls of a Dense layer (x^T·dy and dy·W^T) are transposed and fall to a scalar loop
@@ -18,9 +18,9 @@ let installed = false;
 export function installWasmTransposedMatMul(): void {
   if (installed) return;
   const batchMatMul = tf.getKernel("BatchMatMul", "wasm");
+  const fusedMatMul = tf.getKernel("_FusedMatMul", "wasm");
   const transpose = tf.getKernel("Transpose", "wasm");
-  if (batchMatMul === undefined || transpose === undefined) return;
-  const originalMatMul = batchMatMul.kernelFunc;
+  if (batchMatMul === undefined || fusedMatMul === undefined || transpose === undefined) return;
   const transposeKernel = transpose.kernelFunc;
 
   const materialise = (x: tf.TensorInfo, backend: KernelArgs["backend"]): tf.TensorInfo => {
@@ -29,25 +29,30 @@ export function installWasmTransposedMatMul(): void {
     return transposeKernel({ inputs: { x }, backend, attrs: { perm } }) as tf.TensorInfo;
   };
 
-  const kernelFunc: tf.KernelFunc = (args) => {
-    const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
-    if (!transposeA && !transposeB) return originalMatMul(args);
-    const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
-    const temporaries: tf.TensorInfo[] = [];
-    const left = transposeA ? materialise(a, args.backend) : a;
-    const right = transposeB ? materialise(b, args.backend) : b;
-    if (transposeA) temporaries.push(left);
-    if (transposeB) temporaries.push(right);
-    const out = originalMatMul({
-      inputs: { a: left, b: right },
-      backend: args.backend,
-      attrs: { ...args.attrs, transposeA: false, transposeB: false },
-    });
-    for (const temporary of temporaries) (args.backend as unknown as DataBackend).disposeData(temporary.dataId);
-    return out;
-  };
+  /** The same kernel, given its operands already transposed (the fused one's bias and activation pass through). */
+  const withMaterialisedTransposes =
+    (original: tf.KernelFunc): tf.KernelFunc =>
+    (args) => {
+      const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
+      if (!transposeA && !transposeB) return original(args);
+      const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+      const temporaries: tf.TensorInfo[] = [];
+      const left = transposeA ? materialise(a, args.backend) : a;
+      const right = transposeB ? materialise(b, args.backend) : b;
+      if (transposeA) temporaries.push(left);
+      if (transposeB) temporaries.push(right);
+      const out = original({
+        inputs: { ...args.inputs, a: left, b: right },
+        backend: args.backend,
+        attrs: { ...args.attrs, transposeA: false, transposeB: false },
+      });
+      for (const temporary of temporaries) (args.backend as unknown as DataBackend).disposeData(temporary.dataId);
+      return out;
+    };
 
   tf.unregisterKernel("BatchMatMul", "wasm");
-  tf.registerKernel({ ...batchMatMul, kernelFunc });
+  tf.registerKernel({ ...batchMatMul, kernelFunc: withMaterialisedTransposes(batchMatMul.kernelFunc) });
+  tf.unregisterKernel("_FusedMatMul", "wasm");
+  tf.registerKernel({ ...fusedMatMul, kernelFunc: withMaterialisedTransposes(fusedMatMul.kernelFunc) });
   installed = true;
 }

@@ -1,4 +1,9 @@
-import { type BackendInfo, type BackendPreference, initialiseBackend } from "../backend/compute-backend.js";
+import {
+  type BackendInfo,
+  type BackendPreference,
+  initialiseBackend,
+  usesComputeThreads,
+} from "../backend/compute-backend.js";
 import type { DataSplit, SplitRecord } from "../data/data-split.js";
 import { assertValidDataset } from "../data/dataset.js";
 import { type FeatureScalingRecord, featureScalingRecord, splitFeatureScaling } from "../data/scale-data-split.js";
@@ -90,8 +95,9 @@ export interface ExperimentResult {
  * scaled split's scaling is folded into their first layer). With settings.inputPruning, the trained
  * network's near-constant inputs are pruned before the statistics (pruneNetworkInputs) and every later
  * stage works on the narrower network and split. Performs no I/O: the caller writes what it wants.
- * With `settings.threads` > 1 the statistics and the sweep run on that many compute threads (the same
- * results), started while the network trains and ended before this returns or throws.
+ * `settings.threads` is how many cores the run uses: OpenBLAS's threads for every matrix product
+ * when the backend runs them on OpenBLAS; otherwise that many compute threads for the statistics and
+ * the sweep (the same results), started while the network trains and ended before this returns or throws.
  */
 export async function runExperiment(
   fullSplit: DataSplit,
@@ -102,10 +108,11 @@ export async function runExperiment(
   for (const part of [fullSplit.train, fullSplit.validation, fullSplit.test]) assertValidDataset(part);
   expandThresholdGrid(settings.grid);
   const threads = settings.threads ?? 1;
-  const backend: BackendInfo = { ...(await initialiseBackend(settings.backend)), threads };
+  const backend: BackendInfo = await initialiseBackend(settings.backend, { threads });
   onEvent({ kind: "backend", backend });
-  // The threads start (about a second each) while the network trains.
-  const opening = threads > 1 ? openComputeThreads({ threads, backend: backend.name }) : null;
+  // Without OpenBLAS (whose products use the threads themselves), compute threads start (about a
+  // second each) while the network trains.
+  const opening = usesComputeThreads(backend) ? openComputeThreads({ threads, backend: backend.name }) : null;
   opening?.catch(() => {});
   try {
     return await runExperimentStages(fullSplit, settings, backend, opening, onEvent, signal);

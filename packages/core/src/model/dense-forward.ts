@@ -26,9 +26,22 @@ export function disposeDenseLayers(layers: readonly DenseLayerTensors[]): void {
  * all that argmax-accuracy needs. Not tidied: call inside tf.tidy.
  */
 export function denseForward(x: tf.Tensor2D, layer: DenseLayerTensors): tf.Tensor2D {
+  return forward(x, false, layer);
+}
+
+/**
+ * denseForward of inputs given feature-major ([features x samples], the transpose of `x`), without
+ * transposing them first: the matrix product reads them transposed (free on OpenBLAS; the wasm
+ * fallback materialises the transpose). Not tidied: call inside tf.tidy.
+ */
+export function denseForwardFeatureMajor(xFeatureMajor: tf.Tensor2D, layer: DenseLayerTensors): tf.Tensor2D {
+  return forward(xFeatureMajor, true, layer);
+}
+
+function forward(a: tf.Tensor2D, transposeA: boolean, layer: DenseLayerTensors): tf.Tensor2D {
   if (layer.activation === "relu") {
-    return tf.fused.matMul({ a: x, b: layer.kernel, bias: layer.bias, activation: "relu" }) as tf.Tensor2D;
+    return tf.fused.matMul({ a, b: layer.kernel, transposeA, bias: layer.bias, activation: "relu" }) as tf.Tensor2D;
   }
-  const linear = tf.fused.matMul({ a: x, b: layer.kernel, bias: layer.bias }) as tf.Tensor2D;
+  const linear = tf.fused.matMul({ a, b: layer.kernel, transposeA, bias: layer.bias }) as tf.Tensor2D;
   return layer.activation === "tanh" ? tf.tanh(linear) : linear;
 }

@@ -125,20 +125,24 @@ export class LayerActivationAccumulator {
     const { width, chunkMean, chunkM2, min, max, zeros } = this;
     chunkMean.fill(0);
     chunkM2.fill(0);
-    let largest = Number.NEGATIVE_INFINITY;
+    // value - value is 0 for every finite number, NaN for NaN and +-Infinity: summed, one check after
+    // the loop (then a search for the first one, to name it) instead of a branch per value.
+    let nonFinite = 0;
     for (let r = 0; r < rows; r++) {
       const offset = r * width;
       for (let j = 0; j < width; j++) {
         const value = values[offset + j] as number;
-        // value - value is 0 for every finite number, NaN for NaN and +-Infinity.
-        if (value - value !== 0) this.throwNonFinite(value, j, firstSample + r);
+        nonFinite += value - value;
         chunkMean[j] = (chunkMean[j] as number) + value;
         if (value < (min[j] as number)) min[j] = value;
         if (value > (max[j] as number)) max[j] = value;
         if (value === 0) zeros[j] = (zeros[j] as number) + 1;
-        if (value > largest) largest = value;
       }
     }
+    if (nonFinite !== 0) this.throwFirstNonFinite(values, rows, firstSample);
+    // Earlier chunks' maxima are already below the histogram's upper end: the running max decides.
+    let largest = Number.NEGATIVE_INFINITY;
+    for (let j = 0; j < width; j++) largest = Math.max(largest, max[j] as number);
     for (let j = 0; j < width; j++) chunkMean[j] = (chunkMean[j] as number) / rows;
     if (!this.range.fixed) while (largest >= this.high) this.doubleRange();
 
@@ -151,9 +155,12 @@ export class LayerActivationAccumulator {
         const value = values[offset + j] as number;
         const deviation = value - (chunkMean[j] as number);
         chunkM2[j] = (chunkM2[j] as number) + deviation * deviation;
-        let bin = Math.floor((value - low) * scale);
-        bin = Math.min(lastBin, Math.max(0, bin));
-        counts[j * binCount + bin] = (counts[j * binCount + bin] as number) + 1;
+        // floor((value - low) * scale) clamped to the bins, without Math.floor/min/max calls (this is
+        // the hot loop): truncation equals floor for the positive values below lastBin it is used on.
+        const scaled = (value - low) * scale;
+        const bin = scaled < lastBin ? (scaled > 0 ? scaled | 0 : 0) : lastBin;
+        const index = j * binCount + bin;
+        counts[index] = (counts[index] as number) + 1;
       }
     }
 
@@ -219,6 +226,16 @@ export class LayerActivationAccumulator {
   private doubleRange(): void {
     doubleHistogramRange(this.counts, this.width, this.binCount);
     this.high = this.low + 2 * (this.high - this.low);
+  }
+
+  private throwFirstNonFinite(values: Float32Array, rows: number, firstSample: number): never {
+    for (let r = 0; r < rows; r++) {
+      for (let j = 0; j < this.width; j++) {
+        const value = values[r * this.width + j] as number;
+        if (!Number.isFinite(value)) this.throwNonFinite(value, j, firstSample + r);
+      }
+    }
+    throw new Error("a non-finite activation was counted but not found");
   }
 
   private throwNonFinite(value: number, neuron: number, sample: number): never {

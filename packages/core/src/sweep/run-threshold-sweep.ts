@@ -1,4 +1,3 @@
-import * as tf from "@tensorflow/tfjs";
 import type { Dataset } from "../data/dataset.js";
 import { type DenseLayerTensors, disposeDenseLayers, uploadDenseLayer } from "../model/dense-forward.js";
 import { float32Bytes, hiddenLayerSizes, type MlpWeights, parameterCount } from "../model/mlp-weights.js";
@@ -7,12 +6,7 @@ import { planPruning } from "../pruning/plan-pruning.js";
 import type { PruningPlan } from "../pruning/pruning-plan.js";
 import { type PruningThreshold, thresholdId } from "../pruning/pruning-threshold.js";
 import type { ActivationStats } from "../stats/activation-stats.js";
-import {
-  accuracyFromFirstLayerCache,
-  buildFirstLayerCache,
-  disposeFirstLayerCache,
-  type FirstLayerCache,
-} from "./first-layer-cache.js";
+import { accuracyFromFirstLayerCache, buildFirstLayerCache, type FirstLayerCache } from "./first-layer-cache.js";
 import { measureLatencyMsPerSample } from "./measure-latency.js";
 import { paretoFrontier } from "./pareto-frontier.js";
 import type { BaseModelMetrics, SweepRow } from "./sweep-row.js";
@@ -79,11 +73,9 @@ export async function measureThresholdRows(input: SweepInput): Promise<MeasuredT
   const { weights, stats, thresholds } = input;
   const latencySample = input.test.features.subarray(0, input.test.featureCount);
   const firstLayer = uploadDenseLayer(weights.layers[0] as MlpWeights["layers"][0]);
-  let validationCache: FirstLayerCache | null = null;
-  let testCache: FirstLayerCache | null = null;
   try {
-    validationCache = buildFirstLayerCache(firstLayer, input.validation);
-    testCache = buildFirstLayerCache(firstLayer, input.test);
+    const validationCache = buildFirstLayerCache(firstLayer, input.validation);
+    const testCache = buildFirstLayerCache(firstLayer, input.test);
     const baseLayers = weights.layers.map(uploadDenseLayer);
     const base: BaseModelMetrics = (() => {
       try {
@@ -121,8 +113,6 @@ export async function measureThresholdRows(input: SweepInput): Promise<MeasuredT
     return { base, rows: measured };
   } finally {
     disposeDenseLayers([firstLayer]);
-    if (validationCache !== null) disposeFirstLayerCache(validationCache);
-    if (testCache !== null) disposeFirstLayerCache(testCache);
   }
 }
 
@@ -174,12 +164,11 @@ function measurePrunedRow(
   const pruned = applyPruningPlan(weights, plan);
   const prunedLayers: DenseLayerTensors[] = pruned.layers.map(uploadDenseLayer);
   const firstKept = plan.layers[0]?.kept ?? [];
-  const gatherIndices =
-    firstKept.length === weights.layers[0]?.outputSize ? null : tf.tensor1d(Int32Array.from(firstKept), "int32");
+  const keptFirstLayer = firstKept.length === weights.layers[0]?.outputSize ? null : firstKept;
   try {
     const later = prunedLayers.slice(1);
-    const validationAccuracy = accuracyFromFirstLayerCache(validationCache, gatherIndices, later);
-    const testAccuracy = accuracyFromFirstLayerCache(testCache, gatherIndices, later);
+    const validationAccuracy = accuracyFromFirstLayerCache(validationCache, keptFirstLayer, later);
+    const testAccuracy = accuracyFromFirstLayerCache(testCache, keptFirstLayer, later);
     return {
       ...sizeFields(plan, pruned, weights, base),
       status: "ok",
@@ -191,7 +180,6 @@ function measurePrunedRow(
     };
   } finally {
     disposeDenseLayers(prunedLayers);
-    gatherIndices?.dispose();
   }
 }
 

@@ -64,7 +64,7 @@ export async function runPipeline(context: StageContext): Promise<void> {
   );
   // The statistics pass and the sweep share the run's compute threads (none at 1 thread), ended here however they end.
   // Under input pruning, every stage from here on works on the input-pruned network and the narrowed split.
-  const compute = runComputeThreads(loaded.backend.threads ?? 1, loaded.backend.name);
+  const compute = runComputeThreads(loaded.backend);
   const { network, stats, swept } = await (async () => {
     try {
       const { network, stats } = await stage("statistics", async () => {

@@ -43,9 +43,10 @@ afterAll(async () => {
 
 describe("a worker with --threads 2 and an experiment asking for threads: 4", () => {
   it("says what it allows per run, and that this run got 2 of the 4 it asked for", () => {
-    expect(worker.log()).toContain("up to 2 threads per run for statistics and sweep");
-    expect(worker.log()).toContain(
-      "2 threads for statistics and sweep (the experiment asks for 4; this worker allows 2 per run)",
+    expect(worker.log()).toContain("up to 2 threads per run, lease");
+    // With OpenBLAS (npm test installs it) the threads are its own, for every product; else compute threads.
+    expect(worker.log()).toMatch(
+      /2 threads for (every matrix product|statistics and sweep) \(the experiment asks for 4; this worker allows 2 per run\)/,
     );
   });
 

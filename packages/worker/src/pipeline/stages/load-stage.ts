@@ -68,9 +68,9 @@ export async function loadStage(context: StageContext): Promise<LoadedRun> {
     "this worker's memory per run (--max-memory / --concurrency)",
   );
   const threads = Math.min(config.threads, context.settings.threadsPerRun ?? 1);
-  const backend: BackendInfo = { ...(await initialiseBackend(config.backend)), threads };
+  const backend: BackendInfo = await initialiseBackend(config.backend, { threads });
   context.log(
-    `run ${context.run.id}: ${loaded.description}; ${split.train.labels.length} train, ${split.validation.labels.length} validation, ${split.test.labels.length} test; scaling ${split.inputScaling?.scaling.method ?? "none"}${loaded.alreadyScaled === null ? "" : ` (${loaded.alreadyScaled})`}; backend ${backend.description}; ${threads} thread${threads === 1 ? "" : "s"} for statistics and sweep${threads < config.threads ? ` (the experiment asks for ${config.threads}; this worker allows ${threads} per run)` : ""}`,
+    `run ${context.run.id}: ${loaded.description}; ${split.train.labels.length} train, ${split.validation.labels.length} validation, ${split.test.labels.length} test; scaling ${split.inputScaling?.scaling.method ?? "none"}${loaded.alreadyScaled === null ? "" : ` (${loaded.alreadyScaled})`}; backend ${backend.description}; ${threads} thread${threads === 1 ? "" : "s"} ${backend.openBlas === undefined ? "for statistics and sweep" : "for every matrix product"}${threads < config.threads ? ` (the experiment asks for ${config.threads}; this worker allows ${threads} per run)` : ""}`,
   );
   return { config, split, thresholds, backend, datasetDescription: loaded.description };
 }
