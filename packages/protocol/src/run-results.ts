@@ -114,6 +114,8 @@ export const backendInfoInput = z
     description: z.string().max(500),
     warning: z.string().max(2000).optional(),
     threads: z.number().int().positive().max(1024).optional(),
+    openBlas: z.string().max(500).optional(),
+    openBlasUnavailable: z.string().max(2000).optional(),
   })
   .strict() satisfies z.ZodType<BackendInfo>;
 

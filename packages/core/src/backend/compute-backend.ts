@@ -55,9 +55,12 @@ export function activeBackend(): BackendInfo | null {
 }
 
 /**
- * Selects the compute backend: tfjs-node (native TensorFlow) when it loads, else wasm with SIMD and
- * the transposed-matmul fix, else cpu with a loud warning (about 20x slower). "auto" tries them in
- * that order; naming one fails with BACKEND_UNAVAILABLE if it cannot start.
+ * Selects the compute backend: tfjs-node (native TensorFlow) when it loads, else wasm with SIMD (its
+ * matrix products on OpenBLAS when the system has it, else with the transposed-matmul fix), else cpu
+ * with a loud warning (about 20x slower). "auto" tries them in that order; naming one fails with
+ * BACKEND_UNAVAILABLE if it cannot start. The backend starts once per process (or thread); later
+ * calls return it. With `options.threads`, OpenBLAS (if used) computes on that many threads from
+ * now on, and the returned info records them.
  */
 export async function initialiseBackend(
   preference: BackendPreference = "auto",
@@ -75,7 +78,7 @@ export async function initialiseBackend(
   const info = active as BackendInfo;
   if (options.threads === undefined) return info;
   if (openBlasLibrary !== null) openBlasLibrary.setThreads(options.threads);
-  return { ...info, threads: options.threads, description: describeThreads(info, options.threads) };
+  return { ...info, threads: options.threads };
 }
 
 /**
@@ -84,11 +87,6 @@ export async function initialiseBackend(
  */
 export function usesComputeThreads(backend: BackendInfo): boolean {
   return (backend.threads ?? 1) > 1 && backend.openBlas === undefined;
-}
-
-function describeThreads(info: BackendInfo, threads: number): string {
-  const plural = `${threads} thread${threads === 1 ? "" : "s"}`;
-  return info.openBlas === undefined ? info.description : `${info.description}, ${plural}`;
 }
 
 async function startPreferredBackend(preference: BackendPreference, openBlas: string): Promise<BackendInfo> {
