@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { readTensorValuesInPlace } from "../backend/tensor-values-in-place.js";
 import { type Dataset, sampleCount } from "../data/dataset.js";
 import { sampleChunks } from "../data/sample-chunks.js";
 import { DeadweightError } from "../errors.js";
@@ -111,7 +112,7 @@ async function accumulateActivations(
     try {
       activations.forEach((tensor, layerIndex) => {
         const accumulator = accumulators[layerIndex] as LayerActivationAccumulator;
-        accumulator.addChunk(tensor.dataSync() as Float32Array, chunk.to - chunk.from, firstSample + chunk.from);
+        accumulator.addChunk(readTensorValuesInPlace(tensor), chunk.to - chunk.from, firstSample + chunk.from);
       });
     } finally {
       tf.dispose([...activations, chunk.features]);
