@@ -11,10 +11,9 @@ import {
   deployCandidates,
 } from "../../src/deployment/deploy-candidates.js";
 import type { DeploymentSettings } from "../../src/deployment/deployment-settings.js";
-import { measureModelActivations, trainBaseModel } from "../../src/experiment/experiment-stages.js";
-import { runThresholdSweep } from "../../src/sweep/run-threshold-sweep.js";
 import { separableSplit } from "../synthetic-datasets.js";
 import { expectNoTensorLeak } from "../tensor-leaks.js";
+import { trainedSweptNetwork } from "../trained-swept-network.js";
 
 // Real networks, real bundles and the real fresh-process verifier (one node process per deployment,
 // ~1-2 s each): a 6-8-6-2 MLP on 440 separable samples, so training and every measurement take moments.
@@ -27,18 +26,11 @@ const TRAINING = { batchSize: 16, learningRate: 0.02, seed: 32 };
 let input: Omit<DeployCandidatesInput, "settings" | "exportFolder" | "testSetFile">;
 
 beforeAll(async () => {
-  const { weights, training } = await trainBaseModel(SPLIT, {
+  const { weights, training, stats, sweep } = await trainedSweptNetwork({
+    split: SPLIT,
     hiddenSizes: [8, 6],
-    activation: "relu",
     epochs: 2,
-    ...TRAINING,
-  });
-  const stats = await measureModelActivations(weights, SPLIT.validation);
-  const sweep = await runThresholdSweep({
-    weights,
-    stats,
-    validation: SPLIT.validation,
-    test: SPLIT.test,
+    training: TRAINING,
     thresholds: [
       { kind: "rank", keepFraction: 0.5, score: "std" },
       { kind: "rank", keepFraction: 1, score: "std" },

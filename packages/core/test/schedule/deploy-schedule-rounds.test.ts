@@ -3,12 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { deployCandidates } from "../../src/deployment/deploy-candidates.js";
-import { measureModelActivations, trainBaseModel } from "../../src/experiment/experiment-stages.js";
 import { hiddenLayerSizes } from "../../src/model/mlp-weights.js";
 import { runPruneSchedule } from "../../src/schedule/run-prune-schedule.js";
 import { roundNetworks, scheduleRoundRows } from "../../src/schedule/schedule-round-rows.js";
-import { runThresholdSweep } from "../../src/sweep/run-threshold-sweep.js";
 import { separableSplit } from "../synthetic-datasets.js";
+import { trainedSweptNetwork } from "../trained-swept-network.js";
 
 // A round row is deployed like any row: its network is the round's (not the base pruned by the
 // round's threshold), measured, fine-tuned, written and verified in a fresh process.
@@ -21,18 +20,11 @@ const TRAINING = { batchSize: 16, learningRate: 0.02, seed: 42 };
 
 describe("deployCandidates with schedule rounds", () => {
   it("deploys the smallest round within the suggestion's limit from the round's own network", async () => {
-    const { weights, training } = await trainBaseModel(SPLIT, {
+    const { weights, training, stats, sweep } = await trainedSweptNetwork({
+      split: SPLIT,
       hiddenSizes: [8, 6],
-      activation: "relu",
       epochs: 3,
-      ...TRAINING,
-    });
-    const stats = await measureModelActivations(weights, SPLIT.validation);
-    const sweep = await runThresholdSweep({
-      weights,
-      stats,
-      validation: SPLIT.validation,
-      test: SPLIT.test,
+      training: TRAINING,
       thresholds: [{ kind: "rank", keepFraction: 0.5, score: "std" }],
     });
     const schedule = await runPruneSchedule({
