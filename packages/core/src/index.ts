@@ -78,4 +78,5 @@ export type * from "./sweep/sweep-row.js";
 export * from "./sweep/threshold-grid.js";
 export * from "./threads/compute-threads.js";
 export * from "./verification/bundle-folder.js";
+export * from "./verification/verification-tolerance.js";
 export * from "./verification/verify-bundle-in-fresh-process.js";

@@ -132,7 +132,9 @@ async function evaluateBundle(tf, folder, testSet, chunkSize) {
       to - from,
       inputWidth,
     ]);
-    const predicted = tf.tidy(() => tf.argMax(model.predict(x), 1));
+    // One batch per chunk: predict's default batches of 32 each slice the chunk, and the wasm Slice
+    // kernel copies its whole source every time (it made a 10,000-sample check take seconds).
+    const predicted = tf.tidy(() => tf.argMax(model.predict(x, { batchSize: to - from }), 1));
     const classes = predicted.dataSync();
     tf.dispose([x, predicted]);
     for (let i = 0; i < classes.length; i++) if (classes[i] === testSet.labels[from + i]) correct++;

@@ -18,6 +18,7 @@ import type { ActivationStats } from "../stats/activation-stats.js";
 import { suggestedRow } from "../sweep/suggested-row.js";
 import type { BaseModelMetrics, SweepRow } from "../sweep/sweep-row.js";
 import { writeBinaryDatasetFile } from "../verification/bundle-folder.js";
+import { verificationToleranceSamples } from "../verification/verification-tolerance.js";
 import { exportVerifiedBundles } from "../verification/verify-bundle-in-fresh-process.js";
 import { bundleFolderName } from "./bundle-paths.js";
 import { answeredVariant, chooseByBudget } from "./choose-by-budget.js";
@@ -311,6 +312,7 @@ async function exportAndVerify(
         folder: join(input.exportFolder, bundleFolderName(variant.row.id, variant.version, dtype)),
         testSetFile: input.testSetFile,
         expected: measured.test,
+        toleranceSamples: verificationToleranceSamples(input.card.backend, measured.test.samples),
       },
     })),
   );

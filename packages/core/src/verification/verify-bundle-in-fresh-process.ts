@@ -41,7 +41,7 @@ export interface VerifyBundleOptions {
   /**
    * Samples the verifier's count may differ by. Default 0: the verifier runs the same TF.js build on
    * the wasm backend with the same batches, so the count is reproduced exactly when the stored one
-   * was measured on wasm too; allow a few samples when it came from another backend (tfjs-node).
+   * was measured on plain wasm too; verificationToleranceSamples says how many to allow otherwise.
    */
   readonly toleranceSamples?: number;
   readonly backend?: "wasm" | "cpu";
