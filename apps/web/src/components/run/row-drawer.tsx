@@ -1,6 +1,7 @@
 "use client";
 
 import { Badge, Divider, Drawer, SimpleGrid, Stack, Text, Title } from "@mantine/core";
+import { memo } from "react";
 import { PromoteForm } from "@/components/candidates/promote-form";
 import { Fact } from "@/components/fact";
 import { formatAccuracy, formatBytes, formatCount, formatDrop, formatLatency, formatPercent } from "@/lib/format";
@@ -17,7 +18,7 @@ export interface RowDrawerProps {
 }
 
 /** One threshold's row opened: every number, its model files, and (for members) promotion. */
-export function RowDrawer({ row, projectId, canEdit, artifacts, onClose }: RowDrawerProps) {
+export const RowDrawer = memo(function RowDrawer({ row, projectId, canEdit, artifacts, onClose }: RowDrawerProps) {
   const files = row === null ? [] : artifacts.filter((artifact) => artifact.resultRowId === row.id);
   return (
     <Drawer
@@ -73,4 +74,4 @@ export function RowDrawer({ row, projectId, canEdit, artifacts, onClose }: RowDr
       )}
     </Drawer>
   );
-}
+});

@@ -1,7 +1,7 @@
 "use client";
 
-import { ScrollArea, Table, Text, UnstyledButton } from "@mantine/core";
-import { useMemo, useState } from "react";
+import { Table, Text, UnstyledButton } from "@mantine/core";
+import { memo, useMemo, useState } from "react";
 import { formatAccuracy, formatBytes, formatCount, formatDrop, formatLatency, formatPercent } from "@/lib/format";
 import type { ResultRow } from "@/lib/router-outputs";
 import { describeThreshold } from "@/lib/thresholds";
@@ -108,7 +108,7 @@ export interface SweepTableProps {
 }
 
 /** Every field of every threshold; click a header to sort, a row to open it. Pareto rows are marked. */
-export function SweepTable({ rows, selectedRowId, onSelect }: SweepTableProps) {
+export const SweepTable = memo(function SweepTable({ rows, selectedRowId, onSelect }: SweepTableProps) {
   const [sort, setSort] = useState<{ key: string; descending: boolean }>({ key: "position", descending: false });
   // Deployment columns only when the deploy stage measured something.
   const columns = COLUMNS.filter(
@@ -129,7 +129,8 @@ export function SweepTable({ rows, selectedRowId, onSelect }: SweepTableProps) {
   }, [rows, sort]);
 
   return (
-    <ScrollArea>
+    // The browser's own scrolling: Mantine's ScrollArea measures its thumbs on every load.
+    <div style={{ overflowX: "auto" }}>
       <Table striped highlightOnHover aria-label="Sweep results" data-testid="sweep-table" miw={1100}>
         <Table.Thead>
           <Table.Tr>
@@ -187,6 +188,6 @@ export function SweepTable({ rows, selectedRowId, onSelect }: SweepTableProps) {
           ))}
         </Table.Tbody>
       </Table>
-    </ScrollArea>
+    </div>
   );
-}
+});
