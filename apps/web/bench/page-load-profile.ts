@@ -91,7 +91,9 @@ try {
   for (let i = 0; i < repeats; i++) loads.push(await loadOnce(page, url, which, cdp));
   let tracedLoad: unknown = null;
   const traced = await traceOnce(cdp, async () => {
-    tracedLoad = await loadOnce(page, url, which, null);
+    const load = await loadOnce(page, url, which, null);
+    tracedLoad = load;
+    return load;
   });
   await browser.close();
   console.log(JSON.stringify({ page: which, loads, tracedLoad, mainThread: traced }, null, 2));
@@ -105,7 +107,7 @@ async function loadOnce(page: Page, url: string, kind: typeof which, cdp: CDPSes
   const sampling = cdp !== null && process.env.PROFILE_CPU === "1";
   if (sampling) {
     await cdp.send("Profiler.enable");
-    await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
+    await cdp.send("Profiler.setSamplingInterval", { interval: 500 });
     await cdp.send("Profiler.start");
   }
   await page.goto(url, { waitUntil: "commit" });
@@ -141,6 +143,9 @@ async function loadOnce(page: Page, url: string, kind: typeof which, cdp: CDPSes
       htmlBytes: navigation.encodedBodySize,
       domContentLoaded: Math.round(navigation.domContentLoadedEventEnd),
       loadEvent: Math.round(navigation.loadEventEnd),
+      measures: performance
+        .getEntriesByType("measure")
+        .map((entry) => `${entry.name} ${Math.round(entry.startTime)}+${Math.round(entry.duration)}`),
       marks: Object.fromEntries(
         Object.entries((window as unknown as { __marks: Record<string, number> }).__marks).map(([k, v]) => [
           k,
@@ -365,19 +370,19 @@ interface TraceEvent {
  * One load under a CDP trace: the renderer main thread's self time (ms) per activity (parse HTML,
  * compile, evaluate script, style, layout, paint...), nested events subtracted from their parents.
  */
-async function traceOnce(cdp: CDPSession, load: () => Promise<unknown>) {
+async function traceOnce(cdp: CDPSession, load: () => Promise<{ measures: string[] }>) {
   const events: TraceEvent[] = [];
   cdp.on("Tracing.dataCollected", (message) => {
     events.push(...(message.value as unknown as TraceEvent[]));
   });
   const complete = new Promise<void>((resolve) => cdp.once("Tracing.tracingComplete", () => resolve()));
-  const pageTimes = { navigationStartTs: 0 };
+  const pageTimes = { firstMeasure: "" };
   await cdp.send("Tracing.start", {
     categories:
       "devtools.timeline,v8,v8.execute,blink,blink.user_timing,loading,disabled-by-default-devtools.timeline,__metadata",
     transferMode: "ReportEvents",
   });
-  await load();
+  pageTimes.firstMeasure = (await load()).measures[0] ?? "";
   await cdp.send("Tracing.end");
   await complete;
   const mainThreads = new Set(
@@ -402,11 +407,14 @@ async function traceOnce(cdp: CDPSession, load: () => Promise<unknown>) {
     if (parent !== undefined) self.set(parent.key, (self.get(parent.key) ?? 0) - (span.dur ?? 0));
     stack.push({ end: span.ts + (span.dur ?? 0), key, thread });
   }
-  void pageTimes;
-  const navigationStart = events.filter((event) => event.name === "navigationStart").at(-1)?.ts ?? spans[0]?.ts ?? 0;
+  // Times on the page's own clock (ms since its navigation started), lined up by the first chart's
+  // User Timing entry, whose start the page reported too.
+  const firstChart = events.find((event) => event.name.startsWith("echarts ") && event.ph !== "e");
+  const firstChartStart = Number(/ (\d+)\+/.exec(pageTimes.firstMeasure)?.[1] ?? 0);
+  const navigationStart = firstChart === undefined ? (spans[0]?.ts ?? 0) : firstChart.ts - firstChartStart * 1000;
   // The main thread's long tasks on a time line (ms from navigation start), each with its three biggest kinds of work.
   const tasks = spans
-    .filter((span) => span.name === "RunTask" && (span.dur ?? 0) >= 8_000)
+    .filter((span) => span.name === "RunTask" && (span.dur ?? 0) >= 4_000)
     .map((task) => {
       const end = task.ts + (task.dur ?? 0);
       const inside = new Map<string, number>();

@@ -1,6 +1,8 @@
 "use client";
 
-import { type ReportedProgress, RUN_STAGES } from "@deadweight/protocol";
+import type { ReportedProgress } from "@deadweight/protocol";
+// The zod-free entry: the protocol's index would bring its schemas and zod into the page.
+import { RUN_STAGES } from "@deadweight/protocol/run-stages";
 import { Alert, Group, Paper, Progress, Stack, Stepper, Text } from "@mantine/core";
 import { memo } from "react";
 import { formatAccuracy, formatSeconds } from "@/lib/format";
