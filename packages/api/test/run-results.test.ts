@@ -93,6 +93,12 @@ describe("recordRunResults", () => {
 
     const onlySecond = await staff.viewer.result.layerStats({ runId, layerIndexes: [1] });
     expect(onlySecond.layers.map((layer) => layer.layerIndex)).toEqual([1]);
+
+    // Without histograms (the run page's read): the same neurons, bit for bit, and no histogram.
+    const neuronsOnly = await staff.viewer.result.layerStats({ runId, histograms: false });
+    expect(neuronsOnly.sampleCount).toBe(6000);
+    expect(neuronsOnly.layers.map((layer) => layer.neurons)).toEqual(read.layers.map((layer) => layer.neurons));
+    expect(neuronsOnly.layers.map((layer) => layer.histograms)).toEqual([[], []]);
   });
 
   it("returns empty results before the worker reports", async () => {

@@ -48,6 +48,27 @@ export async function signedInPage(): Promise<SignedInPage> {
   }
 }
 
+/**
+ * signedInPage and the page's first reads in one go: `load` starts in the same tick as the sign-in
+ * check, so both travel in one batched request to the API instead of one after the other (a page's
+ * serial round trips to the API were a third of its server time). A refused sign-in still sends the
+ * visitor to the sign-in page; `load`'s own failure (a 404, say) is thrown only after that check.
+ */
+export async function signedInPageLoading<T>(load: (api: PageApi) => Promise<T>): Promise<SignedInPage & { data: T }> {
+  const api = await pageApi();
+  const me = api.team.me.query();
+  const data = load(api);
+  // Awaited below, after the sign-in check; until then its failure must not count as unhandled.
+  data.catch(() => undefined);
+  try {
+    await me;
+  } catch (error) {
+    if (isCode(error, "UNAUTHORIZED")) redirect("/sign-in");
+    throw error;
+  }
+  return { me: await me, api, data: await data };
+}
+
 /** Whether the request comes from someone signed in (for pages that anonymous people may see). */
 export async function isSignedIn(): Promise<boolean> {
   try {

@@ -69,7 +69,8 @@ export function CompareView({ projectId, initial, initialBaseline }: CompareView
     <Stack data-testid="compare-view" data-runs={comparison.runs.length}>
       <Group justify="space-between">
         <Title order={2}>Compare {comparison.runs.length} runs</Title>
-        <Anchor component={Link} href={`/projects/${projectId}/runs`}>
+        {/* No prefetch: rendering the runs page while this one loads took CPU from it (2 cores for all). */}
+        <Anchor component={Link} prefetch={false} href={`/projects/${projectId}/runs`}>
           Change the selection
         </Anchor>
       </Group>

@@ -1,7 +1,7 @@
 "use client";
 
-import { ScrollArea, Stack, Table, Text } from "@mantine/core";
-import { useMemo } from "react";
+import { Stack, Table, Text } from "@mantine/core";
+import { memo, useMemo } from "react";
 import type { RunComparison } from "@/lib/router-outputs";
 import { useWindowedRows } from "./windowed-rows";
 
@@ -24,12 +24,6 @@ type DifferingField = Extract<RunComparison["config"][number], { differs: true }
  */
 export function ConfigDiffTable({ comparison, labels, hideIdentical, baseline }: ConfigDiffTableProps) {
   const fields = hideIdentical ? comparison.config.filter((field) => field.differs) : comparison.config;
-  const differing = useMemo(
-    () => comparison.config.filter((field): field is DifferingField => field.differs),
-    [comparison.config],
-  );
-  const baselineIndex = comparison.runs.findIndex((run) => run.runId === baseline);
-  const rows = useWindowedRows(comparison.runs.length, ROW_HEIGHT, VIEWPORT_HEIGHT);
   if (fields.length === 0) {
     return (
       <Text c="dimmed" size="sm">
@@ -39,7 +33,8 @@ export function ConfigDiffTable({ comparison, labels, hideIdentical, baseline }:
   }
   return (
     <Stack gap="md">
-      <ScrollArea.Autosize mah={420} type="auto">
+      {/* The browser's own scrolling: Mantine's ScrollArea measured its thumbs on every load (~60 ms). */}
+      <div style={{ maxHeight: 420, overflowY: "auto" }}>
         <Table aria-label="Configuration fields" data-testid="config-diff" withColumnBorders stickyHeader>
           <Table.Thead>
             <Table.Tr>
@@ -61,69 +56,88 @@ export function ConfigDiffTable({ comparison, labels, hideIdentical, baseline }:
             ))}
           </Table.Tbody>
         </Table>
-      </ScrollArea.Autosize>
-      {differing.length > 0 && (
-        <div
-          style={{ maxHeight: VIEWPORT_HEIGHT, overflow: "auto" }}
-          onScroll={rows.onScroll}
-          data-testid="config-by-run-scroll"
-          data-row-height={ROW_HEIGHT}
-        >
-          <Table
-            aria-label="Differing fields per run"
-            data-testid="config-by-run"
-            data-rows={comparison.runs.length}
-            withColumnBorders
-            stickyHeader
-          >
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Run</Table.Th>
-                {differing.map((field) => (
-                  <Table.Th key={field.path}>{field.path}</Table.Th>
-                ))}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {rows.spaceBefore > 0 && <tr aria-hidden style={{ height: rows.spaceBefore }} />}
-              {comparison.runs.slice(rows.first, rows.end).map((run, offset) => {
-                const index = rows.first + offset;
-                return (
-                  <Table.Tr
-                    key={run.runId}
-                    data-run={run.runId}
-                    h={ROW_HEIGHT}
-                    fw={index === baselineIndex ? 800 : undefined}
-                  >
-                    <Table.Td style={{ whiteSpace: "nowrap" }}>{labels.get(run.runId)}</Table.Td>
-                    {differing.map((field) => {
-                      const text = JSON.stringify(field.values[index]);
-                      const differsFromBaseline =
-                        baselineIndex >= 0 && text !== JSON.stringify(field.values[baselineIndex]);
-                      return (
-                        <Table.Td
-                          key={field.path}
-                          bg={differsFromBaseline ? "yellow.1" : undefined}
-                          data-differs-from-baseline={differsFromBaseline || undefined}
-                          ff="monospace"
-                          fz="xs"
-                          style={{ whiteSpace: "nowrap" }}
-                        >
-                          {text}
-                        </Table.Td>
-                      );
-                    })}
-                  </Table.Tr>
-                );
-              })}
-              {rows.spaceAfter > 0 && <tr aria-hidden style={{ height: rows.spaceAfter }} />}
-            </Table.Tbody>
-          </Table>
-        </div>
-      )}
+      </div>
+      <DifferingFieldsByRun comparison={comparison} labels={labels} baseline={baseline} />
     </Stack>
   );
 }
+
+/**
+ * One row per run (rendered only where scrolled to) with only the fields that differ. Apart and
+ * memoised: "hide identical fields" does not change it, so flipping the switch leaves it alone.
+ */
+const DifferingFieldsByRun = memo(function DifferingFieldsByRun({
+  comparison,
+  labels,
+  baseline,
+}: Omit<ConfigDiffTableProps, "hideIdentical">) {
+  const differing = useMemo(
+    () => comparison.config.filter((field): field is DifferingField => field.differs),
+    [comparison.config],
+  );
+  const baselineIndex = comparison.runs.findIndex((run) => run.runId === baseline);
+  const rows = useWindowedRows(comparison.runs.length, ROW_HEIGHT, VIEWPORT_HEIGHT);
+  if (differing.length === 0) return null;
+  return (
+    <div
+      style={{ maxHeight: VIEWPORT_HEIGHT, overflow: "auto" }}
+      onScroll={rows.onScroll}
+      data-testid="config-by-run-scroll"
+      data-row-height={ROW_HEIGHT}
+    >
+      <Table
+        aria-label="Differing fields per run"
+        data-testid="config-by-run"
+        data-rows={comparison.runs.length}
+        withColumnBorders
+        stickyHeader
+      >
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Run</Table.Th>
+            {differing.map((field) => (
+              <Table.Th key={field.path}>{field.path}</Table.Th>
+            ))}
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {rows.spaceBefore > 0 && <tr aria-hidden style={{ height: rows.spaceBefore }} />}
+          {comparison.runs.slice(rows.first, rows.end).map((run, offset) => {
+            const index = rows.first + offset;
+            return (
+              <Table.Tr
+                key={run.runId}
+                data-run={run.runId}
+                h={ROW_HEIGHT}
+                fw={index === baselineIndex ? 800 : undefined}
+              >
+                <Table.Td style={{ whiteSpace: "nowrap" }}>{labels.get(run.runId)}</Table.Td>
+                {differing.map((field) => {
+                  const text = JSON.stringify(field.values[index]);
+                  const differsFromBaseline =
+                    baselineIndex >= 0 && text !== JSON.stringify(field.values[baselineIndex]);
+                  return (
+                    <Table.Td
+                      key={field.path}
+                      bg={differsFromBaseline ? "yellow.1" : undefined}
+                      data-differs-from-baseline={differsFromBaseline || undefined}
+                      ff="monospace"
+                      fz="xs"
+                      style={{ whiteSpace: "nowrap" }}
+                    >
+                      {text}
+                    </Table.Td>
+                  );
+                })}
+              </Table.Tr>
+            );
+          })}
+          {rows.spaceAfter > 0 && <tr aria-hidden style={{ height: rows.spaceAfter }} />}
+        </Table.Tbody>
+      </Table>
+    </div>
+  );
+});
 
 /** "3 values: 0.001 (×80), 0.002 (×60), 0.003 (×60)", the commonest first, at most five named. */
 function distinctValuesOf(values: readonly unknown[]): string {

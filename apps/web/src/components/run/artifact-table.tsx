@@ -1,10 +1,15 @@
 import { Code, Table, Text } from "@mantine/core";
+import { memo } from "react";
 import { ArtifactLink } from "@/components/artifacts/artifact-link";
 import { formatBytes } from "@/lib/format";
 import type { ArtifactView } from "@/lib/router-outputs";
 
 /** A run's stored files with their size and sha256; downloads stream from the server. */
-export function ArtifactTable({ artifacts }: { readonly artifacts: readonly ArtifactView[] }) {
+export const ArtifactTable = memo(function ArtifactTable({
+  artifacts,
+}: {
+  readonly artifacts: readonly ArtifactView[];
+}) {
   if (artifacts.length === 0) {
     return (
       <Text c="dimmed" size="sm">
@@ -38,4 +43,4 @@ export function ArtifactTable({ artifacts }: { readonly artifacts: readonly Arti
       </Table.Tbody>
     </Table>
   );
-}
+});

@@ -1,6 +1,7 @@
 "use client";
 
 import { Accordion, Alert, Anchor, Badge, Code, Group, Stack, Table, Text, Title } from "@mantine/core";
+import { memo } from "react";
 import { ArtifactLink } from "@/components/artifacts/artifact-link";
 import { formatAccuracy, formatBytes, formatDrop, formatSeconds } from "@/lib/format";
 import type { ArtifactView, ResultRow, RunDetails } from "@/lib/router-outputs";
@@ -21,7 +22,13 @@ export interface DeploymentPanelProps {
  * per dtype with their real bytes, accuracy after reloading and fresh-process verification, recovery
  * against one-shot, and the model card.
  */
-export function DeploymentPanel({ deployment, rows, artifacts, base, live }: DeploymentPanelProps) {
+export const DeploymentPanel = memo(function DeploymentPanel({
+  deployment,
+  rows,
+  artifacts,
+  base,
+  live,
+}: DeploymentPanelProps) {
   if (deployment === null) {
     return (
       <Text c="dimmed" size="sm">
@@ -184,7 +191,7 @@ export function DeploymentPanel({ deployment, rows, artifacts, base, live }: Dep
       )}
     </Stack>
   );
-}
+});
 
 function verificationText(bundle: Bundle): string {
   const verification = bundle.exported?.verification;

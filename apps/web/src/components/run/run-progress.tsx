@@ -1,13 +1,16 @@
 "use client";
 
-import { type ReportedProgress, RUN_STAGES } from "@deadweight/protocol";
+import type { ReportedProgress } from "@deadweight/protocol";
+// The zod-free entry: the protocol's index would bring its schemas and zod into the page.
+import { RUN_STAGES } from "@deadweight/protocol/run-stages";
 import { Alert, Group, Paper, Progress, Stack, Stepper, Text } from "@mantine/core";
+import { memo } from "react";
 import { formatAccuracy, formatSeconds } from "@/lib/format";
 import type { RunDetails } from "@/lib/router-outputs";
 import { TrainingCurveChart } from "./training-curve-chart";
 
 /** Where the pipeline is: stages done, the current epoch and batch, loss, accuracy, ETA, and the training curves. */
-export function RunProgress({ run }: { readonly run: RunDetails }) {
+export const RunProgress = memo(function RunProgress({ run }: { readonly run: RunDetails }) {
   const progress: Partial<ReportedProgress> = run.progress ?? {};
   const live = run.status === "running";
   const done = new Set(run.completedStages);
@@ -70,4 +73,4 @@ export function RunProgress({ run }: { readonly run: RunDetails }) {
       </Stack>
     </Paper>
   );
-}
+});

@@ -18,8 +18,6 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useCallback, useMemo, useState } from "react";
 import { Fact } from "@/components/fact";
-import { LiveConnectionNotice } from "@/components/live/live-connection-notice";
-import { useRunUpdates } from "@/components/live/use-run-updates";
 import { RunStatusBadge } from "@/components/runs/run-status-badge";
 import { api } from "@/lib/api-client";
 import { errorMessageOf } from "@/lib/api-errors";
@@ -29,6 +27,7 @@ import { ArtifactTable } from "./artifact-table";
 import { DeploymentPanel } from "./deployment-panel";
 import { NeuronScatter } from "./neuron-scatter";
 import { RowDrawer } from "./row-drawer";
+import { RunLiveStream } from "./run-live-stream";
 import { RunProgress } from "./run-progress";
 import { SweepTable } from "./sweep-table";
 import { type SizeAxis, TradeOffChart } from "./trade-off-chart";
@@ -50,9 +49,6 @@ export function RunView(props: RunViewProps) {
   const { projectId, canEdit, experiment } = props;
   const runId = props.initialRun.id;
   const queryClient = useQueryClient();
-  // Pushed, not polled: run.watch puts each new state of the run into run.get's cache below and
-  // refetches the results, statistics and artifacts only when a change concerns them.
-  const connection = useRunUpdates(runId);
   const run = useQuery({
     queryKey: ["run.get", runId],
     queryFn: () => api.run.get.query({ runId }),
@@ -66,7 +62,7 @@ export function RunView(props: RunViewProps) {
   }).data;
   const stats = useQuery({
     queryKey: ["result.layerStats", runId],
-    queryFn: () => api.result.layerStats.query({ runId }),
+    queryFn: () => api.result.layerStats.query({ runId, histograms: false }),
     initialData: props.initialStats,
   }).data;
   const artifacts = useQuery({
@@ -96,6 +92,7 @@ export function RunView(props: RunViewProps) {
     setSelectedRowId(rowId);
     setOpenRowId(rowId);
   }, []);
+  const closeRow = useCallback(() => setOpenRowId(null), []);
   const base = results.base ?? run.baseMetrics;
   const budgetBytes = run.deployment?.budget?.maxBytes ?? budgetOfConfig(experiment.config);
 
@@ -104,7 +101,9 @@ export function RunView(props: RunViewProps) {
       <Group justify="space-between" align="start">
         <div>
           <Text size="sm" c="dimmed">
-            <Anchor component={Link} href={`/projects/${projectId}/experiments/${experiment.id}`}>
+            {/* No prefetch (nor the one below): rendering those pages while this one loads took the server's
+                CPU from this page on a 2-core machine; they render when followed. */}
+            <Anchor component={Link} prefetch={false} href={`/projects/${projectId}/experiments/${experiment.id}`}>
               {experiment.name}
             </Anchor>{" "}
             · run <Code>{run.id}</Code>
@@ -118,6 +117,7 @@ export function RunView(props: RunViewProps) {
           <Button
             variant="default"
             component={Link}
+            prefetch={false}
             href={`/projects/${projectId}/compare?runs=${run.id}`}
             disabled={run.status !== "succeeded"}
           >
@@ -130,7 +130,9 @@ export function RunView(props: RunViewProps) {
           )}
         </Group>
       </Group>
-      <LiveConnectionNotice connection={connection} />
+      {/* Pushed, not polled: run.watch puts each new state of the run into run.get's cache below and
+          refetches the results, statistics and artifacts only when a change concerns them. */}
+      <RunLiveStream runId={runId} />
       {cancel.error !== null && <Alert color="red">{errorMessageOf(cancel.error)}</Alert>}
       {run.errorMessage !== null && (
         <Alert color="red" title={run.status === "failed" ? "The run failed" : "Last error"} role="alert">
@@ -237,13 +239,7 @@ export function RunView(props: RunViewProps) {
         <ArtifactTable artifacts={artifacts} />
       </Paper>
 
-      <RowDrawer
-        row={openRow}
-        projectId={projectId}
-        canEdit={canEdit}
-        artifacts={artifacts}
-        onClose={() => setOpenRowId(null)}
-      />
+      <RowDrawer row={openRow} projectId={projectId} canEdit={canEdit} artifacts={artifacts} onClose={closeRow} />
     </Stack>
   );
 }

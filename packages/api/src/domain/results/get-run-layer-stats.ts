@@ -10,12 +10,17 @@ export const getRunLayerStatsInput = z.object({
   runId: objectId,
   /** Only these hidden layers (0-based); all when omitted. */
   layerIndexes: z.array(z.number().int("must be a whole number").nonnegative("must be 0 or more")).optional(),
+  /**
+   * false: neuron statistics only, every `histograms` list empty. The dashboard's run page draws and
+   * prunes from the neurons alone; a 784-512-256-128-10 run's histograms were most of its answer.
+   */
+  histograms: z.boolean().default(true),
 });
 export type GetRunLayerStatsInput = z.output<typeof getRunLayerStatsInput>;
 
 /**
  * A run's per-neuron statistics, decoded back to the core's ActivationStats shape (neuron values
- * at float32 precision). No layers until the worker reports (viewer or higher).
+ * at float32 precision), with or without the histograms. No layers until the worker reports (viewer or higher).
  */
 export async function getRunLayerStats(
   store: Store,
@@ -34,13 +39,15 @@ export async function getRunLayerStats(
       neuronCount: true,
       sampleCount: true,
       neurons: true,
-      histogramEdges: true,
-      histograms: true,
+      histogramEdges: input.histograms,
+      histograms: input.histograms,
     },
   });
   return {
     runId: input.runId,
     sampleCount: stored[0]?.sampleCount ?? 0,
-    layers: stored.map(decodeLayerStats),
+    layers: stored.map((layer) =>
+      decodeLayerStats(input.histograms ? layer : { ...layer, histogramEdges: "[]", histograms: new Uint8Array(0) }),
+    ),
   };
 }

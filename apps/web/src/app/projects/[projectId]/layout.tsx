@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import { AppFrame } from "@/components/app-frame";
-import { orNotFound, signedInPage } from "@/server/page-session";
+import { orNotFound, signedInPageLoading } from "@/server/page-session";
 
 /** Every project page: the header with team and project switchers, and the project's sections. */
 export default async function ProjectLayout({
@@ -11,12 +11,13 @@ export default async function ProjectLayout({
   readonly params: Promise<{ projectId: string }>;
 }) {
   const { projectId } = await params;
-  const { api } = await signedInPage();
-  const [me, teams, project] = await Promise.all([
-    api.team.me.query(),
-    api.team.listMine.query(),
-    orNotFound(api.project.get.query({ projectId })),
-  ]);
+  const {
+    me,
+    api,
+    data: [teams, project],
+  } = await signedInPageLoading((api) =>
+    Promise.all([api.team.listMine.query(), orNotFound(api.project.get.query({ projectId }))]),
+  );
   const projects = await api.project.list.query({ teamId: project.teamId, limit: 100 });
   return (
     <AppFrame

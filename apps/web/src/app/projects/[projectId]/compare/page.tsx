@@ -3,8 +3,7 @@ import { Alert, Stack, Title } from "@mantine/core";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { CompareView } from "@/components/compare/compare-view";
-import type { RunComparison } from "@/lib/router-outputs";
-import { signedInPage } from "@/server/page-session";
+import { signedInPageLoading } from "@/server/page-session";
 import { projectAccess } from "@/server/project-access";
 
 export const metadata: Metadata = { title: "Compare" };
@@ -20,12 +19,24 @@ export default async function ComparePage({
 }) {
   const { projectId } = await params;
   const { runs, baseline } = await searchParams;
-  const { api } = await signedInPage();
-  await projectAccess(api, projectId);
   // The selection lives in the URL as plain comma-separated ids: 200 of them are ~5 KB, well inside
   // what browsers and the server's 16 KB request head take, and a link to a comparison stays readable.
   const runIds = [...new Set((runs ?? "").split(",").filter((id) => id !== ""))];
-  if (runIds.length === 0) {
+  // The comparison is asked for beside the sign-in and project checks, not after them: compare.runs
+  // checks every run's access itself, and the page waited for three round trips to the API in a row.
+  const { data } = await signedInPageLoading((api) =>
+    Promise.all([
+      projectAccess(api, projectId),
+      runIds.length === 0
+        ? null
+        : api.compare.runs.query({ runIds, size: "bytes", points: "frontier" }).then(
+            (comparison) => ({ comparison }),
+            (error: unknown) => ({ error: error as Error }),
+          ),
+    ]),
+  );
+  const compared = data[1];
+  if (compared === null) {
     return (
       <Stack>
         <Title order={2}>Compare</Title>
@@ -36,20 +47,17 @@ export default async function ComparePage({
       </Stack>
     );
   }
-  let comparison: RunComparison;
-  try {
-    comparison = await api.compare.runs.query({ runIds, size: "bytes", points: "frontier" });
-  } catch (error) {
+  if ("error" in compared) {
     return (
       <Alert color="red" title="These runs cannot be compared">
-        {(error as Error).message} <Link href={`/projects/${projectId}/runs`}>Choose again</Link>
+        {compared.error.message} <Link href={`/projects/${projectId}/runs`}>Choose again</Link>
       </Alert>
     );
   }
   return (
     <CompareView
       projectId={projectId}
-      initial={comparison}
+      initial={compared.comparison}
       initialBaseline={baseline !== undefined && runIds.includes(baseline) ? baseline : null}
     />
   );
