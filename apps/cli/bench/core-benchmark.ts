@@ -289,8 +289,14 @@ function timePyTorchPeer(peerThreads: number): { readonly figures?: PeerFigures;
         "--stds",
         stds,
       ],
-      // OpenBLAS must detect this CPU itself (STACK.md): the machine-wide overrides are left out for this command only.
-      { encoding: "utf8", maxBuffer: 16 * 1024 * 1024, env: environmentWithoutOpenBlasOverrides() },
+      // OpenBLAS must detect this CPU itself (STACK.md): the machine-wide overrides are left out for this
+      // command only. And OpenBLAS gets 1 thread, torch's own pool the `--threads`: with both pools at 2
+      // (Debian's default) they oversubscribe the cores and an epoch took 9.7-13.6 s here instead of 5.2.
+      {
+        encoding: "utf8",
+        maxBuffer: 16 * 1024 * 1024,
+        env: { ...environmentWithoutOpenBlasOverrides(), OPENBLAS_NUM_THREADS: "1" },
+      },
     );
     if (answer.status !== 0) return { problem: `the PyTorch peer failed: ${answer.stderr.trim().slice(-500)}` };
     return { figures: JSON.parse(answer.stdout.trim().split("\n").at(-1) ?? "") as PeerFigures };
