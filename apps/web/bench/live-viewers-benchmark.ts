@@ -14,14 +14,13 @@
  *
  *   pnpm --filter @deadweight/web run bench:live       (LIVE_BENCH_WINDOW_S=15 by default)
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createNodeApiClient } from "@deadweight/api/node-client";
+import { interruptPlatformChild, launchPlatformChild } from "../test/support/platform-process";
 
-const CLI = fileURLToPath(new URL("../../cli/bin/deadweight.mjs", import.meta.url));
 const VIEWERS = 50;
 const TARGET_CPU_PERCENT = 5;
 const TARGET_DELAY_MS = 1_000;
@@ -220,45 +219,30 @@ interface PlatformProcess {
  */
 async function startPlatformProcess(): Promise<PlatformProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), "deadweight-live-bench-"));
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [CLI, "platform", "--data-dir", dataDir, "--port", "0", "--no-dashboard"],
-    { env: { ...process.env, FORCE_COLOR: "0" }, stdio: ["ignore", "pipe", "pipe"] },
-  );
   let output = "";
-  const append = (chunk: Buffer) => {
-    output += chunk.toString("utf8");
-  };
-  child.stdout?.on("data", append);
-  child.stderr?.on("data", append);
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const deadline = Date.now() + 60_000;
-  while (!output.includes("Ctrl-C stops everything.")) {
-    if (child.exitCode !== null) throw new Error(`the platform exited early:\n${output}`);
-    if (Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`the platform did not start within 60 s:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const running = await launchPlatformChild({
+    dataDir,
+    port: 0,
+    platformArguments: ["--no-dashboard"],
+    onOutput: (chunk) => {
+      output += chunk.toString("utf8");
+    },
+    outputSince: () => output,
+  });
   const url = /Deadweight platform: (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
   const projectId = /--project (\S+)/.exec(output)?.[1];
-  if (url === undefined || projectId === undefined || child.pid === undefined) {
-    child.kill("SIGKILL");
+  const pid = running.child.pid;
+  if (url === undefined || projectId === undefined || pid === undefined) {
+    running.child.kill("SIGKILL");
     throw new Error(`unexpected platform output:\n${output}`);
   }
   return {
     url,
-    pid: child.pid,
+    pid,
     dataDir,
     projectId,
     stop: async () => {
-      if (child.exitCode === null) {
-        child.kill("SIGINT");
-        const killer = setTimeout(() => child.kill("SIGKILL"), 15_000);
-        await exited;
-        clearTimeout(killer);
-      }
+      await interruptPlatformChild(running);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -10,16 +10,14 @@
  *
  *   pnpm --filter @deadweight/web exec tsx bench/page-load-profile.ts [compare50|compare200|run] [repeats]
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { openDatabase } from "@deadweight/db";
 import type { CDPSession, Page } from "playwright-core";
 import { apiAs } from "../test/support/api-as";
 import { launchChromium, signIn } from "../test/support/browser";
+import { interruptPlatformChild, launchPlatformChild } from "../test/support/platform-process";
 
-const CLI = fileURLToPath(new URL("../../cli/bin/deadweight.mjs", import.meta.url));
 const DATA_DIR = process.env.PROFILE_DATA_DIR ?? "/tmp/deadweight-page-profile";
 const STATE_FILE = join(DATA_DIR, "page-profile-state.json");
 const which = (process.argv[2] ?? "compare50") as "compare50" | "compare200" | "run";
@@ -222,57 +220,31 @@ interface ProfilePlatform {
 
 async function startPlatform(withWorker: boolean): Promise<ProfilePlatform> {
   let output = "";
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      // PROFILE_SERVER=<dir>: the server's own CPU profile (node --cpu-prof), written there when it stops.
-      ...(process.env.PROFILE_SERVER === undefined
-        ? []
-        : ["--cpu-prof", `--cpu-prof-dir=${process.env.PROFILE_SERVER}`]),
-      CLI,
-      "platform",
-      "--data-dir",
-      DATA_DIR,
-      "--port",
-      "0",
-      ...(withWorker ? [] : ["--no-worker"]),
-    ],
-    { env: { ...process.env, FORCE_COLOR: "0" }, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  const append = (chunk: Buffer) => {
-    output += chunk.toString("utf8");
-  };
-  child.stdout?.on("data", append);
-  child.stderr?.on("data", append);
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const deadline = Date.now() + 60_000;
-  while (!output.includes("Ctrl-C stops everything.")) {
-    if (child.exitCode !== null) throw new Error(`the platform exited early:\n${output}`);
-    if (Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`the platform did not start within 60 s:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const running = await launchPlatformChild({
+    dataDir: DATA_DIR,
+    port: 0,
+    platformArguments: withWorker ? [] : ["--no-worker"],
+    // PROFILE_SERVER=<dir>: the server's own CPU profile (node --cpu-prof), written there when it stops.
+    nodeArguments:
+      process.env.PROFILE_SERVER === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${process.env.PROFILE_SERVER}`],
+    onOutput: (chunk) => {
+      output += chunk.toString("utf8");
+    },
+    outputSince: () => output,
+  });
   const url = /Deadweight platform: (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
   if (url === undefined) throw new Error(`unexpected platform output:\n${output}`);
   return {
     url,
     cpuMs: () => {
       // /proc/<pid>/stat: utime and stime are fields 14 and 15, in clock ticks (100 per second here).
-      const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8")
+      const fields = readFileSync(`/proc/${running.child.pid}/stat`, "utf8")
         .replace(/^.*\) /, "")
         .split(" ");
       return (Number(fields[11]) + Number(fields[12])) * 10;
     },
     output: () => output,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      child.kill("SIGINT");
-      const killer = setTimeout(() => child.kill("SIGKILL"), 15_000);
-      await exited;
-      clearTimeout(killer);
-    },
+    stop: () => interruptPlatformChild(running),
   };
 }
 

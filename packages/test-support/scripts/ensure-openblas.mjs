@@ -11,6 +11,6 @@ if (process.env.DEADWEIGHT_OPENBLAS === "off" || installed()) process.exit(0);
 
 aptInstall(["libopenblas0"], "The core's tests need OpenBLAS (libopenblas.so.0) for the matrix products");
 if (!installed()) {
-  console.error("apt installed libopenblas0, but libopenblas.so.0 is not in any of " + libraryFolders.join(", "));
+  console.error(`apt installed libopenblas0, but libopenblas.so.0 is not in any of ${libraryFolders.join(", ")}`);
   process.exit(1);
 }

@@ -22,9 +22,61 @@ export interface PlatformProcess {
   stop(): Promise<void>;
 }
 
-interface RunningChild {
+/** A started `deadweight platform` child process: resolved once it printed its banner. */
+export interface RunningChild {
   readonly child: ChildProcess;
   readonly exited: Promise<void>;
+}
+
+/**
+ * Spawns `deadweight platform --data-dir <dataDir> --port <port> <platformArguments>` (with
+ * `nodeArguments` for node itself), feeds its output to `onOutput`, and waits until `outputSince()`
+ * (this start's output) shows the banner; fails with that output when it exits or takes over 60 s.
+ */
+export async function launchPlatformChild(options: {
+  readonly dataDir: string;
+  readonly port: number;
+  readonly platformArguments: readonly string[];
+  readonly nodeArguments?: readonly string[];
+  readonly onOutput: (chunk: Buffer) => void;
+  readonly outputSince: () => string;
+}): Promise<RunningChild> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      ...(options.nodeArguments ?? []),
+      CLI,
+      "platform",
+      "--data-dir",
+      options.dataDir,
+      "--port",
+      String(options.port),
+      ...options.platformArguments,
+    ],
+    { env: { ...process.env, FORCE_COLOR: "0" }, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  child.stdout?.on("data", options.onOutput);
+  child.stderr?.on("data", options.onOutput);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const deadline = Date.now() + 60_000;
+  while (!options.outputSince().includes("Ctrl-C stops everything.")) {
+    if (child.exitCode !== null) throw new Error(`the platform exited early:\n${options.outputSince()}`);
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`the platform did not start within 60 s:\n${options.outputSince()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { child, exited };
+}
+
+/** Ctrl-C, as an operator stops it; SIGKILL if it is still there after 15 s. */
+export async function interruptPlatformChild({ child, exited }: RunningChild): Promise<void> {
+  if (child.exitCode !== null) return;
+  child.kill("SIGINT");
+  const killer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+  await exited;
+  clearTimeout(killer);
 }
 
 /**
@@ -39,41 +91,14 @@ export async function startPlatform(options: { readonly worker?: boolean } = {})
   };
   const launch = async (port: number): Promise<RunningChild> => {
     const from = output.length;
-    const child: ChildProcess = spawn(
-      process.execPath,
-      [
-        CLI,
-        "platform",
-        "--data-dir",
-        dataDir,
-        "--port",
-        String(port),
-        ...(options.worker === false ? ["--no-worker"] : []),
-      ],
-      { env: { ...process.env, FORCE_COLOR: "0" }, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    child.stdout?.on("data", append);
-    child.stderr?.on("data", append);
-    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-    const deadline = Date.now() + 60_000;
-    while (!output.slice(from).includes("Ctrl-C stops everything.")) {
-      if (child.exitCode !== null) throw new Error(`the platform exited early:\n${output.slice(from)}`);
-      if (Date.now() > deadline) {
-        child.kill("SIGKILL");
-        throw new Error(`the platform did not start within 60 s:\n${output.slice(from)}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    return { child, exited };
+    return launchPlatformChild({
+      dataDir,
+      port,
+      platformArguments: options.worker === false ? ["--no-worker"] : [],
+      onOutput: append,
+      outputSince: () => output.slice(from),
+    });
   };
-  const interrupt = async ({ child, exited }: RunningChild) => {
-    if (child.exitCode !== null) return;
-    child.kill("SIGINT");
-    const killer = setTimeout(() => child.kill("SIGKILL"), 15_000);
-    await exited;
-    clearTimeout(killer);
-  };
-
   let running = await launch(0);
   const url = /Deadweight platform: (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
   const email = /email: +(\S+)/.exec(output)?.[1];
@@ -90,12 +115,12 @@ export async function startPlatform(options: { readonly worker?: boolean } = {})
     projectId,
     output: () => output,
     restart: async (whileDown) => {
-      await interrupt(running);
+      await interruptPlatformChild(running);
       await whileDown?.();
       running = await launch(Number(new URL(url).port));
     },
     stop: async () => {
-      await interrupt(running);
+      await interruptPlatformChild(running);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

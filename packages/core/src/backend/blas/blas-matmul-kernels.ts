@@ -27,10 +27,8 @@ export interface ReplacedMatMulKernels {
 export function installBlasMatMulKernels(library: OpenBlasLibrary): ReplacedMatMulKernels {
   const batchMatMul = tf.getKernel("BatchMatMul", "wasm");
   const fusedMatMul = tf.getKernel("_FusedMatMul", "wasm");
-  const reluKernel = tf.getKernel("Relu", "wasm");
-  if (batchMatMul === undefined || fusedMatMul === undefined || reluKernel === undefined)
-    throw new Error("the wasm backend has no BatchMatMul, _FusedMatMul or Relu kernel to use");
-  const relu = reluKernel.kernelFunc;
+  if (batchMatMul === undefined || fusedMatMul === undefined)
+    throw new Error("the wasm backend has no BatchMatMul or _FusedMatMul kernel to replace");
   const replaced: ReplacedMatMulKernels = {
     batchMatMul: batchMatMul.kernelFunc,
     fusedMatMul: fusedMatMul.kernelFunc,
@@ -44,7 +42,7 @@ export function installBlasMatMulKernels(library: OpenBlasLibrary): ReplacedMatM
   tf.unregisterKernel("_FusedMatMul", "wasm");
   tf.registerKernel({
     ...fusedMatMul,
-    kernelFunc: (args) => blasFusedMatMul(library, relu, args) ?? replaced.fusedMatMul(args),
+    kernelFunc: (args) => blasFusedMatMul(library, args) ?? replaced.fusedMatMul(args),
   });
   return replaced;
 }
@@ -150,7 +148,7 @@ function blasMatMul(library: OpenBlasLibrary, args: KernelArgs): tf.TensorInfo |
   return runPlan(library, backend, plan, { a, b, bias: null }, transposeA, transposeB).out;
 }
 
-function blasFusedMatMul(library: OpenBlasLibrary, relu: tf.KernelFunc, args: KernelArgs): tf.TensorInfo | null {
+function blasFusedMatMul(library: OpenBlasLibrary, args: KernelArgs): tf.TensorInfo | null {
   const { a, b, bias, preluActivationWeights } = args.inputs as {
     a: tf.TensorInfo;
     b: tf.TensorInfo;
