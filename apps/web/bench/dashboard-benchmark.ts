@@ -10,11 +10,11 @@
  */
 import { join } from "node:path";
 import { MAX_COMPARED_RUNS } from "@deadweight/api/compare-limits";
-import { openDatabase } from "@deadweight/db";
 import type { Page } from "playwright-core";
 import { apiAs } from "../test/support/api-as";
 import { launchChromium, signIn } from "../test/support/browser";
 import { ownerToken, startPlatform } from "../test/support/platform-process";
+import { seedSimilarRuns, trainFullNetworkRun } from "./bench-runs";
 import { runLiveViewersBenchmark } from "./live-viewers-benchmark";
 
 const COMPARED_RUNS = 50;
@@ -34,30 +34,18 @@ try {
   const log = (line: string) => process.stderr.write(`${line}\n`);
 
   log("training one real run (784-512-256-128-10, 10,000 MNIST samples, 1 epoch, 30 thresholds)...");
-  const experiment = await api.experiment.create.mutate({
-    projectId: platform.projectId,
-    name: "bench: full network",
-    tags: ["bench"],
-    config: {
-      dataset: "mnist",
-      split: { maxTrainSamples: 10_000, maxTestSamples: 2_000 },
-      model: { hidden: [512, 256, 128] },
-      training: { epochs: 1 },
-    } as never,
-  });
-  const realRunId = experiment.runs.recent[0]!.id;
-  const started = Date.now();
-  for (;;) {
-    const run = await api.run.get.query({ runId: realRunId });
-    if (run.status === "succeeded") break;
-    if (run.status === "failed" || run.status === "canceled")
-      throw new Error(`bench run ${run.status}: ${run.errorMessage}`);
-    if (Date.now() - started > 300_000) throw new Error("the bench run did not finish in 5 minutes");
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
+  const realRunId = await trainFullNetworkRun(api, platform.projectId, "bench: full network", 300_000);
 
   log(`copying it into ${MANY_COMPARED_RUNS - 1} more runs of other experiments (jittered numbers)...`);
-  const manyRunIds = [realRunId, ...(await seedSimilarRuns(realRunId, MANY_COMPARED_RUNS - 1))];
+  const manyRunIds = [
+    realRunId,
+    ...(await seedSimilarRuns(
+      join(platform.dataDir, "deadweight.db"),
+      realRunId,
+      MANY_COMPARED_RUNS - 1,
+      "bench copy",
+    )),
+  ];
   const comparedRunIds = manyRunIds.slice(0, COMPARED_RUNS);
 
   const browser = await launchChromium();
@@ -183,58 +171,4 @@ async function loadRunPage(page: Page, url: string) {
   await page.getByTestId("sweep-table").locator("tbody tr").nth(5).click();
   await page.getByTestId("row-details").waitFor();
   return { readyMs: Math.round(readyMs), interactiveMs: Math.round(performance.now() - start) };
-}
-
-/** Copies of one run's results under new experiments (other seeds and learning rates), straight into the store. */
-async function seedSimilarRuns(sourceRunId: string, count: number): Promise<string[]> {
-  const { db, close } = openDatabase(join(platform.dataDir, "deadweight.db"));
-  try {
-    const source = await db.run.findUniqueOrThrow({
-      where: { id: sourceRunId },
-      include: { experiment: true, resultRows: true },
-    });
-    const ids: string[] = [];
-    for (let i = 0; i < count; i++) {
-      const config = {
-        ...JSON.parse(source.experiment.config),
-        seed: 100 + i,
-        training: { epochs: 1, learningRate: 0.001 * (1 + (i % 5)) },
-      };
-      const jitter = (value: number, scale: number) => value + Math.sin(i * 7.3 + value) * scale;
-      const run = await db.$transaction(async (tx) => {
-        const experiment = await tx.experiment.create({
-          data: {
-            projectId: source.experiment.projectId,
-            name: `bench copy ${i + 1}`,
-            dataset: source.experiment.dataset,
-            config: JSON.stringify(config),
-            createdById: source.experiment.createdById,
-          },
-        });
-        const created = await tx.run.create({
-          data: {
-            experimentId: experiment.id,
-            status: "succeeded",
-            seed: 100 + i,
-            baseMetrics: source.baseMetrics,
-            finishedAt: new Date(),
-          },
-        });
-        await tx.resultRow.createMany({
-          data: source.resultRows.map(({ id: _id, runId: _runId, ...row }) => ({
-            ...row,
-            runId: created.id,
-            validationAccuracy:
-              row.validationAccuracy === null ? null : Math.min(1, jitter(row.validationAccuracy, 0.004)),
-            testAccuracy: row.testAccuracy === null ? null : Math.min(1, jitter(row.testAccuracy, 0.004)),
-          })),
-        });
-        return created;
-      });
-      ids.push(run.id);
-    }
-    return ids;
-  } finally {
-    await close();
-  }
 }

@@ -12,11 +12,11 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { openDatabase } from "@deadweight/db";
 import type { CDPSession, Page } from "playwright-core";
 import { apiAs } from "../test/support/api-as";
 import { launchChromium, signIn } from "../test/support/browser";
 import { interruptPlatformChild, launchPlatformChild } from "../test/support/platform-process";
+import { seedSimilarRuns, trainFullNetworkRun } from "./bench-runs";
 
 const DATA_DIR = process.env.PROFILE_DATA_DIR ?? "/tmp/deadweight-page-profile";
 const STATE_FILE = join(DATA_DIR, "page-profile-state.json");
@@ -257,75 +257,9 @@ async function arrangeData(platform: ProfilePlatform): Promise<ProfileState> {
   if (email === undefined || password === undefined || projectId === undefined)
     throw new Error(`unexpected platform output:\n${text}`);
   const api = apiAs(platform.url, readFileSync(join(DATA_DIR, "cli-token"), "utf8").trim());
-  const experiment = await api.experiment.create.mutate({
-    projectId,
-    name: "profile: full network",
-    tags: ["bench"],
-    config: {
-      dataset: "mnist",
-      split: { maxTrainSamples: 10_000, maxTestSamples: 2_000 },
-      model: { hidden: [512, 256, 128] },
-      training: { epochs: 1 },
-    } as never,
-  });
-  const realRunId = experiment.runs.recent[0]!.id;
-  const started = Date.now();
-  for (;;) {
-    const run = await api.run.get.query({ runId: realRunId });
-    if (run.status === "succeeded") break;
-    if (run.status === "failed" || run.status === "canceled") throw new Error(`run ${run.status}: ${run.errorMessage}`);
-    if (Date.now() - started > 600_000) throw new Error("the run did not finish in 10 minutes");
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  const { db, close } = openDatabase(join(DATA_DIR, "deadweight.db"));
-  try {
-    const source = await db.run.findUniqueOrThrow({
-      where: { id: realRunId },
-      include: { experiment: true, resultRows: true },
-    });
-    const runIds = [realRunId];
-    for (let i = 0; i < 199; i++) {
-      const jitter = (value: number, scale: number) => value + Math.sin(i * 7.3 + value) * scale;
-      const created = await db.$transaction(async (tx) => {
-        const copy = await tx.experiment.create({
-          data: {
-            projectId: source.experiment.projectId,
-            name: `profile copy ${i + 1}`,
-            dataset: source.experiment.dataset,
-            config: JSON.stringify({
-              ...JSON.parse(source.experiment.config),
-              seed: 100 + i,
-              training: { epochs: 1, learningRate: 0.001 * (1 + (i % 5)) },
-            }),
-            createdById: source.experiment.createdById,
-          },
-        });
-        const run = await tx.run.create({
-          data: {
-            experimentId: copy.id,
-            status: "succeeded",
-            seed: 100 + i,
-            baseMetrics: source.baseMetrics,
-            finishedAt: new Date(),
-          },
-        });
-        await tx.resultRow.createMany({
-          data: source.resultRows.map(({ id: _id, runId: _runId, ...row }) => ({
-            ...row,
-            runId: run.id,
-            validationAccuracy:
-              row.validationAccuracy === null ? null : Math.min(1, jitter(row.validationAccuracy, 0.004)),
-            testAccuracy: row.testAccuracy === null ? null : Math.min(1, jitter(row.testAccuracy, 0.004)),
-          })),
-        });
-        return run;
-      });
-      runIds.push(created.id);
-    }
-    return { email, password, projectId, realRunId, runIds };
-  } finally {
-    await close();
-  }
+  const realRunId = await trainFullNetworkRun(api, projectId, "profile: full network", 600_000);
+  const copies = await seedSimilarRuns(join(DATA_DIR, "deadweight.db"), realRunId, 199, "profile copy");
+  return { email, password, projectId, realRunId, runIds: [realRunId, ...copies] };
 }
 
 interface TraceEvent {
