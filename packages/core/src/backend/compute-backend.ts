@@ -98,6 +98,8 @@ async function startPreferredBackend(preference: BackendPreference, openBlas: st
       active = info;
       return info;
     } catch (error) {
+      // A setting the user gave that cannot be honoured stops here: no silent fall to a slower backend.
+      if (error instanceof DeadweightError) throw error;
       failures.push(`${name}: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
     }
   }
@@ -135,7 +137,7 @@ async function startBackend(name: BackendName, openBlas: string): Promise<Backen
       };
     }
     if (blas !== null && openBlas !== "auto")
-      throw new Error(`DEADWEIGHT_OPENBLAS=${openBlas} was asked for, but ${blas.reason}`);
+      throw new DeadweightError("BACKEND_UNAVAILABLE", `DEADWEIGHT_OPENBLAS=${openBlas}: ${blas.reason}`);
     installWasmTransposedMatMul();
     return {
       name,
