@@ -1,10 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-
-/** The part of tfjs-backend-wasm's BackendWasm read here: where a tensor lives in the wasm heap. */
-interface WasmHeapBackend {
-  readonly dataIdMap: { get(dataId: object): { readonly memoryOffset: number } | undefined };
-  readonly wasm: { readonly HEAPU8: Uint8Array };
-}
+import { heapFloatIndex, type WasmHeapBackend } from "./wasm-heap.js";
 
 /**
  * A tensor's values as float32, without copying them out of the backend where it can (a float32
@@ -14,9 +9,8 @@ interface WasmHeapBackend {
 export function readTensorValuesInPlace(tensor: tf.Tensor): Float32Array {
   if (tensor.dtype === "float32" && tf.getBackend() === "wasm") {
     const backend = tf.backend() as unknown as WasmHeapBackend;
-    const offset = backend.dataIdMap.get(tensor.dataId)?.memoryOffset;
-    if (offset !== undefined && offset !== null)
-      return new Float32Array(backend.wasm.HEAPU8.buffer, offset, tensor.size);
+    const start = heapFloatIndex(backend, tensor);
+    if (start !== null) return new Float32Array(backend.wasm.HEAPU8.buffer, start * 4, tensor.size);
   }
   const values = tensor.dataSync();
   return values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>);

@@ -1,12 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
+import { heapFloatIndex, type WasmHeapBackend } from "../wasm-heap.js";
 import type { OpenBlasLibrary } from "./openblas-library.js";
-
-/** The parts of tfjs-backend-wasm's BackendWasm these kernels read: where each tensor lives in the wasm heap. */
-interface WasmHeapBackend {
-  readonly dataIdMap: { get(dataId: object): { readonly memoryOffset: number } | undefined };
-  readonly wasm: { readonly HEAPU8: Uint8Array };
-  makeOutput(shape: number[], dtype: "float32"): tf.TensorInfo;
-}
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 
@@ -107,7 +101,7 @@ function runPlan(
   const out = backend.makeOutput(plan.outShape, "float32");
   // Views are made after the output's allocation: growing the heap replaces its buffer.
   const heap = new Float32Array(backend.wasm.HEAPU8.buffer);
-  const offset = (info: tf.TensorInfo) => (backend.dataIdMap.get(info.dataId)?.memoryOffset ?? 0) / 4;
+  const offset = (info: tf.TensorInfo) => heapFloatIndex(backend, info) ?? 0;
   const aStart = offset(operands.a);
   const bStart = offset(operands.b);
   const outStart = offset(out);
