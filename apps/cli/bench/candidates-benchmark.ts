@@ -21,7 +21,7 @@ import {
   DEFAULT_THRESHOLD_GRID,
   type DeploymentBudget,
   expandThresholdGrid,
-  exportVerifiedBundle,
+  exportVerifiedBundles,
   featureScalingRecord,
   fineTunePrunedNetwork,
   initialiseBackend,
@@ -39,6 +39,7 @@ import {
   selectForBudget,
   splitDataset,
   trainBaseModel,
+  verificationToleranceSamples,
   WEIGHT_DTYPES,
   type WeightDtype,
   writeBinaryDatasetFile,
@@ -176,44 +177,52 @@ const folder = mkdtempSync(join(tmpdir(), "deadweight-candidates-"));
 const testSetFile = join(folder, "mnist-test.dwds");
 await writeBinaryDatasetFile(testSetFile, split.test);
 const bestPerDtype: Record<string, unknown> = {};
-const verifiedBest = new Map<
-  WeightDtype,
-  { network: CandidateNetwork; bundle: MeasuredBundle; verification: BundleVerification }
->();
-let verificationSeconds = 0;
+const bestBundles: { dtype: WeightDtype; network: CandidateNetwork; bundle: MeasuredBundle; folder: string }[] = [];
 for (const dtype of WEIGHT_DTYPES) {
   const eligible = networks
     .map((network) => ({ network, bundle: bundleOf(network.id, dtype) }))
     .filter(({ bundle }) => validationDrop(bundle) <= MAX_DROP_POINTS)
     .sort((a, b) => a.bundle.bytes - b.bundle.bytes);
   const best = eligible[0];
-  if (best === undefined) {
-    bestPerDtype[dtype] = null;
-    continue;
-  }
-  const bundleFolder = join(folder, best.network.id.replaceAll("/", "__"), dtype);
-  const verificationStarted = performance.now();
-  const verification = await exportVerifiedBundle(best.bundle.bundle, {
-    folder: bundleFolder,
-    testSetFile,
-    expected: best.bundle.test,
-  });
-  verificationSeconds += (performance.now() - verificationStarted) / 1000;
+  if (best === undefined) bestPerDtype[dtype] = null;
+  else bestBundles.push({ dtype, ...best, folder: join(folder, best.network.id.replaceAll("/", "__"), dtype) });
+}
+// Written and verified in one fresh process, as the worker's deploy stage does.
+const verificationStarted = performance.now();
+const verifications = await exportVerifiedBundles(
+  bestBundles.map(({ bundle, folder: bundleFolder }) => ({
+    bundle: bundle.bundle,
+    options: {
+      folder: bundleFolder,
+      testSetFile,
+      expected: bundle.test,
+      toleranceSamples: verificationToleranceSamples(backend, bundle.test.samples),
+    },
+  })),
+);
+const verificationSeconds = (performance.now() - verificationStarted) / 1000;
+const verifiedBest = new Map<
+  WeightDtype,
+  { network: CandidateNetwork; bundle: MeasuredBundle; verification: BundleVerification }
+>();
+for (const [index, { dtype, network, bundle, folder: bundleFolder }] of bestBundles.entries()) {
+  const verification = verifications[index] as BundleVerification;
   const bytesOnDisk = verification.files.reduce((sum, file) => sum + statSync(join(bundleFolder, file.name)).size, 0);
-  verifiedBest.set(dtype, { network: best.network, bundle: best.bundle, verification });
+  verifiedBest.set(dtype, { network, bundle, verification });
   bestPerDtype[dtype] = {
-    candidate: best.network.id,
-    parameters: best.network.row?.parameters ?? sweep.base.parameters,
+    candidate: network.id,
+    parameters: network.row?.parameters ?? sweep.base.parameters,
     bytesOnDisk,
-    weightsBinBytes: best.bundle.bundle.model.weightsBin.byteLength,
-    modelJsonBytes: bytesOnDisk - best.bundle.bundle.model.weightsBin.byteLength,
+    weightsBinBytes: bundle.bundle.model.weightsBin.byteLength,
+    modelJsonBytes: bytesOnDisk - bundle.bundle.model.weightsBin.byteLength,
     sizeReductionPercentVsBaseFloat32: 100 * (1 - bytesOnDisk / bundleOf("base", "float32").bytes),
-    reloadedValidationDropPoints: round(validationDrop(best.bundle)),
-    reloadedTestAccuracy: best.bundle.test.accuracy,
-    reloadedTestDropPoints: round(100 * (sweep.base.testAccuracy - best.bundle.test.accuracy)),
+    reloadedValidationDropPoints: round(validationDrop(bundle)),
+    reloadedTestAccuracy: bundle.test.accuracy,
+    reloadedTestDropPoints: round(100 * (sweep.base.testAccuracy - bundle.test.accuracy)),
     verifiedTestAccuracy: verification.measured.accuracy,
     verifiedCorrect: `${verification.measured.correct}/${verification.measured.samples}`,
-    verifiedMatchesStored: verification.measured.correct === best.bundle.test.correct,
+    verifiedMatchesStored: verification.measured.correct === bundle.test.correct,
+    verificationToleranceSamples: verification.toleranceSamples,
     verifierSeconds: round(verification.verifier.seconds),
     sha256: Object.fromEntries(verification.files.map((file) => [file.name, file.sha256])),
   };

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
+import { reluInPlace } from "../../src/backend/blas/blas-matmul-kernels.js";
 import { loadOpenBlas } from "../../src/backend/blas/openblas-library.js";
 import { initialiseBackend } from "../../src/backend/compute-backend.js";
 import { seededRandom } from "../../src/random/seeded-random.js";
@@ -71,5 +72,24 @@ describe("loadOpenBlas", () => {
     const load = loadOpenBlas();
     expect(load.loaded).toBe(true);
     if (load.loaded) expect(load.library.description).toMatch(/^OpenBLAS .*\(libopenblas\.so\.0\)$/);
+  });
+});
+
+describe("reluInPlace (the OpenBLAS fused kernel's relu, on the bits)", () => {
+  it("zeroes negatives, keeps positives, infinities and every NaN, the sign-bit NaN included", () => {
+    const signBitNaN = new Float32Array(new Int32Array([0xffc00000 | 0]).buffer)[0] as number;
+    const values = new Float32Array([-1, 2.5, -0, 0, -Infinity, Infinity, NaN, signBitNaN, -1e-40, 1e-40, -3.4e38]);
+    reluInPlace(values);
+    expect(Array.from(values.subarray(0, 6))).toEqual([0, 2.5, 0, 0, 0, Infinity]);
+    expect(Object.is(values[2], 0)).toBe(true);
+    expect(Number.isNaN(values[6])).toBe(true);
+    expect(Number.isNaN(values[7])).toBe(true);
+    expect(Array.from(values.subarray(8))).toEqual([0, new Float32Array([1e-40])[0], 0]);
+  });
+
+  it("works on a view into a larger buffer without touching what is outside it", () => {
+    const whole = new Float32Array([-5, -1, 1, -2, -7]);
+    reluInPlace(whole.subarray(1, 4));
+    expect(Array.from(whole)).toEqual([-5, 0, 1, 0, -7]);
   });
 });
