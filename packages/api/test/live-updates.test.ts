@@ -5,8 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { UserActor } from "../src/access/actor.js";
 import { createApiToken } from "../src/domain/api-tokens/create-api-token.js";
 import type { ProjectUpdate } from "../src/domain/live/watch-project.js";
-import { watchRun } from "../src/domain/live/watch-run.js";
-import type { RunDetails } from "../src/domain/runs/get-run.js";
+import { type RunUpdate as WatchedUpdate, watchRun } from "../src/domain/live/watch-run.js";
 import { openStore } from "../src/store/store.js";
 import { liveApiClient, Received } from "./live-client.js";
 import { createQueueTeam, queueRuns } from "./queue-fixtures.js";
@@ -40,10 +39,10 @@ async function clientOf(person: UserActor, teamId: string) {
 const viewer = await clientOf(team.people.admin, team.team.id);
 
 /** What watchRun yields (tRPC's tracked envelope): the update's id and the run. */
-type TrackedUpdate = [string, RunDetails];
+type TrackedUpdate = [string, WatchedUpdate];
 
 /** Wire form: dates arrive as ISO text. */
-type RunUpdate = Omit<RunDetails, "updatedAt"> & { updatedAt: string };
+type RunUpdate = Omit<WatchedUpdate, "updatedAt"> & { updatedAt: string };
 
 function watchRunOver(client: typeof viewer, runId: string) {
   const received = new Received<RunUpdate>();
@@ -79,6 +78,38 @@ describe("run.watch", () => {
     const order = ["queued", "running", "succeeded"];
     const statuses = received.updates.map((run) => order.indexOf(run.status));
     expect(statuses).toEqual([...statuses].sort((a, b) => a - b));
+  });
+
+  it("sends the training curve whole in a subscription's first update, then only its new points", async () => {
+    const own = await teamOfOwn("Live curve");
+    const [runId] = (await queueRuns(store, own, 1)) as [string];
+    const claimed = await own.worker.worker.claim({ workerName: "gpu-3" });
+    const attempt = claimed!.run.attempt;
+    const trace = (batch: number) => ({ epoch: 1, batch, loss: 2 / batch, accuracy: 0.5 });
+    await own.worker.worker.heartbeat({
+      runId,
+      attempt,
+      progress: { stage: "train", epoch: 1, epochs: 2, trace: [trace(10), trace(20)] },
+    });
+    const { received } = watchRunOver(own.client, runId);
+    const first = await received.until((run) => run.progress?.epoch === 1, "the state with two points");
+    expect(first.trainingCurveFrom).toBe(0);
+    expect(first.trainingCurve?.points.map((point) => point.batch)).toEqual([10, 20]);
+
+    await own.worker.worker.heartbeat({
+      runId,
+      attempt,
+      progress: { stage: "train", epoch: 2, epochs: 2, trace: [trace(30)] },
+    });
+    const second = await received.until((run) => run.progress?.epoch === 2, "the third point");
+    expect(second.trainingCurveFrom).toBe(2);
+    expect(second.trainingCurve?.points.map((point) => point.batch)).toEqual([30]);
+
+    // Another subscription (a reconnect is one) starts with the whole curve.
+    const again = watchRunOver(own.client, runId);
+    const whole = await again.received.until((run) => run.progress?.epoch === 2, "the whole curve");
+    expect(whole.trainingCurveFrom).toBe(0);
+    expect(whole.trainingCurve?.points.map((point) => point.batch)).toEqual([10, 20, 30]);
   });
 
   it("refuses a stranger exactly as a missing run (NOT_FOUND), without reconnecting", async () => {

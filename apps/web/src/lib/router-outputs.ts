@@ -14,3 +14,10 @@ export type CandidateView = RouterOutputs["candidate"]["list"][number];
 export type ArtifactView = RouterOutputs["artifact"]["list"]["items"][number];
 export type CandidateEvent = RouterOutputs["candidate"]["history"]["items"][number];
 export type TradeOffTimeline = RouterOutputs["candidate"]["timeline"];
+/** One update of run.watch (dates as ISO strings): the run's state, its training curve as new points. */
+export type RunUpdate =
+  RouterOutputs["run"]["watch"] extends AsyncIterable<infer Update>
+    ? Update extends { data: infer Data }
+      ? Data
+      : never
+    : never;
