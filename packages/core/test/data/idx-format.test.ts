@@ -124,6 +124,20 @@ describe("idxToDataset", () => {
     expect(dataset.labels).toBeInstanceOf(Int32Array);
   });
 
+  it("keeps only the first maxSamples samples, with the class count of every label", () => {
+    const wide = parseIdxLabels(idxBytes([2049, 2], [3, 14]), "l");
+    const first = idxToDataset({ images, labels: wide, name: "first", maxSamples: 1 });
+    expect(first.features).toHaveLength(6);
+    expect(first.features[1]).toBeCloseTo(1 / 255, 7);
+    expect([...first.labels]).toEqual([3]);
+    // Label 14 is only in the sample left out; the classes are still 0..14.
+    expect(first.classCount).toBe(15);
+    expect(idxToDataset({ images, labels, name: "all", maxSamples: 5 }).labels).toHaveLength(2);
+    const error = thrown(() => idxToDataset({ images, labels, name: "none", maxSamples: 0 }));
+    expect(error.code).toBe("INVALID_OPTION");
+    expect(error.message).toContain("maxSamples must be a positive integer, got 0");
+  });
+
   it("defaults to 10 classes when every label is a digit", () => {
     expect(idxToDataset({ images, labels, name: "tiny" }).classCount).toBe(10);
   });

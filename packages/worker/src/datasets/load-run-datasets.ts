@@ -1,5 +1,11 @@
 import { DeadweightError } from "@deadweight/core";
-import { datasetSourceOf, type LoadedDatasets, loadDatasetSource, loadStoredDataset } from "@deadweight/dataset-files";
+import {
+  datasetSourceOf,
+  type LoadedDatasets,
+  loadDatasetSource,
+  loadStoredDataset,
+  sampleLimitsOfSplit,
+} from "@deadweight/dataset-files";
 import type { ExperimentConfig } from "@deadweight/experiment-config";
 import { isServerCallError } from "../api/server-call-error.js";
 import type { WorkerApi } from "../api/worker-api.js";
@@ -22,6 +28,7 @@ export async function loadRunDatasets(
   if (source.kind !== "platform") {
     return loadDatasetSource(source, {
       dataRoots: datasets.dataRoots,
+      sampleLimits: sampleLimitsOfSplit(config.split),
       ...(datasets.fashionMnistDirectory === undefined
         ? {}
         : { fashionMnistDirectory: datasets.fashionMnistDirectory }),
