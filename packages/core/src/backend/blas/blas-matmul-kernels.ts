@@ -5,7 +5,7 @@ import type { OpenBlasLibrary } from "./openblas-library.js";
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 
 /** The wasm kernels these replace, kept to run what OpenBLAS is not given (other dtypes, broadcasting it cannot express, other activations). */
-export interface ReplacedMatMulKernels {
+interface ReplacedMatMulKernels {
   readonly batchMatMul: tf.KernelFunc;
   readonly fusedMatMul: tf.KernelFunc;
 }
@@ -16,9 +16,10 @@ export interface ReplacedMatMulKernels {
  * wasm heap (no copies). OpenBLAS runs 4x XNNPACK's single-thread speed on this kind of machine
  * and uses the threads `library.setThreads` gives it. Shapes it cannot express (batch broadcasting
  * other than 1 against n, non-float32, activations other than linear and relu, a bias that is not
- * one value per output column) go to the replaced kernels. Returns them; call once per process.
+ * one value per output column) go to the replaced kernels. Call once per thread: each worker_thread
+ * has a TF.js (and a kernel registry) of its own.
  */
-export function installBlasMatMulKernels(library: OpenBlasLibrary): ReplacedMatMulKernels {
+export function installBlasMatMulKernels(library: OpenBlasLibrary): void {
   const batchMatMul = tf.getKernel("BatchMatMul", "wasm");
   const fusedMatMul = tf.getKernel("_FusedMatMul", "wasm");
   if (batchMatMul === undefined || fusedMatMul === undefined)
@@ -38,7 +39,6 @@ export function installBlasMatMulKernels(library: OpenBlasLibrary): ReplacedMatM
     ...fusedMatMul,
     kernelFunc: (args) => blasFusedMatMul(library, args) ?? replaced.fusedMatMul(args),
   });
-  return replaced;
 }
 
 interface MatMulPlan {
