@@ -4,4 +4,5 @@
 import { register } from "tsx/esm/api";
 
 register();
+await import("../backend/load-tfjs-without-source-maps.mjs");
 await import("./compute-thread-main.ts");

@@ -4,4 +4,5 @@
 import { register } from "tsx/esm/api";
 
 register();
+await import("@deadweight/core/load-tfjs-without-source-maps");
 await import("./run-thread-main.ts");
