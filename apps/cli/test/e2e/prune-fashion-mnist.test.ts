@@ -39,7 +39,8 @@ describe("deadweight prune --dataset fashion-mnist", () => {
     expect(run.stderr).not.toMatch(/error/i);
     expect(run.status).toBe(0);
     expect(run.stderr).toMatch(
-      /dataset: Fashion-MNIST \(.+\): 60000 train \+ 10000 test samples, 784 features, 10 classes/,
+      // Only the samples the split limits let it use are read.
+      /dataset: Fashion-MNIST \(.+\): 3000 train \+ 1000 test samples read \(the first ones: the experiment's sample limits\), 784 features, 10 classes/,
     );
     const results = JSON.parse(readFileSync(join(out, "results.json"), "utf8"));
     // Ten balanced classes: 10% is chance; two epochs on 2700 images reach far above it.
