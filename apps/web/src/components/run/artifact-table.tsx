@@ -8,6 +8,8 @@ import type { ArtifactView } from "@/lib/router-outputs";
 // Plain rows and cells (see plain-table-rows): a finished run stores ~50 files.
 const ROW = plainRowProps();
 const CELL = plainCellProps();
+// What Mantine's <Code> puts on its element.
+const CODE_CLASS = `${Code.classes.root} mantine-Code-root`;
 
 /** A run's stored files with their size and sha256; downloads stream from the server. */
 export const ArtifactTable = memo(function ArtifactTable({
@@ -41,7 +43,9 @@ export const ArtifactTable = memo(function ArtifactTable({
             <td {...CELL}>{artifact.kind}</td>
             <td {...CELL}>{formatBytes(artifact.sizeBytes)}</td>
             <td {...CELL}>
-              <Code title={artifact.sha256}>{artifact.sha256.slice(0, 12)}…</Code>
+              <code className={CODE_CLASS} dir="ltr" title={artifact.sha256}>
+                {artifact.sha256.slice(0, 12)}…
+              </code>
             </td>
           </tr>
         ))}
