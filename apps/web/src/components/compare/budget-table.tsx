@@ -1,8 +1,9 @@
 "use client";
 
-import { Anchor, Table, TextInput } from "@mantine/core";
+import { Table, TextInput } from "@mantine/core";
 import Link from "next/link";
 import { memo, useMemo, useState } from "react";
+import { ANCHOR_LOOK } from "@/components/links/anchor-look";
 import { plainCellProps, plainRowProps } from "@/components/tables/plain-table-rows";
 import { formatBytes, formatCount } from "@/lib/format";
 import type { RunComparison } from "@/lib/router-outputs";
@@ -92,9 +93,9 @@ export const BudgetTable = memo(function BudgetTable({ comparison, labels, basel
                 >
                   <td {...CELL} style={{ whiteSpace: "nowrap" }}>
                     {/* No prefetch: 200 visible links would each fetch a run page. */}
-                    <Anchor component={Link} prefetch={false} href={`/projects/${projectId}/runs/${entry.runId}`}>
+                    <Link {...ANCHOR_LOOK} prefetch={false} href={`/projects/${projectId}/runs/${entry.runId}`}>
                       {labels.get(entry.runId)}
-                    </Anchor>
+                    </Link>
                     {entry.runId === baseline && <span className={classes.dimmed}> (baseline)</span>}
                   </td>
                   {budgets.map((budget, column) => {
