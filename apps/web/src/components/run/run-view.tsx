@@ -18,6 +18,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { memo, useCallback, useMemo, useState } from "react";
 import { Fact } from "@/components/fact";
+import offscreen from "@/components/offscreen-sections.module.css";
 import { RunStatusBadge } from "@/components/runs/run-status-badge";
 import { api } from "@/lib/api-client";
 import { errorMessageOf } from "@/lib/api-errors";
@@ -177,7 +178,7 @@ export function RunView(props: RunViewProps) {
         )}
       </Paper>
 
-      <Paper withBorder p="md">
+      <Paper withBorder p="md" className={offscreen.section}>
         <Title order={4} mb="xs">
           Deployment
         </Title>
@@ -197,7 +198,7 @@ export function RunView(props: RunViewProps) {
         <NeuronScatter layers={stats.layers} sampleCount={stats.sampleCount} threshold={selected?.threshold ?? null} />
       </Paper>
 
-      <Paper withBorder p="md">
+      <Paper withBorder p="md" className={offscreen.section}>
         <Title order={4} mb="xs">
           Sweep ({results.rows.length} thresholds)
         </Title>
@@ -206,7 +207,7 @@ export function RunView(props: RunViewProps) {
         )}
       </Paper>
 
-      <Paper withBorder p="md">
+      <Paper withBorder p="md" className={offscreen.section}>
         <Title order={4} mb="xs">
           Artifacts
         </Title>
