@@ -33,7 +33,7 @@ const pageApi = cache(async (): Promise<PageApi> => {
   const url = `${apiUrl()}/api/trpc`;
   return createTRPCClient<AppRouter>({
     links: [
-      sharedReadsLink(),
+      sharedReadsLink<AppRouter>(),
       splitLink({
         // Up to 200 run ids (~7 KB) do not fit a batched GET's 4 KB: compare goes alone, as a plain GET.
         condition: (op) => op.path === "compare.runs",

@@ -1,8 +1,6 @@
-import type { AppRouter } from "@deadweight/api";
 import type { OperationResultEnvelope, TRPCClientError, TRPCLink } from "@trpc/client";
+import type { AnyRouter } from "@trpc/server";
 import { observable } from "@trpc/server/observable";
-
-type Answer = OperationResultEnvelope<unknown, TRPCClientError<AppRouter>>;
 
 /**
  * A tRPC link for one page request's client: a query asked again with the same input (the project
@@ -10,7 +8,8 @@ type Answer = OperationResultEnvelope<unknown, TRPCClientError<AppRouter>>;
  * every caller gets that one answer. Mutations and subscriptions pass through. The client lives for
  * one request (see page-session), so nothing is kept across requests or people.
  */
-export function sharedReadsLink(): TRPCLink<AppRouter> {
+export function sharedReadsLink<TRouter extends AnyRouter>(): TRPCLink<TRouter> {
+  type Answer = OperationResultEnvelope<unknown, TRPCClientError<TRouter>>;
   return () => {
     const answers = new Map<string, Promise<Answer>>();
     return ({ op, next }) => {
@@ -32,7 +31,7 @@ export function sharedReadsLink(): TRPCLink<AppRouter> {
             observer.next(value);
             observer.complete();
           },
-          (error: TRPCClientError<AppRouter>) => observer.error(error),
+          (error: TRPCClientError<TRouter>) => observer.error(error),
         );
       });
     };
