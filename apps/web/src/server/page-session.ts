@@ -2,7 +2,9 @@ import type { AppRouter } from "@deadweight/api";
 import { createTRPCClient, httpBatchLink, httpLink, splitLink, TRPCClientError } from "@trpc/client";
 import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
+import { cache } from "react";
 import { apiUrl } from "./env";
+import { sharedReadsLink } from "./shared-reads-link";
 
 /** The API as a page request's sender: the same tRPC routes the browser calls, over HTTP. */
 export type PageApi = ReturnType<typeof createTRPCClient<AppRouter>>;
@@ -14,8 +16,13 @@ export interface SignedInPage {
   readonly api: PageApi;
 }
 
-/** A client of the API that presents the page request's credentials. */
-async function pageApi(): Promise<PageApi> {
+/**
+ * The client of the API that presents the page request's credentials: one per request (React's
+ * `cache`), shared by the layout and the page, so their reads made in the same tick travel in one
+ * batched request and a read both ask for (the sign-in check, the project, the teams) is sent once.
+ * A page used to send four requests to the API, each checking the session anew.
+ */
+const pageApi = cache(async (): Promise<PageApi> => {
   // headers() first: it marks the page as rendered per request, never prerendered at build time.
   const incoming = await headers();
   const credentials: Record<string, string> = {};
@@ -26,6 +33,7 @@ async function pageApi(): Promise<PageApi> {
   const url = `${apiUrl()}/api/trpc`;
   return createTRPCClient<AppRouter>({
     links: [
+      sharedReadsLink<AppRouter>(),
       splitLink({
         // Up to 200 run ids (~7 KB) do not fit a batched GET's 4 KB: compare goes alone, as a plain GET.
         condition: (op) => op.path === "compare.runs",
@@ -34,7 +42,7 @@ async function pageApi(): Promise<PageApi> {
       }),
     ],
   });
-}
+});
 
 /** The signed-in person behind this page request; anyone else is sent to the sign-in page. */
 export async function signedInPage(): Promise<SignedInPage> {

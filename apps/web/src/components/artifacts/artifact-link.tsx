@@ -1,5 +1,5 @@
-import { Anchor } from "@mantine/core";
 import type { ReactNode } from "react";
+import { ANCHOR_LOOK } from "@/components/links/anchor-look";
 
 /** A download link to a stored file, carrying its sha256 (title for people, data attribute for checks). */
 export function ArtifactLink({
@@ -10,14 +10,14 @@ export function ArtifactLink({
   readonly children: ReactNode;
 }) {
   return (
-    <Anchor
+    <a
+      {...ANCHOR_LOOK}
       href={artifact.downloadPath}
       download
-      size="sm"
       data-sha256={artifact.sha256}
       title={`sha256 ${artifact.sha256}`}
     >
       {children}
-    </Anchor>
+    </a>
   );
 }

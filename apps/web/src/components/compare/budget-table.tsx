@@ -1,15 +1,21 @@
 "use client";
 
-import { Anchor, Table, Text, TextInput } from "@mantine/core";
+import { Table, TextInput } from "@mantine/core";
 import Link from "next/link";
 import { memo, useMemo, useState } from "react";
+import { ANCHOR_LOOK } from "@/components/links/anchor-look";
+import { plainCellProps, plainRowProps } from "@/components/tables/plain-table-rows";
 import { formatBytes, formatCount } from "@/lib/format";
 import type { RunComparison } from "@/lib/router-outputs";
+import classes from "./budget-table.module.css";
 import { bestUnderBudget, defaultSizeBudgets } from "./size-budgets";
 import { useWindowedRows } from "./windowed-rows";
 
 const ROW_HEIGHT = 36;
 const VIEWPORT_HEIGHT = 520;
+// Plain rows and cells (see plain-table-rows): up to ~25 rows x budgets are rendered at a time.
+const ROW = plainRowProps();
+const CELL = plainCellProps();
 
 export interface BudgetTableProps {
   /** Frontier points suffice: the best row under a budget is always on its run's frontier. */
@@ -75,25 +81,23 @@ export const BudgetTable = memo(function BudgetTable({ comparison, labels, basel
             {comparison.series.slice(rows.first, rows.end).map((entry, offset) => {
               const row = rows.first + offset;
               return (
-                <Table.Tr
+                <tr
                   key={entry.runId}
+                  {...ROW}
                   data-run={entry.runId}
-                  h={ROW_HEIGHT}
-                  bg={entry.runId === baseline ? "blue.0" : undefined}
-                  fw={entry.runId === baseline ? 700 : undefined}
+                  style={
+                    entry.runId === baseline
+                      ? { height: ROW_HEIGHT, background: "var(--mantine-color-blue-0)", fontWeight: 700 }
+                      : { height: ROW_HEIGHT }
+                  }
                 >
-                  <Table.Td style={{ whiteSpace: "nowrap" }}>
+                  <td {...CELL} style={{ whiteSpace: "nowrap" }}>
                     {/* No prefetch: 200 visible links would each fetch a run page. */}
-                    <Anchor component={Link} prefetch={false} href={`/projects/${projectId}/runs/${entry.runId}`}>
+                    <Link {...ANCHOR_LOOK} prefetch={false} href={`/projects/${projectId}/runs/${entry.runId}`}>
                       {labels.get(entry.runId)}
-                    </Anchor>
-                    {entry.runId === baseline && (
-                      <Text span size="xs" c="dimmed">
-                        {" "}
-                        (baseline)
-                      </Text>
-                    )}
-                  </Table.Td>
+                    </Link>
+                    {entry.runId === baseline && <span className={classes.dimmed}> (baseline)</span>}
+                  </td>
                   {budgets.map((budget, column) => {
                     const pick = picks[row]?.[column] ?? null;
                     const test = pick === null ? null : (entry.points.testAccuracies[pick] ?? null);
@@ -103,8 +107,9 @@ export const BudgetTable = memo(function BudgetTable({ comparison, labels, basel
                         ? null
                         : (baselineSeries.points.testAccuracies[referencePick] ?? null);
                     return (
-                      <Table.Td
+                      <td
                         key={budget}
+                        {...CELL}
                         style={{ whiteSpace: "nowrap" }}
                         data-budget={budget}
                         data-row-key={pick === null ? undefined : entry.points.rowKeys[pick]}
@@ -116,16 +121,16 @@ export const BudgetTable = memo(function BudgetTable({ comparison, labels, basel
                       >
                         {test === null ? "–" : `${(test * 100).toFixed(2)}%`}
                         {test !== null && reference !== null && (
-                          <Text span size="xs" c={test >= reference ? "green" : "red"}>
+                          <span className={test >= reference ? classes.better : classes.worse}>
                             {" "}
                             ({test >= reference ? "+" : "−"}
                             {Math.abs((test - reference) * 100).toFixed(2)})
-                          </Text>
+                          </span>
                         )}
-                      </Table.Td>
+                      </td>
                     );
                   })}
-                </Table.Tr>
+                </tr>
               );
             })}
             {rows.spaceAfter > 0 && <tr aria-hidden style={{ height: rows.spaceAfter }} />}

@@ -2,11 +2,18 @@
 
 import { Stack, Table, Text } from "@mantine/core";
 import { memo, useMemo } from "react";
+import { plainCellProps, plainRowProps } from "@/components/tables/plain-table-rows";
 import type { RunComparison } from "@/lib/router-outputs";
 import { useWindowedRows } from "./windowed-rows";
 
 const ROW_HEIGHT = 32;
 const VIEWPORT_HEIGHT = 520;
+// Plain rows and cells (see plain-table-rows), styled as Mantine's ff="monospace" fz="xs" and bg="yellow.1" drew them.
+const ROW = plainRowProps();
+const CELL = plainCellProps(true);
+const MONOSPACE = { fontFamily: "var(--mantine-font-family-monospace)", fontSize: "var(--mantine-font-size-xs)" };
+const MONOSPACE_NOWRAP = { ...MONOSPACE, whiteSpace: "nowrap" } as const;
+const MONOSPACE_DIFFERING = { ...MONOSPACE_NOWRAP, background: "var(--mantine-color-yellow-1)" } as const;
 
 export interface ConfigDiffTableProps {
   readonly comparison: RunComparison;
@@ -44,15 +51,15 @@ export function ConfigDiffTable({ comparison, labels, hideIdentical, baseline }:
           </Table.Thead>
           <Table.Tbody>
             {fields.map((field) => (
-              <Table.Tr key={field.path} data-field={field.path} data-differs={field.differs}>
-                <Table.Td fw={field.differs ? 700 : undefined}>
+              <tr key={field.path} {...ROW} data-field={field.path} data-differs={field.differs}>
+                <td {...CELL} style={field.differs ? { fontWeight: 700 } : undefined}>
                   {field.path}
                   {field.differs ? " ≠" : ""}
-                </Table.Td>
-                <Table.Td ff="monospace" fz="xs">
+                </td>
+                <td {...CELL} style={MONOSPACE}>
                   {field.differs ? distinctValuesOf(field.values) : JSON.stringify(field.value)}
-                </Table.Td>
-              </Table.Tr>
+                </td>
+              </tr>
             ))}
           </Table.Tbody>
         </Table>
@@ -105,31 +112,31 @@ const DifferingFieldsByRun = memo(function DifferingFieldsByRun({
           {comparison.runs.slice(rows.first, rows.end).map((run, offset) => {
             const index = rows.first + offset;
             return (
-              <Table.Tr
+              <tr
                 key={run.runId}
+                {...ROW}
                 data-run={run.runId}
-                h={ROW_HEIGHT}
-                fw={index === baselineIndex ? 800 : undefined}
+                style={index === baselineIndex ? { height: ROW_HEIGHT, fontWeight: 800 } : { height: ROW_HEIGHT }}
               >
-                <Table.Td style={{ whiteSpace: "nowrap" }}>{labels.get(run.runId)}</Table.Td>
+                <td {...CELL} style={{ whiteSpace: "nowrap" }}>
+                  {labels.get(run.runId)}
+                </td>
                 {differing.map((field) => {
                   const text = JSON.stringify(field.values[index]);
                   const differsFromBaseline =
                     baselineIndex >= 0 && text !== JSON.stringify(field.values[baselineIndex]);
                   return (
-                    <Table.Td
+                    <td
                       key={field.path}
-                      bg={differsFromBaseline ? "yellow.1" : undefined}
+                      {...CELL}
                       data-differs-from-baseline={differsFromBaseline || undefined}
-                      ff="monospace"
-                      fz="xs"
-                      style={{ whiteSpace: "nowrap" }}
+                      style={differsFromBaseline ? MONOSPACE_DIFFERING : MONOSPACE_NOWRAP}
                     >
                       {text}
-                    </Table.Td>
+                    </td>
                   );
                 })}
-              </Table.Tr>
+              </tr>
             );
           })}
           {rows.spaceAfter > 0 && <tr aria-hidden style={{ height: rows.spaceAfter }} />}

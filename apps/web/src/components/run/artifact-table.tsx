@@ -1,8 +1,15 @@
 import { Code, Table, Text } from "@mantine/core";
 import { memo } from "react";
 import { ArtifactLink } from "@/components/artifacts/artifact-link";
+import { plainCellProps, plainRowProps } from "@/components/tables/plain-table-rows";
 import { formatBytes } from "@/lib/format";
 import type { ArtifactView } from "@/lib/router-outputs";
+
+// Plain rows and cells (see plain-table-rows): a finished run stores ~50 files.
+const ROW = plainRowProps();
+const CELL = plainCellProps();
+// What Mantine's <Code> puts on its element.
+const CODE_CLASS = `${Code.classes.root} mantine-Code-root`;
 
 /** A run's stored files with their size and sha256; downloads stream from the server. */
 export const ArtifactTable = memo(function ArtifactTable({
@@ -29,16 +36,18 @@ export const ArtifactTable = memo(function ArtifactTable({
       </Table.Thead>
       <Table.Tbody>
         {artifacts.map((artifact) => (
-          <Table.Tr key={artifact.id}>
-            <Table.Td>
+          <tr key={artifact.id} {...ROW}>
+            <td {...CELL}>
               <ArtifactLink artifact={artifact}>{artifact.name}</ArtifactLink>
-            </Table.Td>
-            <Table.Td>{artifact.kind}</Table.Td>
-            <Table.Td>{formatBytes(artifact.sizeBytes)}</Table.Td>
-            <Table.Td>
-              <Code title={artifact.sha256}>{artifact.sha256.slice(0, 12)}…</Code>
-            </Table.Td>
-          </Table.Tr>
+            </td>
+            <td {...CELL}>{artifact.kind}</td>
+            <td {...CELL}>{formatBytes(artifact.sizeBytes)}</td>
+            <td {...CELL}>
+              <code className={CODE_CLASS} dir="ltr" title={artifact.sha256}>
+                {artifact.sha256.slice(0, 12)}…
+              </code>
+            </td>
+          </tr>
         ))}
       </Table.Tbody>
     </Table>

@@ -16,8 +16,9 @@ import {
 } from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useCallback, useMemo, useState } from "react";
+import { memo, useCallback, useMemo, useState } from "react";
 import { Fact } from "@/components/fact";
+import offscreen from "@/components/offscreen-sections.module.css";
 import { RunStatusBadge } from "@/components/runs/run-status-badge";
 import { api } from "@/lib/api-client";
 import { errorMessageOf } from "@/lib/api-errors";
@@ -43,6 +44,9 @@ export interface RunViewProps {
 }
 
 const LIVE_STATUSES = new Set(["queued", "running"]);
+
+/** The base model's numbers: the results' copy, else the run's. */
+type BaseMetrics = RouterOutputs["result"]["rows"]["base"] | RunDetails["baseMetrics"];
 
 /** One run: live progress while it works, then its neurons, its sweep and its trade-off. */
 export function RunView(props: RunViewProps) {
@@ -144,36 +148,7 @@ export function RunView(props: RunViewProps) {
           {run.deployment?.note}
         </Alert>
       )}
-      <SimpleGrid cols={{ base: 2, md: 4 }} spacing="sm">
-        <Fact label="Attempt" value={`${run.attempt} of ${run.maxAttempts}`} />
-        <Fact label="Worker" value={run.worker ?? "–"} />
-        <Fact label="Backend" value={describeBackend(run.backend)} />
-        <Fact label="Queued" value={formatDateTime(run.queuedAt)} />
-        <Fact label="Base model" value={base === null ? "–" : `${base.hiddenSizes.join("-")} hidden`} />
-        <Fact
-          label="Base accuracy (test)"
-          value={
-            base === null
-              ? "–"
-              : `${formatAccuracy(base.testAccuracy)} · ${formatCount(base.parameters)} params · ${formatBytes(base.bytes)}`
-          }
-        />
-        <Fact
-          label="Majority class (validation / test)"
-          value={describeMajorityClass(run.deployment?.modelCard ?? null)}
-        />
-        <Fact
-          label="Timings"
-          value={
-            run.timings === null
-              ? "–"
-              : Object.entries(run.timings)
-                  .map(([stage, seconds]) => `${stage} ${formatSeconds(seconds)}`)
-                  .join(", ")
-          }
-        />
-        <Fact label="Split" value={run.split === null ? "–" : describeSplit(run.split)} />
-      </SimpleGrid>
+      <RunFacts run={run} base={base} />
       <RunProgress run={run} />
 
       <Paper withBorder p="md">
@@ -203,7 +178,7 @@ export function RunView(props: RunViewProps) {
         )}
       </Paper>
 
-      <Paper withBorder p="md">
+      <Paper withBorder p="md" className={offscreen.section}>
         <Title order={4} mb="xs">
           Deployment
         </Title>
@@ -223,7 +198,7 @@ export function RunView(props: RunViewProps) {
         <NeuronScatter layers={stats.layers} sampleCount={stats.sampleCount} threshold={selected?.threshold ?? null} />
       </Paper>
 
-      <Paper withBorder p="md">
+      <Paper withBorder p="md" className={offscreen.section}>
         <Title order={4} mb="xs">
           Sweep ({results.rows.length} thresholds)
         </Title>
@@ -232,7 +207,7 @@ export function RunView(props: RunViewProps) {
         )}
       </Paper>
 
-      <Paper withBorder p="md">
+      <Paper withBorder p="md" className={offscreen.section}>
         <Title order={4} mb="xs">
           Artifacts
         </Title>
@@ -243,6 +218,45 @@ export function RunView(props: RunViewProps) {
     </Stack>
   );
 }
+
+/**
+ * The run's facts (attempt, worker, backend, base model, timings...). Memoised: opening a sweep row
+ * re-renders the run view, and these 18 texts do not change with it.
+ */
+const RunFacts = memo(function RunFacts({ run, base }: { readonly run: RunDetails; readonly base: BaseMetrics }) {
+  return (
+    <SimpleGrid cols={{ base: 2, md: 4 }} spacing="sm">
+      <Fact label="Attempt" value={`${run.attempt} of ${run.maxAttempts}`} />
+      <Fact label="Worker" value={run.worker ?? "–"} />
+      <Fact label="Backend" value={describeBackend(run.backend)} />
+      <Fact label="Queued" value={formatDateTime(run.queuedAt)} />
+      <Fact label="Base model" value={base === null ? "–" : `${base.hiddenSizes.join("-")} hidden`} />
+      <Fact
+        label="Base accuracy (test)"
+        value={
+          base === null
+            ? "–"
+            : `${formatAccuracy(base.testAccuracy)} · ${formatCount(base.parameters)} params · ${formatBytes(base.bytes)}`
+        }
+      />
+      <Fact
+        label="Majority class (validation / test)"
+        value={describeMajorityClass(run.deployment?.modelCard ?? null)}
+      />
+      <Fact
+        label="Timings"
+        value={
+          run.timings === null
+            ? "–"
+            : Object.entries(run.timings)
+                .map(([stage, seconds]) => `${stage} ${formatSeconds(seconds)}`)
+                .join(", ")
+        }
+      />
+      <Fact label="Split" value={run.split === null ? "–" : describeSplit(run.split)} />
+    </SimpleGrid>
+  );
+});
 
 /** The device budget the experiment asked for, in bytes (drawn on the chart even before the deploy stage). */
 function budgetOfConfig(config: Record<string, unknown>): number | undefined {

@@ -1,10 +1,12 @@
 "use client";
 
-import { Table, Text, UnstyledButton } from "@mantine/core";
+import { Table, UnstyledButton } from "@mantine/core";
 import { memo, useMemo, useState } from "react";
+import { plainCellProps, plainRowProps } from "@/components/tables/plain-table-rows";
 import { formatAccuracy, formatBytes, formatCount, formatDrop, formatLatency, formatPercent } from "@/lib/format";
 import type { ResultRow } from "@/lib/router-outputs";
 import { describeThreshold } from "@/lib/thresholds";
+import classes from "./sweep-table.module.css";
 
 const DTYPE_SHORT = { float32: "f32", float16: "f16", uint8: "u8" } as const;
 
@@ -177,9 +179,13 @@ export const SweepTable = memo(function SweepTable({ rows, selectedRowId, onSele
   );
 });
 
+const ROW = plainRowProps({ striped: true, highlightOnHover: true });
+const CELL = plainCellProps();
+
 /**
- * One threshold's row. Memoised: picking a row redraws the two rows whose selection changed, not
- * every cell of the table (30 rows x 16 columns took ~70 ms of the click before the drawer opened).
+ * One threshold's row, plain <tr>/<td> with Mantine's table classes (see plain-table-rows). Memoised:
+ * picking a row redraws the two rows whose selection changed, not every cell of the table (30 rows x
+ * 16 columns took ~70 ms of the click before the drawer opened).
  */
 const SweepRow = memo(function SweepRow({
   row,
@@ -193,12 +199,12 @@ const SweepRow = memo(function SweepRow({
   readonly onSelect: (rowId: string) => void;
 }) {
   return (
-    <Table.Tr
+    <tr
+      {...ROW}
       data-row-id={row.id}
       data-row-key={row.rowKey}
       aria-selected={selected}
-      bg={selected ? "indigo.0" : undefined}
-      style={{ cursor: "pointer" }}
+      style={{ cursor: "pointer", background: selected ? "var(--mantine-color-indigo-0)" : undefined }}
       tabIndex={0}
       onClick={() => onSelect(row.id)}
       onKeyDown={(event) => {
@@ -206,17 +212,11 @@ const SweepRow = memo(function SweepRow({
       }}
     >
       {columns.map((column) => (
-        <Table.Td key={column.key} title={column.key === "status" ? (row.note ?? undefined) : undefined}>
+        <td key={column.key} {...CELL} title={column.key === "status" ? (row.note ?? undefined) : undefined}>
           {column.render(row)}
-        </Table.Td>
+        </td>
       ))}
-      <Table.Td>
-        {row.pareto && (
-          <Text span size="sm" fw={700} c="indigo">
-            ✓ Pareto
-          </Text>
-        )}
-      </Table.Td>
-    </Table.Tr>
+      <td {...CELL}>{row.pareto && <span className={classes.pareto}>✓ Pareto</span>}</td>
+    </tr>
   );
 });
