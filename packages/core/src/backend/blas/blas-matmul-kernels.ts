@@ -4,12 +4,6 @@ import type { OpenBlasLibrary } from "./openblas-library.js";
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 
-/** The wasm kernels these replace, kept to run what OpenBLAS is not given (other dtypes, broadcasting it cannot express, other activations). */
-interface ReplacedMatMulKernels {
-  readonly batchMatMul: tf.KernelFunc;
-  readonly fusedMatMul: tf.KernelFunc;
-}
-
 /**
  * Re-registers the wasm backend's BatchMatMul and _FusedMatMul (every Dense layer's forward and
  * backward products) to run on OpenBLAS's sgemm, reading and writing the tensors in place in the
@@ -24,20 +18,19 @@ export function installBlasMatMulKernels(library: OpenBlasLibrary): void {
   const fusedMatMul = tf.getKernel("_FusedMatMul", "wasm");
   if (batchMatMul === undefined || fusedMatMul === undefined)
     throw new Error("the wasm backend has no BatchMatMul or _FusedMatMul kernel to replace");
-  const replaced: ReplacedMatMulKernels = {
-    batchMatMul: batchMatMul.kernelFunc,
-    fusedMatMul: fusedMatMul.kernelFunc,
-  };
+  // The wasm kernels replaced run what OpenBLAS is not given.
+  const wasmBatchMatMul = batchMatMul.kernelFunc;
+  const wasmFusedMatMul = fusedMatMul.kernelFunc;
 
   tf.unregisterKernel("BatchMatMul", "wasm");
   tf.registerKernel({
     ...batchMatMul,
-    kernelFunc: (args) => blasMatMul(library, args) ?? replaced.batchMatMul(args),
+    kernelFunc: (args) => blasMatMul(library, args) ?? wasmBatchMatMul(args),
   });
   tf.unregisterKernel("_FusedMatMul", "wasm");
   tf.registerKernel({
     ...fusedMatMul,
-    kernelFunc: (args) => blasFusedMatMul(library, args) ?? replaced.fusedMatMul(args),
+    kernelFunc: (args) => blasFusedMatMul(library, args) ?? wasmFusedMatMul(args),
   });
 }
 
