@@ -9,6 +9,7 @@ import { inThisThread } from "./pipeline/pipeline-host.js";
 import type { AttemptReport } from "./pipeline/run-attempt.js";
 import { defaultMaxMemoryBytes, type RunSettings } from "./pipeline/run-settings.js";
 import { pipelineThreads } from "./thread/pipeline-threads.js";
+import { bundleRunThread, type RunThreadBundle } from "./thread/run-thread-bundle.js";
 
 export interface WorkerOptions {
   /**
@@ -122,27 +123,40 @@ export async function runWorker(options: WorkerOptions): Promise<AttemptReport[]
   }
   const connection = { serverUrls, token: options.token };
   const api = options.api ?? createHttpWorkerApi(connection, { log });
-  const host = runIn === "thread" ? pipelineThreads({ connection }) : inThisThread;
+  let bundle: RunThreadBundle | undefined;
+  if (runIn === "thread") {
+    const started = performance.now();
+    bundle = await bundleRunThread();
+    log(
+      `worker ${workerName}: bundled the pipeline for run threads (${bundle.sourceFiles} source files, ${Math.round(performance.now() - started)} ms)`,
+    );
+  }
+  const host = bundle === undefined ? inThisThread : pipelineThreads({ connection, pipelineModule: bundle.module });
   const [first, ...others] = serverUrls;
   const failover = others.length === 0 ? "" : `; then ${others.join(", ")} if it stops answering`;
   log(
     `worker ${workerName}: polling ${first} for runs (concurrency ${concurrency}${runIn === "thread" ? ", a thread per run" : ""}, up to ${threadsPerRun} thread${threadsPerRun === 1 ? "" : "s"} per run, lease ${leaseSeconds} s, up to ${mebibytes(settings.maxMemoryBytes)} MiB per run${failover})`,
   );
   log(`worker ${workerName}: reads dataset paths only inside ${datasets.dataRoots.join(", ")}`);
-  const reports = await claimLoop({
-    api,
-    workerName,
-    concurrency,
-    leaseSeconds,
-    pollSeconds: options.pollSeconds ?? 1,
-    maxPollSeconds: options.maxPollSeconds ?? 5,
-    ...(options.claimWaitSeconds === undefined ? {} : { claimWaitSeconds: options.claimWaitSeconds }),
-    signal: options.signal ?? new AbortController().signal,
-    settings,
-    host,
-    log,
-    ...(options.stopGraceMs === undefined ? {} : { stopGraceMs: options.stopGraceMs }),
-  });
+  let reports: AttemptReport[];
+  try {
+    reports = await claimLoop({
+      api,
+      workerName,
+      concurrency,
+      leaseSeconds,
+      pollSeconds: options.pollSeconds ?? 1,
+      maxPollSeconds: options.maxPollSeconds ?? 5,
+      ...(options.claimWaitSeconds === undefined ? {} : { claimWaitSeconds: options.claimWaitSeconds }),
+      signal: options.signal ?? new AbortController().signal,
+      settings,
+      host,
+      log,
+      ...(options.stopGraceMs === undefined ? {} : { stopGraceMs: options.stopGraceMs }),
+    });
+  } finally {
+    await bundle?.dispose();
+  }
   log(`worker ${workerName}: stopped after ${reports.length} attempt(s)`);
   return reports;
 }

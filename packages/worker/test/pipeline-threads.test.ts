@@ -13,6 +13,8 @@ function scriptedThreads() {
   const threads: { readonly worker: Worker; exited: boolean; heapLimitMb: number | undefined }[] = [];
   const host = pipelineThreads({
     connection: { serverUrls: ["http://127.0.0.1:9"], token: "not-used-by-the-script" },
+    // The scripted entry imports its own pipeline, not this one.
+    pipelineModule: new URL("./fixtures/scripted-run-thread.ts", import.meta.url),
     startThread: (_entry, options) => {
       const worker = new Worker(SCRIPTED_ENTRY, options);
       const thread = { worker, exited: false, heapLimitMb: options.resourceLimits?.maxOldGenerationSizeMb };

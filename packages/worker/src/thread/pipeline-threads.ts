@@ -10,14 +10,16 @@ import type { FromRunThread, RunThreadData, ToRunThread } from "./run-thread-pro
 const RUN_THREAD_ENTRY = new URL("./run-thread-entry.mjs", import.meta.url);
 const MEBIBYTE = 2 ** 20;
 /**
- * The smallest JavaScript heap a run's thread gets, whatever its memory share: loading tsx and
- * TensorFlow.js alone takes tens of MiB, and a share this small fails the run's estimate anyway.
+ * The smallest JavaScript heap a run's thread gets, whatever its memory share: loading
+ * TensorFlow.js and the pipeline alone takes tens of MiB, and a share this small fails the run's estimate anyway.
  */
 const MIN_THREAD_HEAP_MIB = 256;
 
 export interface PipelineThreadsOptions {
   /** Where each thread's own HTTP client reaches the platform (the worker's server URLs and token). */
   readonly connection: WorkerConnection;
+  /** The pipeline each thread imports: the worker's bundle of run-thread-main.ts (bundleRunThread). */
+  readonly pipelineModule: URL;
   /** Starts a thread; default `new Worker(entry, options)`. Tests count the threads, or start a scripted entry. */
   readonly startThread?: (entry: URL, options: WorkerOptions) => Worker;
 }
@@ -30,15 +32,20 @@ export interface PipelineThreadsOptions {
  */
 export function pipelineThreads(options: PipelineThreadsOptions): PipelineHost {
   const startThread = options.startThread ?? ((entry, threadOptions) => new Worker(entry, threadOptions));
-  return (context) => runInThread(context, options.connection, startThread);
+  return (context) => runInThread(context, options, startThread);
 }
 
 function runInThread(
   context: StageContext,
-  connection: WorkerConnection,
+  options: PipelineThreadsOptions,
   startThread: NonNullable<PipelineThreadsOptions["startThread"]>,
 ): PipelineExecution {
-  const data: RunThreadData = { connection, run: context.run, settings: context.settings };
+  const data: RunThreadData = {
+    connection: options.connection,
+    pipelineModule: options.pipelineModule.href,
+    run: context.run,
+    settings: context.settings,
+  };
   let thread: Worker;
   try {
     thread = startThread(RUN_THREAD_ENTRY, {

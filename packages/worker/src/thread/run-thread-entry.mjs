@@ -1,8 +1,9 @@
-// A run's worker thread starts here. The worker's sources are TypeScript run through tsx, and in
-// Node 20 the loader hooks tsx installs (module.register) belong to the thread that registered them:
-// a new thread registers its own before it imports any TypeScript.
-import { register } from "tsx/esm/api";
+// A run's worker thread starts here: it loads TensorFlow.js with Node's source maps off (see
+// load-tfjs-without-source-maps.mjs), then the pipeline the worker bundled into one JavaScript
+// module at its start (run-thread-bundle.ts), whose own source map maps its stack frames back to
+// the TypeScript. No TypeScript loader runs in the thread.
+import { workerData } from "node:worker_threads";
 
-register();
 await import("@deadweight/core/load-tfjs-without-source-maps");
-await import("./run-thread-main.ts");
+process.setSourceMapsEnabled(true);
+await import(workerData.pipelineModule);

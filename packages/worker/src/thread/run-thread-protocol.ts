@@ -14,6 +14,8 @@ import type { TransferredRunError } from "./run-error-transfer.js";
 export interface RunThreadData {
   /** Where the thread's own HTTP client reaches the platform; the token is never logged. */
   readonly connection: WorkerConnection;
+  /** The URL of the module the thread imports to run the pipeline (the worker's bundle of run-thread-main.ts). */
+  readonly pipelineModule: string;
   readonly run: ClaimedRun;
   readonly settings: RunSettings;
 }
