@@ -141,6 +141,11 @@ async function loadOnce(page: Page, url: string, kind: typeof which, cdp: CDPSes
       htmlBytes: navigation.encodedBodySize,
       domContentLoaded: Math.round(navigation.domContentLoadedEventEnd),
       loadEvent: Math.round(navigation.loadEventEnd),
+      // What each chart drew: its series and points (the EChart's data attributes).
+      charts: [...document.querySelectorAll("[data-chart-ready]")].map(
+        (chart) =>
+          `${chart.getAttribute("data-testid")}: ${chart.getAttribute("data-series") ?? "?"} series, ${chart.getAttribute("data-points") ?? "?"} points`,
+      ),
       measures: performance
         .getEntriesByType("measure")
         .map((entry) => `${entry.name} ${Math.round(entry.startTime)}+${Math.round(entry.duration)}`),

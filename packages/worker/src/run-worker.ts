@@ -8,8 +8,9 @@ import { DEFAULT_CHECKPOINT_MINUTES } from "./pipeline/checkpoint-schedule.js";
 import { inThisThread } from "./pipeline/pipeline-host.js";
 import type { AttemptReport } from "./pipeline/run-attempt.js";
 import { defaultMaxMemoryBytes, type RunSettings } from "./pipeline/run-settings.js";
-import { pipelineThreads } from "./thread/pipeline-threads.js";
-import { bundleRunThread, type RunThreadBundle } from "./thread/run-thread-bundle.js";
+import { pipelineProcesses } from "./run-host/pipeline-processes.js";
+import { pipelineThreads } from "./run-host/pipeline-threads.js";
+import { bundleRunPipeline, type RunPipelineBundle } from "./run-host/run-bundle.js";
 
 export interface WorkerOptions {
   /**
@@ -22,8 +23,8 @@ export interface WorkerOptions {
   /** Shown in the runs it holds; default "<host>-<pid>". */
   readonly workerName?: string;
   /**
-   * Runs worked on at once, each in a worker thread of its own with its own TensorFlow.js backend
-   * (one core each); default 1. About one per core, within what --max-memory allows per run.
+   * Runs worked on at once, each in a thread or process of its own (`runIn`) with its own
+   * TensorFlow.js backend (one core each); default 1. About one per core, within what --max-memory allows per run.
    */
   readonly concurrency?: number;
   /**
@@ -65,13 +66,18 @@ export interface WorkerOptions {
   readonly stopGraceMs?: number;
   readonly log?: (line: string) => void;
   /**
-   * Where runs execute: "thread" (default), each in a worker thread of its own that reaches the
-   * server with its own HTTP client; "process", all in this thread on one backend (tests with `api`).
+   * Where runs execute: "worker-thread" (default), each in a worker thread of its own that reaches
+   * the server with its own HTTP client; "child-process", each in a child process of its own, so
+   * that a native fault (a segmentation fault in OpenBLAS) fails only its run, at ~0.75 s more CPU
+   * per run; "this-thread", all in this thread on one backend (tests with `api`).
    */
-  readonly runIn?: "thread" | "process";
-  /** Replaces the HTTP client (tests; with runIn "process", since a run's thread builds its own). */
+  readonly runIn?: RunIsolation | "this-thread";
+  /** Replaces the HTTP client (tests; with runIn "this-thread", since a run's thread or process builds its own). */
   readonly api?: WorkerApi;
 }
+
+/** What each run of a worker executes in: a worker thread, or a child process. */
+export type RunIsolation = "worker-thread" | "child-process";
 
 export const DEFAULT_LEASE_SECONDS = 30;
 
@@ -115,27 +121,33 @@ export async function runWorker(options: WorkerOptions): Promise<AttemptReport[]
   if (!(leaseSeconds >= 1)) throw new RangeError(`leaseSeconds must be at least 1, got ${leaseSeconds}`);
   const log = options.log ?? ((line: string) => console.error(line));
   const workerName = options.workerName ?? `${hostname()}-${process.pid}`;
-  const runIn = options.runIn ?? "thread";
-  if (options.api !== undefined && runIn === "thread") {
+  const runIn = options.runIn ?? "worker-thread";
+  if (options.api !== undefined && runIn !== "this-thread") {
     throw new RangeError(
-      'api: a run\'s thread reaches the server with its own HTTP client; give api only with runIn "process"',
+      'api: a run\'s thread or process reaches the server with its own HTTP client; give api only with runIn "this-thread"',
     );
   }
   const connection = { serverUrls, token: options.token };
   const api = options.api ?? createHttpWorkerApi(connection, { log });
-  let bundle: RunThreadBundle | undefined;
-  if (runIn === "thread") {
+  let bundle: RunPipelineBundle | undefined;
+  if (runIn !== "this-thread") {
     const started = performance.now();
-    bundle = await bundleRunThread();
+    bundle = await bundleRunPipeline();
     log(
-      `worker ${workerName}: bundled the pipeline for run threads (${bundle.sourceFiles} source files, ${Math.round(performance.now() - started)} ms)`,
+      `worker ${workerName}: bundled the pipeline for its runs (${bundle.sourceFiles} source files, ${Math.round(performance.now() - started)} ms)`,
     );
   }
-  const host = bundle === undefined ? inThisThread : pipelineThreads({ connection, pipelineModule: bundle.module });
+  const host =
+    bundle === undefined
+      ? inThisThread
+      : (runIn === "child-process" ? pipelineProcesses : pipelineThreads)({
+          connection,
+          pipelineModule: bundle.module,
+        });
   const [first, ...others] = serverUrls;
   const failover = others.length === 0 ? "" : `; then ${others.join(", ")} if it stops answering`;
   log(
-    `worker ${workerName}: polling ${first} for runs (concurrency ${concurrency}${runIn === "thread" ? ", a thread per run" : ""}, up to ${threadsPerRun} thread${threadsPerRun === 1 ? "" : "s"} per run, lease ${leaseSeconds} s, up to ${mebibytes(settings.maxMemoryBytes)} MiB per run${failover})`,
+    `worker ${workerName}: polling ${first} for runs (concurrency ${concurrency}${runIn === "child-process" ? ", a process per run" : runIn === "worker-thread" ? ", a thread per run" : ""}, up to ${threadsPerRun} thread${threadsPerRun === 1 ? "" : "s"} per run, lease ${leaseSeconds} s, up to ${mebibytes(settings.maxMemoryBytes)} MiB per run${failover})`,
   );
   log(`worker ${workerName}: reads dataset paths only inside ${datasets.dataRoots.join(", ")}`);
   let reports: AttemptReport[];

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { ServerCallError } from "../src/api/server-call-error.js";
 import { isRunStop } from "../src/pipeline/run-stop.js";
 import { failureOutcome, isClaimEndedRefusal, StageFailure } from "../src/pipeline/stage-failure.js";
-import { rebuildRunError, transferRunError } from "../src/thread/run-error-transfer.js";
+import { rebuildRunError, transferRunError } from "../src/run-host/run-error-transfer.js";
 
 /** The error as the worker sees it after the thread sent it: transferred, copied by the message channel, rebuilt. */
 function acrossThreads(error: unknown): unknown {

@@ -22,6 +22,7 @@ export async function workerCommand(
     serverUrls: args.connection.serverUrls,
     token: args.connection.token,
     concurrency: args.concurrency,
+    runIn: args.isolation,
     ...(args.threadsPerRun === undefined ? {} : { threadsPerRun: args.threadsPerRun }),
     ...(args.maxMemoryBytes === undefined ? {} : { maxMemoryBytes: args.maxMemoryBytes }),
     ...(args.workerName === undefined ? {} : { workerName: args.workerName }),

@@ -48,12 +48,21 @@ describe("parseWorkerArguments", () => {
       help: false,
       connection: { serverUrls: ["http://127.0.0.1:4100"], token: "dw_abc" },
       concurrency: 1,
+      isolation: "worker-thread",
       maxMemoryBytes: undefined,
       workerName: undefined,
       leaseSeconds: undefined,
       pollSeconds: undefined,
       maxPollSeconds: undefined,
     });
+  });
+
+  it("takes --isolate thread or process, and refuses anything else", () => {
+    expect(parseWorkerArguments([...SERVER, "--isolate", "process"], NO_ENV).isolation).toBe("child-process");
+    expect(parseWorkerArguments([...SERVER, "--isolate", "thread"], NO_ENV).isolation).toBe("worker-thread");
+    expect(refusal(() => parseWorkerArguments([...SERVER, "--isolate", "container"], NO_ENV))).toBe(
+      '--isolate: "container" is not thread or process',
+    );
   });
 
   it("takes --checkpoint-minutes (0: every epoch) and refuses a negative or non-numeric one", () => {

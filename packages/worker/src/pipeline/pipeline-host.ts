@@ -1,7 +1,7 @@
 import { runPipeline } from "./run-pipeline.js";
 import type { StageContext } from "./stage-context.js";
 
-/** One run's pipeline, started somewhere (this thread, or a worker thread of its own). */
+/** One run's pipeline, started somewhere (this thread, or a child process of its own). */
 export interface PipelineExecution {
   /** Settles as the pipeline does: resolves when it completed, rejects with what it threw. */
   readonly done: Promise<void>;
@@ -15,7 +15,7 @@ export type PipelineHost = (context: StageContext) => PipelineExecution;
 /**
  * Runs the pipeline in the calling thread, on the calling thread's backend: runs take turns on one
  * core, and a pipeline stopped in a step that cannot be interrupted is left to finish on its own.
- * For tests that give the worker an in-memory WorkerApi; `deadweight worker` uses pipelineThreads.
+ * For tests that give the worker an in-memory WorkerApi; `deadweight worker` uses pipelineProcesses.
  */
 export const inThisThread: PipelineHost = (context) => ({
   done: runPipeline(context),

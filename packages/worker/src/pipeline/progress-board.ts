@@ -5,7 +5,7 @@ const MAX_MESSAGE_LENGTH = 500;
 /** The server takes at most this many trace points per heartbeat; older pending ones are dropped first. */
 const MAX_TRACE_POINTS_PER_BEAT = 500;
 
-/** What a run's pipeline writes its progress to (a ProgressBoard, or the messages of a run's thread to one). */
+/** What a run's pipeline writes its progress to (a ProgressBoard, or the messages of a run's process to one). */
 export interface ProgressSink {
   set(progress: RunProgress): void;
   resumedAt(epoch: number | undefined): void;

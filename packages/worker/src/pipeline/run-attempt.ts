@@ -21,7 +21,7 @@ export interface AttemptOptions {
    */
   readonly stopGraceMs?: number;
   readonly settings: RunSettings;
-  /** Where the pipeline runs: its own worker thread (pipelineThreads), or this thread (inThisThread, tests). */
+  /** Where the pipeline runs: a child process of its own (pipelineProcesses), or this thread (inThisThread, tests). */
   readonly host: PipelineHost;
   readonly log: (line: string) => void;
 }

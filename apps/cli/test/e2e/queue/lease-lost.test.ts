@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import {
+  childProcessesOf,
   LEASE_SECONDS,
   type SpawnedWorker,
   spawnWorker,
@@ -10,6 +11,13 @@ import {
 
 // A worker frozen (SIGSTOP: a long pause, a suspended laptop) for longer than its lease loses the
 // run to another worker; when it wakes up it must stop working on it and report nothing.
+
+/** Signals the worker and the processes it started (its runs'), as suspending the machine would. */
+function signalWithChildren(pid: number, signal: NodeJS.Signals) {
+  const children = childProcessesOf(pid);
+  process.kill(pid, signal);
+  for (const child of children) process.kill(child, signal);
+}
 
 let platform: TestPlatform;
 let frozen: SpawnedWorker;
@@ -30,14 +38,14 @@ beforeAll(async () => {
     const run = await platform.run(runId);
     return run.worker === "frozen" && (run.progress as { epoch?: number } | null)?.epoch !== undefined;
   });
-  frozen.process.kill("SIGSTOP");
+  signalWithChildren(frozen.process.pid as number, "SIGSTOP");
   spawnWorker(platform.url, token, "awake");
   await waitFor(
     "the awake worker to claim the run",
     async () => (await platform.run(runId)).worker === "awake",
     90_000,
   );
-  frozen.process.kill("SIGCONT");
+  signalWithChildren(frozen.process.pid as number, "SIGCONT");
   await waitFor(
     "the frozen worker to give the run up",
     () => frozen.log().includes(`run ${runId} attempt 1: lease lost`),

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -170,4 +170,18 @@ export function tinyConfig(dataset: string): Record<string, unknown> {
     training: { epochs: 1, batchSize: 64 },
     pruning: { means: [0, 0.1], stds: [0.2, 1] },
   };
+}
+
+/** The processes `pid` started that are still there (a worker's run processes), from /proc. */
+export function childProcessesOf(pid: number): number[] {
+  return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+}
+
+/** Whether a process has ended (gone, or a zombie nobody has reaped yet). */
+export function processEnded(pid: number): boolean {
+  try {
+    return /^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return true;
+  }
 }

@@ -2,8 +2,10 @@ import { createServer, request as forward, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
+  childProcessesOf,
   finishedRun,
   LEASE_SECONDS,
+  processEnded,
   type SpawnedWorker,
   spawnWorker,
   startTestPlatform,
@@ -18,21 +20,26 @@ import {
 
 let platform: TestPlatform;
 let token: string;
-const workers = new Map<string, SpawnedWorker>();
+const workers = new Map<string, { worker: SpawnedWorker; isolate: "thread" | "process" }>();
 
-function startWorker(name: string): SpawnedWorker {
-  const worker = spawnWorker(platform.url, token, name);
-  workers.set(name, worker);
+/** Workers a and b run each run in a child process (--isolate process), c in a thread (the default). */
+function startWorker(name: string, isolate: "thread" | "process"): SpawnedWorker {
+  const worker = spawnWorker(platform.url, token, name, isolate === "process" ? ["--isolate", "process"] : []);
+  workers.set(name, { worker, isolate });
   return worker;
 }
 
-/** kill -9 the worker process holding the run; returns its name and when it died. */
+/** kill -9 the worker process holding the run; returns its name and when it died, once its run's process (if any) has left too. */
 async function killHolder(runId: string) {
   const run = await platform.run(runId);
   const holder = workers.get(run.worker ?? "");
   if (holder === undefined) throw new Error(`run ${runId} is held by an unknown worker ${run.worker}`);
-  holder.process.kill("SIGKILL");
-  await holder.exited;
+  const runProcesses = childProcessesOf(holder.worker.process.pid as number);
+  if (holder.isolate === "process") expect(runProcesses.length).toBeGreaterThan(0);
+  holder.worker.process.kill("SIGKILL");
+  await holder.worker.exited;
+  // A run's process sees its worker's IPC channel close and leaves: no orphan goes on training.
+  await waitFor("the killed worker's run process to leave", () => runProcesses.every(processEnded), 15_000);
   workers.delete(run.worker as string);
   return { name: run.worker as string, killedAt: Date.now() };
 }
@@ -62,8 +69,8 @@ function waitUntilDone(runId: string) {
 beforeAll(async () => {
   platform = await startTestPlatform();
   token = await platform.createToken("worker");
-  startWorker("worker-a");
-  startWorker("worker-b");
+  startWorker("worker-a", "process");
+  startWorker("worker-b", "process");
 });
 
 describe("kill -9 of a worker in the middle of training", () => {
@@ -111,7 +118,7 @@ describe("kill -9 of a worker in the middle of training", () => {
   it("stores each result row and artifact once", () => expectEachRowAndArtifactOnce(runId));
 
   it("trained again: the killed attempt had not finished training", () => {
-    const survivor = [...workers.values()][0] as SpawnedWorker;
+    const survivor = [...workers.values()][0]?.worker as SpawnedWorker;
     expect(survivor.log()).toMatch(/attempt 2: no earlier attempt finished training: training from the start/);
   });
 });
@@ -131,7 +138,7 @@ describe("kill -9 of a worker after training, during the sweep", () => {
   let storedBaseSha: string | undefined;
 
   beforeAll(async () => {
-    startWorker("worker-c");
+    startWorker("worker-c", "thread");
     [runId] = (await platform.queue("crash after training", config)) as [string];
     await waitFor(
       "training to be reported done",
@@ -156,7 +163,7 @@ describe("kill -9 of a worker after training, during the sweep", () => {
       [run.worker, "succeeded"],
     ]);
     expect(run.worker).not.toBe(killed.name);
-    const survivor = workers.get(run.worker ?? "") as SpawnedWorker;
+    const survivor = workers.get(run.worker ?? "")?.worker as SpawnedWorker;
     expect(survivor.log()).toContain(
       `run ${runId} attempt 2: an earlier attempt finished training and stored the base model`,
     );

@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { bundleRunThread } from "../src/thread/run-thread-bundle.js";
+import { bundleRunPipeline } from "../src/run-host/run-bundle.js";
 
-describe("bundleRunThread", () => {
+describe("bundleRunPipeline", () => {
   it("bundles Deadweight's TypeScript into one module that imports only JavaScript packages by absolute URL", async () => {
-    const bundle = await bundleRunThread();
+    const bundle = await bundleRunPipeline();
     try {
       const code = readFileSync(bundle.module, "utf8");
       expect(bundle.sourceFiles).toBeGreaterThan(50);
@@ -21,7 +21,7 @@ describe("bundleRunThread", () => {
       const verifierCaller = new URL("../../core/src/verification/verify-bundle-in-fresh-process.ts", import.meta.url);
       expect(code).toContain(JSON.stringify(verifierCaller.href));
       expect(code).not.toContain("import.meta.url");
-      expect(code).toContain("//# sourceMappingURL=run-thread.mjs.map");
+      expect(code).toContain("//# sourceMappingURL=run-pipeline.mjs.map");
     } finally {
       await bundle.dispose();
     }

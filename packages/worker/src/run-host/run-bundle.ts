@@ -4,12 +4,12 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build, type Plugin } from "esbuild";
 
-const RUN_THREAD_MAIN = fileURLToPath(new URL("./run-thread-main.ts", import.meta.url));
+const RUN_MAIN = fileURLToPath(new URL("./run-main.ts", import.meta.url));
 const WORKSPACE_PACKAGE = /^@deadweight\//;
 
-/** The pipeline's code as one JavaScript module that a run's thread imports: no TypeScript loader. */
-export interface RunThreadBundle {
-  /** The bundled module (run-thread-main.ts and every Deadweight module it reaches). */
+/** The pipeline's code as one JavaScript module that a run's thread or process imports: no TypeScript loader. */
+export interface RunPipelineBundle {
+  /** The bundled module (run-main.ts and every Deadweight module it reaches). */
   readonly module: URL;
   /** How many source files went into it. */
   readonly sourceFiles: number;
@@ -18,10 +18,10 @@ export interface RunThreadBundle {
 }
 
 /**
- * Bundles the run thread's pipeline once per worker, into a folder of its own under the system's
- * temporary folder. Without it each run's thread registered tsx, whose loader runs in a thread of
- * its own and resolves and loads every one of ~150 TypeScript modules through it: measured here,
- * a thread ready to run took 1.1 s and 1.6 s of CPU that way, 0.65 s and 0.9 s from the bundle.
+ * Bundles the runs' pipeline once per worker, into a folder of its own under the system's temporary
+ * folder. Without it each run's thread registered tsx, whose loader runs in a thread of its own and
+ * resolves and loads every one of ~150 TypeScript modules through it: measured here, a thread ready
+ * to run took 1.1 s and 1.6 s of CPU that way, 0.65 s and 0.9 s from the bundle.
  *
  * Deadweight's own modules (the @deadweight/* packages) go into the bundle; every other package
  * stays outside it, imported by its resolved absolute path, so TensorFlow.js, koffi and the rest
@@ -30,12 +30,12 @@ export interface RunThreadBundle {
  * datasets) are found as before. A source map beside the bundle maps its stack frames back to the
  * TypeScript.
  */
-export async function bundleRunThread(): Promise<RunThreadBundle> {
-  const directory = await mkdtemp(join(tmpdir(), "deadweight-run-thread-"));
-  const outfile = join(directory, "run-thread.mjs");
+export async function bundleRunPipeline(): Promise<RunPipelineBundle> {
+  const directory = await mkdtemp(join(tmpdir(), "deadweight-run-pipeline-"));
+  const outfile = join(directory, "run-pipeline.mjs");
   try {
     const result = await build({
-      entryPoints: [RUN_THREAD_MAIN],
+      entryPoints: [RUN_MAIN],
       outfile,
       bundle: true,
       format: "esm",
@@ -60,7 +60,7 @@ export async function bundleRunThread(): Promise<RunThreadBundle> {
       )
       .join("; ");
     throw new Error(
-      `could not bundle the run thread's pipeline (${details ?? (error as Error).message}); check that the worker's sources type-check (pnpm typecheck)`,
+      `could not bundle the runs' pipeline (${details ?? (error as Error).message}); check that the worker's sources type-check (pnpm typecheck)`,
       { cause: error },
     );
   }

@@ -1,0 +1,283 @@
+import { fork } from "node:child_process";
+import { Worker } from "node:worker_threads";
+import type { ClaimedRun, RunProgress } from "@deadweight/protocol";
+import { describe, expect, it } from "vitest";
+import type { Claim, WorkerApi } from "../src/api/worker-api.js";
+import { claimLoop } from "../src/claim/claim-loop.js";
+import type { PipelineHost } from "../src/pipeline/pipeline-host.js";
+import { runAttempt } from "../src/pipeline/run-attempt.js";
+import { pipelineProcesses } from "../src/run-host/pipeline-processes.js";
+import { pipelineThreads } from "../src/run-host/pipeline-threads.js";
+
+const SCRIPTED_ENTRY = new URL("./fixtures/scripted-run-entry.mjs", import.meta.url);
+const CONNECTION = { serverUrls: ["http://127.0.0.1:9"], token: "not-used-by-the-script" };
+// The scripted entry imports its own pipeline, not this one.
+const PIPELINE_MODULE = new URL("./fixtures/scripted-run.ts", import.meta.url);
+
+/** A thread or process started for the scripted pipeline (fixtures/scripted-run.ts): whether it has exited, and its heap limit. */
+interface Started {
+  exited: boolean;
+  readonly heapLimitMb: number | undefined;
+}
+
+/** A host of the scripted pipeline, and what it started. */
+interface ScriptedHost {
+  readonly host: PipelineHost;
+  readonly started: Started[];
+}
+
+function scriptedThreads(): ScriptedHost {
+  const started: Started[] = [];
+  const host = pipelineThreads({
+    connection: CONNECTION,
+    pipelineModule: PIPELINE_MODULE,
+    startThread: (_entry, options) => {
+      const worker = new Worker(SCRIPTED_ENTRY, options);
+      const thread: Started = { exited: false, heapLimitMb: options.resourceLimits?.maxOldGenerationSizeMb };
+      worker.once("exit", () => {
+        thread.exited = true;
+      });
+      started.push(thread);
+      return worker;
+    },
+  });
+  return { host, started };
+}
+
+function scriptedProcesses(): ScriptedHost {
+  const started: Started[] = [];
+  const host = pipelineProcesses({
+    connection: CONNECTION,
+    pipelineModule: PIPELINE_MODULE,
+    startProcess: (_entry, args, options) => {
+      const child = fork(SCRIPTED_ENTRY, [...args], options);
+      const heapFlag = options.execArgv?.find((flag) => flag.startsWith("--max-old-space-size="));
+      const process: Started = {
+        exited: false,
+        heapLimitMb: heapFlag === undefined ? undefined : Number(heapFlag.split("=")[1]),
+      };
+      child.once("exit", () => {
+        process.exited = true;
+      });
+      started.push(process);
+      return child;
+    },
+  });
+  return { host, started };
+}
+
+/** A server that keeps the claim: records heartbeats and the finish; `cancel` makes heartbeats answer cancelRequested. */
+function recordingServer(options: { readonly cancel?: boolean; readonly claims?: readonly string[] } = {}) {
+  const beats: (RunProgress | undefined)[] = [];
+  const finished: Parameters<WorkerApi["finish"]>[0][] = [];
+  const queue = [...(options.claims ?? [])];
+  const refuse = () => Promise.reject(new Error("the scripted pipeline reports nothing itself"));
+  const api: WorkerApi = {
+    claim: async (_input, signal) => {
+      const id = queue.shift();
+      if (id !== undefined) return claimOf(id);
+      // An empty queue: the claim waits until the worker gives it up.
+      return new Promise<null>((resolve) => signal?.addEventListener("abort", () => resolve(null), { once: true }));
+    },
+    heartbeat: async (input) => {
+      beats.push(input.progress);
+      return { cancelRequested: options.cancel ?? false } as Awaited<ReturnType<WorkerApi["heartbeat"]>>;
+    },
+    finish: async (input) => {
+      finished.push(input);
+    },
+    completeStage: refuse,
+    recordResults: refuse,
+    recordDeployment: refuse,
+    uploadArtifact: refuse,
+    downloadArtifact: refuse,
+    getDataset: refuse,
+    downloadDatasetFile: refuse,
+  };
+  return { api, beats, finished };
+}
+
+function claimOf(runId: string): Claim {
+  const run = { id: runId, attempt: 1, maxAttempts: 3, experimentName: "scripted", seed: 1 } as unknown as ClaimedRun;
+  return { run } as unknown as Claim;
+}
+
+/** 1 GiB per run, but 256 MiB (the smallest heap of a run) for the run that fills its heap, so it fills it sooner. */
+function memoryOf(runId: string): number {
+  return runId === "out-of-memory" ? 2 ** 28 : 2 ** 30;
+}
+
+/** How a scripted run dies (its id), and what the attempt then says. */
+type Death = readonly [runId: string, reason: string | RegExp];
+
+/** What each host says when its run's side dies: a thread's error, or a process's exit. */
+const HOSTS: readonly { side: "thread" | "process"; scripted: () => ScriptedHost; deaths: readonly Death[] }[] = [
+  {
+    side: "thread",
+    scripted: scriptedThreads,
+    deaths: [
+      ["throws-uncaught", "train: unexpected error: the run's thread crashed: boom outside the pipeline"],
+      ["exits", "train: unexpected error: the run's thread ended (exit code 3) before the run did"],
+      ["out-of-memory", /^train: unexpected error: the run's thread crashed: .*memory limit/],
+      // A native fault takes a thread's whole process down: not something a test process can host.
+    ],
+  },
+  {
+    side: "process",
+    scripted: scriptedProcesses,
+    deaths: [
+      ["throws-uncaught", "train: unexpected error: the run's process crashed: boom outside the pipeline"],
+      ["exits", "train: unexpected error: the run's process ended (exit code 3) before the run did"],
+      [
+        "out-of-memory",
+        /^train: unexpected error: the run's process ran out of its JavaScript heap \(256 MiB: its memory limit/,
+      ],
+      ["native-fault", /^train: unexpected error: the run's process crashed with SIGSEGV, a native fault/],
+    ],
+  },
+];
+
+describe.each(HOSTS)("a run in its own $side", ({ side, scripted, deaths }) => {
+  async function attempt(runId: string, options: { readonly cancel?: boolean; readonly shutdown?: AbortSignal } = {}) {
+    const { host, started } = scripted();
+    const server = recordingServer(options);
+    const log: string[] = [];
+    const report = await runAttempt(claimOf(runId), {
+      api: server.api,
+      leaseSeconds: 30,
+      claimedAt: Date.now(),
+      shutdown: options.shutdown ?? new AbortController().signal,
+      stopGraceMs: 300,
+      settings: { maxMemoryBytes: memoryOf(runId) },
+      host,
+      log: (line) => log.push(line),
+    });
+    return { report, started, log, ...server };
+  }
+
+  it(`carries the ${side}'s progress and log lines to the heartbeat and the log, reports success, and ends the ${side}`, async () => {
+    const { report, started, log, beats, finished } = await attempt("succeeds");
+    expect(report).toEqual({ runId: "succeeds", attempt: 1, outcome: "succeeded", reported: true });
+    expect(finished).toEqual([{ runId: "succeeds", attempt: 1, outcome: "succeeded" }]);
+    expect(log).toContain("run succeeds: loaded");
+    // The training step went out with a heartbeat, whichever: the stages may follow each other faster
+    // than beats, which carry the latest stage and every trace point since the previous beat.
+    expect(beats.flatMap((progress) => progress?.trace ?? [])).toEqual([
+      { epoch: 1, batch: 3, loss: 0.5, accuracy: 0.75 },
+    ]);
+    expect(started).toHaveLength(1);
+    expect(started[0]?.exited).toBe(true);
+    // The run's share of --max-memory bounds the JavaScript heap of its thread or process.
+    expect(started[0]?.heapLimitMb).toBe(1024);
+  });
+
+  it("fails a run whose data is wrong once, permanently, with the stage it failed in", async () => {
+    const { report, finished, started } = await attempt("invalid-dataset");
+    expect(finished).toEqual([
+      {
+        runId: "invalid-dataset",
+        attempt: 1,
+        outcome: "failed",
+        error: 'load: [INVALID_DATASET] dataset "x": no such file',
+        retryable: false,
+      },
+    ]);
+    expect(report.outcome).toBe("failed");
+    expect(started.every((one) => one.exited)).toBe(true);
+  });
+
+  it("asks the server why a report was refused with 409 (claim ended) and stops for that reason", async () => {
+    const { report, finished } = await attempt("claim-ended", { cancel: true });
+    expect(report.outcome).toBe("canceled");
+    expect(finished).toEqual([{ runId: "claim-ended", attempt: 1, outcome: "canceled" }]);
+  });
+
+  it.each(deaths as Death[])(`fails the attempt (to be retried) when its ${side} dies: %s`, async (runId, reason) => {
+    const { report, finished, started } = await attempt(runId);
+    expect(report.outcome).toBe("failed");
+    expect(report.message).toMatch(reason);
+    expect(finished).toEqual([{ runId, attempt: 1, outcome: "failed", error: report.message, retryable: true }]);
+    expect(started.every((one) => one.exited)).toBe(true);
+  });
+
+  it(`hands a run back on shutdown and leaves no ${side} behind, whether it stops or is ended`, async () => {
+    for (const runId of ["honours-stop", "ignores-stop"]) {
+      const shutdown = new AbortController();
+      const { host, started } = scripted();
+      const server = recordingServer();
+      const ended = runAttempt(claimOf(runId), {
+        api: server.api,
+        leaseSeconds: 30,
+        claimedAt: Date.now(),
+        shutdown: shutdown.signal,
+        stopGraceMs: 300,
+        settings: { maxMemoryBytes: 2 ** 30 },
+        host,
+        log: () => {},
+      });
+      // Stop once the run is in its training step (its progress reached the heartbeat).
+      await waitFor(() => server.beats.some((progress) => progress?.stage === "train"));
+      shutdown.abort();
+      const report = await ended;
+      expect(report, runId).toEqual({ runId, attempt: 1, outcome: "released", reported: true });
+      expect(started.map((one) => one.exited)).toEqual([true]);
+    }
+  });
+
+  it(`applies the ${side}'s progress to the worker's board in the order it was written, then ends the ${side}`, async () => {
+    const { host, started } = scripted();
+    const written: unknown[] = [];
+    const execution = host({
+      api: recordingServer().api,
+      run: claimOf("succeeds").run,
+      signal: new AbortController().signal,
+      progress: {
+        set: (progress) => written.push(progress.stage),
+        resumedAt: (epoch) => written.push(`resumed at ${epoch}`),
+      },
+      settings: { maxMemoryBytes: 2 ** 30 },
+      log: () => {},
+    });
+    await execution.done;
+    await execution.dispose();
+    expect(written).toEqual(["load", "train", "resumed at 2", "export"]);
+    expect(started.map((one) => one.exited)).toEqual([true]);
+  });
+
+  it(`lets the worker go on claiming and running runs after each ${side} dies`, async () => {
+    const { host, started } = scripted();
+    const claims = [...deaths.map(([runId]) => runId), "succeeds"];
+    const server = recordingServer({ claims });
+    const shutdown = new AbortController();
+    const loop = claimLoop({
+      api: server.api,
+      workerName: "w",
+      concurrency: 2,
+      leaseSeconds: 30,
+      pollSeconds: 0.1,
+      maxPollSeconds: 0.1,
+      signal: shutdown.signal,
+      settings: { maxMemoryBytes: 2 ** 28 },
+      host,
+      log: () => {},
+    });
+    await waitFor(() => server.finished.length === claims.length);
+    shutdown.abort();
+    const reports = await loop;
+    expect(Object.fromEntries(reports.map((report) => [report.runId, report.outcome]))).toEqual({
+      ...Object.fromEntries(deaths.map(([runId]) => [runId, "failed"])),
+      succeeds: "succeeded",
+    });
+    expect(started).toHaveLength(claims.length);
+    expect(started.every((one) => one.exited)).toBe(true);
+  });
+});
+
+/** Polls until `check` holds; the deadline only bounds a failure. */
+async function waitFor(check: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
