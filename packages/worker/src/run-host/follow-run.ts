@@ -1,4 +1,5 @@
 import type { RunStage } from "@deadweight/protocol";
+import type { RunStop } from "../pipeline/run-stop.js";
 import type { StageContext } from "../pipeline/stage-context.js";
 import { StageFailure } from "../pipeline/stage-failure.js";
 import { rebuildRunError } from "./run-error-transfer.js";
@@ -12,17 +13,22 @@ export interface FollowedRun {
   readonly onMessage: (message: FromRun) => void;
   /** The run's side ended before its run did, for this reason ("ended (exit code 3) before the run did"). */
   readonly died: (reason: string) => void;
-  /** What the run's side said crashed it, if it said so before it died. */
-  readonly crashMessage: () => string | undefined;
 }
 
-/** Follows a run in a thread or process of its own; `side` names it in the attempt's error ("thread", "process"). */
-export function followRun(context: StageContext, side: "thread" | "process"): FollowedRun {
+/**
+ * Follows a run in a thread or process of its own; `side` names it in the attempt's error
+ * ("thread", "process"). `stop` passes the attempt's stop (cancel, shutdown, lease lost) to the
+ * run's side, once when it comes (at once if it already came), until the run is done.
+ */
+export function followRun(
+  context: StageContext,
+  side: "thread" | "process",
+  stop: (reason: RunStop) => void,
+): FollowedRun {
   let ended = false;
   let lastStage: RunStage | undefined;
-  let crashMessage: string | undefined;
   let settle: { resolve: () => void; reject: (error: unknown) => void } | undefined;
-  const done = new Promise<void>((resolve, reject) => {
+  const settled = new Promise<void>((resolve, reject) => {
     settle = { resolve, reject };
   });
   const end = (error?: unknown) => {
@@ -31,8 +37,11 @@ export function followRun(context: StageContext, side: "thread" | "process"): Fo
     if (error === undefined) settle?.resolve();
     else settle?.reject(error);
   };
+  const onStop = () => stop(context.signal.reason);
+  context.signal.addEventListener("abort", onStop, { once: true });
+  if (context.signal.aborted) onStop();
   return {
-    done,
+    done: settled.finally(() => context.signal.removeEventListener("abort", onStop)),
     onMessage: (message) => {
       if (ended) return;
       if (message.type === "progress") {
@@ -42,8 +51,6 @@ export function followRun(context: StageContext, side: "thread" | "process"): Fo
         context.progress.resumedAt(message.epoch);
       } else if (message.type === "log") {
         context.log(message.line);
-      } else if (message.type === "crashed") {
-        crashMessage = message.message;
       } else if (message.type === "end") {
         end(message.error === undefined ? undefined : rebuildRunError(message.error));
       }
@@ -53,6 +60,5 @@ export function followRun(context: StageContext, side: "thread" | "process"): Fo
       // Said with the stage it was in, as a failure inside the pipeline is.
       end(lastStage === undefined ? error : new StageFailure(lastStage, error));
     },
-    crashMessage: () => crashMessage,
   };
 }

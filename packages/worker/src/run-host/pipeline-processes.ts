@@ -51,40 +51,49 @@ function runInProcess(
   } catch (error) {
     return { done: Promise.reject(error), dispose: async () => {} };
   }
-  const run = followRun(context, "process");
   let stderrTail = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     process.stderr.write(chunk);
     stderrTail = (stderrTail + chunk.toString("utf8")).slice(-STDERR_TAIL_BYTES);
   });
   let exited = false;
-  const exit = new Promise<void>((resolve) =>
-    child.once("exit", (code, signal) => {
-      exited = true;
-      run.died(deathOf(code, signal, run.crashMessage(), stderrTail, heapMib));
-      resolve();
-    }),
-  );
   const send = (message: ToRun) => {
     if (!exited && child.connected) child.send(message);
   };
-  // Messages sent before the process listens would be lost: it says "ready" first.
+  // Messages sent before the process listens would be lost: it says "ready" first, and a stop that
+  // comes before then goes with the run.
   let ready = false;
-  const onStop = () => {
-    if (ready) send({ type: "stop", stop: context.signal.reason });
-  };
-  child.on("message", (message: FromRun) => {
-    if (message.type !== "ready") return run.onMessage(message);
-    ready = true;
-    send({ type: "start", data: { connection: options.connection, run: context.run, settings: context.settings } });
-    if (context.signal.aborted) onStop();
+  const run = followRun(context, "process", (stop) => {
+    if (ready) send({ type: "stop", stop });
   });
-  // The process could not be started at all (no such entry, too many processes).
-  child.once("error", (error) => run.died(`could not start: ${error.message}`));
-  const done = run.done.finally(() => context.signal.removeEventListener("abort", onStop));
-  context.signal.addEventListener("abort", onStop, { once: true });
+  let crashMessage: string | undefined;
+  const exit = new Promise<void>((resolve) => {
+    child.once("exit", (code, signal) => {
+      exited = true;
+      run.died(deathOf(code, signal, crashMessage, stderrTail, heapMib));
+      resolve();
+    });
+    // The process could not be started at all (no such entry, too many processes): no 'exit' comes.
+    child.once("error", (error) => {
+      if (child.pid !== undefined) return;
+      exited = true;
+      run.died(`could not start: ${error.message}`);
+      resolve();
+    });
+  });
+  child.on("message", (message: FromRun) => {
+    if (message.type === "crashed") {
+      crashMessage = message.message;
+    } else if (message.type === "ready") {
+      ready = true;
+      send({ type: "start", data: { connection: options.connection, run: context.run, settings: context.settings } });
+      if (context.signal.aborted) send({ type: "stop", stop: context.signal.reason });
+    } else {
+      run.onMessage(message);
+    }
+  });
   return {
-    done,
+    done: run.done,
     dispose: async () => {
       if (!exited) child.kill("SIGKILL");
       await exit;

@@ -54,7 +54,6 @@ function runInThread(
   } catch (error) {
     return { done: Promise.reject(error), dispose: async () => {} };
   }
-  const run = followRun(context, "thread");
   let exited = false;
   const exit = new Promise<number>((resolve) =>
     thread.once("exit", (code) => {
@@ -62,18 +61,15 @@ function runInThread(
       resolve(code);
     }),
   );
-  const onStop = () => {
-    if (!exited) thread.postMessage({ type: "stop", stop: context.signal.reason } satisfies ToRun);
-  };
+  const run = followRun(context, "thread", (stop) => {
+    if (!exited) thread.postMessage({ type: "stop", stop } satisfies ToRun);
+  });
   thread.on("message", (message: FromRun) => run.onMessage(message));
   // An uncaught error in the thread, or its heap limit reached (ERR_WORKER_OUT_OF_MEMORY); 'exit' follows.
   thread.once("error", (error) => run.died(`crashed: ${error.message}`));
   void exit.then((code) => run.died(`ended (exit code ${code}) before the run did`));
-  const done = run.done.finally(() => context.signal.removeEventListener("abort", onStop));
-  context.signal.addEventListener("abort", onStop, { once: true });
-  if (context.signal.aborted) onStop();
   return {
-    done,
+    done: run.done,
     dispose: async () => {
       if (!exited) await thread.terminate();
       await exit;

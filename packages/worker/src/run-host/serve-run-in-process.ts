@@ -2,7 +2,7 @@ import type { FromRun, RunStartData, ToRun } from "./run-host-protocol.js";
 import { type RunPipeline, serveRun } from "./serve-run.js";
 
 /** The exit code of a run's process that ended on an error nothing caught (said in a "crashed" message first). */
-export const CRASHED_EXIT_CODE = 70;
+const CRASHED_EXIT_CODE = 70;
 
 /**
  * The child-process side of a run: says it is ready, runs `pipeline` on the run in the worker's
