@@ -207,6 +207,15 @@ async function untilPolling(worker: ChildProcess): Promise<void> {
   });
 }
 
+/** Counts the worker's log lines that match `pattern` from now on; the returned function reads the count. */
+function countLogLines(worker: ChildProcess, pattern: RegExp): () => number {
+  let count = 0;
+  createInterface({ input: worker.stderr as NodeJS.ReadableStream }).on("line", (line) => {
+    if (pattern.test(line)) count++;
+  });
+  return () => count;
+}
+
 async function stopWorkers(workers: ChildProcess[]): Promise<void> {
   await Promise.all(
     workers.map(
@@ -439,11 +448,15 @@ const CONCURRENCY_RUNS = 8;
 
 // 5. One worker, the same runs at --concurrency 1 and 2: what a thread per run buys on this machine's cores.
 async function concurrencySpeedUp() {
-  const byConcurrency: Record<string, { seconds: number; failed: number; medianRunSeconds: number }> = {};
+  const byConcurrency: Record<
+    string,
+    { seconds: number; failed: number; medianRunSeconds: number; runsInAWarmThread: number }
+  > = {};
   for (const concurrency of [1, 2]) {
     const { served, stop } = await startServer(`concurrency-${concurrency}`);
     const worker = spawnWorker(served, `concurrency-${concurrency}`, ["--concurrency", String(concurrency)]);
     await untilPolling(worker);
+    const warmRuns = countLogLines(worker, /: in a warm (thread|process) \(/);
     const runs = await waitUntilFinished(served, await queueRuns(served, CONCURRENCY_RUNS, CONCURRENCY_RUN));
     await stopWorkers([worker]);
     await stop();
@@ -455,6 +468,8 @@ async function concurrencySpeedUp() {
       medianRunSeconds: round(
         median(runs.map((run) => seconds(run.startedAt as unknown as string, run.finishedAt as unknown as string))),
       ),
+      // Runs that ran in the thread an earlier run completed in (--keep-warm): all but the first `concurrency`.
+      runsInAWarmThread: warmRuns(),
     };
   }
   const one = byConcurrency["concurrency 1"]!.seconds;

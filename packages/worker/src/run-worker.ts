@@ -11,6 +11,7 @@ import { defaultMaxMemoryBytes, type RunSettings } from "./pipeline/run-settings
 import { pipelineProcesses } from "./run-host/pipeline-processes.js";
 import { pipelineThreads } from "./run-host/pipeline-threads.js";
 import { bundleRunPipeline, type RunPipelineBundle } from "./run-host/run-bundle.js";
+import { DEFAULT_KEEP_WARM_MS } from "./run-host/warm-run-host.js";
 
 export interface WorkerOptions {
   /**
@@ -72,6 +73,11 @@ export interface WorkerOptions {
    * per run; "this-thread", all in this thread on one backend (tests with `api`).
    */
   readonly runIn?: RunIsolation | "this-thread";
+  /**
+   * How long a run's thread or process whose run completed waits, warm, for the next run (default
+   * 10 s); 0: a fresh one for every run.
+   */
+  readonly keepWarmSeconds?: number;
   /** Replaces the HTTP client (tests; with runIn "this-thread", since a run's thread or process builds its own). */
   readonly api?: WorkerApi;
 }
@@ -119,6 +125,10 @@ export async function runWorker(options: WorkerOptions): Promise<AttemptReport[]
   };
   const leaseSeconds = options.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
   if (!(leaseSeconds >= 1)) throw new RangeError(`leaseSeconds must be at least 1, got ${leaseSeconds}`);
+  const keepWarmSeconds = options.keepWarmSeconds ?? DEFAULT_KEEP_WARM_MS / 1000;
+  if (!(Number.isFinite(keepWarmSeconds) && keepWarmSeconds >= 0)) {
+    throw new RangeError(`keepWarmSeconds must be 0 or more, got ${keepWarmSeconds}`);
+  }
   const log = options.log ?? ((line: string) => console.error(line));
   const workerName = options.workerName ?? `${hostname()}-${process.pid}`;
   const runIn = options.runIn ?? "worker-thread";
@@ -140,14 +150,13 @@ export async function runWorker(options: WorkerOptions): Promise<AttemptReport[]
   const host =
     bundle === undefined
       ? inThisThread
-      : (runIn === "child-process" ? pipelineProcesses : pipelineThreads)({
-          connection,
-          pipelineModule: bundle.module,
-        });
+      : runIn === "child-process"
+        ? pipelineProcesses({ connection, pipelineModule: bundle.module, keepWarmMs: keepWarmSeconds * 1000 })
+        : pipelineThreads({ connection, pipelineModule: bundle.module, keepWarmMs: keepWarmSeconds * 1000 });
   const [first, ...others] = serverUrls;
   const failover = others.length === 0 ? "" : `; then ${others.join(", ")} if it stops answering`;
   log(
-    `worker ${workerName}: polling ${first} for runs (concurrency ${concurrency}${runIn === "child-process" ? ", a process per run" : runIn === "worker-thread" ? ", a thread per run" : ""}, up to ${threadsPerRun} thread${threadsPerRun === 1 ? "" : "s"} per run, lease ${leaseSeconds} s, up to ${mebibytes(settings.maxMemoryBytes)} MiB per run${failover})`,
+    `worker ${workerName}: polling ${first} for runs (concurrency ${concurrency}${whereRunsExecute(runIn, keepWarmSeconds)}, up to ${threadsPerRun} thread${threadsPerRun === 1 ? "" : "s"} per run, lease ${leaseSeconds} s, up to ${mebibytes(settings.maxMemoryBytes)} MiB per run${failover})`,
   );
   log(`worker ${workerName}: reads dataset paths only inside ${datasets.dataRoots.join(", ")}`);
   let reports: AttemptReport[];
@@ -167,10 +176,20 @@ export async function runWorker(options: WorkerOptions): Promise<AttemptReport[]
       ...(options.stopGraceMs === undefined ? {} : { stopGraceMs: options.stopGraceMs }),
     });
   } finally {
+    await host.close();
     await bundle?.dispose();
   }
   log(`worker ${workerName}: stopped after ${reports.length} attempt(s)`);
   return reports;
+}
+
+/** The polling line's words on where runs execute (", a thread per run, kept warm 10 s for the next"). */
+function whereRunsExecute(runIn: RunIsolation | "this-thread", keepWarmSeconds: number): string {
+  if (runIn === "this-thread") return "";
+  const side = runIn === "child-process" ? "process" : "thread";
+  return keepWarmSeconds > 0
+    ? `, a ${side} per run, kept warm ${keepWarmSeconds} s for the next`
+    : `, a ${side} per run`;
 }
 
 function mebibytes(bytes: number): number {

@@ -26,11 +26,12 @@ interface ScriptedHost {
   readonly started: Started[];
 }
 
-function scriptedThreads(): ScriptedHost {
+function scriptedThreads(keepWarmMs?: number): ScriptedHost {
   const started: Started[] = [];
   const host = pipelineThreads({
     connection: CONNECTION,
     pipelineModule: PIPELINE_MODULE,
+    ...(keepWarmMs === undefined ? {} : { keepWarmMs }),
     startThread: (_entry, options) => {
       const worker = new Worker(SCRIPTED_ENTRY, options);
       const thread: Started = { exited: false, heapLimitMb: options.resourceLimits?.maxOldGenerationSizeMb };
@@ -44,11 +45,12 @@ function scriptedThreads(): ScriptedHost {
   return { host, started };
 }
 
-function scriptedProcesses(): ScriptedHost {
+function scriptedProcesses(keepWarmMs?: number): ScriptedHost {
   const started: Started[] = [];
   const host = pipelineProcesses({
     connection: CONNECTION,
     pipelineModule: PIPELINE_MODULE,
+    ...(keepWarmMs === undefined ? {} : { keepWarmMs }),
     startProcess: (_entry, args, options) => {
       const child = fork(SCRIPTED_ENTRY, [...args], options);
       const heapFlag = options.execArgv?.find((flag) => flag.startsWith("--max-old-space-size="));
@@ -111,7 +113,11 @@ function memoryOf(runId: string): number {
 type Death = readonly [runId: string, reason: string | RegExp];
 
 /** What each host says when its run's side dies: a thread's error, or a process's exit. */
-const HOSTS: readonly { side: "thread" | "process"; scripted: () => ScriptedHost; deaths: readonly Death[] }[] = [
+const HOSTS: readonly {
+  side: "thread" | "process";
+  scripted: (keepWarmMs?: number) => ScriptedHost;
+  deaths: readonly Death[];
+}[] = [
   {
     side: "thread",
     scripted: scriptedThreads,
@@ -138,25 +144,10 @@ const HOSTS: readonly { side: "thread" | "process"; scripted: () => ScriptedHost
 ];
 
 describe.each(HOSTS)("a run in its own $side", ({ side, scripted, deaths }) => {
-  async function attempt(runId: string, options: { readonly cancel?: boolean; readonly shutdown?: AbortSignal } = {}) {
-    const { host, started } = scripted();
-    const server = recordingServer(options);
-    const log: string[] = [];
-    const report = await runAttempt(claimOf(runId), {
-      api: server.api,
-      leaseSeconds: 30,
-      claimedAt: Date.now(),
-      shutdown: options.shutdown ?? new AbortController().signal,
-      stopGraceMs: 300,
-      settings: { maxMemoryBytes: memoryOf(runId) },
-      host,
-      log: (line) => log.push(line),
-    });
-    return { report, started, log, ...server };
-  }
+  const attempt = (runId: string, options: AttemptOptions = {}) => attemptOn(options.on ?? scripted(), runId, options);
 
   it(`carries the ${side}'s progress and log lines to the heartbeat and the log, reports success, and ends the ${side}`, async () => {
-    const { report, started, log, beats, finished } = await attempt("succeeds");
+    const { report, started, log, beats, finished, host } = await attempt("succeeds");
     expect(report).toEqual({ runId: "succeeds", attempt: 1, outcome: "succeeded", reported: true });
     expect(finished).toEqual([{ runId: "succeeds", attempt: 1, outcome: "succeeded" }]);
     expect(log).toContain("run succeeds: loaded");
@@ -166,6 +157,9 @@ describe.each(HOSTS)("a run in its own $side", ({ side, scripted, deaths }) => {
       { epoch: 1, batch: 3, loss: 0.5, accuracy: 0.75 },
     ]);
     expect(started).toHaveLength(1);
+    // A side whose run completed waits, warm, for the next run until the host closes.
+    expect(started[0]?.exited).toBe(false);
+    await host.close();
     expect(started[0]?.exited).toBe(true);
     // The run's share of --max-memory bounds the JavaScript heap of its thread or process.
     expect(started[0]?.heapLimitMb).toBe(1024);
@@ -227,7 +221,7 @@ describe.each(HOSTS)("a run in its own $side", ({ side, scripted, deaths }) => {
   it(`applies the ${side}'s progress to the worker's board in the order it was written, then ends the ${side}`, async () => {
     const { host, started } = scripted();
     const written: unknown[] = [];
-    const execution = host({
+    const execution = host.start({
       api: recordingServer().api,
       run: claimOf("succeeds").run,
       signal: new AbortController().signal,
@@ -240,6 +234,7 @@ describe.each(HOSTS)("a run in its own $side", ({ side, scripted, deaths }) => {
     });
     await execution.done;
     await execution.dispose();
+    await host.close();
     expect(written).toEqual(["load", "train", "resumed at 2", "export"]);
     expect(started.map((one) => one.exited)).toEqual([true]);
   });
@@ -264,6 +259,7 @@ describe.each(HOSTS)("a run in its own $side", ({ side, scripted, deaths }) => {
     await waitFor(() => server.finished.length === claims.length);
     shutdown.abort();
     const reports = await loop;
+    await host.close();
     expect(Object.fromEntries(reports.map((report) => [report.runId, report.outcome]))).toEqual({
       ...Object.fromEntries(deaths.map(([runId]) => [runId, "failed"])),
       succeeds: "succeeded",
@@ -272,6 +268,85 @@ describe.each(HOSTS)("a run in its own $side", ({ side, scripted, deaths }) => {
     expect(started.every((one) => one.exited)).toBe(true);
   });
 });
+
+describe.each(HOSTS)("a worker's warm run $side", ({ side, scripted }) => {
+  it(`runs the next run in the ${side} its last run completed in, and ends that ${side} once it waited keepWarmMs`, async () => {
+    const on = scripted(300);
+    const first = await attemptOn(on, "succeeds");
+    const second = await attemptOn(on, "succeeds");
+    expect([first.report.outcome, second.report.outcome]).toEqual(["succeeded", "succeeded"]);
+    expect(on.started).toHaveLength(1);
+    expect(second.log).toContain(`run succeeds: in a warm ${side} (1 run(s) before it)`);
+    await waitFor(() => on.started[0]?.exited === true);
+    // The pool let it go: the next run starts a thread of its own.
+    await attemptOn(on, "succeeds");
+    expect(on.started).toHaveLength(2);
+    await on.host.close();
+    expect(on.started.map((one) => one.exited)).toEqual([true, true]);
+  });
+
+  it(`ends a ${side} with its attempt when the run failed or was stopped, and gives the next run a fresh one`, async () => {
+    const on = scripted(60_000);
+    for (const [runId, options] of [
+      ["invalid-dataset", {}],
+      ["claim-ended", { cancel: true }],
+      ["honours-stop", { cancel: true }],
+    ] as const) {
+      const { report, started } = await attemptOn(on, runId, options);
+      expect(report.outcome, runId).not.toBe("succeeded");
+      expect(started.at(-1)?.exited, runId).toBe(true);
+    }
+    await attemptOn(on, "succeeds");
+    expect(on.started).toHaveLength(4);
+    await on.host.close();
+    expect(on.started.every((one) => one.exited)).toBe(true);
+  });
+
+  it(`gives every run a fresh ${side} with keepWarmMs 0`, async () => {
+    const on = scripted(0);
+    for (let run = 0; run < 2; run++) {
+      const { report } = await attemptOn(on, "succeeds");
+      expect(report.outcome).toBe("succeeded");
+      expect(on.started.map((one) => one.exited)).toEqual(Array(run + 1).fill(true));
+    }
+  });
+
+  it(`drops a warm ${side} that crashes while it waits, and runs the next run in a fresh one`, async () => {
+    const on = scripted(60_000);
+    const { report } = await attemptOn(on, "succeeds-then-crashes");
+    expect(report.outcome).toBe("succeeded");
+    await waitFor(() => on.started[0]?.exited === true);
+    const next = await attemptOn(on, "succeeds");
+    expect(next.report.outcome).toBe("succeeded");
+    expect(on.started).toHaveLength(2);
+    await on.host.close();
+    expect(on.started[1]?.exited).toBe(true);
+  });
+});
+
+interface AttemptOptions {
+  readonly cancel?: boolean;
+  readonly shutdown?: AbortSignal;
+  /** The host to run on (a new one when absent). */
+  readonly on?: ScriptedHost;
+}
+
+/** One attempt of the scripted run `runId` on `on`, with a server that records what the worker reported. */
+async function attemptOn(on: ScriptedHost, runId: string, options: AttemptOptions = {}) {
+  const server = recordingServer(options);
+  const log: string[] = [];
+  const report = await runAttempt(claimOf(runId), {
+    api: server.api,
+    leaseSeconds: 30,
+    claimedAt: Date.now(),
+    shutdown: options.shutdown ?? new AbortController().signal,
+    stopGraceMs: 300,
+    settings: { maxMemoryBytes: memoryOf(runId) },
+    host: on.host,
+    log: (line) => log.push(line),
+  });
+  return { report, log, ...on, ...server };
+}
 
 /** Polls until `check` holds; the deadline only bounds a failure. */
 async function waitFor(check: () => boolean, timeoutMs = 30_000): Promise<void> {

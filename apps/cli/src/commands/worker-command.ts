@@ -23,6 +23,7 @@ export async function workerCommand(
     token: args.connection.token,
     concurrency: args.concurrency,
     runIn: args.isolation,
+    ...(args.keepWarmSeconds === undefined ? {} : { keepWarmSeconds: args.keepWarmSeconds }),
     ...(args.threadsPerRun === undefined ? {} : { threadsPerRun: args.threadsPerRun }),
     ...(args.maxMemoryBytes === undefined ? {} : { maxMemoryBytes: args.maxMemoryBytes }),
     ...(args.workerName === undefined ? {} : { workerName: args.workerName }),

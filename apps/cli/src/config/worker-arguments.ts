@@ -33,7 +33,9 @@ ${WORKER_SERVER_USAGE}
                                 (about one per core; each one's memory is --max-memory / n)
   --isolate thread|process      what each run executes in: a worker thread, or a child  (default thread)
                                 process, whose native fault (a crash in OpenBLAS) fails only that run
-                                (~0.2 s more start and ~0.75 s more CPU per run)
+                                (~0.2 s more start and more CPU when a run gets a fresh process)
+  --keep-warm <seconds>         how long a thread or process whose run completed waits  (default 10; 0 = a fresh one per run)
+                                for the next run, its backend loaded and code compiled
   --threads <n>                 most threads (cores) one run may use                    (default cores / concurrency)
                                 (a run uses its experiment's "threads", at most n)
   --max-memory <size>           memory this worker's runs may take together, e.g. 8GiB  (default 80% of the machine's)
@@ -54,6 +56,8 @@ export interface WorkerArguments {
   readonly connection: WorkerConnection | null;
   readonly concurrency: number;
   readonly isolation: RunIsolation;
+  /** Undefined: the worker's default (10 s). */
+  readonly keepWarmSeconds: number | undefined;
   /** Undefined: the machine's cores divided by concurrency. */
   readonly threadsPerRun: number | undefined;
   /** Undefined: 80% of the machine's memory. */
@@ -78,6 +82,7 @@ export function parseWorkerArguments(argv: readonly string[], env: Pick<CliEnv, 
       help: { type: "boolean", short: "h" },
       concurrency: { type: "string" },
       isolate: { type: "string" },
+      "keep-warm": { type: "string" },
       threads: { type: "string" },
       "max-memory": { type: "string" },
       name: { type: "string" },
@@ -105,6 +110,7 @@ export function parseWorkerArguments(argv: readonly string[], env: Pick<CliEnv, 
     connection: help ? null : workerConnectionOf({ server: text("server"), token: text("token") }, env),
     concurrency: positiveInteger("--concurrency", text("concurrency")) ?? 1,
     isolation: isolationOf(text("isolate")),
+    keepWarmSeconds: keepWarmSecondsOf(text("keep-warm")),
     threadsPerRun: positiveInteger("--threads", text("threads")),
     maxMemoryBytes: memorySize("--max-memory", text("max-memory")),
     workerName: name?.trim(),
@@ -121,6 +127,18 @@ function isolationOf(value: string | undefined): RunIsolation {
   if (value === undefined || value === "thread") return "worker-thread";
   if (value === "process") return "child-process";
   throw new ConfigError(`--isolate: "${value}" is not thread or process`);
+}
+
+/** --keep-warm: 0 (a fresh thread or process per run) up to an hour. */
+function keepWarmSecondsOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (value.trim() === "" || !Number.isFinite(seconds) || seconds < 0 || seconds > 3600) {
+    throw new ConfigError(
+      `--keep-warm: "${value}" must be a number of seconds from 0 to 3600 (0: a fresh thread or process for every run)`,
+    );
+  }
+  return seconds;
 }
 
 /** Each --data-root as an absolute path; a folder that does not exist is a mistake said now, not at the first run. */

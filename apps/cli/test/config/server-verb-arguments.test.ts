@@ -65,6 +65,17 @@ describe("parseWorkerArguments", () => {
     );
   });
 
+  it("takes --keep-warm seconds (0: a fresh thread or process per run) and refuses anything else", () => {
+    expect(parseWorkerArguments([...SERVER, "--keep-warm", "0"], NO_ENV).keepWarmSeconds).toBe(0);
+    expect(parseWorkerArguments([...SERVER, "--keep-warm", "2.5"], NO_ENV).keepWarmSeconds).toBe(2.5);
+    expect(parseWorkerArguments(SERVER, NO_ENV).keepWarmSeconds).toBeUndefined();
+    for (const value of ["-1", "forever", "", "3601"]) {
+      expect(refusal(() => parseWorkerArguments([...SERVER, `--keep-warm=${value}`], NO_ENV))).toBe(
+        `--keep-warm: "${value}" must be a number of seconds from 0 to 3600 (0: a fresh thread or process for every run)`,
+      );
+    }
+  });
+
   it("takes --checkpoint-minutes (0: every epoch) and refuses a negative or non-numeric one", () => {
     expect(parseWorkerArguments([...SERVER, "--checkpoint-minutes", "0"], NO_ENV).checkpointMinutes).toBe(0);
     expect(parseWorkerArguments([...SERVER, "--checkpoint-minutes", "2.5"], NO_ENV).checkpointMinutes).toBe(2.5);

@@ -21,7 +21,7 @@ export interface AttemptOptions {
    */
   readonly stopGraceMs?: number;
   readonly settings: RunSettings;
-  /** Where the pipeline runs: a child process of its own (pipelineProcesses), or this thread (inThisThread, tests). */
+  /** Where the pipeline runs: a thread of its own (pipelineThreads), a child process (pipelineProcesses), or this thread (inThisThread, tests). */
   readonly host: PipelineHost;
   readonly log: (line: string) => void;
 }
@@ -75,7 +75,7 @@ export async function runAttempt(claim: Claim, options: AttemptOptions): Promise
   let outcome: RunOutcome | { readonly outcome: "lease-lost"; readonly message: string };
   let execution: PipelineExecution | undefined;
   try {
-    execution = options.host({ api, run, signal: controller.signal, progress, settings: options.settings, log });
+    execution = options.host.start({ api, run, signal: controller.signal, progress, settings: options.settings, log });
     const pipeline = execution.done.then(
       () => (controller.signal.aborted ? stopOutcome(controller.signal.reason) : ({ outcome: "succeeded" } as const)),
       async (error: unknown) => {

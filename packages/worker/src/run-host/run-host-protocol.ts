@@ -5,13 +5,13 @@ import type { RunStop } from "../pipeline/run-stop.js";
 import type { TransferredRunError } from "./run-error-transfer.js";
 
 /**
- * The messages between a worker and the thread or child process that runs one of its runs'
- * pipeline (a MessagePort, or Node's IPC channel: both structured clone). The worker keeps the
+ * The messages between a worker and a thread or child process that runs its runs' pipelines, one
+ * run at a time (a MessagePort, or Node's IPC channel: both structured clone). The worker keeps the
  * claim (heartbeats, cancel, release, the finish report); the run's side loads, trains and reports
- * stages, results and artifacts over its own HTTP client.
+ * stages, results and artifacts over its own HTTP client, then waits for the next run.
  */
 
-/** What a run's thread or process runs: plain data (a thread's workerData, a process's "start" message). */
+/** The run a thread or process is to run next: plain data, in a "start" message. */
 export interface RunStartData {
   /** Where the run's own HTTP client reaches the platform; the token is never logged. */
   readonly connection: WorkerConnection;
@@ -19,7 +19,7 @@ export interface RunStartData {
   readonly settings: RunSettings;
 }
 
-/** The worker to the run's side: the run (to a process), then perhaps stop, for this reason (its abort signal carries it). */
+/** The worker to the run's side: a run, then perhaps stop, for this reason (its abort signal carries it); then the next run. */
 export type ToRun =
   | { readonly type: "start"; readonly data: RunStartData }
   | { readonly type: "stop"; readonly stop: RunStop };
@@ -35,5 +35,5 @@ export type FromRun =
   | { readonly type: "log"; readonly line: string }
   /** An error nothing caught in a process (outside the pipeline's own promise): it exits after sending it. */
   | { readonly type: "crashed"; readonly message: string }
-  /** The pipeline's end: completed, or what it threw. The last message of a run's side. */
+  /** The pipeline's end: completed, or what it threw. The last message of a run. */
   | { readonly type: "end"; readonly error?: TransferredRunError };

@@ -1,8 +1,9 @@
 import { isMainThread } from "node:worker_threads";
 import { runPipeline } from "../pipeline/run-pipeline.js";
-import { serveRunInThisProcess } from "./serve-run-in-process.js";
-import { serveRunInThisThread } from "./serve-run-in-thread.js";
+import { serveRunsInThisProcess } from "./serve-run-in-process.js";
+import { serveRunsInThisThread } from "./serve-run-in-thread.js";
 
 // The module a run's thread or process executes (bundled by run-bundle.ts, loaded by
 // run-thread-entry.mjs or run-process-entry.mjs): the real pipeline.
-await (isMainThread ? serveRunInThisProcess(runPipeline) : serveRunInThisThread(runPipeline));
+if (isMainThread) serveRunsInThisProcess(runPipeline);
+else serveRunsInThisThread(runPipeline);

@@ -1,29 +1,25 @@
-import { isMainThread, parentPort, workerData } from "node:worker_threads";
-import type { RunStartData, ToRun } from "./run-host-protocol.js";
-import { type RunPipeline, serveRun } from "./serve-run.js";
+import { isMainThread, parentPort } from "node:worker_threads";
+import type { ToRun } from "./run-host-protocol.js";
+import { type RunPipeline, serveRuns } from "./serve-run.js";
 
-/** A run's thread's workerData: the run, and the module the thread imported to run it. */
-export interface RunThreadData extends RunStartData {
+/** A run's thread's workerData: the module the thread imported to run its runs. */
+export interface RunThreadData {
   /** The URL of the worker's bundle of run-main.ts. */
   readonly pipelineModule: string;
 }
 
 /**
- * The thread side of a run: runs `pipeline` on the run in workerData, stops when the worker says
- * so, and ends with one "end" message.
+ * The thread side of runs: runs `pipeline` on each run the worker sends, one at a time
+ * (serveRuns), until the worker ends the thread. Messages the worker sent before the thread
+ * listened wait in its port.
  */
-export async function serveRunInThisThread(pipeline: RunPipeline): Promise<void> {
+export function serveRunsInThisThread(pipeline: RunPipeline): void {
   const port = parentPort;
   if (isMainThread || port === null)
-    throw new Error("serveRunInThisThread runs in a worker thread started by pipelineThreads");
-  const controller = new AbortController();
-  port.on("message", (message: ToRun) => {
-    if (message.type === "stop" && !controller.signal.aborted) controller.abort(message.stop);
-  });
-  const end = await serveRun(pipeline, workerData as RunThreadData, controller.signal, (message) =>
-    port.postMessage(message),
+    throw new Error("serveRunsInThisThread runs in a worker thread started by pipelineThreads");
+  serveRuns(
+    pipeline,
+    (message) => port.postMessage(message),
+    (receive) => port.on("message", (message: ToRun) => receive(message)),
   );
-  port.postMessage(end);
-  // Nothing more will come from the worker: the thread may end once its last sockets close.
-  port.close();
 }

@@ -128,6 +128,12 @@ export function finishedRun(platform: TestPlatform, runId: string, timeoutMs = 9
   );
 }
 
+/** The sha256 of a run's stored artifact `name` (models/base/weights.bin, stats.json); undefined while there is none. */
+export async function artifactSha(platform: TestPlatform, runId: string, name: string): Promise<string | undefined> {
+  const artifacts = await platform.owner.artifact.list({ runId, limit: 100 });
+  return artifacts.items.find((artifact) => artifact.name === name)?.sha256;
+}
+
 /**
  * A CSV of `rows` samples with `features` numeric columns and an integer label (0..classes-1) last:
  * Gaussian-ish blobs around a class centre, drawn with a seeded generator so every test sees the same file.

@@ -3,6 +3,7 @@ import { TRAINING_CHECKPOINT_NAME } from "@deadweight/protocol";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runDeadweightAsync } from "../run-deadweight.js";
 import {
+  artifactSha,
   finishedRun,
   type SpawnedWorker,
   spawnWorker,
@@ -56,9 +57,8 @@ function waitUntilDone(runId: string) {
   return finishedRun(platform, runId, 180_000);
 }
 
-async function baseWeightsSha(runId: string): Promise<string | undefined> {
-  const artifacts = await platform.owner.artifact.list({ runId, limit: 100 });
-  return artifacts.items.find((artifact) => artifact.name === "models/base/weights.bin")?.sha256;
+function baseWeightsSha(runId: string): Promise<string | undefined> {
+  return artifactSha(platform, runId, "models/base/weights.bin");
 }
 
 beforeAll(async () => {

@@ -1,0 +1,57 @@
+import type { Worker, WorkerOptions } from "node:worker_threads";
+import type { FromRun } from "./run-host-protocol.js";
+import type { RunSide, RunSideListener } from "./run-side.js";
+import type { RunThreadData } from "./serve-run-in-thread.js";
+
+const RUN_THREAD_ENTRY = new URL("./run-thread-entry.mjs", import.meta.url);
+
+/** Starts a thread; `new Worker(entry, options)` but for tests, which count them or start a scripted entry. */
+export type StartThread = (entry: URL, options: WorkerOptions) => Worker;
+
+/** A worker thread that imports the worker's bundle of the pipeline and runs the runs it is sent. */
+export function openThreadSide(startThread: StartThread, pipelineModule: URL, heapMib: number): RunSide {
+  const data: RunThreadData = { pipelineModule: pipelineModule.href };
+  const worker = startThread(RUN_THREAD_ENTRY, {
+    workerData: data,
+    // The wasm heap and the datasets' typed arrays live outside V8's old generation: this bounds the
+    // JavaScript objects only, by a run's whole share (at least MIN_RUN_HEAP_MIB), so a runaway heap
+    // fails that run, not the worker.
+    resourceLimits: { maxOldGenerationSizeMb: heapMib },
+  });
+  let exited = false;
+  let listener: RunSideListener | null = null;
+  const exit = new Promise<void>((resolve) =>
+    worker.once("exit", (code) => {
+      exited = true;
+      listener?.died(`ended (exit code ${code}) before the run did`);
+      resolve();
+    }),
+  );
+  worker.on("message", (message: FromRun) => listener?.onMessage(message));
+  // An uncaught error in the thread, or its heap limit reached (ERR_WORKER_OUT_OF_MEMORY); 'exit' follows.
+  worker.on("error", (error) => listener?.died(`crashed: ${error.message}`));
+  return {
+    kind: "thread",
+    heapMib,
+    send: (message) => {
+      if (!exited) worker.postMessage(message);
+    },
+    get listener() {
+      return listener;
+    },
+    set listener(next) {
+      listener = next;
+    },
+    beginRun: () => {},
+    ref: () => worker.ref(),
+    unref: () => worker.unref(),
+    get exited() {
+      return exited;
+    },
+    end: async () => {
+      if (!exited) await worker.terminate();
+      await exit;
+    },
+    exit,
+  };
+}
