@@ -82,6 +82,9 @@ export interface WorkerOptions {
   readonly api?: WorkerApi;
 }
 
+/** The longest a run's thread or process may wait for the next run (an hour; a timer's limit is ~24 days). */
+export const MAX_KEEP_WARM_SECONDS = 3_600;
+
 /** What each run of a worker executes in: a worker thread, or a child process. */
 export type RunIsolation = "worker-thread" | "child-process";
 
@@ -126,8 +129,8 @@ export async function runWorker(options: WorkerOptions): Promise<AttemptReport[]
   const leaseSeconds = options.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
   if (!(leaseSeconds >= 1)) throw new RangeError(`leaseSeconds must be at least 1, got ${leaseSeconds}`);
   const keepWarmSeconds = options.keepWarmSeconds ?? DEFAULT_KEEP_WARM_MS / 1000;
-  if (!(Number.isFinite(keepWarmSeconds) && keepWarmSeconds >= 0)) {
-    throw new RangeError(`keepWarmSeconds must be 0 or more, got ${keepWarmSeconds}`);
+  if (!(Number.isFinite(keepWarmSeconds) && keepWarmSeconds >= 0 && keepWarmSeconds <= MAX_KEEP_WARM_SECONDS)) {
+    throw new RangeError(`keepWarmSeconds must be from 0 to ${MAX_KEEP_WARM_SECONDS}, got ${keepWarmSeconds}`);
   }
   const log = options.log ?? ((line: string) => console.error(line));
   const workerName = options.workerName ?? `${hostname()}-${process.pid}`;

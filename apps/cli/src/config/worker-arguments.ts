@@ -1,6 +1,6 @@
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
-import type { RunIsolation, WorkerConnection } from "@deadweight/worker";
+import { MAX_KEEP_WARM_SECONDS, type RunIsolation, type WorkerConnection } from "@deadweight/worker";
 import type { CliEnv } from "../env.js";
 import { ConfigError } from "./config-error.js";
 import { memorySize } from "./memory-size.js";
@@ -129,13 +129,13 @@ function isolationOf(value: string | undefined): RunIsolation {
   throw new ConfigError(`--isolate: "${value}" is not thread or process`);
 }
 
-/** --keep-warm: 0 (a fresh thread or process per run) up to an hour. */
+/** --keep-warm: 0 (a fresh thread or process per run) up to MAX_KEEP_WARM_SECONDS (an hour). */
 function keepWarmSecondsOf(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const seconds = Number(value);
-  if (value.trim() === "" || !Number.isFinite(seconds) || seconds < 0 || seconds > 3600) {
+  if (value.trim() === "" || !Number.isFinite(seconds) || seconds < 0 || seconds > MAX_KEEP_WARM_SECONDS) {
     throw new ConfigError(
-      `--keep-warm: "${value}" must be a number of seconds from 0 to 3600 (0: a fresh thread or process for every run)`,
+      `--keep-warm: "${value}" must be a number of seconds from 0 to ${MAX_KEEP_WARM_SECONDS} (0: a fresh thread or process for every run)`,
     );
   }
   return seconds;

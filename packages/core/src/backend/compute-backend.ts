@@ -44,6 +44,10 @@ export interface BackendOptions {
 }
 
 let active: BackendInfo | null = null;
+/** The preference that chose `active`: asked for another, the backend is chosen again. */
+let activePreference: BackendPreference | null = null;
+/** Backends started in this process or thread, by name: choosing one again only switches to it. */
+const startedBackends = new Map<BackendName, BackendInfo>();
 /** OpenBLAS as loaded by the wasm backend's start (one per process, like TensorFlow.js's engine). */
 let openBlasLibrary: OpenBlasLibrary | null = null;
 /** The initialisation in progress: concurrent callers (a worker running two runs) wait for it rather than race it. */
@@ -58,8 +62,9 @@ export function activeBackend(): BackendInfo | null {
  * Selects the compute backend: tfjs-node (native TensorFlow) when it loads, else wasm with SIMD (its
  * matrix products on OpenBLAS when the system has it, else with the transposed-matmul fix), else cpu
  * with a loud warning (about 20x slower). "auto" tries them in that order; naming one fails with
- * BACKEND_UNAVAILABLE if it cannot start. The backend starts once per process (or thread); later
- * calls return it. With `options.threads`, OpenBLAS (if used) computes on that many threads from
+ * BACKEND_UNAVAILABLE if it cannot start. Each backend starts once per process (or thread); a
+ * later call with the same preference returns the running one, and one with another preference
+ * chooses as a fresh thread would, switching to a backend started before. With `options.threads`, OpenBLAS (if used) computes on that many threads from
  * now on, and the returned info records them.
  */
 export async function initialiseBackend(
@@ -67,10 +72,13 @@ export async function initialiseBackend(
   options: BackendOptions = {},
 ): Promise<BackendInfo> {
   while (starting !== null) await starting.catch(() => {});
-  if (active === null || (preference !== "auto" && preference !== active.name)) {
+  // Chosen again for another preference, not only another name: "auto" after "cpu" chooses what "auto"
+  // chooses in a fresh thread (tensorflow, else wasm), not the cpu backend left by the last run.
+  if (active === null || preference !== activePreference) {
     starting = startPreferredBackend(preference, options.openBlas ?? process.env.DEADWEIGHT_OPENBLAS ?? "auto");
     try {
-      await starting;
+      active = await starting;
+      activePreference = preference;
     } finally {
       starting = null;
     }
@@ -94,9 +102,7 @@ async function startPreferredBackend(preference: BackendPreference, openBlas: st
   const failures: string[] = [];
   for (const name of order) {
     try {
-      const info = await startBackend(name, openBlas);
-      active = info;
-      return info;
+      return await selectBackend(name, openBlas);
     } catch (error) {
       // A setting the user gave that cannot be honoured stops here: no silent fall to a slower backend.
       if (error instanceof DeadweightError) throw error;
@@ -107,6 +113,18 @@ async function startPreferredBackend(preference: BackendPreference, openBlas: st
     "BACKEND_UNAVAILABLE",
     `no TensorFlow.js backend could start (${failures.join("; ")}). Install dependencies with the README's command, or choose another backend.`,
   );
+}
+
+/** Switches to `name`, started once per process or thread (its OpenBLAS choice is the first start's). */
+async function selectBackend(name: BackendName, openBlas: string): Promise<BackendInfo> {
+  const started = startedBackends.get(name);
+  if (started === undefined) {
+    const info = await startBackend(name, openBlas);
+    startedBackends.set(name, info);
+    return info;
+  }
+  if (!(await tf.setBackend(name))) throw new Error(`the ${name} backend, started before, did not start again`);
+  return started;
 }
 
 async function startBackend(name: BackendName, openBlas: string): Promise<BackendInfo> {

@@ -3,6 +3,7 @@ import { DeadweightError } from "../errors.js";
 import { exportLayersModel, type LayersModelFiles, WEIGHTS_FILE_NAME } from "../export/layers-model-files.js";
 import { assertValidInputContract, type InputContract } from "../inputs/input-contract.js";
 import { encodeInputContract } from "../inputs/input-contract-file.js";
+import { MLP_MODEL_NAME } from "../model/mlp-network.js";
 import type { MlpWeights } from "../model/mlp-weights.js";
 import { encodeFloat16 } from "./float16-encoding.js";
 import { quantizeUint8 } from "./uint8-quantization.js";
@@ -55,7 +56,7 @@ export async function encodeModelBundle(
   options: ModelBundleOptions = {},
 ): Promise<ModelBundle> {
   assertWeightDtype(weightDtype);
-  const float32 = withFixedModelName(await exportLayersModel(weights));
+  const float32 = await exportLayersModel(weights);
   const keep =
     weightDtype === "uint8" && options.keepFirstLayerFloat32 === true
       ? firstLayerWeightNames(float32)
@@ -142,18 +143,11 @@ export function parseBundleFiles(files: readonly BundleFile[], sourceName = "bun
   return { modelJson, weightsBin: concatenate(parts) };
 }
 
-/** The name every bundle's model gets in model.json. */
-export const BUNDLE_MODEL_NAME = "deadweight_mlp";
-
 /**
- * TF.js names each new model "sequential_<counter>": fixing the name makes a bundle's bytes, and so
- * its sha256, depend on the weights and dtype alone.
+ * The name every bundle's model has in model.json (every network's: see MLP_MODEL_NAME), so a
+ * bundle's bytes, and so its sha256, depend on the weights and dtype alone.
  */
-function withFixedModelName(model: LayersModelFiles): LayersModelFiles {
-  const topology = model.modelJson.modelTopology as { config?: Record<string, unknown> };
-  const modelTopology = { ...topology, config: { ...topology.config, name: BUNDLE_MODEL_NAME } };
-  return { modelJson: { ...model.modelJson, modelTopology }, weightsBin: model.weightsBin };
-}
+export const BUNDLE_MODEL_NAME = MLP_MODEL_NAME;
 
 /** The same model with every float32 weight but those in `keep` re-encoded as `dtype`, in manifest order. */
 function requantize(model: LayersModelFiles, dtype: "float16" | "uint8", keep: ReadonlySet<string>): LayersModelFiles {

@@ -10,10 +10,17 @@ import type { DenseLayerWeights, MlpWeights } from "./mlp-weights.js";
  */
 export type MlpNetwork = tf.Sequential;
 
+/**
+ * The name of every network Deadweight builds, in its model.json. TF.js would name each new model
+ * "sequential_<counter>", so the same weights would be written differently by a thread that had
+ * built other models before (a worker's warm run thread): fixed, model.json depends on the network alone.
+ */
+export const MLP_MODEL_NAME = "deadweight_mlp";
+
 /** Builds an untrained network with seeded Glorot-uniform kernels and zero biases. */
 export function createMlpNetwork(spec: MlpSpec, seed: number): MlpNetwork {
   assertValidMlpSpec(spec);
-  const model = tf.sequential();
+  const model = tf.sequential({ name: MLP_MODEL_NAME });
   const sizes = [...spec.hiddenSizes, spec.classCount];
   sizes.forEach((units, index) => {
     model.add(

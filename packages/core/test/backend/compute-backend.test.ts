@@ -19,7 +19,20 @@ describe("initialiseBackend", () => {
   it("returns the running backend when asked again, without restarting it", async () => {
     const first = await initialiseBackend("wasm");
     expect(await initialiseBackend("wasm")).toBe(first);
+    // Here (no tfjs-node) "auto" chooses wasm: the one already started.
     expect(await initialiseBackend("auto")).toBe(first);
+    expect(await initialiseBackend("auto")).toBe(first);
+  });
+
+  it("chooses again when the preference changes: auto after cpu is what auto chooses in a fresh thread", async () => {
+    const auto = await initialiseBackend("auto");
+    const cpu = await initialiseBackend("cpu");
+    expect(cpu.name).toBe("cpu");
+    expect(tf.getBackend()).toBe("cpu");
+    // A worker's warm thread runs a run that asked for cpu, then one that asks for auto.
+    expect(await initialiseBackend("auto")).toBe(auto);
+    expect(tf.getBackend()).toBe(auto.name);
+    expect(activeBackend()).toBe(auto);
   });
 
   it("gives OpenBLAS the run's threads and records them, instead of compute threads", async () => {

@@ -1,11 +1,13 @@
 import { thrownDeadweightError as thrown } from "@deadweight/test-support";
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
+import { exportLayersModel } from "../../src/export/layers-model-files.js";
 import {
   assertConsistentWeights,
   buildMlpNetwork,
   createMlpNetwork,
   denseLayers,
+  MLP_MODEL_NAME,
   readMlpWeights,
 } from "../../src/model/mlp-network.js";
 import { assertValidMlpSpec, type MlpSpec } from "../../src/model/mlp-spec.js";
@@ -91,6 +93,15 @@ describe("createMlpNetwork", () => {
     await expectNoTensorLeak(() => {
       createMlpNetwork(SPEC, 5).dispose();
     });
+  });
+
+  it("names every network MLP_MODEL_NAME, so the same weights export the same model.json however many networks came before", async () => {
+    const weights = randomMlpWeights([4, 6, 3], 2, "relu");
+    const first = await exportLayersModel(weights);
+    createMlpNetwork(SPEC, 1).dispose();
+    const second = await exportLayersModel(weights);
+    expect((first.modelJson.modelTopology as { config: { name: string } }).config.name).toBe(MLP_MODEL_NAME);
+    expect(second.modelJson).toEqual(first.modelJson);
   });
 });
 

@@ -45,8 +45,9 @@ export function openProcessSide(startProcess: StartProcess, pipelineModule: URL,
       resolve();
     });
     // The process could not be started at all (no such entry, too many processes): no 'exit' comes.
-    child.once("error", (error) => {
-      if (child.pid !== undefined) return;
+    // Other errors (a kill or a message that failed) are followed by 'exit', or change nothing.
+    child.on("error", (error) => {
+      if (child.pid !== undefined || exited) return;
       exited = true;
       listener?.died(`could not start: ${error.message}`);
       resolve();
@@ -92,6 +93,9 @@ export function openProcessSide(startProcess: StartProcess, pipelineModule: URL,
     },
     get exited() {
       return exited;
+    },
+    get dying() {
+      return exited || crashMessage !== undefined;
     },
     end: async () => {
       if (!exited) child.kill("SIGKILL");

@@ -26,6 +26,11 @@ export interface RunSide {
   ref(): void;
   unref(): void;
   readonly exited: boolean;
+  /**
+   * It is going: it has ended, or said it will (a thread's uncaught error, a process's "crashed"
+   * message, a turn before its exit). A dying side is never given another run.
+   */
+  readonly dying: boolean;
   /** Ends it now, if it has not ended; resolves once it has. */
   end(): Promise<void>;
   /** Resolves when it has ended, however. */

@@ -19,6 +19,7 @@ export function openThreadSide(startThread: StartThread, pipelineModule: URL, he
     resourceLimits: { maxOldGenerationSizeMb: heapMib },
   });
   let exited = false;
+  let erred = false;
   let listener: RunSideListener | null = null;
   const exit = new Promise<void>((resolve) =>
     worker.once("exit", (code) => {
@@ -29,7 +30,10 @@ export function openThreadSide(startThread: StartThread, pipelineModule: URL, he
   );
   worker.on("message", (message: FromRun) => listener?.onMessage(message));
   // An uncaught error in the thread, or its heap limit reached (ERR_WORKER_OUT_OF_MEMORY); 'exit' follows.
-  worker.on("error", (error) => listener?.died(`crashed: ${error.message}`));
+  worker.on("error", (error) => {
+    erred = true;
+    listener?.died(`crashed: ${error.message}`);
+  });
   return {
     kind: "thread",
     heapMib,
@@ -47,6 +51,9 @@ export function openThreadSide(startThread: StartThread, pipelineModule: URL, he
     unref: () => worker.unref(),
     get exited() {
       return exited;
+    },
+    get dying() {
+      return exited || erred;
     },
     end: async () => {
       if (!exited) await worker.terminate();

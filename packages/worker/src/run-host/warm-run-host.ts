@@ -54,7 +54,13 @@ export function warmRunHost(options: WarmRunHostOptions): PipelineHost {
       const heapMib = runHeapMib(context.settings);
       let kept: Kept;
       try {
-        kept = warm.take(String(heapMib)) ?? open(heapMib);
+        let warmOne = warm.take(String(heapMib));
+        // One that crashed while it waited, in the turn before its exit, is not given the run.
+        while (warmOne?.side.dying === true) {
+          void warmOne.side.end();
+          warmOne = warm.take(String(heapMib));
+        }
+        kept = warmOne ?? open(heapMib);
       } catch (error) {
         return { done: Promise.reject(error), dispose: async () => {} };
       }
@@ -63,7 +69,7 @@ export function warmRunHost(options: WarmRunHostOptions): PipelineHost {
       }
       return runOnSide(context, kept.side, options.connection, async (completed) => {
         kept.runs++;
-        if (completed && keepWarmMs > 0 && !closed && !kept.side.exited) {
+        if (completed && keepWarmMs > 0 && !closed && !kept.side.dying) {
           kept.side.unref();
           warm.keep(kept, String(heapMib));
         } else {
@@ -98,12 +104,17 @@ function runOnSide(
   const run = followRun(context, side.kind, (stop) => {
     if (owned) side.send({ type: "stop", stop });
   });
+  let died = false;
   side.listener = {
     onMessage: (message) => {
-      if (message.type === "end") completed = message.error === undefined;
+      if (message.type === "end") completed = !died && message.error === undefined;
       run.onMessage(message);
     },
-    died: run.died,
+    died: (reason) => {
+      died = true;
+      completed = false;
+      run.died(reason);
+    },
   };
   return {
     done: run.done,

@@ -65,7 +65,7 @@ describe("a worker with --keep-warm 60", () => {
       const run = await platform.run(runId);
       expect(run.status, `${run.id}: ${run.errorMessage}`).toBe("succeeded");
     }
-    for (const name of ["models/base/weights.bin", "stats.json"]) {
+    for (const name of ["models/base/model.json", "models/base/weights.bin", "stats.json"]) {
       const [first, second] = await Promise.all([
         artifactSha(platform, fresh, name),
         artifactSha(platform, warm, name),
