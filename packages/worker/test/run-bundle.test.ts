@@ -1,4 +1,7 @@
-import { existsSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { bundleRunPipeline } from "../src/run-host/run-bundle.js";
@@ -26,5 +29,25 @@ describe("bundleRunPipeline", () => {
       await bundle.dispose();
     }
     expect(existsSync(bundle.module)).toBe(false);
+  });
+
+  it("deletes the bundle folders of workers that ended without deleting theirs (kill -9), and only those", async () => {
+    const parent = mkdtempSync(join(tmpdir(), "bundle-folders-"));
+    try {
+      // A pid nobody runs any more: a process that has exited.
+      const endedPid = spawnSync(process.execPath, ["-e", ""]).pid as number;
+      const ended = `deadweight-run-pipeline-${endedPid}-abc123`;
+      const running = `deadweight-run-pipeline-${process.pid}-def456`;
+      const other = "deadweight-run-pipeline-notapid";
+      for (const name of [ended, running, other]) mkdirSync(join(parent, name));
+      const bundle = await bundleRunPipeline({ temporaryFolder: parent });
+      const ours = readdirSync(parent).filter((name) => ![running, other].includes(name));
+      expect(ours).toEqual([basename(dirname(fileURLToPath(bundle.module)))]);
+      expect(ours[0]).toMatch(new RegExp(`^deadweight-run-pipeline-${process.pid}-`));
+      await bundle.dispose();
+      expect(readdirSync(parent).sort()).toEqual([running, other].sort());
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
   });
 });

@@ -1,10 +1,13 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build, type Plugin } from "esbuild";
 
 const RUN_MAIN = fileURLToPath(new URL("./run-main.ts", import.meta.url));
+/** A bundle's folder under the temporary folder: this prefix, the worker's pid, a random part. */
+const BUNDLE_FOLDER_PREFIX = "deadweight-run-pipeline-";
+const BUNDLE_FOLDER_NAME = /^deadweight-run-pipeline-(\d+)-/;
 const WORKSPACE_PACKAGE = /^@deadweight\//;
 
 /** The pipeline's code as one JavaScript module that a run's thread or process imports: no TypeScript loader. */
@@ -28,10 +31,15 @@ export interface RunPipelineBundle {
  * load as they would without the bundle. Each module keeps its own `import.meta.url`, so the
  * files it finds beside itself (the verifier's script, the compute threads' entry, the bundled
  * datasets) are found as before. A source map beside the bundle maps its stack frames back to the
- * TypeScript.
+ * TypeScript. The folder is named with the worker's pid: a worker that starts deletes the folders
+ * of workers that ended without deleting theirs (killed with -9).
  */
-export async function bundleRunPipeline(): Promise<RunPipelineBundle> {
-  const directory = await mkdtemp(join(tmpdir(), "deadweight-run-pipeline-"));
+export async function bundleRunPipeline(
+  options: { readonly temporaryFolder?: string } = {},
+): Promise<RunPipelineBundle> {
+  const parent = options.temporaryFolder ?? tmpdir();
+  await removeBundlesOfEndedWorkers(parent);
+  const directory = await mkdtemp(join(parent, `${BUNDLE_FOLDER_PREFIX}${process.pid}-`));
   const outfile = join(directory, "run-pipeline.mjs");
   try {
     const result = await build({
@@ -63,6 +71,31 @@ export async function bundleRunPipeline(): Promise<RunPipelineBundle> {
       `could not bundle the runs' pipeline (${details ?? (error as Error).message}); check that the worker's sources type-check (pnpm typecheck)`,
       { cause: error },
     );
+  }
+}
+
+/** Deletes the bundle folders in `parent` whose worker (the pid in the name) is no longer running. */
+async function removeBundlesOfEndedWorkers(parent: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(parent);
+  } catch {
+    return;
+  }
+  const left = names.flatMap((name) => {
+    const pid = BUNDLE_FOLDER_NAME.exec(name)?.[1];
+    return pid === undefined || processRuns(Number(pid)) ? [] : [join(parent, name)];
+  });
+  await Promise.all(left.map((folder) => rm(folder, { recursive: true, force: true }).catch(() => {})));
+}
+
+/** Whether a process with this pid runs (signal 0 checks without sending; EPERM: it runs, as another user). */
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 
