@@ -23,7 +23,6 @@ function fakeSide(): FakeSide {
   });
   const side: FakeSide = {
     kind: "thread",
-    heapMib: 1024,
     sent: [],
     ended: false,
     dyingNow: false,
@@ -34,9 +33,6 @@ function fakeSide(): FakeSide {
     beginRun() {},
     ref() {},
     unref() {},
-    get exited() {
-      return side.ended;
-    },
     get dying() {
       return side.ended || side.dyingNow;
     },

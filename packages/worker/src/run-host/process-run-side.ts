@@ -1,7 +1,7 @@
 import type { ChildProcess, ForkOptions } from "node:child_process";
 import type { Socket } from "node:net";
 import type { FromRun, ToRun } from "./run-host-protocol.js";
-import type { RunSide, RunSideListener } from "./run-side.js";
+import type { RunSide } from "./run-side.js";
 
 const RUN_PROCESS_ENTRY = new URL("./run-process-entry.mjs", import.meta.url);
 /** The last bytes of a run's standard error kept to say why its process died (V8's out-of-memory report, say). */
@@ -25,7 +25,6 @@ export function openProcessSide(startProcess: StartProcess, pipelineModule: URL,
     stdio: ["ignore", "inherit", "pipe", "ipc"],
   });
   let exited = false;
-  let listener: RunSideListener | null = null;
   let stderrTail = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     process.stderr.write(chunk);
@@ -41,7 +40,7 @@ export function openProcessSide(startProcess: StartProcess, pipelineModule: URL,
   const exit = new Promise<void>((resolve) => {
     child.once("exit", (code, signal) => {
       exited = true;
-      listener?.died(deathOf(code, signal, crashMessage, stderrTail, heapMib));
+      side.listener?.died(deathOf(code, signal, crashMessage, stderrTail, heapMib));
       resolve();
     });
     // The process could not be started at all (no such entry, too many processes): no 'exit' comes.
@@ -49,7 +48,7 @@ export function openProcessSide(startProcess: StartProcess, pipelineModule: URL,
     child.on("error", (error) => {
       if (child.pid !== undefined || exited) return;
       exited = true;
-      listener?.died(`could not start: ${error.message}`);
+      side.listener?.died(`could not start: ${error.message}`);
       resolve();
     });
   });
@@ -61,21 +60,16 @@ export function openProcessSide(startProcess: StartProcess, pipelineModule: URL,
       waiting = null;
       for (const one of queued) deliver(one);
     } else {
-      listener?.onMessage(message);
+      side.listener?.onMessage(message);
     }
   });
-  return {
+  // The handlers above run on later events, once `side` is set.
+  const side: RunSide = {
     kind: "process",
-    heapMib,
+    listener: null,
     send: (message) => {
       if (waiting === null) deliver(message);
       else waiting.push(message);
-    },
-    get listener() {
-      return listener;
-    },
-    set listener(next) {
-      listener = next;
     },
     beginRun: () => {
       stderrTail = "";
@@ -91,9 +85,6 @@ export function openProcessSide(startProcess: StartProcess, pipelineModule: URL,
       child.channel?.unref();
       (child.stderr as Socket | null)?.unref();
     },
-    get exited() {
-      return exited;
-    },
     get dying() {
       return exited || crashMessage !== undefined;
     },
@@ -103,6 +94,7 @@ export function openProcessSide(startProcess: StartProcess, pipelineModule: URL,
     },
     exit,
   };
+  return side;
 }
 
 /** Why a run's process ended before its run did, in words for the attempt's error. */

@@ -14,8 +14,6 @@ export interface RunSideListener {
 export interface RunSide {
   /** "thread" or "process", as the attempt's error names it ("the run's thread crashed: ..."). */
   readonly kind: "thread" | "process";
-  /** Its JavaScript heap limit, in MiB: a warm side only takes a run with the same. */
-  readonly heapMib: number;
   /** Sends to the side, in order (a process gets what was sent before it listened once it says "ready"). */
   send(message: ToRun): void;
   /** The run it runs now; null while it waits. */
@@ -25,7 +23,6 @@ export interface RunSide {
   /** Keeps the worker's process alive while it runs a run (ref) or not while it waits (unref). */
   ref(): void;
   unref(): void;
-  readonly exited: boolean;
   /**
    * It is going: it has ended, or said it will (a thread's uncaught error, a process's "crashed"
    * message, a turn before its exit). A dying side is never given another run.

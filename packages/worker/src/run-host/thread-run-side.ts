@@ -1,6 +1,6 @@
 import type { Worker, WorkerOptions } from "node:worker_threads";
 import type { FromRun } from "./run-host-protocol.js";
-import type { RunSide, RunSideListener } from "./run-side.js";
+import type { RunSide } from "./run-side.js";
 import type { RunThreadData } from "./serve-run-in-thread.js";
 
 const RUN_THREAD_ENTRY = new URL("./run-thread-entry.mjs", import.meta.url);
@@ -20,38 +20,29 @@ export function openThreadSide(startThread: StartThread, pipelineModule: URL, he
   });
   let exited = false;
   let erred = false;
-  let listener: RunSideListener | null = null;
+  // The handlers run on later events, once `side` is set.
   const exit = new Promise<void>((resolve) =>
     worker.once("exit", (code) => {
       exited = true;
-      listener?.died(`ended (exit code ${code}) before the run did`);
+      side.listener?.died(`ended (exit code ${code}) before the run did`);
       resolve();
     }),
   );
-  worker.on("message", (message: FromRun) => listener?.onMessage(message));
+  worker.on("message", (message: FromRun) => side.listener?.onMessage(message));
   // An uncaught error in the thread, or its heap limit reached (ERR_WORKER_OUT_OF_MEMORY); 'exit' follows.
   worker.on("error", (error) => {
     erred = true;
-    listener?.died(`crashed: ${error.message}`);
+    side.listener?.died(`crashed: ${error.message}`);
   });
-  return {
+  const side: RunSide = {
     kind: "thread",
-    heapMib,
+    listener: null,
     send: (message) => {
       if (!exited) worker.postMessage(message);
-    },
-    get listener() {
-      return listener;
-    },
-    set listener(next) {
-      listener = next;
     },
     beginRun: () => {},
     ref: () => worker.ref(),
     unref: () => worker.unref(),
-    get exited() {
-      return exited;
-    },
     get dying() {
       return exited || erred;
     },
@@ -61,4 +52,5 @@ export function openThreadSide(startThread: StartThread, pipelineModule: URL, he
     },
     exit,
   };
+  return side;
 }

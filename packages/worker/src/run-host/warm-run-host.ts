@@ -107,12 +107,11 @@ function runOnSide(
   let died = false;
   side.listener = {
     onMessage: (message) => {
-      if (message.type === "end") completed = !died && message.error === undefined;
+      if (message.type === "end") completed = message.error === undefined;
       run.onMessage(message);
     },
     died: (reason) => {
       died = true;
-      completed = false;
       run.died(reason);
     },
   };
@@ -122,7 +121,7 @@ function runOnSide(
       if (!owned) return;
       owned = false;
       side.listener = null;
-      await release(completed && !context.signal.aborted);
+      await release(completed && !died && !context.signal.aborted);
     },
   };
 }
