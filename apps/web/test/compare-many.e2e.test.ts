@@ -80,7 +80,7 @@ const canvasDigest = () =>
     });
 
 describe(`compare with ${MAX_COMPARED_RUNS} runs`, () => {
-  it("draws every run's frontier as its own series on one chart", async () => {
+  it("draws every run's frontier on one chart", async () => {
     await openPage(page, compareUrl(compared()));
     const overlay = page.locator('[data-testid="overlay-chart"][data-chart-ready="true"]');
     await overlay.waitFor();
@@ -117,7 +117,7 @@ describe(`compare with ${MAX_COMPARED_RUNS} runs`, () => {
     await expect.poll(() => overlay.getAttribute("data-hidden-series"), SOON).toBe("1");
     expect(await page.getByText(`${MAX_COMPARED_RUNS - 1} of ${MAX_COMPARED_RUNS} shown`).count()).toBe(1);
 
-    // The counts are the chart's own answer (ECharts' legend events), and the canvas is drawn anew.
+    // The run's line is left out of the chart's series: the canvas is drawn anew.
     expect(await canvasDigest()).not.toBe(everyCurve);
 
     // Inverted, only that run is drawn.
@@ -208,6 +208,32 @@ describe(`compare with ${MAX_COMPARED_RUNS} runs`, () => {
     await screenshot(page, "compare-many");
     await page.getByText("All points").click();
     await expect.poll(() => overlay.getAttribute("data-points-shown"), SOON).toBe("frontier");
+  });
+
+  it("opens a run from its line on the chart", async () => {
+    const runId = compared()[7] as string;
+    await openPage(page, compareUrl([runId]));
+    await page.locator('[data-testid="overlay-chart"][data-chart-ready="true"]').waitFor();
+    // The only run is drawn in the palette's first color (#5070dd): a pixel of its line or its points.
+    const canvas = page.getByTestId("overlay-chart").locator("canvas").first();
+    const pixel = await canvas.evaluate((element: HTMLCanvasElement) => {
+      const context = element.getContext("2d");
+      const { width, height } = element;
+      const pixels = context?.getImageData(0, 0, width, height).data ?? new Uint8ClampedArray();
+      for (let y = 0; y < height; y++) {
+        for (let x = 0; x < width; x++) {
+          const at = (y * width + x) * 4;
+          if (pixels[at] === 80 && pixels[at + 1] === 112 && pixels[at + 2] === 221 && pixels[at + 3] === 255) {
+            const scale = element.width / element.getBoundingClientRect().width;
+            return { x: x / scale, y: y / scale };
+          }
+        }
+      }
+      return null;
+    });
+    expect(pixel).not.toBeNull();
+    await canvas.click({ position: pixel ?? { x: 0, y: 0 } });
+    await page.waitForURL(new RegExp(`/runs/${runId}$`), SOON);
   });
 
   it(`refuses ${MAX_COMPARED_RUNS + 1} runs with a message that says what to do`, async () => {

@@ -1,7 +1,7 @@
 "use client";
 
 import type { ECharts, EChartsCoreOption } from "echarts/core";
-import { type RefObject, useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { echarts } from "./echarts-setup";
 
 export interface EChartClick {
@@ -20,12 +20,10 @@ export interface EChartProps {
   readonly onPointClick?: (click: EChartClick) => void;
   /** Extra attributes for tests and assistive tech (counts of what is drawn, say). */
   readonly dataAttributes?: Record<`data-${string}`, string | number>;
-  /** Set to the chart while it exists: for actions drawn from outside the canvas (an HTML legend, say). */
-  readonly instanceRef?: RefObject<ECharts | null>;
 }
 
 /** One ECharts instance bound to a div: created once, updated in place, resized with its box. */
-export function EChart({ option, height, label, testId, onPointClick, dataAttributes, instanceRef }: EChartProps) {
+export function EChart({ option, height, label, testId, onPointClick, dataAttributes }: EChartProps) {
   const element = useRef<HTMLDivElement>(null);
   const chart = useRef<ECharts | null>(null);
   // Set once the chart is drawn in the browser (not in server HTML): tests and benchmarks wait on it.
@@ -39,7 +37,6 @@ export function EChart({ option, height, label, testId, onPointClick, dataAttrib
     const box = element.current;
     const instance = echarts.init(box, undefined, { renderer: "canvas" });
     chart.current = instance;
-    if (instanceRef !== undefined) instanceRef.current = instance;
     instance.on("click", (params) => {
       const event = params as unknown as EChartClick;
       clickHandler.current?.(event);
@@ -60,9 +57,8 @@ export function EChart({ option, height, label, testId, onPointClick, dataAttrib
       // A new instance (React's strict mode mounts twice in development) draws its first option at once.
       drawnOnce.current = false;
       chart.current = null;
-      if (instanceRef !== undefined) instanceRef.current = null;
     };
-  }, [instanceRef]);
+  }, []);
 
   const name = testId ?? label;
   useEffect(() => {

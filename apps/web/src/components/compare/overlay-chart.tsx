@@ -1,11 +1,11 @@
 "use client";
 
-import type { ECharts } from "echarts/core";
 import { useRouter } from "next/navigation";
-import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { memo, useCallback, useMemo, useState } from "react";
 import { EChart } from "@/components/charts/echart";
 import { formatBytes, formatCount } from "@/lib/format";
 import type { RunComparison } from "@/lib/router-outputs";
+import { frontierLines, ROW, WHOLE_LINE } from "./frontier-lines";
 import { RunLegend } from "./run-legend";
 
 export interface OverlayChartProps {
@@ -18,141 +18,135 @@ export interface OverlayChartProps {
 
 /**
  * Above this many drawn points the symbols go (lines stay; the baseline keeps its own): in headless
- * chromium here, 200 frontiers of 15 points took ~3x as long to draw with a symbol per point.
+ * chromium, 200 frontiers of 15 points took ~3x as long to draw with a symbol per point.
  */
 const SYMBOL_LIMIT = 600;
-/**
- * From this many runs the legend is an HTML list beside the chart (see RunLegend), with "all" and
- * "invert"; below, ECharts' own legend above it.
- */
-const HTML_LEGEND_FROM = 12;
-const CHART_HEIGHT = { withHtmlLegend: 520, withChartLegend: 440 };
-/** ECharts' default palette (echarts/lib/visual/tokens.js), set explicitly so the HTML legend shows each series' color. */
+const CHART_HEIGHT = 480;
+/** ECharts' default palette (echarts/lib/visual/tokens.js), set explicitly so the HTML legend shows each run's color. */
 const PALETTE = ["#5070dd", "#b6d634", "#505372", "#ff994d", "#0ca8df", "#ffd10a", "#fb628b", "#785db0", "#3fbe95"];
+const colorOf = (run: number) => PALETTE[run % PALETTE.length] ?? "#000";
 
+/** The series that draws every run's frontier (one custom series: see frontierLines). */
+const FRONTIERS_SERIES = "frontiers";
+/** The pinned baseline's own line series, drawn thick and dashed over the others. */
+const BASELINE_SERIES = "baseline";
 /** The one series that holds every measured point of every run when all points are shown. */
 const EVERY_POINT_SERIES = "every-point";
 
+/** A zrender element as a custom series' renderItem returns it. */
+type DrawnElement = Record<string, unknown>;
+interface RenderApi {
+  value(dimension: number): number | string;
+  coord(point: readonly [number, number]): number[];
+}
+
 /**
- * Every run's trade-off curve on one chart: test accuracy against size along its Pareto frontier;
- * the baseline drawn thick and dashed. With all points, every measured row is added as one large
- * scatter series (ECharts' `large` mode draws thousands of points as one path, progressively).
+ * Every run's trade-off curve on one chart: test accuracy against size along its Pareto frontier; the
+ * baseline drawn thick and dashed. The runs' lines are one custom series (frontierLines); the legend
+ * is an HTML list beside the chart (RunLegend), whose hidden runs are left out of the series. With all
+ * points, every measured row is added as one large scatter series (ECharts' `large` mode draws
+ * thousands of points as one path, progressively).
  */
 export const OverlayChart = memo(function OverlayChart({ comparison, labels, baseline, projectId }: OverlayChartProps) {
   const router = useRouter();
-  const chart = useRef<ECharts | null>(null);
-  const htmlLegend = comparison.series.length >= HTML_LEGEND_FROM;
-  // Runs hidden through the HTML legend, by series name. Kept across redraws (a new baseline, all points).
+  // Runs hidden through the legend, by run id. Kept across redraws (a new baseline, all points).
   const [hidden, setHidden] = useState<ReadonlySet<string>>(() => new Set());
-  const hiddenNow = useRef(hidden);
-  hiddenNow.current = hidden;
   const names = useMemo(
     () => comparison.series.map((entry) => labels.get(entry.runId) ?? entry.runId),
     [comparison.series, labels],
   );
   const bytes = comparison.size === "bytes";
   const drawn = comparison.series.reduce((sum, entry) => sum + entry.points.sizes.length, 0);
-  // Which run and which of its points each point of the every-point series is.
-  const everyPoint = useMemo(() => {
-    const run: number[] = [];
-    const point: number[] = [];
-    if (comparison.points === "all") {
-      for (const [r, entry] of comparison.series.entries()) {
-        for (let i = 0; i < entry.points.sizes.length; i++) {
-          run.push(r);
-          point.push(i);
-        }
-      }
-    }
-    return { run, point };
-  }, [comparison]);
+  const baselineRun = comparison.series.findIndex((entry) => entry.runId === baseline);
   const option = useMemo(() => {
     const formatSize = (value: number) => (bytes ? formatBytes(value) : formatCount(value));
-    const showSymbol = drawn <= SYMBOL_LIMIT;
-    const frontierOf = (points: RunComparison["series"][number]["points"]) =>
-      points.onFrontier === null
-        ? points.sizes.map((_, i) => i)
-        : points.sizes.flatMap((_, i) => (points.onFrontier?.[i] ? [i] : []));
-    const lines = comparison.series.map((entry, r) => {
-      const isBaseline = entry.runId === baseline;
-      const { sizes, testAccuracies } = entry.points;
-      return {
-        id: entry.runId,
-        name: names[r] ?? entry.runId,
-        type: "line",
-        // Plain [x, y] pairs: no object per point to build or for ECharts to walk.
-        data: frontierOf(entry.points).map((i) => [sizes[i] ?? 0, (testAccuracies[i] ?? 0) * 100, i]),
-        showSymbol: showSymbol || isBaseline,
-        symbolSize: isBaseline ? 8 : 4,
-        // A click on (or hover over) the line itself names and opens the run, since symbols may be hidden.
-        triggerLineEvent: true,
-        // No `sampling`: a frontier has at most one point per measured threshold (~30), far fewer than
-        // pixels, so downsampling never dropped a point and only added a data task per run.
-        z: isBaseline ? 10 : 2,
-        lineStyle: isBaseline ? { width: 4, type: "dashed" } : { width: 1.5 },
-        emphasis: { focus: "series" },
-      };
-    });
-    const series =
-      comparison.points === "all"
-        ? [
-            ...lines,
-            {
-              id: EVERY_POINT_SERIES,
-              name: "every point",
-              type: "scatter",
-              large: true,
-              largeThreshold: 500,
-              progressive: 2_000,
-              symbolSize: 4,
-              z: 1,
-              itemStyle: { color: "rgba(90, 90, 90, 0.35)" },
-              data: everyPoint.run.map((r, k) => {
-                const points = comparison.series[r]?.points;
-                const i = everyPoint.point[k] ?? 0;
-                return [points?.sizes[i] ?? 0, (points?.testAccuracies[i] ?? 0) * 100];
-              }),
-            },
-          ]
-        : lines;
-    /** The run and point behind a chart event (series index, data index). */
-    const pointAt = (seriesIndex: number, dataIndex: number | undefined, value: unknown) => {
-      if (seriesIndex === lines.length) {
-        const r = everyPoint.run[dataIndex ?? -1];
-        return r === undefined ? null : { run: r, point: everyPoint.point[dataIndex ?? -1] };
+    const leftOut = new Set(hidden);
+    if (baseline !== null) leftOut.add(baseline);
+    const lines = frontierLines(comparison.series, { leftOut, withPoints: drawn <= SYMBOL_LIMIT });
+    const renderItem = (_params: unknown, api: RenderApi): DrawnElement => {
+      const run = Number(api.value(ROW.run));
+      const whole = Number(api.value(ROW.point)) === WHOLE_LINE;
+      // A line of one point would draw nothing: that run is drawn as its point, symbols or not.
+      if (whole && (lines.pointsByRun[run]?.length ?? 0) > 1) {
+        const points = (lines.pointsByRun[run] ?? []).map(([size, accuracy]) => api.coord([size, accuracy]));
+        return {
+          type: "polyline",
+          shape: { points },
+          style: { stroke: colorOf(run), lineWidth: 1.5, fill: null },
+          emphasis: { style: { lineWidth: 3 } },
+        };
       }
-      // A line's data carries each point's index in its run's columns as a third value.
-      return { run: seriesIndex, point: Array.isArray(value) ? (value[2] as number) : undefined };
+      const [x = 0, y = 0] = api.coord([Number(api.value(ROW.sizeMin)), Number(api.value(ROW.accuracyMin))]);
+      return { type: "circle", shape: { cx: x, cy: y, r: 2 }, style: { fill: colorOf(run) } };
     };
+    const series: Record<string, unknown>[] = [
+      {
+        id: FRONTIERS_SERIES,
+        name: "frontiers",
+        type: "custom",
+        data: lines.rows,
+        encode: { x: [ROW.sizeMin, ROW.sizeMax], y: [ROW.accuracyMin, ROW.accuracyMax] },
+        renderItem,
+        // A line runs past the zoomed window: drawn whole, cut at the grid's edge.
+        clip: true,
+        z: 2,
+      },
+    ];
+    if (baselineRun >= 0 && baseline !== null && !hidden.has(baseline)) {
+      series.push({
+        id: BASELINE_SERIES,
+        name: names[baselineRun] ?? baseline,
+        type: "line",
+        data: lines.pointsByRun[baselineRun] ?? [],
+        color: colorOf(baselineRun),
+        symbolSize: 8,
+        triggerLineEvent: true,
+        z: 10,
+        lineStyle: { width: 4, type: "dashed" },
+      });
+    }
+    if (comparison.points === "all") {
+      const every: number[][] = [];
+      for (const [run, entry] of comparison.series.entries()) {
+        const { sizes, testAccuracies } = entry.points;
+        for (const [i, size] of sizes.entries()) every.push([size, (testAccuracies[i] ?? 0) * 100, run, i]);
+      }
+      series.push({
+        id: EVERY_POINT_SERIES,
+        name: "every point",
+        type: "scatter",
+        large: true,
+        largeThreshold: 500,
+        progressive: 2_000,
+        symbolSize: 4,
+        z: 1,
+        itemStyle: { color: "rgba(90, 90, 90, 0.35)" },
+        data: every,
+      });
+    }
     return {
-      // Animating 200 series costs frames and tells nothing.
+      // Animating 200 runs costs frames and tells nothing.
       animation: false,
-      color: PALETTE,
-      // The HTML legend needs ECharts' legend to exist (it keeps which series are selected), not drawn.
-      legend: htmlLegend
-        ? {
-            show: false,
-            // The runs only: "invert" must not hide the every-point series.
-            data: names,
-            selected: Object.fromEntries([...hiddenNow.current].map((name) => [name, false])),
-          }
-        : { type: "scroll", top: 0 },
-      grid: { left: 60, right: 30, top: htmlLegend ? 20 : 50, bottom: 70 },
+      grid: { left: 60, right: 30, top: 20, bottom: 70 },
       tooltip: {
         trigger: "item",
-        formatter: (params: { seriesIndex: number; dataIndex?: number; value?: unknown; seriesName: string }) => {
-          const at = pointAt(params.seriesIndex, params.dataIndex, params.value);
+        formatter: (params: { seriesId?: string; value?: unknown }) => {
+          const at = pointOf(params.seriesId, params.value, baselineRun);
           const entry = at === null ? undefined : comparison.series[at.run];
-          const name = entry === undefined ? params.seriesName : (labels.get(entry.runId) ?? entry.runId);
-          const points = entry?.points;
-          const i = at?.point;
-          if (points === undefined || i === undefined || points.sizes[i] === undefined)
-            return `<b>${name}</b><br/>click to open the run`;
+          if (at === null || entry === undefined) return "";
+          const name = names[at.run] ?? entry.runId;
+          const points = entry.points;
+          const i = at.point;
+          if (i === WHOLE_LINE || points.sizes[i] === undefined) return `<b>${name}</b><br/>click to open the run`;
           return `<b>${name}</b><br/>${points.rowKeys[i]}<br/>${formatSize(points.sizes[i] ?? 0)} · test ${((points.testAccuracies[i] ?? 0) * 100).toFixed(2)}% · validation ${((points.validationAccuracies[i] ?? 0) * 100).toFixed(2)}%<br/>click to open the run`;
         },
       },
       // No data shadow in the slider: drawing it from the first series cost ~100 ms at 200 runs.
-      dataZoom: [{ type: "inside" }, { type: "slider", bottom: 10, showDataShadow: false }],
+      // weakFilter: a run's line (a row spanning all its sizes) stays while any of it is in the window.
+      dataZoom: [
+        { type: "inside", filterMode: "weakFilter" },
+        { type: "slider", bottom: 10, showDataShadow: false, filterMode: "weakFilter" },
+      ],
       xAxis: {
         type: "value",
         name: bytes ? "size (bytes)" : "parameters",
@@ -163,63 +157,53 @@ export const OverlayChart = memo(function OverlayChart({ comparison, labels, bas
       yAxis: { type: "value", name: "test accuracy (%)", scale: true },
       series,
     };
-  }, [comparison, labels, names, baseline, bytes, drawn, everyPoint, htmlLegend]);
+  }, [comparison, names, baseline, baselineRun, bytes, drawn, hidden]);
 
   const legendEntries = useMemo(
-    () => names.map((name, r) => ({ name, color: PALETTE[r % PALETTE.length] ?? "#000" })),
-    [names],
+    () => comparison.series.map((entry, r) => ({ key: entry.runId, name: names[r] ?? entry.runId, color: colorOf(r) })),
+    [comparison.series, names],
   );
-  // Which runs are hidden is ECharts' answer to each legend action (its events carry the selection),
-  // so the list's checkboxes show what the chart draws.
-  useEffect(() => {
-    const instance = chart.current;
-    if (instance === null) return;
-    const follow = (event: unknown) => {
-      const selected = (event as { selected?: Record<string, boolean> }).selected ?? {};
-      setHidden(new Set(Object.keys(selected).filter((name) => selected[name] === false)));
-    };
-    const events = ["legendselectchanged", "legendselectall", "legendinverseselect"];
-    for (const name of events) instance.on(name, follow);
-    return () => {
-      for (const name of events) instance.off(name, follow);
-    };
-  }, []);
-  const toggle = useCallback((name: string) => chart.current?.dispatchAction({ type: "legendToggleSelect", name }), []);
-  const showAll = useCallback(() => chart.current?.dispatchAction({ type: "legendAllSelect" }), []);
-  const invert = useCallback(() => chart.current?.dispatchAction({ type: "legendInverseSelect" }), []);
+  const toggle = useCallback(
+    (runId: string) =>
+      setHidden((now) => {
+        const next = new Set(now);
+        if (!next.delete(runId)) next.add(runId);
+        return next;
+      }),
+    [],
+  );
+  const showAll = useCallback(() => setHidden(new Set()), []);
+  const invert = useCallback(
+    () => setHidden((now) => new Set(comparison.series.map((entry) => entry.runId).filter((runId) => !now.has(runId)))),
+    [comparison.series],
+  );
 
-  const height = htmlLegend ? CHART_HEIGHT.withHtmlLegend : CHART_HEIGHT.withChartLegend;
-  const drawing = (
-    <EChart
-      option={option}
-      height={height}
-      instanceRef={chart}
-      label={`Test accuracy against ${comparison.size} for ${comparison.series.length} runs (${comparison.points === "all" ? "every point" : "Pareto frontiers"})`}
-      testId="overlay-chart"
-      dataAttributes={{
-        "data-series": comparison.series.length,
-        "data-points": drawn,
-        "data-points-shown": comparison.points,
-        "data-baseline": baseline ?? "",
-        "data-hidden-series": hidden.size,
-      }}
-      onPointClick={(click) => {
-        const runId =
-          click.seriesId === EVERY_POINT_SERIES
-            ? comparison.series[everyPoint.run[click.dataIndex] ?? -1]?.runId
-            : click.seriesId;
-        if (runId !== undefined) router.push(`/projects/${projectId}/runs/${runId}`);
-      }}
-    />
-  );
-  if (!htmlLegend) return drawing;
   return (
     <div style={{ display: "flex", gap: 12 }}>
-      <div style={{ flex: 1, minWidth: 0 }}>{drawing}</div>
+      <div style={{ flex: 1, minWidth: 0 }}>
+        <EChart
+          option={option}
+          height={CHART_HEIGHT}
+          label={`Test accuracy against ${comparison.size} for ${comparison.series.length} runs (${comparison.points === "all" ? "every point" : "Pareto frontiers"})`}
+          testId="overlay-chart"
+          dataAttributes={{
+            "data-series": comparison.series.length,
+            "data-points": drawn,
+            "data-points-shown": comparison.points,
+            "data-baseline": baseline ?? "",
+            "data-hidden-series": hidden.size,
+          }}
+          onPointClick={(click) => {
+            const at = pointOf(click.seriesId, click.data, baselineRun);
+            const runId = at === null ? undefined : comparison.series[at.run]?.runId;
+            if (runId !== undefined) router.push(`/projects/${projectId}/runs/${runId}`);
+          }}
+        />
+      </div>
       <RunLegend
         entries={legendEntries}
         hidden={hidden}
-        height={height}
+        height={CHART_HEIGHT}
         onToggle={toggle}
         onShowAll={showAll}
         onInvert={invert}
@@ -227,3 +211,22 @@ export const OverlayChart = memo(function OverlayChart({ comparison, labels, bas
     </div>
   );
 });
+
+/**
+ * The run (its index in the comparison) and its point (index in its columns, or WHOLE_LINE) behind a
+ * hovered or clicked element of the chart, from the element's series and data.
+ */
+function pointOf(
+  seriesId: string | undefined,
+  value: unknown,
+  baselineRun: number,
+): { run: number; point: number } | null {
+  if (!Array.isArray(value)) return null;
+  const column = (i: number) => Number(value[i]);
+  if (seriesId === FRONTIERS_SERIES) return { run: column(ROW.run), point: column(ROW.point) };
+  // [size, accuracy, run, index]
+  if (seriesId === EVERY_POINT_SERIES) return { run: column(2), point: column(3) };
+  // A DrawnPoint: [size, accuracy, index]; the line itself (no point) when hovered between symbols.
+  if (seriesId === BASELINE_SERIES && baselineRun >= 0) return { run: baselineRun, point: column(2) };
+  return null;
+}

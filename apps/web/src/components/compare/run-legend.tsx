@@ -5,17 +5,19 @@ import { memo, useEffect, useState } from "react";
 import classes from "./run-legend.module.css";
 
 export interface RunLegendEntry {
-  /** The series' name on the chart (the run's label). */
+  /** The run's id. */
+  readonly key: string;
+  /** The run's label. */
   readonly name: string;
   readonly color: string;
 }
 
 export interface RunLegendProps {
   readonly entries: readonly RunLegendEntry[];
-  /** Names of the series currently hidden. */
+  /** Keys of the runs currently hidden. */
   readonly hidden: ReadonlySet<string>;
   readonly height: number;
-  readonly onToggle: (name: string) => void;
+  readonly onToggle: (key: string) => void;
   readonly onShowAll: () => void;
   readonly onInvert: () => void;
 }
@@ -47,19 +49,19 @@ export const RunLegend = memo(function RunLegend({
           invert
         </Button>
         <Text size="xs" c="dimmed">
-          {entries.filter((entry) => !hidden.has(entry.name)).length} of {entries.length} shown
+          {entries.filter((entry) => !hidden.has(entry.key)).length} of {entries.length} shown
         </Text>
       </Group>
       <ul aria-label="Runs on the chart" data-testid="run-legend" className={classes.list}>
         {mounted &&
           entries.map((entry) => (
-            <li key={entry.name}>
+            <li key={entry.key}>
               <label className={classes.item}>
                 <input
                   type="checkbox"
                   className={classes.checkbox}
-                  checked={!hidden.has(entry.name)}
-                  onChange={() => onToggle(entry.name)}
+                  checked={!hidden.has(entry.key)}
+                  onChange={() => onToggle(entry.key)}
                   style={{ accentColor: entry.color }}
                 />
                 <span aria-hidden className={classes.swatch} style={{ background: entry.color }} />
