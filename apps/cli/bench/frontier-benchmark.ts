@@ -7,8 +7,9 @@
  *   schedule     the iterative schedule (prune -> fine-tune -> measure again), its round rows;
  *   schedule+inputs  the same after input-feature pruning (--prune-inputs --input-std, default 0:
  *                    the inputs constant on validation, such as MNIST's border pixels).
- * Per variant and seed, the row is chosen on VALIDATION (the fewest parameters within 0.5 validation
- * points of the base model: the core's suggestion rule) and judged on TEST: parameters removed, test
+ * Per variant and seed, the row is chosen on VALIDATION, two ways (plain: the fewest parameters within
+ * 0.5 validation points of the base model, the core's suggestion rule; noiseMargin: the same after adding
+ * one standard error of each row's measured drop) and judged on TEST: parameters removed, test
  * points lost against the base model, and against the honest control (the base network trained for
  * the same total number of epochs as base + fine-tuning, same seed). The verified bundles of the
  * chosen row (bytes per dtype) come from the run's own deploy step when it deployed that row.
@@ -78,6 +79,7 @@ interface ResultsRow {
   readonly parameters: number;
   readonly bytes: number;
   readonly parameterReductionPercent: number;
+  readonly validationAccuracy: number | null;
   readonly validationAccuracyDrop: number | null;
   readonly testAccuracy: number | null;
   readonly testAccuracyDrop: number | null;
@@ -85,6 +87,7 @@ interface ResultsRow {
 }
 interface ResultsJson {
   readonly base: { readonly parameters: number; readonly testAccuracy: number; readonly validationAccuracy: number };
+  readonly split: { readonly validation: { readonly from: number; readonly to: number } };
   readonly rows: readonly ResultsRow[];
   readonly timings: Record<string, number>;
   readonly schedule?: { readonly rounds: readonly { readonly round: number; readonly recoverEpochs: number }[] } | null;
@@ -213,6 +216,7 @@ interface Candidate {
   readonly id: string;
   readonly parameters: number;
   readonly bytes: number;
+  readonly validationAccuracy: number;
   readonly validationAccuracyDrop: number;
   readonly testAccuracy: number;
   readonly keptNeurons: readonly number[];
@@ -224,13 +228,18 @@ interface Candidate {
 /** The rows a variant offers, with the epochs each one saw. */
 function candidatesOf(variant: Variant, results: ResultsJson): Candidate[] {
   const okRows = results.rows.filter(
-    (row) => row.status === "ok" && row.validationAccuracyDrop !== null && row.testAccuracy !== null,
+    (row) =>
+      row.status === "ok" &&
+      row.validationAccuracy !== null &&
+      row.validationAccuracyDrop !== null &&
+      row.testAccuracy !== null,
   );
   const asCandidate = (row: ResultsRow, totalEpochs: number): Candidate => ({
     status: "ok",
     id: row.id,
     parameters: row.parameters,
     bytes: row.bytes,
+    validationAccuracy: row.validationAccuracy as number,
     validationAccuracyDrop: row.validationAccuracyDrop as number,
     testAccuracy: row.testAccuracy as number,
     keptNeurons: row.keptNeurons,
@@ -247,6 +256,7 @@ function candidatesOf(variant: Variant, results: ResultsJson): Candidate[] {
       return [
         {
           ...asCandidate(row, epochs + deployed.recovery.epochs),
+          validationAccuracy: results.base.validationAccuracy - deployed.recovery.validationAccuracyDrop / 100,
           validationAccuracyDrop: deployed.recovery.validationAccuracyDrop,
           testAccuracy: deployed.recovery.testAccuracy,
           weights: "recovered" as const,
@@ -264,16 +274,58 @@ function candidatesOf(variant: Variant, results: ResultsJson): Candidate[] {
     });
 }
 
-async function measureVariant(dataset: string, variant: Variant, seed: number): Promise<SeedOutcome> {
+/**
+ * How a row is chosen on validation. "plain": the fewest parameters within 0.5 validation points (the
+ * core's suggestion rule). "noiseMargin": the same, with one standard error of each row's measured drop
+ * added first (validationDropStandardError: the validation set is finite, and a row measured just at the
+ * limit loses more on new data about half the time).
+ */
+const CHOICES = ["plain", "noiseMargin"] as const;
+type Choice = (typeof CHOICES)[number];
+const NOISE_MARGIN_STANDARD_ERRORS = 1;
+
+async function measureVariant(dataset: string, variant: Variant, seed: number): Promise<Record<Choice, SeedOutcome>> {
   const out = join(workDir, `${dataset}-${variant}-${seed}`);
   log(`${dataset} · ${variant} · seed ${seed}...`);
   const { results, seconds } = await prune([...commonArgs(dataset, seed), ...variantArgs(variant)], out);
-  const offered = smallestRowWithinDrop(candidatesOf(variant, results), {
-    maxDropPoints: SUGGESTION_MAX_VALIDATION_DROP,
-    sizeAxis: "parameters",
-  });
-  const chosen = offered.kind === "within-drop" ? offered.row : null;
+  const candidates = candidatesOf(variant, results);
+  const choose = (choice: Choice) =>
+    smallestRowWithinDrop(candidates, {
+      maxDropPoints: SUGGESTION_MAX_VALIDATION_DROP,
+      sizeAxis: "parameters",
+      ...(choice === "noiseMargin"
+        ? {
+            noiseMargin: {
+              validationSamples: results.split.validation.to - results.split.validation.from,
+              baseValidationAccuracy: results.base.validationAccuracy,
+              standardErrors: NOISE_MARGIN_STANDARD_ERRORS,
+            },
+          }
+        : {}),
+    });
+  const outcomes = {} as Record<Choice, SeedOutcome>;
+  for (const choice of CHOICES) {
+    const offered = choose(choice);
+    outcomes[choice] = await outcomeOf(
+      dataset,
+      seed,
+      results,
+      offered.kind === "within-drop" ? offered.row : null,
+      seconds,
+    );
+  }
   if (!values["keep-files"]) rmSync(join(out, "bundles"), { recursive: true, force: true });
+  return outcomes;
+}
+
+/** One seed's chosen row, judged on test: against the base model and the equal-epochs control. */
+async function outcomeOf(
+  dataset: string,
+  seed: number,
+  results: ResultsJson,
+  chosen: Candidate | null,
+  seconds: number,
+): Promise<SeedOutcome> {
   if (chosen === null) {
     return {
       seed,
@@ -285,7 +337,7 @@ async function measureVariant(dataset: string, variant: Variant, seed: number): 
       testPointsLostVsBase: null,
       control: null,
       bundleBytes: null,
-      wallSeconds: seconds,
+      wallSeconds: Math.round(seconds),
     };
   }
   const trainedParameters = results.inputPruning?.parametersBeforeInputPruning ?? results.base.parameters;
@@ -323,33 +375,43 @@ const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
 const mean = (xs: readonly number[]) => xs.reduce((sum, x) => sum + x, 0) / xs.length;
 
 function summary(dataset: string, variant: Variant, outcomes: readonly SeedOutcome[]) {
+  // A seed where no row was within the drop on validation removed nothing (0%), and has no test loss to
+  // average: the means of test points lost are over the seeds that offered a row, and say which did not.
   const removed = outcomes.map((o) => o.parametersRemovedPercent ?? 0);
-  const lost = outcomes.map((o) => o.testPointsLostVsBase ?? Number.POSITIVE_INFINITY);
-  const lostVsControl = outcomes.map((o) => o.control?.testPointsLost ?? Number.POSITIVE_INFINITY);
+  const chosen = outcomes.filter((o) => o.testPointsLostVsBase !== null);
+  const lost = chosen.map((o) => o.testPointsLostVsBase as number);
+  const lostVsControl = chosen.map((o) => o.control?.testPointsLost ?? 0);
   const target = TARGETS[dataset]?.[variant] ?? 0;
   const meanRemoved = round2(mean(removed));
-  const meanLost = round2(mean(lost));
+  const meanLost = lost.length === 0 ? null : round2(mean(lost));
   return {
     seeds: outcomes,
+    seedsWithoutRowWithinDrop: outcomes.filter((o) => o.testPointsLostVsBase === null).map((o) => o.seed),
     meanParametersRemovedPercent: meanRemoved,
     worstSeedParametersRemovedPercent: Math.min(...removed),
     meanTestPointsLost: meanLost,
-    worstSeedTestPointsLost: Math.max(...lost),
-    meanTestPointsLostVsControl: round2(mean(lostVsControl)),
+    worstSeedTestPointsLost: lost.length === 0 ? null : Math.max(...lost),
+    meanTestPointsLostVsControl: lostVsControl.length === 0 ? null : round2(mean(lostVsControl)),
     target:
       target === 0
         ? null
         : {
             parametersRemovedPercent: target,
             maxTestPointsLost: MAX_TEST_DROP_POINTS,
-            met: meanRemoved >= target && meanLost <= MAX_TEST_DROP_POINTS,
+            met: meanRemoved >= target && meanLost !== null && meanLost <= MAX_TEST_DROP_POINTS,
           },
   };
 }
 
 const report: Record<string, unknown> = {
   machine: { loadAverageAtStart: loadavg().map(round2) },
-  settings: { ...values, choice: `fewest parameters within ${SUGGESTION_MAX_VALIDATION_DROP} validation points` },
+  settings: {
+    ...values,
+    choices: {
+      plain: `fewest parameters within ${SUGGESTION_MAX_VALIDATION_DROP} validation points`,
+      noiseMargin: `fewest parameters whose validation drop plus ${NOISE_MARGIN_STANDARD_ERRORS} standard error is within ${SUGGESTION_MAX_VALIDATION_DROP} points`,
+    },
+  },
   datasets: {},
 };
 try {
@@ -363,11 +425,20 @@ try {
     }
     const perVariant: Record<string, unknown> = {};
     for (const variant of variants) {
-      const outcomes: SeedOutcome[] = [];
+      const outcomes: Record<Choice, SeedOutcome>[] = [];
       for (const seed of seeds) {
         outcomes.push(await measureVariant(dataset, variant, seed));
       }
-      perVariant[variant] = summary(dataset, variant, outcomes);
+      perVariant[variant] = Object.fromEntries(
+        CHOICES.map((choice) => [
+          choice,
+          summary(
+            dataset,
+            variant,
+            outcomes.map((outcome) => outcome[choice]),
+          ),
+        ]),
+      );
       (report.datasets as Record<string, unknown>)[dataset] = perVariant;
     }
   }

@@ -39,6 +39,8 @@ export {
   SIZE_AXES,
   type SizeAxis,
   smallestRowWithinDrop,
+  type ValidationNoiseMargin,
+  validationDropStandardError,
   type WithinDropOptions,
   type WithinDropRow,
 } from "./sweep/smallest-row-within-drop.js";

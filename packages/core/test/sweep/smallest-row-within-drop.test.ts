@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { smallestRowWithinDrop } from "../../src/sweep/smallest-row-within-drop.js";
+import { smallestRowWithinDrop, validationDropStandardError } from "../../src/sweep/smallest-row-within-drop.js";
 
 const row = (
   id: string,
@@ -107,5 +107,52 @@ describe("smallestRowWithinDrop", () => {
     expect(() => smallestRowWithinDrop([row("a", 10, 0)], { maxDropPoints: 0.5, sizeAxis: "flops" as never })).toThrow(
       /sizeAxis must be one of bytes, parameters, got flops/,
     );
+  });
+
+  describe("with a margin for validation noise", () => {
+    // Base validation accuracy 0.98 on 10,000 samples; a row's accuracy is 0.98 - drop / 100.
+    const margin = (standardErrors: number) => ({
+      ...byBytes(0.5),
+      noiseMargin: { validationSamples: 10_000, baseValidationAccuracy: 0.98, standardErrors },
+    });
+
+    it("bounds a drop's standard error by the two error rates: sqrt((0.02 + 0.02) / 10,000) = 0.2 points", () => {
+      expect(validationDropStandardError(0.98, 0.98, 10_000)).toBeCloseTo(0.2, 12);
+      // 0.3 points lower: sqrt((0.02 + 0.023) / 10,000) = 0.20736 points.
+      expect(validationDropStandardError(0.98, 0.977, 10_000)).toBeCloseTo(0.207364, 6);
+      // Four times the samples, half the error.
+      expect(validationDropStandardError(0.98, 0.98, 40_000)).toBeCloseTo(0.1, 12);
+    });
+
+    it("takes a row only if its drop plus the margin is within the limit", () => {
+      const rows = [row("safe", 3000, 0), row("close", 2500, 0.25), row("edge", 2000, 0.3)];
+      // Plain: the edge row (0.3 <= 0.5). With one standard error: 0.3 + 0.207 > 0.5, but 0.25 + 0.206 is not.
+      expect(smallestRowWithinDrop(rows, byBytes(0.5))).toEqual({ kind: "within-drop", row: rows[2] });
+      expect(smallestRowWithinDrop(rows, margin(1))).toEqual({ kind: "within-drop", row: rows[1] });
+      // Two standard errors leave only the row that lost nothing (0 + 0.4).
+      expect(smallestRowWithinDrop(rows, margin(2))).toEqual({ kind: "within-drop", row: rows[0] });
+      // Zero standard errors is the plain rule.
+      expect(smallestRowWithinDrop(rows, margin(0))).toEqual({ kind: "within-drop", row: rows[2] });
+      // Three: none, and how close the rows came is still their plain drop.
+      expect(smallestRowWithinDrop(rows, margin(3))).toEqual({ kind: "none-within-drop", smallestDropPoints: 0 });
+    });
+
+    it("never takes a row whose validation accuracy is unknown, since its noise is", () => {
+      const unknown = { status: "ok" as const, bytes: 10, parameters: 3, validationAccuracyDrop: 0 };
+      const known = row("known", 3000, 0);
+      const answer = smallestRowWithinDrop([unknown, known], margin(1));
+      expect(answer.kind === "within-drop" && answer.row).toBe(known);
+    });
+
+    it("refuses a margin that is not one", () => {
+      const with_ = (noiseMargin: object) => () =>
+        smallestRowWithinDrop([row("a", 10, 0)], { ...byBytes(0.5), noiseMargin: noiseMargin as never });
+      const valid = { validationSamples: 100, baseValidationAccuracy: 0.9, standardErrors: 1 };
+      expect(with_({ ...valid, validationSamples: 0 })).toThrow(/validationSamples must be a whole number/);
+      expect(with_({ ...valid, validationSamples: 10.5 })).toThrow(/validationSamples must be a whole number/);
+      expect(with_({ ...valid, baseValidationAccuracy: 97 })).toThrow(/a fraction between 0 and 1, got 97/);
+      expect(with_({ ...valid, standardErrors: -1 })).toThrow(/0 or more, got -1/);
+      expect(with_({ ...valid, standardErrors: Number.NaN })).toThrow(/0 or more, got NaN/);
+    });
   });
 });
