@@ -232,6 +232,9 @@ describe(`compare with ${MAX_COMPARED_RUNS} runs`, () => {
       return null;
     });
     expect(pixel).not.toBeNull();
+    // Hovered, its tooltip names what a click does.
+    await canvas.hover({ position: pixel ?? { x: 0, y: 0 } });
+    await expect.poll(() => page.getByTestId("overlay-chart").textContent(), SOON).toContain("click to open the run");
     await canvas.click({ position: pixel ?? { x: 0, y: 0 } });
     await page.waitForURL(new RegExp(`/runs/${runId}$`), SOON);
   });
