@@ -70,13 +70,12 @@ export const OverlayChart = memo(function OverlayChart({ comparison, labels, bas
     const lines = frontierLines(comparison.series, { leftOut, withPoints: drawn <= SYMBOL_LIMIT });
     const renderItem = (_params: unknown, api: RenderApi): DrawnElement => {
       const run = Number(api.value(ROW.run));
-      const whole = Number(api.value(ROW.point)) === WHOLE_LINE;
+      const runPoints = lines.pointsByRun[run] ?? [];
       // A line of one point would draw nothing: that run is drawn as its point, symbols or not.
-      if (whole && (lines.pointsByRun[run]?.length ?? 0) > 1) {
-        const points = (lines.pointsByRun[run] ?? []).map(([size, accuracy]) => api.coord([size, accuracy]));
+      if (Number(api.value(ROW.point)) === WHOLE_LINE && runPoints.length > 1) {
         return {
           type: "polyline",
-          shape: { points },
+          shape: { points: runPoints.map(([size, accuracy]) => api.coord([size, accuracy])) },
           style: { stroke: colorOf(run), lineWidth: 1.5, fill: null },
           emphasis: { style: { lineWidth: 3 } },
         };
