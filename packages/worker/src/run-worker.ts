@@ -67,10 +67,12 @@ export interface WorkerOptions {
   readonly stopGraceMs?: number;
   readonly log?: (line: string) => void;
   /**
-   * Where runs execute: "worker-thread" (default), each in a worker thread of its own that reaches
-   * the server with its own HTTP client; "child-process", each in a child process of its own, so
-   * that a native fault (a segmentation fault in OpenBLAS) fails only its run, at ~0.75 s more CPU
-   * per run; "this-thread", all in this thread on one backend (tests with `api`).
+   * Where runs execute: "child-process" (default), each in a child process of its own, so that a
+   * native fault (a segmentation fault in OpenBLAS or the wasm runtime) fails only its run and never
+   * takes the worker down; "worker-thread", each in a worker thread of its own (~0.2 s quicker to
+   * start fresh and ~0.75 s less CPU per fresh run, but a native fault in a run ends the whole
+   * worker); "this-thread", all in this thread on one backend (tests with `api`). Threads and
+   * processes reach the server with their own HTTP client.
    */
   readonly runIn?: RunIsolation | "this-thread";
   /**
@@ -134,7 +136,7 @@ export async function runWorker(options: WorkerOptions): Promise<AttemptReport[]
   }
   const log = options.log ?? ((line: string) => console.error(line));
   const workerName = options.workerName ?? `${hostname()}-${process.pid}`;
-  const runIn = options.runIn ?? "worker-thread";
+  const runIn = options.runIn ?? "child-process";
   if (options.api !== undefined && runIn !== "this-thread") {
     throw new RangeError(
       'api: a run\'s thread or process reaches the server with its own HTTP client; give api only with runIn "this-thread"',

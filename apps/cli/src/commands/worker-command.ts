@@ -22,7 +22,7 @@ export async function workerCommand(
     serverUrls: args.connection.serverUrls,
     token: args.connection.token,
     concurrency: args.concurrency,
-    runIn: args.isolation,
+    ...(args.isolation === undefined ? {} : { runIn: args.isolation }),
     ...(args.keepWarmSeconds === undefined ? {} : { keepWarmSeconds: args.keepWarmSeconds }),
     ...(args.threadsPerRun === undefined ? {} : { threadsPerRun: args.threadsPerRun }),
     ...(args.maxMemoryBytes === undefined ? {} : { maxMemoryBytes: args.maxMemoryBytes }),

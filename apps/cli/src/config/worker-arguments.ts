@@ -29,11 +29,12 @@ no answer in time, 502/503/504); it stays on the one that works and logs each mo
 
 Options:
 ${WORKER_SERVER_USAGE}
-  --concurrency <n>             runs worked on at once, each in its own thread          (default 1)
+  --concurrency <n>             runs worked on at once, each in its own process         (default 1)
                                 (about one per core; each one's memory is --max-memory / n)
-  --isolate thread|process      what each run executes in: a worker thread, or a child  (default thread)
-                                process, whose native fault (a crash in OpenBLAS) fails only that run
-                                (~0.2 s more start and more CPU when a run gets a fresh process)
+  --isolate process|thread      what each run executes in: a child process, whose       (default process)
+                                native fault (a crash in OpenBLAS) fails only that run, or a worker
+                                thread (a fresh one starts ~0.2 s sooner, but a native fault in it
+                                ends the whole worker)
   --keep-warm <seconds>         how long a thread or process whose run completed waits  (default 10; 0 = a fresh one per run)
                                 for the next run, its backend loaded and code compiled
   --threads <n>                 most threads (cores) one run may use                    (default cores / concurrency)
@@ -55,7 +56,8 @@ export interface WorkerArguments {
   readonly help: boolean;
   readonly connection: WorkerConnection | null;
   readonly concurrency: number;
-  readonly isolation: RunIsolation;
+  /** --isolate; the worker's own default (a process per run) when not given. */
+  readonly isolation?: RunIsolation;
   /** Undefined: the worker's default (10 s). */
   readonly keepWarmSeconds: number | undefined;
   /** Undefined: the machine's cores divided by concurrency. */
@@ -109,7 +111,7 @@ export function parseWorkerArguments(argv: readonly string[], env: Pick<CliEnv, 
     help,
     connection: help ? null : workerConnectionOf({ server: text("server"), token: text("token") }, env),
     concurrency: positiveInteger("--concurrency", text("concurrency")) ?? 1,
-    isolation: isolationOf(text("isolate")),
+    ...(text("isolate") === undefined ? {} : { isolation: isolationOf(text("isolate") as string) }),
     keepWarmSeconds: keepWarmSecondsOf(text("keep-warm")),
     threadsPerRun: positiveInteger("--threads", text("threads")),
     maxMemoryBytes: memorySize("--max-memory", text("max-memory")),
@@ -123,8 +125,8 @@ export function parseWorkerArguments(argv: readonly string[], env: Pick<CliEnv, 
   };
 }
 
-function isolationOf(value: string | undefined): RunIsolation {
-  if (value === undefined || value === "thread") return "worker-thread";
+function isolationOf(value: string): RunIsolation {
+  if (value === "thread") return "worker-thread";
   if (value === "process") return "child-process";
   throw new ConfigError(`--isolate: "${value}" is not thread or process`);
 }

@@ -48,7 +48,6 @@ describe("parseWorkerArguments", () => {
       help: false,
       connection: { serverUrls: ["http://127.0.0.1:4100"], token: "dw_abc" },
       concurrency: 1,
-      isolation: "worker-thread",
       maxMemoryBytes: undefined,
       workerName: undefined,
       leaseSeconds: undefined,

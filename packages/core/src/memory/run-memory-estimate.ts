@@ -13,10 +13,15 @@ export interface RunMemoryShape {
   readonly evaluationSamples: number;
   /** Bytes the loaded dataset holds (every part, raw and scaled). */
   readonly datasetBytes: number;
+  /**
+   * Compute threads the run starts beside its own for the statistics pass and the sweep (plain wasm
+   * with `threads` > 1: `usesComputeThreads`); 0 or absent when it computes in its own thread.
+   */
+  readonly computeThreads?: number;
 }
 
 export interface RunMemoryPart {
-  /** "dataset", "weights", "optimizer", "training batch", "evaluation chunk", "runtime". */
+  /** "dataset", "weights", "optimizer", "training batch", "evaluation chunk", "sweep cache", "runtime", "compute threads". */
   readonly name: string;
   readonly bytes: number;
 }
@@ -42,6 +47,18 @@ export const RUNTIME_BYTES = 300 * 2 ** 20;
  * 784-2048-2048-10 (see the README's Limits section for the estimate against them).
  */
 const TENSOR_HEADROOM = 1.5;
+/**
+ * One compute thread's own runtime before its first tensor: a V8 isolate with TensorFlow.js and its
+ * wasm backend loaded. Measured on this project's machine as the process's RSS growth per started
+ * thread: 78, 74 and 65 MiB with 1, 2 and 4 threads; rounded up for garbage not yet collected.
+ */
+export const COMPUTE_THREAD_RUNTIME_BYTES = 96 * 2 ** 20;
+/**
+ * What a compute thread holds besides its runtime: a copy of the network (its variables and the
+ * host copy it was sent), one evaluation chunk's activations, and in the sweep its own first-layer
+ * cache of every evaluated sample (it measures its share of the thresholds on all of them).
+ */
+const COMPUTE_THREAD_WEIGHT_COPIES = 2;
 /** Samples evaluated at once (evaluateAccuracy, the statistics pass). */
 export const EVALUATION_CHUNK_SAMPLES = 2048;
 /**
@@ -70,10 +87,17 @@ export function estimateRunMemory(shape: RunMemoryShape): RunMemoryEstimate {
     trainSamples: shape.trainSamples,
     evaluationSamples: shape.evaluationSamples,
     datasetBytes: shape.datasetBytes,
+    computeThreads: shape.computeThreads ?? 0,
   })) {
     if (!(Number.isFinite(value) && value >= 0)) {
       throw new DeadweightError("INVALID_OPTION", `estimateRunMemory: ${name} must be a number >= 0, got ${value}`);
     }
+  }
+  if (!Number.isInteger(shape.computeThreads ?? 0)) {
+    throw new DeadweightError(
+      "INVALID_OPTION",
+      `estimateRunMemory: computeThreads must be a whole number, got ${shape.computeThreads}`,
+    );
   }
   const widths = [shape.inputWidth, ...shape.hiddenSizes, shape.classCount];
   let parameters = 0;
@@ -95,6 +119,15 @@ export function estimateRunMemory(shape: RunMemoryShape): RunMemoryEstimate {
     { name: "sweep cache", bytes: tensors(shape.evaluationSamples * firstHidden * FLOAT32_BYTES) },
     { name: "runtime", bytes: RUNTIME_BYTES },
   ];
+  const computeThreads = shape.computeThreads ?? 0;
+  if (computeThreads > 0) {
+    const perThread =
+      COMPUTE_THREAD_RUNTIME_BYTES +
+      tensors(parameters * FLOAT32_BYTES * COMPUTE_THREAD_WEIGHT_COPIES) +
+      tensors(chunk * units * FLOAT32_BYTES * EVALUATION_VALUES_PER_UNIT) +
+      tensors(shape.evaluationSamples * firstHidden * FLOAT32_BYTES);
+    parts.push({ name: "compute threads", bytes: computeThreads * perThread });
+  }
   parts.sort((a, b) => b.bytes - a.bytes);
   return { totalBytes: parts.reduce((sum, part) => sum + part.bytes, 0), parameters, parts };
 }
@@ -105,13 +138,16 @@ export function estimateRunMemory(shape: RunMemoryShape): RunMemoryEstimate {
  */
 export function assertRunFitsMemory(estimate: RunMemoryEstimate, maxBytes: number, limitName: string): void {
   if (estimate.totalBytes <= maxBytes) return;
+  const computeThreads = estimate.parts.find((part) => part.name === "compute threads");
+  const threadsHelp =
+    computeThreads === undefined ? "" : ` or fewer threads (compute threads ${formatMebibytes(computeThreads.bytes)})`;
   const largest = estimate.parts
     .slice(0, 3)
     .map((part) => `${part.name} ${formatMebibytes(part.bytes)}`)
     .join(", ");
   throw new DeadweightError(
     "RUN_TOO_LARGE",
-    `this run needs about ${formatMebibytes(estimate.totalBytes)} (${largest}; ${estimate.parameters.toLocaleString("en-US")} parameters) but ${limitName} is ${formatMebibytes(maxBytes)}: use smaller hidden layers or batches, or run it on a worker with more memory`,
+    `this run needs about ${formatMebibytes(estimate.totalBytes)} (${largest}; ${estimate.parameters.toLocaleString("en-US")} parameters) but ${limitName} is ${formatMebibytes(maxBytes)}: use smaller hidden layers or batches${threadsHelp}, or run it on a worker with more memory`,
   );
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DeadweightError } from "../../src/errors.js";
 import {
   assertRunFitsMemory,
+  COMPUTE_THREAD_RUNTIME_BYTES,
   EVALUATION_CHUNK_SAMPLES,
   estimateRunMemory,
   RUNTIME_BYTES,
@@ -36,6 +37,50 @@ describe("estimateRunMemory", () => {
     });
     expect(estimate.totalBytes).toBe(1000 + 306 + 306 + 504 + 840 + 108 + RUNTIME_BYTES);
     expect(estimate.parts[0]?.name).toBe("runtime");
+  });
+
+  it("adds each compute thread's runtime, network copy, evaluation chunk and sweep cache", () => {
+    // The 2-3-2 network above: 17 parameters, 7 units, a chunk of 10 samples, 6 evaluated samples.
+    const shape = {
+      inputWidth: 2,
+      classCount: 2,
+      hiddenSizes: [3],
+      batchSize: 4,
+      trainSamples: 10,
+      evaluationSamples: 6,
+      datasetBytes: 1000,
+    };
+    const alone = estimateRunMemory(shape);
+    const withThreads = estimateRunMemory({ ...shape, computeThreads: 2 });
+    // Per thread: its runtime, two copies of the weights, a chunk's two values per unit, the first
+    // layer of every evaluated sample; each tensor part with the 1.5x headroom.
+    const perThread = COMPUTE_THREAD_RUNTIME_BYTES + 17 * 4 * 2 * 1.5 + 10 * 7 * 4 * 2 * 1.5 + 6 * 3 * 4 * 1.5;
+    expect(withThreads.parts.find((part) => part.name === "compute threads")?.bytes).toBe(2 * perThread);
+    expect(withThreads.totalBytes - alone.totalBytes).toBe(2 * perThread);
+    expect(estimateRunMemory({ ...shape, computeThreads: 0 })).toEqual(alone);
+    expect(alone.parts.map((part) => part.name)).not.toContain("compute threads");
+  });
+
+  it("says fewer threads would help when compute threads are part of what does not fit", () => {
+    const shape = {
+      inputWidth: 784,
+      classCount: 10,
+      hiddenSizes: [512],
+      batchSize: 128,
+      trainSamples: 54_000,
+      evaluationSamples: 16_000,
+      datasetBytes: 220_000_000,
+    };
+    const estimate = estimateRunMemory({ ...shape, computeThreads: 4 });
+    expect(() => assertRunFitsMemory(estimate, 256 * 2 ** 20, "the limit")).toThrow(
+      /or fewer threads \(compute threads \d+ MiB\), or run it on a worker with more memory/,
+    );
+    expect(() => assertRunFitsMemory(estimateRunMemory(shape), 256 * 2 ** 20, "the limit")).toThrow(
+      /use smaller hidden layers or batches, or run it/,
+    );
+    expect(() => estimateRunMemory({ ...shape, computeThreads: 1.5 })).toThrow(
+      /computeThreads must be a whole number, got 1.5/,
+    );
   });
 
   it("never counts a batch larger than the training set, nor a chunk larger than its cap", () => {

@@ -89,7 +89,12 @@ export function openProcessSide(startProcess: StartProcess, pipelineModule: URL,
       return exited || crashMessage !== undefined;
     },
     end: async () => {
-      if (!exited) child.kill("SIGKILL");
+      if (!exited) {
+        // A warm process waits unref'd; its exit must hold the worker's event loop until it comes,
+        // or a worker that is stopping runs out of events while it waits and exits with code 13.
+        child.ref();
+        child.kill("SIGKILL");
+      }
       await exit;
     },
     exit,

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { type SpawnedWorker, spawnWorker, startTestPlatform, type TestPlatform, waitFor } from "./queue-fixtures.js";
 
-// One worker with --concurrency 2 runs two runs at once, each in a thread of its own: both are seen
+// One worker with --concurrency 2 runs two runs at once, each in a process of its own (the default): both are seen
 // training at the same moment, and both complete.
 
 let platform: TestPlatform;
@@ -48,9 +48,9 @@ beforeAll(async () => {
 }, 400_000);
 
 describe("one worker, --concurrency 2", () => {
-  it("trains both runs at the same time, each in a thread of its own", () => {
+  it("trains both runs at the same time, each in a process of its own", () => {
     expect(bothTraining.epochs).toHaveLength(2);
-    expect(worker.log()).toContain("concurrency 2, a thread per run");
+    expect(worker.log()).toContain("concurrency 2, a process per run");
   });
 
   it("completes both runs, on that worker, in one attempt each", async () => {

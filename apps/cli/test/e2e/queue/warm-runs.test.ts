@@ -9,14 +9,12 @@ import {
   waitFor,
 } from "./queue-fixtures.js";
 
-// A worker runs its next run in the thread its last run completed in (--keep-warm): the second of
-// two identical runs (same configuration, same seed) runs in that warm thread and trains, measures
-// and sweeps exactly what the first did in a fresh one: nothing of a run carries over to the next.
+// A worker runs its next run in the thread or process its last run completed in (--keep-warm): the
+// second of two identical runs (same configuration, same seed) runs in that warm thread or process
+// and trains, measures and sweeps exactly what the first did in a fresh one: nothing of a run carries
+// over to the next. Once with each isolation: a process per run (the default), then --isolate thread.
 
 let platform: TestPlatform;
-let worker: SpawnedWorker;
-let fresh: string;
-let warm: string;
 
 const CONFIG = {
   dataset: "mnist",
@@ -39,25 +37,37 @@ async function rowsOf(runId: string) {
 
 beforeAll(async () => {
   platform = await startTestPlatform();
-  worker = spawnWorker(platform.url, await platform.createToken("worker"), "warm-worker", ["--keep-warm", "60"]);
-  await waitFor("the worker to poll", () => worker.log().includes("polling"), 30_000);
-  [fresh] = (await platform.queue("in a fresh thread", CONFIG)) as [string];
-  await finishedRun(platform, fresh, 180_000);
-  [warm] = (await platform.queue("in the warm thread", CONFIG)) as [string];
-  await finishedRun(platform, warm, 180_000);
-}, 400_000);
+}, 60_000);
 
-afterAll(async () => {
-  // SIGTERM: the worker ends its warm thread and exits 0.
-  worker?.process.kill("SIGTERM");
-  expect((await worker?.exited)?.code).toBe(0);
-});
+describe.each(["process", "thread"] as const)("a worker with --keep-warm 60 and a %s per run", (side) => {
+  let worker: SpawnedWorker;
+  let fresh: string;
+  let warm: string;
 
-describe("a worker with --keep-warm 60", () => {
-  it("says so, and runs the second run in the thread the first completed in", () => {
-    expect(worker.log()).toContain("a thread per run, kept warm 60 s for the next");
-    expect(worker.log()).not.toContain(`run ${fresh}: in a warm thread`);
-    expect(worker.log()).toContain(`run ${warm}: in a warm thread (1 run(s) before it)`);
+  beforeAll(async () => {
+    const isolation = side === "thread" ? ["--isolate", "thread"] : [];
+    worker = spawnWorker(platform.url, await platform.createToken("worker"), `warm-${side}-worker`, [
+      "--keep-warm",
+      "60",
+      ...isolation,
+    ]);
+    await waitFor("the worker to poll", () => worker.log().includes("polling"), 30_000);
+    [fresh] = (await platform.queue(`in a fresh ${side}`, CONFIG)) as [string];
+    await finishedRun(platform, fresh, 180_000);
+    [warm] = (await platform.queue(`in the warm ${side}`, CONFIG)) as [string];
+    await finishedRun(platform, warm, 180_000);
+  }, 400_000);
+
+  afterAll(async () => {
+    // SIGTERM: the worker ends its warm thread or process and exits 0.
+    worker?.process.kill("SIGTERM");
+    expect((await worker?.exited)?.code).toBe(0);
+  });
+
+  it(`says so, and runs the second run in the ${side} the first completed in`, () => {
+    expect(worker.log()).toContain(`a ${side} per run, kept warm 60 s for the next`);
+    expect(worker.log()).not.toContain(`run ${fresh}: in a warm ${side}`);
+    expect(worker.log()).toContain(`run ${warm}: in a warm ${side} (1 run(s) before it)`);
   });
 
   it("completes both runs with the same base model, statistics and rows", async () => {

@@ -22,9 +22,9 @@ let platform: TestPlatform;
 let token: string;
 const workers = new Map<string, { worker: SpawnedWorker; isolate: "thread" | "process" }>();
 
-/** Workers a and b run each run in a child process (--isolate process), c in a thread (the default). */
+/** Workers a and b run each run in a child process (the default), c in a thread (--isolate thread). */
 function startWorker(name: string, isolate: "thread" | "process"): SpawnedWorker {
-  const worker = spawnWorker(platform.url, token, name, isolate === "process" ? ["--isolate", "process"] : []);
+  const worker = spawnWorker(platform.url, token, name, isolate === "thread" ? ["--isolate", "thread"] : []);
   workers.set(name, { worker, isolate });
   return worker;
 }

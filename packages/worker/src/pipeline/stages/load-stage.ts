@@ -10,6 +10,7 @@ import {
   scaleDataSplit,
   splitDataset,
   splitMemoryBytes,
+  usesComputeThreads,
 } from "@deadweight/core";
 import {
   type ExperimentConfig,
@@ -52,6 +53,8 @@ export async function loadStage(context: StageContext): Promise<LoadedRun> {
     splitDataset(loaded.train, loaded.test, config.split),
     featureScalingOf(config, loaded.alreadyScaled),
   );
+  const threads = Math.min(config.threads, context.settings.threadsPerRun ?? 1);
+  const backend: BackendInfo = await initialiseBackend(config.backend, { threads });
   // Before the network is allocated: a run that cannot fit fails here, once, while heartbeats still run.
   const memory = estimateRunMemory({
     inputWidth: split.train.featureCount,
@@ -61,14 +64,13 @@ export async function loadStage(context: StageContext): Promise<LoadedRun> {
     trainSamples: split.train.labels.length,
     evaluationSamples: split.validation.labels.length + split.test.labels.length,
     datasetBytes: splitMemoryBytes(split),
+    computeThreads: usesComputeThreads(backend) ? threads : 0,
   });
   assertRunFitsMemory(
     memory,
     context.settings.maxMemoryBytes,
     "this worker's memory per run (--max-memory / --concurrency)",
   );
-  const threads = Math.min(config.threads, context.settings.threadsPerRun ?? 1);
-  const backend: BackendInfo = await initialiseBackend(config.backend, { threads });
   context.log(
     `run ${context.run.id}: ${loaded.description}; ${split.train.labels.length} train, ${split.validation.labels.length} validation, ${split.test.labels.length} test; scaling ${split.inputScaling?.scaling.method ?? "none"}${loaded.alreadyScaled === null ? "" : ` (${loaded.alreadyScaled})`}; backend ${backend.description}; ${threads} thread${threads === 1 ? "" : "s"} ${backend.openBlas === undefined ? "for statistics and sweep" : "for every matrix product"}${threads < config.threads ? ` (the experiment asks for ${config.threads}; this worker allows ${threads} per run)` : ""}`,
   );
