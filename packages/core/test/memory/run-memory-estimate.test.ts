@@ -9,18 +9,21 @@ import {
   splitMemoryBytes,
 } from "../../src/memory/run-memory-estimate.js";
 
+/** A 2-3-2 network: 17 parameters, 7 units; a chunk of 10 samples (the training set), 6 evaluated samples. */
+const TWO_THREE_TWO = {
+  inputWidth: 2,
+  classCount: 2,
+  hiddenSizes: [3],
+  batchSize: 4,
+  trainSamples: 10,
+  evaluationSamples: 6,
+  datasetBytes: 1000,
+};
+
 describe("estimateRunMemory", () => {
   it("adds up a 2-3-2 network by hand", () => {
     // Parameters: 2*3 + 3 + 3*2 + 2 = 17. Units: 2 + 3 + 2 = 7.
-    const estimate = estimateRunMemory({
-      inputWidth: 2,
-      classCount: 2,
-      hiddenSizes: [3],
-      batchSize: 4,
-      trainSamples: 10,
-      evaluationSamples: 6,
-      datasetBytes: 1000,
-    });
+    const estimate = estimateRunMemory(TWO_THREE_TWO);
     expect(estimate.parameters).toBe(17);
     const bytes = Object.fromEntries(estimate.parts.map((part) => [part.name, part.bytes]));
     // Every tensor part carries the 1.5x headroom of the backend's heap.
@@ -40,24 +43,14 @@ describe("estimateRunMemory", () => {
   });
 
   it("adds each compute thread's runtime, network copy, evaluation chunk and sweep cache", () => {
-    // The 2-3-2 network above: 17 parameters, 7 units, a chunk of 10 samples, 6 evaluated samples.
-    const shape = {
-      inputWidth: 2,
-      classCount: 2,
-      hiddenSizes: [3],
-      batchSize: 4,
-      trainSamples: 10,
-      evaluationSamples: 6,
-      datasetBytes: 1000,
-    };
-    const alone = estimateRunMemory(shape);
-    const withThreads = estimateRunMemory({ ...shape, computeThreads: 2 });
+    const alone = estimateRunMemory(TWO_THREE_TWO);
+    const withThreads = estimateRunMemory({ ...TWO_THREE_TWO, computeThreads: 2 });
     // Per thread: its runtime, two copies of the weights, a chunk's two values per unit, the first
     // layer of every evaluated sample; each tensor part with the 1.5x headroom.
     const perThread = COMPUTE_THREAD_RUNTIME_BYTES + 17 * 4 * 2 * 1.5 + 10 * 7 * 4 * 2 * 1.5 + 6 * 3 * 4 * 1.5;
     expect(withThreads.parts.find((part) => part.name === "compute threads")?.bytes).toBe(2 * perThread);
     expect(withThreads.totalBytes - alone.totalBytes).toBe(2 * perThread);
-    expect(estimateRunMemory({ ...shape, computeThreads: 0 })).toEqual(alone);
+    expect(estimateRunMemory({ ...TWO_THREE_TWO, computeThreads: 0 })).toEqual(alone);
     expect(alone.parts.map((part) => part.name)).not.toContain("compute threads");
   });
 
