@@ -12,8 +12,9 @@
  * - replicas: the same two throughputs on PostgreSQL + an S3-compatible bucket (s3rver), served by 1 and
  *   then by 2 API server processes (the empty-run clients and the workers spread over them).
  * - concurrency: one `deadweight worker` running the same 8 small MNIST runs at --concurrency 1 and
- *   then 2 (each run in a thread of its own): wall time from the first start to the last finish, and
- *   the speed-up. Run only with --only concurrency (it measures cores, so it wants a quiet machine).
+ *   then 2 (each run in a process of its own): wall time from the first start to the last finish, the
+ *   speed-up, where the cores went (the machine's, the server's, the worker's with its runs' processes;
+ *   /proc), and the speed-up the measured work would allow at best. Run only with --only concurrency (it measures cores, so it wants a quiet machine).
  * Usage: pnpm --filter @deadweight/cli run bench:queue [-- --empty-runs 200 --small-runs 40 --repeats 3]
  *   [--only queue|overhead|demo|replicas|concurrency] (a part alone: "overhead" is both sizes, "demo" the demo run only)
  */
@@ -30,6 +31,7 @@ import { createTestPostgresDatabase, startStandaloneS3Server, startTestPostgres 
 import { createHttpWorkerApi } from "@deadweight/worker";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import { DEMO_EXPERIMENT } from "../src/platform/demo-experiment.js";
+import { machineCpuSeconds, processTreeCpuSeconds } from "./process-cpu.js";
 
 const { values } = parseArgs({
   // `pnpm run bench:... -- --flag` passes its "--" through to the script.
@@ -109,7 +111,10 @@ interface SharedStore {
   readonly env: Record<string, string>;
 }
 
-async function startServer(name: string, shared?: SharedStore): Promise<{ served: Served; stop: () => Promise<void> }> {
+async function startServer(
+  name: string,
+  shared?: SharedStore,
+): Promise<{ served: Served; pid: number; stop: () => Promise<void> }> {
   const dataDir = join(scratch, name);
   const { child, payload } = await startChild(
     [
@@ -122,6 +127,7 @@ async function startServer(name: string, shared?: SharedStore): Promise<{ served
   );
   return {
     served: payload as Served,
+    pid: child.pid as number,
     stop: async () => {
       child.kill("SIGTERM");
       await new Promise((resolve) => child.once("exit", resolve));
@@ -446,18 +452,53 @@ const CONCURRENCY_RUN = {
 };
 const CONCURRENCY_RUNS = 8;
 
+/** CPU seconds so far: the machine's, the server's and the worker's (its process, its runs' processes and their verifiers). */
+function cpuNow(serverPid: number, workerPid: number) {
+  return {
+    at: performance.now(),
+    machine: machineCpuSeconds(),
+    server: processTreeCpuSeconds(serverPid),
+    worker: processTreeCpuSeconds(workerPid),
+  };
+}
+
+/** Where the cores went between two readings (queueing to the last run seen finished): core-seconds and cores busy on average. */
+function cpuOfWindow(start: ReturnType<typeof cpuNow>, end: ReturnType<typeof cpuNow>) {
+  const seconds = (end.at - start.at) / 1000;
+  const machine = end.machine - start.machine;
+  const server = end.server - start.server;
+  const worker = end.worker - start.worker;
+  return {
+    windowSeconds: round(seconds, 1),
+    machineCoresBusy: round(machine / seconds, 2),
+    machineCoreSeconds: round(machine, 1),
+    serverCoreSeconds: round(server, 1),
+    workerCoreSeconds: round(worker, 1),
+    /** Everything else on the machine: this benchmark's own process, and whatever else ran. */
+    otherCoreSeconds: round(machine - server - worker, 1),
+  };
+}
+
 // 5. One worker, the same runs at --concurrency 1 and 2: what a thread per run buys on this machine's cores.
 async function concurrencySpeedUp() {
   const byConcurrency: Record<
     string,
-    { seconds: number; failed: number; medianRunSeconds: number; runsInAWarmThread: number }
+    {
+      seconds: number;
+      failed: number;
+      medianRunSeconds: number;
+      runsInAWarmThread: number;
+      cpu: ReturnType<typeof cpuOfWindow>;
+    }
   > = {};
   for (const concurrency of [1, 2]) {
-    const { served, stop } = await startServer(`concurrency-${concurrency}`);
+    const { served, pid, stop } = await startServer(`concurrency-${concurrency}`);
     const worker = spawnWorker(served, `concurrency-${concurrency}`, ["--concurrency", String(concurrency)]);
     await untilPolling(worker);
     const warmRuns = countLogLines(worker, /: in a warm (thread|process) \(/);
+    const cpuAtStart = cpuNow(pid, worker.pid as number);
     const runs = await waitUntilFinished(served, await queueRuns(served, CONCURRENCY_RUNS, CONCURRENCY_RUN));
+    const cpu = cpuOfWindow(cpuAtStart, cpuNow(pid, worker.pid as number));
     await stopWorkers([worker]);
     await stop();
     const first = Math.min(...runs.map((run) => new Date(run.startedAt as unknown as string).getTime()));
@@ -470,15 +511,20 @@ async function concurrencySpeedUp() {
       ),
       // Runs that ran in the thread an earlier run completed in (--keep-warm): all but the first `concurrency`.
       runsInAWarmThread: warmRuns(),
+      cpu,
     };
   }
   const one = byConcurrency["concurrency 1"]!.seconds;
   const two = byConcurrency["concurrency 2"]!.seconds;
+  const cores = availableParallelism();
   return {
     runs: CONCURRENCY_RUNS,
     config: CONCURRENCY_RUN,
     ...byConcurrency,
     speedUp: round(one / two, 2),
+    // The most concurrency 2 could gain with the work it measured (every process on the machine)
+    // spread over every core with no core ever idle: concurrency 1's time over (that work / cores).
+    speedUpBoundByWork: round(one / (byConcurrency["concurrency 2"]!.cpu.machineCoreSeconds / cores), 2),
     note: "wall time from the first run's start to the last one's finish, one worker process; the server runs in its own process on the same cores",
   };
 }
