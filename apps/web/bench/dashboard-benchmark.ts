@@ -154,8 +154,8 @@ async function timeCompareAnswer(baseUrl: string, token: string, input: Record<s
 function loadComparePage(page: Page, url: string) {
   return timeInteractiveLoad(page, url, {
     charts: ["overlay-chart"],
-    click: "label:Hide identical fields",
-    answer: 'rowsChange:[data-testid="config-diff"] tbody tr',
+    click: { label: "Hide identical fields" },
+    answer: { rowsChange: '[data-testid="config-diff"] tbody tr' },
   });
 }
 
@@ -163,7 +163,7 @@ function loadComparePage(page: Page, url: string) {
 function loadRunPage(page: Page, url: string) {
   return timeInteractiveLoad(page, url, {
     charts: ["trade-off-chart", "neuron-scatter"],
-    click: '[data-testid="sweep-table"] tbody tr:nth-child(6)',
-    answer: 'appears:[data-testid="row-details"]',
+    click: { selector: '[data-testid="sweep-table"] tbody tr:nth-child(6)' },
+    answer: { appears: '[data-testid="row-details"]' },
   });
 }

@@ -49,13 +49,13 @@ export const CHART_READY_MARKS_SCRIPT = `
 export interface FirstInteraction {
   /** The `data-testid`s of the charts that must be drawn. */
   readonly charts: readonly string[];
-  /** What to click: "label:<exact text>" or a CSS selector. */
-  readonly click: string;
+  /** What to click: the <label> with this exact text, or the first element matching a CSS selector. */
+  readonly click: { readonly label: string } | { readonly selector: string };
   /**
-   * The answer: "rowsChange:<selector>" (the number of elements matching it changes) or
-   * "appears:<selector>" (an element matching it exists).
+   * The answer: the number of elements matching `rowsChange` changes, or an element matching
+   * `appears` exists.
    */
-  readonly answer: string;
+  readonly answer: { readonly rowsChange: string } | { readonly appears: string };
 }
 
 export async function timeInteractiveLoad(page: Page, url: string, interaction: FirstInteraction) {
@@ -67,18 +67,20 @@ export async function timeInteractiveLoad(page: Page, url: string, interaction: 
         (name) => document.querySelector(`[data-testid="${name}"][data-chart-ready="true"]`) !== null,
       );
       if (!drawn) return false;
-      const element = click.startsWith("label:")
-        ? [...document.querySelectorAll("label")].find((label) => label.textContent?.trim() === click.slice(6))
-        : document.querySelector(click);
+      const element =
+        "label" in click
+          ? [...document.querySelectorAll("label")].find((label) => label.textContent?.trim() === click.label)
+          : document.querySelector(click.selector);
       if (element === undefined || element === null) return false;
-      const [kind, selector] = [answer.slice(0, answer.indexOf(":")), answer.slice(answer.indexOf(":") + 1)];
+      const appears = "appears" in answer;
+      const selector = "appears" in answer ? answer.appears : answer.rowsChange;
       // No named functions in here: tsx would wrap them in a helper the page does not have.
       const before = document.querySelectorAll(selector).length;
       const marks = window as unknown as { __answeredAt: Promise<number> };
       marks.__answeredAt = new Promise<number>((resolve) => {
         const observer = new MutationObserver(() => {
           const now = document.querySelectorAll(selector).length;
-          if (kind === "appears" ? now === 0 : now === before) return;
+          if (appears ? now === 0 : now === before) return;
           observer.disconnect();
           resolve(performance.now());
         });
