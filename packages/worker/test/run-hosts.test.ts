@@ -324,6 +324,26 @@ describe.each(HOSTS)("a worker's warm run $side", ({ side, scripted }) => {
   });
 });
 
+describe("a worker's warm run process", () => {
+  it("does not fail a run when what an earlier run left behind throws during it, and does not keep that process", async () => {
+    const on = scriptedProcesses(60_000);
+    const first = await attemptOn(on, "leaves-a-promise");
+    const second = await attemptOn(on, "releases-the-leftover");
+    expect([first.report.outcome, second.report.outcome]).toEqual(["succeeded", "succeeded"]);
+    expect(second.log).toContain("run releases-the-leftover: in a warm process (1 run(s) before it)");
+    expect(second.log).toContain(
+      "run releases-the-leftover: something run leaves-a-promise left behind threw in this process after that run ended (boom left behind); this run goes on, and the process ends after it",
+    );
+    // Ended with the attempt, not kept: the next run starts a process of its own.
+    await waitFor(() => on.started[0]?.exited === true);
+    const third = await attemptOn(on, "succeeds");
+    expect(third.report.outcome).toBe("succeeded");
+    expect(on.started).toHaveLength(2);
+    await on.host.close();
+    expect(on.started.every((one) => one.exited)).toBe(true);
+  });
+});
+
 interface AttemptOptions {
   readonly cancel?: boolean;
   readonly shutdown?: AbortSignal;

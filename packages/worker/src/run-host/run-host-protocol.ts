@@ -35,5 +35,10 @@ export type FromRun =
   | { readonly type: "log"; readonly line: string }
   /** An error nothing caught in a process (outside the pipeline's own promise): it exits after sending it. */
   | { readonly type: "crashed"; readonly message: string }
+  /**
+   * An error nothing caught in a process, thrown by what an ended run (`runId`) left behind while
+   * the current run runs: the current run goes on; the process is not kept for another run.
+   */
+  | { readonly type: "leftover-error"; readonly runId: string; readonly message: string }
   /** The pipeline's end: completed, or what it threw. The last message of a run. */
   | { readonly type: "end"; readonly error?: TransferredRunError };

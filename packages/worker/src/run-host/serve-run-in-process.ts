@@ -17,17 +17,24 @@ export function serveRunsInThisProcess(pipeline: RunPipeline): void {
     );
   }
   process.on("disconnect", () => process.exit(0));
+  const send = (message: FromRun) => {
+    if (process.connected) channel(message);
+  };
+  const served = serveRuns(pipeline, send, (receive) => process.on("message", (message: ToRun) => receive(message)));
   const crash = (error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
+    // Left behind by a run that ended: it must not fail the run that runs now. The worker does not
+    // keep this process for another run once this one is done.
+    const leftoverOf = served.leftoverOf();
+    if (leftoverOf !== undefined) {
+      send({ type: "leftover-error", runId: leftoverOf, message });
+      return;
+    }
     if (!process.connected) process.exit(CRASHED_EXIT_CODE);
     // Exit once the message is out: the worker then reports the reason, not only the exit code.
     channel({ type: "crashed", message } satisfies FromRun, () => process.exit(CRASHED_EXIT_CODE));
   };
   process.on("uncaughtException", crash);
   process.on("unhandledRejection", crash);
-  const send = (message: FromRun) => {
-    if (process.connected) channel(message);
-  };
-  serveRuns(pipeline, send, (receive) => process.on("message", (message: ToRun) => receive(message)));
   send({ type: "ready" });
 }

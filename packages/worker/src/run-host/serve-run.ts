@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { createHttpWorkerApi } from "../api/http-worker-api.js";
 import type { ProgressSink } from "../pipeline/progress-board.js";
 import type { StageContext } from "../pipeline/stage-context.js";
@@ -7,17 +8,36 @@ import type { FromRun, RunStartData, ToRun } from "./run-host-protocol.js";
 /** A run's pipeline: runPipeline, or a scripted one in tests. */
 export type RunPipeline = (context: StageContext) => Promise<void>;
 
+/** What the side knows of the runs it served, for its handler of errors nothing caught. */
+export interface ServedRuns {
+  /**
+   * The id of the run that an error nothing caught was thrown by, when that run has ended and
+   * another runs now: something it left behind (a timer, a promise) threw in the next run's time.
+   * Read in the handler (the error's own asynchronous context); undefined for the current run's own
+   * errors, and while no run runs.
+   */
+  leftoverOf(): string | undefined;
+}
+
+/** The run a callback was created under (AsyncLocalStorage follows timers and promises), and whether it has ended. */
+interface RunScope {
+  readonly runId: string;
+  ended: boolean;
+}
+
 /**
  * The run's side of a thread or process: runs `pipeline` on each run the worker sends ("start"),
  * one at a time, stops the current one when the worker says so, and ends each with one "end"
  * message. Between runs it waits, its backend loaded and its code compiled, for the next. A stop
- * that finds no run (it crossed the last run's "end") is dropped.
+ * that finds no run (it crossed the last run's "end") is dropped. Each run executes in a scope of
+ * its own, so an error thrown later by what an ended run left behind is told from the current run's.
  */
 export function serveRuns(
   pipeline: RunPipeline,
   send: (message: FromRun) => void,
   listen: (receive: (message: ToRun) => void) => void,
-): void {
+): ServedRuns {
+  const scopes = new AsyncLocalStorage<RunScope>();
   let current: AbortController | null = null;
   listen((message) => {
     if (message.type === "stop") {
@@ -27,11 +47,21 @@ export function serveRuns(
     if (current !== null) throw new Error("the worker sent a run to a thread or process that is running one");
     const controller = new AbortController();
     current = controller;
-    void serveRun(pipeline, message.data, controller.signal, send).then((end) => {
-      current = null;
-      send(end);
-    });
+    const scope: RunScope = { runId: message.data.run.id, ended: false };
+    void scopes
+      .run(scope, () => serveRun(pipeline, message.data, controller.signal, send))
+      .then((end) => {
+        scope.ended = true;
+        current = null;
+        send(end);
+      });
   });
+  return {
+    leftoverOf() {
+      const scope = scopes.getStore();
+      return scope?.ended === true && current !== null ? scope.runId : undefined;
+    },
+  };
 }
 
 /**

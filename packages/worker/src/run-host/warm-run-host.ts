@@ -67,9 +67,9 @@ export function warmRunHost(options: WarmRunHostOptions): PipelineHost {
       if (kept.runs > 0) {
         context.log(`run ${context.run.id}: in a warm ${kept.side.kind} (${kept.runs} run(s) before it)`);
       }
-      return runOnSide(context, kept.side, options.connection, async (completed) => {
+      return runOnSide(context, kept.side, options.connection, async (reusable) => {
         kept.runs++;
-        if (completed && keepWarmMs > 0 && !closed && !kept.side.dying) {
+        if (reusable && keepWarmMs > 0 && !closed && !kept.side.dying) {
           kept.side.unref();
           warm.keep(kept, String(heapMib));
         } else {
@@ -87,13 +87,14 @@ export function warmRunHost(options: WarmRunHostOptions): PipelineHost {
 
 /**
  * Sends one run to `side` and follows it; `release` gets the side back once the attempt no longer
- * waits for the run, saying whether the run completed (neither failed, nor stopped, nor died).
+ * waits for the run, saying whether the side may serve another run: its run completed (neither
+ * failed, nor stopped, nor died) and nothing an earlier run left behind threw during it.
  */
 function runOnSide(
   context: StageContext,
   side: RunSide,
   connection: WorkerConnection,
-  release: (completed: boolean) => Promise<void>,
+  release: (reusable: boolean) => Promise<void>,
 ): PipelineExecution {
   let owned = true;
   let completed = false;
@@ -105,9 +106,16 @@ function runOnSide(
     if (owned) side.send({ type: "stop", stop });
   });
   let died = false;
+  let leftoverThrew = false;
   side.listener = {
     onMessage: (message) => {
       if (message.type === "end") completed = message.error === undefined;
+      if (message.type === "leftover-error") {
+        leftoverThrew = true;
+        context.log(
+          `run ${context.run.id}: something run ${message.runId} left behind threw in this ${side.kind} after that run ended (${message.message}); this run goes on, and the ${side.kind} ends after it`,
+        );
+      }
       run.onMessage(message);
     },
     died: (reason) => {
@@ -121,7 +129,7 @@ function runOnSide(
       if (!owned) return;
       owned = false;
       side.listener = null;
-      await release(completed && !died && !context.signal.aborted);
+      await release(completed && !died && !leftoverThrew && !context.signal.aborted);
     },
   };
 }
