@@ -1,4 +1,4 @@
-import { Prisma } from "@deadweight/db";
+import { Prisma, type StoreReads } from "@deadweight/db";
 import {
   artifactKindInput,
   artifactNameInput,
@@ -64,8 +64,8 @@ export async function recordArtifact(
         replaced = (await tx.artifact.findMany({ where, select: { sha256: true } })).map((older) => older.sha256);
         await tx.artifact.deleteMany({ where });
       }
-      const existing = await findExisting(tx, run.runId, input);
-      if (existing !== null) return existing;
+      // No lookup first: a name already recorded fails the unique index (P2002, below), which tells a
+      // retry from a conflict. Most records are new, and each query saved is one Prisma compiles less.
       const artifact = await tx.artifact.create({
         data: {
           runId: run.runId,
@@ -98,8 +98,8 @@ export async function recordArtifact(
     await releaseUnreferencedContent(store, replaced);
     return recorded;
   } catch (error) {
-    // The same name uploaded twice at once: the unique index lets one win; the other is then a
-    // retry (same bytes) or a conflict, decided as if it had come second.
+    // The name is recorded already (earlier, or by the same name uploaded twice at once: the unique
+    // index lets one win): a retry (same bytes) or a conflict, decided as if this one came second.
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
       const existing = await findExisting(store.db, run.runId, input);
       if (existing !== null) return existing;
@@ -143,10 +143,18 @@ export async function assertRowOfRun(db: DbOrTransaction, runId: string, resultR
   }
 }
 
-/** The id of a run's result row by its key ("mean0.1-std0.4"); the run's results must already be recorded. */
-export async function rowIdOfKey(db: DbOrTransaction, runId: string, rowKey: string): Promise<string> {
-  const row = await db.resultRow.findUnique({ where: { runId_rowKey: { runId, rowKey } }, select: { id: true } });
-  if (row === null) {
+/**
+ * The id of a run's result row by its key ("mean0.1-std0.4"); the run's results must already be
+ * recorded. Through the read path: every model and bundle a run uploads names its row so.
+ */
+export async function rowIdOfKey(reads: StoreReads, runId: string, rowKey: string): Promise<string> {
+  const row = await reads
+    .selectFrom("ResultRow")
+    .select("id")
+    .where("runId", "=", runId)
+    .where("rowKey", "=", rowKey)
+    .executeTakeFirst();
+  if (row === undefined) {
     throw new AppError(
       "BAD_REQUEST",
       `resultRowKey: run ${runId} has no result row "${rowKey}"; record the sweep's results before uploading its models`,

@@ -31,7 +31,7 @@ export async function uploadArtifact(
   let run: { readonly teamId: string; readonly runId: string };
   if (actor.kind === "worker") {
     run = await accessRunAsWorker(store, actor, input.runId);
-    await requireRunningRun(store.db, run.runId, input.attempt);
+    await requireRunningRun(store.db, store.reads, run.runId, input.attempt);
   } else {
     run = await accessRun(store, actor, input.runId, "member");
   }
@@ -41,7 +41,7 @@ export async function uploadArtifact(
   }
   if (input.resultRowId !== undefined) await assertRowOfRun(store.db, run.runId, input.resultRowId);
   const resultRowId =
-    input.resultRowKey === undefined ? input.resultRowId : await rowIdOfKey(store.db, run.runId, input.resultRowKey);
+    input.resultRowKey === undefined ? input.resultRowId : await rowIdOfKey(store.reads, run.runId, input.resultRowKey);
   if (upload.declaredSizeBytes !== undefined && upload.declaredSizeBytes > upload.maxBytes) {
     throw new AppError(
       "PAYLOAD_TOO_LARGE",
@@ -50,16 +50,23 @@ export async function uploadArtifact(
   }
   const replace = actor.kind === "worker" && input.kind === CHECKPOINT_ARTIFACT_KIND;
   if (input.expectedSha256 !== undefined) {
-    const existing = await store.db.artifact.findUnique({
-      where: { runId_name: { runId: run.runId, name: input.name } },
-      select: artifactSelect,
-    });
-    if (existing !== null) {
+    // Through the read path: most uploads find nothing (see requireRunningRun on why not Prisma).
+    const existing = await store.reads
+      .selectFrom("Artifact")
+      .select(["sha256", "kind"])
+      .where("runId", "=", run.runId)
+      .where("name", "=", input.name)
+      .executeTakeFirst();
+    if (existing !== undefined) {
       if (existing.sha256 === input.expectedSha256) {
         // A retry of an upload that already succeeded: the announced bytes are the stored ones.
-        return { artifact: toArtifactView(existing), created: false };
-      }
-      if (!(replace && existing.kind === CHECKPOINT_ARTIFACT_KIND)) {
+        const stored = await store.db.artifact.findUnique({
+          where: { runId_name: { runId: run.runId, name: input.name } },
+          select: artifactSelect,
+        });
+        if (stored !== null) return { artifact: toArtifactView(stored), created: false };
+        // Gone since (a newer checkpoint replaced it): stored again below.
+      } else if (!(replace && existing.kind === CHECKPOINT_ARTIFACT_KIND)) {
         throw nameTaken(run.runId, input.name, existing.sha256, input.expectedSha256);
       }
     }

@@ -2,7 +2,7 @@ import type { CompleteStageInput } from "@deadweight/protocol";
 import type { WorkerActor } from "../../access/actor.js";
 import { accessRunAsWorker } from "../../access/owned-objects.js";
 import type { Store } from "../../store/store.js";
-import { requireHeldRun } from "./held-run.js";
+import { heldRunSelect, lostHold, stillHeld } from "./held-run.js";
 
 /**
  * Records that a stage of a held run is done, so a later attempt resumes after it, and its duration.
@@ -12,11 +12,13 @@ export async function completeStage(store: Store, worker: WorkerActor, input: Co
   const { projectId } = await accessRunAsWorker(store, worker, input.runId);
   await store.transaction(async (tx) => {
     // Read, check and write in one transaction: SQLite serialises writers, so the check still holds at the write.
-    await requireHeldRun(tx, input.runId, input.attempt);
-    const { completedStages, timings } = await tx.run.findUniqueOrThrow({
+    // One read for the check and the fields it updates (each Prisma query costs its compilation).
+    const run = await tx.run.findUniqueOrThrow({
       where: { id: input.runId },
-      select: { completedStages: true, timings: true },
+      select: { ...heldRunSelect, completedStages: true, timings: true },
     });
+    if (!stillHeld(run, input.attempt)) throw await lostHold(tx, run, input.attempt);
+    const { completedStages, timings } = run;
     const stages = JSON.parse(completedStages) as string[];
     if (!stages.includes(input.stage)) stages.push(input.stage);
     const seconds = { ...(timings === null ? {} : (JSON.parse(timings) as Record<string, number>)) };
