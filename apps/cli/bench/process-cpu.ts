@@ -35,8 +35,13 @@ export function processTreeCpuSeconds(pid: number): number {
   return ticks / TICKS_PER_SECOND;
 }
 
+/** CPU seconds (user + system) of one process's own threads, not its children's: 0 for a process that is gone. */
+export function processOwnCpuSeconds(pid: number): number {
+  return (readStat(pid)?.ownTicks ?? 0) / TICKS_PER_SECOND;
+}
+
 /** /proc/<pid>/stat: after the command's closing parenthesis, ppid is field 1, utime to cstime fields 11-14. */
-function readStat(pid: number): { parent: number; ticks: number } | null {
+function readStat(pid: number): { parent: number; ticks: number; ownTicks: number } | null {
   let text: string;
   try {
     text = readFileSync(`/proc/${pid}/stat`, "utf8");
@@ -44,6 +49,7 @@ function readStat(pid: number): { parent: number; ticks: number } | null {
     return null; // ended since the folder was listed
   }
   const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-  const ticks = [11, 12, 13, 14].reduce((sum, index) => sum + Number(fields[index] ?? 0), 0);
-  return { parent: Number(fields[1]), ticks };
+  const ownTicks = Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+  const ticks = ownTicks + Number(fields[13] ?? 0) + Number(fields[14] ?? 0);
+  return { parent: Number(fields[1]), ticks, ownTicks };
 }

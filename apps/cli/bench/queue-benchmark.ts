@@ -13,8 +13,11 @@
  *   then by 2 API server processes (the empty-run clients and the workers spread over them).
  * - concurrency: one `deadweight worker` running the same 8 small MNIST runs at --concurrency 1 and
  *   then 2 (each run in a process of its own): wall time from the first start to the last finish, the
- *   speed-up, where the cores went (the machine's, the server's, the worker's with its runs' processes;
- *   /proc), and the speed-up the measured work would allow at best. Run only with --only concurrency (it measures cores, so it wants a quiet machine).
+ *   speed-up, each stage's median time, where the cores went (the machine's, the server's, the worker's
+ *   process and its runs' processes; /proc), and the speed-up the measured work would allow at best.
+ *   First, the ceiling: the same runs' computation in plain processes (no server, no worker), 8 in one
+ *   process and then 4 in each of two at once. Run only with --only concurrency (it measures cores, so
+ *   it wants a quiet machine).
  * Usage: pnpm --filter @deadweight/cli run bench:queue [-- --empty-runs 200 --small-runs 40 --repeats 3]
  *   [--only queue|overhead|demo|replicas|concurrency] (a part alone: "overhead" is both sizes, "demo" the demo run only)
  */
@@ -31,7 +34,7 @@ import { createTestPostgresDatabase, startStandaloneS3Server, startTestPostgres 
 import { createHttpWorkerApi } from "@deadweight/worker";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import { DEMO_EXPERIMENT } from "../src/platform/demo-experiment.js";
-import { machineCpuSeconds, processTreeCpuSeconds } from "./process-cpu.js";
+import { machineCpuSeconds, processOwnCpuSeconds, processTreeCpuSeconds } from "./process-cpu.js";
 
 const { values } = parseArgs({
   // `pnpm run bench:... -- --flag` passes its "--" through to the script.
@@ -459,6 +462,7 @@ function cpuNow(serverPid: number, workerPid: number) {
     machine: machineCpuSeconds(),
     server: processTreeCpuSeconds(serverPid),
     worker: processTreeCpuSeconds(workerPid),
+    workerOwn: processOwnCpuSeconds(workerPid),
   };
 }
 
@@ -468,18 +472,78 @@ function cpuOfWindow(start: ReturnType<typeof cpuNow>, end: ReturnType<typeof cp
   const machine = end.machine - start.machine;
   const server = end.server - start.server;
   const worker = end.worker - start.worker;
+  const workerOwn = end.workerOwn - start.workerOwn;
   return {
     windowSeconds: round(seconds, 1),
     machineCoresBusy: round(machine / seconds, 2),
     machineCoreSeconds: round(machine, 1),
     serverCoreSeconds: round(server, 1),
     workerCoreSeconds: round(worker, 1),
+    /** Of the worker's: its own process (claims, heartbeats, relaying progress), not its runs' processes. */
+    workerProcessCoreSeconds: round(workerOwn, 1),
     /** Everything else on the machine: this benchmark's own process, and whatever else ran. */
     otherCoreSeconds: round(machine - server - worker, 1),
   };
 }
 
-// 5. One worker, the same runs at --concurrency 1 and 2: what a thread per run buys on this machine's cores.
+/**
+ * The ceiling for the worker's speed-up: the same runs' computation (load, train, statistics, sweep,
+ * export in memory: direct-run-for-benchmark.ts) in plain processes with nothing of the platform, 8
+ * runs in one process and then 4 in each of two at once. Two processes that share nothing still slow
+ * each other on these two cores (the caches and memory they share, the host's own neighbours): this
+ * is how much, and so how close to it the worker comes.
+ */
+async function plainProcessesSpeedUp() {
+  const byProcesses: Record<string, { seconds: number; machineCoresBusy: number; medianRunSeconds: number }> = {};
+  for (const processes of [1, 2]) {
+    const directs = await Promise.all(
+      Array.from({ length: processes }, async () =>
+        resultLines(
+          (await startChild([...TSX_RUN("./direct-run-for-benchmark.ts"), JSON.stringify(CONCURRENCY_RUN)], "READY"))
+            .child,
+        ),
+      ),
+    );
+    const startedAt = performance.now();
+    const machineAtStart = machineCpuSeconds();
+    const runSeconds: number[] = [];
+    await Promise.all(
+      directs.map(async (direct) => {
+        for (let run = 0; run < CONCURRENCY_RUNS / processes; run++) runSeconds.push((await direct.run()).seconds);
+      }),
+    );
+    const elapsed = (performance.now() - startedAt) / 1000;
+    byProcesses[processes === 1 ? "1 process" : `${processes} processes`] = {
+      seconds: round(elapsed),
+      machineCoresBusy: round((machineCpuSeconds() - machineAtStart) / elapsed, 2),
+      medianRunSeconds: round(median(runSeconds)),
+    };
+    for (const direct of directs) direct.end();
+  }
+  return {
+    ...byProcesses,
+    speedUp: round(byProcesses["1 process"]!.seconds / byProcesses["2 processes"]!.seconds, 2),
+    note: "each process runs its share of the runs one after the other, with the flags the worker gives its run processes (none that change speed)",
+  };
+}
+
+/** A direct-run-for-benchmark.ts process: `run()` sends it one run and resolves with its RESULT line. */
+function resultLines(child: ChildProcess) {
+  const waiting: ((payload: { seconds: number }) => void)[] = [];
+  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (line) => {
+    if (line.startsWith("RESULT ")) waiting.shift()?.(JSON.parse(line.slice("RESULT ".length)));
+  });
+  return {
+    run: () =>
+      new Promise<{ seconds: number }>((resolve) => {
+        waiting.push(resolve);
+        child.stdin?.write("run\n");
+      }),
+    end: () => child.kill("SIGTERM"),
+  };
+}
+
+// 5. One worker, the same runs at --concurrency 1 and 2: what a process per run buys on this machine's cores.
 async function concurrencySpeedUp() {
   const byConcurrency: Record<
     string,
@@ -487,10 +551,12 @@ async function concurrencySpeedUp() {
       seconds: number;
       failed: number;
       medianRunSeconds: number;
+      medianStageSeconds: Record<string, number>;
       runsInAWarmThread: number;
       cpu: ReturnType<typeof cpuOfWindow>;
     }
   > = {};
+  const plainProcesses = await plainProcessesSpeedUp();
   for (const concurrency of [1, 2]) {
     const { served, pid, stop } = await startServer(`concurrency-${concurrency}`);
     const worker = spawnWorker(served, `concurrency-${concurrency}`, ["--concurrency", String(concurrency)]);
@@ -509,7 +575,14 @@ async function concurrencySpeedUp() {
       medianRunSeconds: round(
         median(runs.map((run) => seconds(run.startedAt as unknown as string, run.finishedAt as unknown as string))),
       ),
-      // Runs that ran in the thread an earlier run completed in (--keep-warm): all but the first `concurrency`.
+      // Each stage's time in a run (the worker's own timings): which stages slow down when two runs share the cores.
+      medianStageSeconds: Object.fromEntries(
+        Object.keys(runs[0]?.timings ?? {}).map((stage) => [
+          stage,
+          round(median(runs.map((run) => run.timings?.[stage] ?? 0))),
+        ]),
+      ),
+      // Runs that ran in the process an earlier run completed in (--keep-warm): all but the first `concurrency`.
       runsInAWarmThread: warmRuns(),
       cpu,
     };
@@ -525,6 +598,9 @@ async function concurrencySpeedUp() {
     // The most concurrency 2 could gain with the work it measured (every process on the machine)
     // spread over every core with no core ever idle: concurrency 1's time over (that work / cores).
     speedUpBoundByWork: round(one / (byConcurrency["concurrency 2"]!.cpu.machineCoreSeconds / cores), 2),
+    plainProcesses,
+    // The worker's speed-up as a share of what two plain processes reach on these cores.
+    shareOfPlainSpeedUp: round(one / two / plainProcesses.speedUp, 2),
     note: "wall time from the first run's start to the last one's finish, one worker process; the server runs in its own process on the same cores",
   };
 }
