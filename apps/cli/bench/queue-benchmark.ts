@@ -100,6 +100,26 @@ function nextLine(child: ChildProcess, marker: string): Promise<unknown> {
   });
 }
 
+/**
+ * A direct-run-for-benchmark.ts process for `config` (the experiment straight through the core, no
+ * platform), once it is ready: `run()` has it do one run and resolves with that run's RESULT line.
+ */
+async function startDirectRuns(config: Record<string, unknown>) {
+  const { child } = await startChild([...TSX_RUN("./direct-run-for-benchmark.ts"), JSON.stringify(config)], "READY");
+  const waiting: ((result: { seconds: number; stages: Record<string, number> }) => void)[] = [];
+  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (line) => {
+    if (line.startsWith("RESULT ")) waiting.shift()?.(JSON.parse(line.slice("RESULT ".length)));
+  });
+  return {
+    run: () =>
+      new Promise<{ seconds: number; stages: Record<string, number> }>((resolve) => {
+        waiting.push(resolve);
+        child.stdin?.write("run\n");
+      }),
+    end: () => child.kill("SIGTERM"),
+  };
+}
+
 interface Served {
   readonly url: string;
   readonly workerToken: string;
@@ -323,13 +343,8 @@ const SMALL_RUN = { dataset: "mnist", training: { epochs: 1 } };
 // 3. The worker's overhead on a small full run, against the core directly. Direct and worker runs
 // alternate, so both meet the same load from anything else running on the machine.
 async function workerOverhead(description: string, config: Record<string, unknown>) {
-  const direct = (await startChild([...TSX_RUN("./direct-run-for-benchmark.ts"), JSON.stringify(config)], "READY"))
-    .child;
-  const directRun = async () => {
-    const result = nextLine(direct, "RESULT");
-    direct.stdin?.write("run\n");
-    return (await result) as { seconds: number; stages: Record<string, number> };
-  };
+  const direct = await startDirectRuns(config);
+  const directRun = direct.run;
   const { served, stop } = await startServer(`overhead-${description.length}`);
   const worker = spawnWorker(served, "overhead");
   await untilPolling(worker);
@@ -354,7 +369,7 @@ async function workerOverhead(description: string, config: Record<string, unknow
     directRuns.push(await directRun());
     measured.push(await workerRun());
   }
-  direct.kill("SIGTERM");
+  direct.end();
   await stopWorkers([worker]);
   await stop();
   const directSeconds = directRuns.map((run) => run.seconds);
@@ -489,21 +504,14 @@ function cpuOfWindow(start: ReturnType<typeof cpuNow>, end: ReturnType<typeof cp
 /**
  * The ceiling for the worker's speed-up: the same runs' computation (load, train, statistics, sweep,
  * export in memory: direct-run-for-benchmark.ts) in plain processes with nothing of the platform, 8
- * runs in one process and then 4 in each of two at once. Two processes that share nothing still slow
- * each other on these two cores (the caches and memory they share, the host's own neighbours): this
- * is how much, and so how close to it the worker comes.
+ * runs in one process and then 4 in each of two at once. One run alone already keeps more than one
+ * core busy (V8's garbage-collector threads beside its own), so even two processes that share nothing
+ * fall short of 2x on two cores: this is by how much, and so how close to it the worker comes.
  */
 async function plainProcessesSpeedUp() {
   const byProcesses: Record<string, { seconds: number; machineCoresBusy: number; medianRunSeconds: number }> = {};
   for (const processes of [1, 2]) {
-    const directs = await Promise.all(
-      Array.from({ length: processes }, async () =>
-        resultLines(
-          (await startChild([...TSX_RUN("./direct-run-for-benchmark.ts"), JSON.stringify(CONCURRENCY_RUN)], "READY"))
-            .child,
-        ),
-      ),
-    );
+    const directs = await Promise.all(Array.from({ length: processes }, () => startDirectRuns(CONCURRENCY_RUN)));
     const startedAt = performance.now();
     const machineAtStart = machineCpuSeconds();
     const runSeconds: number[] = [];
@@ -524,22 +532,6 @@ async function plainProcessesSpeedUp() {
     ...byProcesses,
     speedUp: round(byProcesses["1 process"]!.seconds / byProcesses["2 processes"]!.seconds, 2),
     note: "each process runs its share of the runs one after the other, with the flags the worker gives its run processes (none that change speed)",
-  };
-}
-
-/** A direct-run-for-benchmark.ts process: `run()` sends it one run and resolves with its RESULT line. */
-function resultLines(child: ChildProcess) {
-  const waiting: ((payload: { seconds: number }) => void)[] = [];
-  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (line) => {
-    if (line.startsWith("RESULT ")) waiting.shift()?.(JSON.parse(line.slice("RESULT ".length)));
-  });
-  return {
-    run: () =>
-      new Promise<{ seconds: number }>((resolve) => {
-        waiting.push(resolve);
-        child.stdin?.write("run\n");
-      }),
-    end: () => child.kill("SIGTERM"),
   };
 }
 

@@ -31,7 +31,7 @@ export async function uploadArtifact(
   let run: { readonly teamId: string; readonly runId: string };
   if (actor.kind === "worker") {
     run = await accessRunAsWorker(store, actor, input.runId);
-    await requireRunningRun(store.db, store.reads, run.runId, input.attempt);
+    await requireRunningRun(store, run.runId, input.attempt);
   } else {
     run = await accessRun(store, actor, input.runId, "member");
   }

@@ -1,6 +1,7 @@
 import { type StoreReads, storedDateTimeOrNull } from "@deadweight/db";
 import type { DbOrTransaction } from "../../audit/record-audit.js";
 import { AppError } from "../../errors/app-error.js";
+import type { Store } from "../../store/store.js";
 
 export const heldRunSelect = {
   id: true,
@@ -82,14 +83,13 @@ async function whatBecameOf(tx: DbOrTransaction, run: HeldRun, attempt: number):
  * through Prisma, whose query compilation cost about a millisecond of the server's CPU each time.
  */
 export async function requireRunningRun(
-  db: DbOrTransaction,
-  reads: StoreReads,
+  store: Pick<Store, "db" | "reads">,
   runId: string,
   attempt: number | undefined,
 ): Promise<HeldRun> {
-  const run = await readHeldRun(reads, runId);
+  const run = await readHeldRun(store.reads, runId);
   if (attempt !== undefined) {
-    if (!stillHeld(run, attempt)) throw await lostHold(db, run, attempt);
+    if (!stillHeld(run, attempt)) throw await lostHold(store.db, run, attempt);
     return run;
   }
   if (run.status !== "running") {
@@ -102,13 +102,12 @@ export async function requireRunningRun(
   return run;
 }
 
+/** heldRunSelect's columns, for the read path. */
+const HELD_RUN_COLUMNS = Object.keys(heldRunSelect) as (keyof typeof heldRunSelect)[];
+
 /** loadHeldRun through the read path (a run that is gone: NOT_FOUND, as Prisma's findUniqueOrThrow would fail). */
 async function readHeldRun(reads: StoreReads, runId: string): Promise<HeldRun> {
-  const run = await reads
-    .selectFrom("Run")
-    .select(["id", "status", "attempt", "maxAttempts", "worker", "leaseSeconds", "leaseExpiresAt"])
-    .where("id", "=", runId)
-    .executeTakeFirst();
+  const run = await reads.selectFrom("Run").select(HELD_RUN_COLUMNS).where("id", "=", runId).executeTakeFirst();
   if (run === undefined) throw AppError.notFound("run", runId);
   return { ...run, leaseExpiresAt: storedDateTimeOrNull(run.leaseExpiresAt) };
 }
